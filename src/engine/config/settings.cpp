@@ -1,0 +1,604 @@
+#include "config/settings.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QLocale>
+#include <QProcessEnvironment>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QStandardPaths>
+
+#include <climits>
+#include <cmath>
+#include <utility>
+
+namespace telephone {
+
+using std::chrono::milliseconds;
+
+namespace {
+
+const QString kServer = QStringLiteral("server");
+const QString kToken = QStringLiteral("token");
+const QString kBackend = QStringLiteral("backend");
+const QString kConfig = QStringLiteral("config");
+const QString kDataDir = QStringLiteral("data-dir");
+const QString kHeartbeat = QStringLiteral("heartbeat-interval");
+const QString kAuthRetry = QStringLiteral("auth-retry-interval");
+const QString kBackoffInitial = QStringLiteral("backoff-initial");
+const QString kBackoffMax = QStringLiteral("backoff-max");
+
+// The server closes a socket that has been silent for 60 s, so a heartbeat at or above that
+// guarantees a disconnect.
+constexpr milliseconds kServerIdleLimit{60000};
+
+SettingDef def(const char *key, SettingKind kind, const char *defaultValue, const char *valueName, const char *help,
+               QStringList choices = {})
+{
+    return SettingDef{QString::fromLatin1(key), kind, QString::fromLatin1(defaultValue),
+                      QString::fromLatin1(valueName), QString::fromUtf8(help), std::move(choices)};
+}
+
+SettingDef duration(const char *key, const char *defaultValue, const char *help)
+{
+    return def(key, SettingKind::Duration, defaultValue, "seconds", help);
+}
+
+SettingDef flag(const char *key, const char *help)
+{
+    return def(key, SettingKind::Flag, "false", "", help);
+}
+
+QList<SettingDef> buildTable()
+{
+    return {
+        def("server", SettingKind::Url, "", "url",
+            "Plugboard server URL: wss://host, ws://127.0.0.1:4000 or a full URL with a path. Without a path, "
+            "/socket/websocket is used; http:// and https:// are taken as ws:// and wss://. A query is kept."),
+        def("token", SettingKind::Secret, "", "jwt",
+            "Access token (JWT) for the Plugboard path. Other users can read command-line arguments (ps), so "
+            "prefer TELEPHONE_TOKEN or the config file. An empty value means no token was given."),
+        def("backend", SettingKind::Url, "", "url|port",
+            "Local backend that receives the proxied requests: http://127.0.0.1:3000, https://host/base-path, or "
+            "a bare port (3000 means http://127.0.0.1:3000)."),
+        def("config", SettingKind::Path, "", "file",
+            "INI file to read settings from; keys are the option names, outside any section. Default: "
+            "telephone.ini in the per-user config directory (it need not exist). A file named here must exist."),
+        def("data-dir", SettingKind::Path, "", "dir",
+            "Directory for Telephone's state (request log, token store). Default: the per-user data directory."),
+        duration("heartbeat-interval", "30",
+                 "Seconds between heartbeats to the server (fractions allowed). Must be below 60: the server "
+                 "drops clients that stay silent for 60 seconds."),
+        duration("request-timeout", "55",
+                 "Seconds the local backend has to answer one proxied request before it is answered with an error."),
+        duration("join-timeout", "10",
+                 "Seconds to wait for the server to accept the channel join before reconnecting."),
+        duration("backoff-initial", "1",
+                 "Seconds to wait before the first reconnect; the wait doubles after each failure up to "
+                 "--backoff-max."),
+        duration("backoff-max", "30", "Longest wait between reconnect attempts, in seconds."),
+        duration("stable-after", "60",
+                 "Seconds a connection must stay up before the reconnect wait resets to --backoff-initial."),
+        duration("auth-retry-interval", "300",
+                 "After the server refuses the token, retry with it no more often than every this many seconds; "
+                 "0 means never: wait for a new token."),
+        duration("refresh-margin", "600", "Refresh the token at the latest this many seconds before it expires."),
+        def("log-format", SettingKind::Choice, "text", "text|json",
+            "Format of the log lines on stderr: text, or json (one JSON object per line).",
+            {QStringLiteral("text"), QStringLiteral("json")}),
+        def("log-level", SettingKind::Choice, "info", "level", "Lowest level logged: debug, info, warning or error.",
+            {QStringLiteral("debug"), QStringLiteral("info"), QStringLiteral("warning"), QStringLiteral("error")}),
+        flag("debug",
+             "Same as --log-level debug, and turns on debug output of every telephone.* category "
+             "(QT_LOGGING_RULES still has the last word)."),
+        flag("no-gui", "Run headless: no tray icon or windows; logs go to stderr."),
+        flag("demo",
+             "Start the built-in Plugboard simulator and connect to it; needs no server, token or backend."),
+        flag("exit-on-auth-failure",
+             "Headless: exit with code 3 when the server refuses the token instead of waiting for a new one."),
+    };
+}
+
+QString labelFor(SettingSource source, const SettingDef &def, const QString &configFile)
+{
+    switch (source) {
+    case SettingSource::CommandLine:
+        return QStringLiteral("command line");
+    case SettingSource::Environment:
+        return def.envName();
+    case SettingSource::ConfigFile:
+        return QStringLiteral("config file %1").arg(QDir::toNativeSeparators(configFile));
+    case SettingSource::Default:
+        break;
+    }
+    return QStringLiteral("default");
+}
+
+// Long values (a pasted certificate, say) would bury the message.
+QString quoted(const QString &text)
+{
+    constexpr int kMax = 120;
+    QString shown = text.size() > kMax ? text.left(kMax) + QStringLiteral("…") : text;
+    return QLatin1Char('"') + shown + QLatin1Char('"');
+}
+
+// Works on raw text, not QUrl, so that even a URL that does not parse never echoes its token.
+QString redactTokenQuery(const QString &text)
+{
+    static const QRegularExpression tokenParam(QStringLiteral("((?:^|[?&;])token=)[^&#;]*"),
+                                               QRegularExpression::CaseInsensitiveOption);
+    QString out = text;
+    out.replace(tokenParam, QStringLiteral("\\1[redacted]"));
+    return out;
+}
+
+enum class DurationCheck { Ok, NotANumber, Negative, TooShort, TooLong };
+
+DurationCheck checkDuration(const QString &text, milliseconds *out)
+{
+    bool ok = false;
+    // The C locale, so "0.5" means the same under every LANG.
+    const double seconds = QLocale::c().toDouble(text.trimmed(), &ok);
+    if (!ok || std::isnan(seconds))
+        return DurationCheck::NotANumber;
+    if (seconds < 0)
+        return DurationCheck::Negative;
+    if (std::isinf(seconds))
+        return DurationCheck::TooLong;
+    const double ms = std::round(seconds * 1000.0);
+    // Every duration ends up in a QTimer, whose interval is an int of milliseconds.
+    if (ms > static_cast<double>(INT_MAX))
+        return DurationCheck::TooLong;
+    if (seconds > 0 && ms < 1)
+        return DurationCheck::TooShort;
+    *out = milliseconds(static_cast<qint64>(ms));
+    return DurationCheck::Ok;
+}
+
+// "~" is not expanded by systemd's Environment= nor by an INI file, and users write it anyway.
+QString expandPath(const QString &text, const QString &baseDir)
+{
+    QString path = text.trimmed();
+    if (path == QLatin1String("~"))
+        path = QDir::homePath();
+    else if (path.startsWith(QLatin1String("~/")))
+        path = QDir::homePath() + path.mid(1);
+    return QDir::cleanPath(QDir(baseDir).absoluteFilePath(path));
+}
+
+bool isSchemeLess(const QUrl &url)
+{
+    // "localhost:3000" parses as scheme "localhost" with path "3000"; "example.com" as a relative path.
+    return url.scheme().isEmpty() || url.host().isEmpty();
+}
+
+QString schemeHint(const QString &text, const char *scheme)
+{
+    return QStringLiteral("%1 has no scheme; did you mean %2://%3?")
+        .arg(quoted(text), QLatin1String(scheme), text.trimmed());
+}
+
+QString iniText(const QVariant &value)
+{
+    // QSettings splits unquoted values at commas into a list; the user meant one string.
+    if (value.userType() == QMetaType::QStringList)
+        return value.toStringList().join(QLatin1Char(','));
+    return value.toString();
+}
+
+} // namespace
+
+QString SettingDef::envName() const
+{
+    return QStringLiteral("TELEPHONE_") + key.toUpper().replace(QLatin1Char('-'), QLatin1Char('_'));
+}
+
+const QList<SettingDef> &Settings::table()
+{
+    static const QList<SettingDef> defs = buildTable();
+    return defs;
+}
+
+const SettingDef *Settings::find(const QString &key)
+{
+    for (const SettingDef &d : table()) {
+        if (d.key == key)
+            return &d;
+    }
+    return nullptr;
+}
+
+void Settings::addOptions(QCommandLineParser &parser)
+{
+    for (const SettingDef &d : table()) {
+        QString help = d.help;
+        if (d.kind != SettingKind::Flag && !d.defaultValue.isEmpty())
+            help += QStringLiteral(" Default: %1.").arg(d.defaultValue);
+        if (d.kind == SettingKind::Flag)
+            parser.addOption(QCommandLineOption(d.key, help));
+        else
+            parser.addOption(QCommandLineOption(d.key, help, d.valueName));
+    }
+}
+
+QString Settings::defaultConfigFile()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/telephone.ini");
+}
+
+QString Settings::environmentHelp()
+{
+    int width = 0;
+    for (const SettingDef &d : table())
+        width = std::max(width, int(d.envName().size()));
+
+    QString text = QStringLiteral(
+        "Environment:\n"
+        "  Every option has an environment twin. Precedence: command line, then environment, then the\n"
+        "  config file, then the default. An empty variable counts as not set. Flags take\n"
+        "  1/0, true/false, yes/no or on/off.\n");
+    for (const SettingDef &d : table())
+        text += QStringLiteral("  %1  --%2\n").arg(d.envName().leftJustified(width), d.key);
+    text += QStringLiteral("\nConfig file (default): %1\n").arg(QDir::toNativeSeparators(defaultConfigFile()));
+    return text;
+}
+
+std::optional<milliseconds> Settings::parseDuration(const QString &text)
+{
+    milliseconds ms{0};
+    if (checkDuration(text, &ms) != DurationCheck::Ok)
+        return std::nullopt;
+    return ms;
+}
+
+std::optional<bool> Settings::parseFlag(const QString &text)
+{
+    const QString t = text.trimmed().toLower();
+    if (t == QLatin1String("1") || t == QLatin1String("true") || t == QLatin1String("yes") || t == QLatin1String("on"))
+        return true;
+    if (t == QLatin1String("0") || t == QLatin1String("false") || t == QLatin1String("no") || t == QLatin1String("off"))
+        return false;
+    return std::nullopt;
+}
+
+std::optional<QUrl> Settings::parseBackend(const QString &text, QString *error)
+{
+    const QString t = text.trimmed();
+    if (t.isEmpty()) {
+        *error = QStringLiteral("the backend URL is empty");
+        return std::nullopt;
+    }
+
+    static const QRegularExpression digits(QStringLiteral("^[0-9]+$"));
+    if (digits.match(t).hasMatch()) {
+        bool ok = false;
+        const int port = t.toInt(&ok);
+        if (!ok || port < 1 || port > 65535) {
+            *error = QStringLiteral("%1 is not a port number (1-65535)").arg(quoted(t));
+            return std::nullopt;
+        }
+        QUrl url;
+        url.setScheme(QStringLiteral("http"));
+        url.setHost(QStringLiteral("127.0.0.1"));
+        url.setPort(port);
+        return url;
+    }
+
+    QUrl url(t, QUrl::StrictMode);
+    if (!url.isValid()) {
+        *error = QStringLiteral("%1 is not a valid URL").arg(quoted(t));
+        return std::nullopt;
+    }
+    const QString scheme = url.scheme();
+    if (scheme != QLatin1String("http") && scheme != QLatin1String("https")) {
+        if (isSchemeLess(url))
+            *error = schemeHint(t, "http");
+        else
+            *error = QStringLiteral("%1 has scheme \"%2\"; only http:// and https:// backends are supported")
+                         .arg(quoted(t), scheme);
+        return std::nullopt;
+    }
+    if (url.host().isEmpty()) {
+        *error = QStringLiteral("%1 has no host").arg(quoted(t));
+        return std::nullopt;
+    }
+    if (url.hasQuery() || url.hasFragment()) {
+        *error = QStringLiteral("%1 has a query or fragment; give only scheme, host, port and an optional base path")
+                     .arg(quoted(t));
+        return std::nullopt;
+    }
+    // The request path is appended to the base path, so "/base/" would make "//".
+    QString path = url.path();
+    while (path.endsWith(QLatin1Char('/')))
+        path.chop(1);
+    url.setPath(path);
+    return url;
+}
+
+std::optional<QUrl> Settings::parseServer(const QString &text, QString *error)
+{
+    const QString t = text.trimmed();
+    const QString shown = redactTokenQuery(t);
+    if (t.isEmpty()) {
+        *error = QStringLiteral("the server URL is empty");
+        return std::nullopt;
+    }
+
+    QUrl url(t, QUrl::StrictMode);
+    if (!url.isValid()) {
+        *error = QStringLiteral("%1 is not a valid URL").arg(quoted(shown));
+        return std::nullopt;
+    }
+    const QString scheme = url.scheme();
+    if (scheme == QLatin1String("http")) {
+        url.setScheme(QStringLiteral("ws"));
+    } else if (scheme == QLatin1String("https")) {
+        url.setScheme(QStringLiteral("wss"));
+    } else if (scheme != QLatin1String("ws") && scheme != QLatin1String("wss")) {
+        if (isSchemeLess(url))
+            *error = schemeHint(shown, "wss");
+        else
+            *error = QStringLiteral("%1 has scheme \"%2\"; use wss://, ws://, https:// or http://")
+                         .arg(quoted(shown), scheme);
+        return std::nullopt;
+    }
+    if (url.host().isEmpty()) {
+        *error = QStringLiteral("%1 has no host").arg(quoted(shown));
+        return std::nullopt;
+    }
+    if (url.hasFragment()) {
+        *error = QStringLiteral("%1 has a fragment (#...), which a WebSocket URL cannot carry").arg(quoted(shown));
+        return std::nullopt;
+    }
+    if (url.path().isEmpty() || url.path() == QLatin1String("/"))
+        url.setPath(QStringLiteral("/socket/websocket"));
+    return url;
+}
+
+std::optional<Settings> Settings::resolve(const QCommandLineParser &parser, const QProcessEnvironment &env,
+                                          QString *error)
+{
+    Settings s;
+
+    // The config file has to be found before anything can be read from it, so it is resolved from
+    // the command line and environment only; a config file cannot name another one.
+    const SettingDef &configDef = *find(kConfig);
+    {
+        Entry entry;
+        if (parser.isSet(kConfig)) {
+            entry = {parser.value(kConfig), SettingSource::CommandLine};
+        } else if (const QString e = env.value(configDef.envName()); !e.trimmed().isEmpty()) {
+            entry = {e, SettingSource::Environment};
+        }
+        const bool explicitFile = entry.source != SettingSource::Default;
+        if (explicitFile) {
+            if (entry.value.trimmed().isEmpty()) {
+                *error = QStringLiteral("--config (from command line): the file name is empty");
+                return std::nullopt;
+            }
+            entry.value = expandPath(entry.value, QDir::currentPath());
+        } else {
+            entry.value = defaultConfigFile();
+        }
+        const QString where = labelFor(entry.source, configDef, entry.value);
+        const QFileInfo info(entry.value);
+        if (explicitFile && !info.exists()) {
+            *error = QStringLiteral("--config (from %1): %2 does not exist").arg(where, quoted(entry.value));
+            return std::nullopt;
+        }
+        if (info.exists() && !info.isFile()) {
+            *error = QStringLiteral("--config (from %1): %2 is not a file").arg(where, quoted(entry.value));
+            return std::nullopt;
+        }
+        if (info.exists() && !info.isReadable()) {
+            *error = QStringLiteral("--config (from %1): %2 cannot be read").arg(where, quoted(entry.value));
+            return std::nullopt;
+        }
+        s.m_entries.insert(kConfig, entry);
+    }
+    const QString configFile = s.m_entries.value(kConfig).value;
+    const QString configLabel = labelFor(SettingSource::ConfigFile, configDef, configFile);
+
+    QHash<QString, QString> fileValues;
+    if (QFileInfo::exists(configFile)) {
+        QSettings ini(configFile, QSettings::IniFormat);
+        if (ini.status() != QSettings::NoError) {
+            *error = QStringLiteral("%1 is not a valid INI file").arg(configLabel);
+            return std::nullopt;
+        }
+        // Sections are left to others (a UI could keep its state under [ui]); only top-level
+        // keys are settings.
+        const QStringList keys = ini.childKeys();
+        for (const QString &key : keys) {
+            const SettingDef *d = find(key);
+            if (!d) {
+                s.m_warnings << QStringLiteral("%1: unknown key \"%2\" ignored").arg(configLabel, key);
+            } else if (d->key == kConfig) {
+                s.m_warnings
+                    << QStringLiteral("%1: \"config\" cannot be set in a config file; ignored").arg(configLabel);
+            } else {
+                fileValues.insert(key, iniText(ini.value(key)));
+            }
+        }
+    }
+
+    // Layering. Empty environment and file values count as absent (systemd's `Environment=X=` and a
+    // blanked-out INI line both mean "not set"); an explicit empty on the command line overrides.
+    for (const SettingDef &d : table()) {
+        if (d.key == kConfig)
+            continue;
+        Entry entry{d.defaultValue, SettingSource::Default};
+        if (parser.isSet(d.key)) {
+            entry = {d.kind == SettingKind::Flag ? QStringLiteral("true") : parser.value(d.key),
+                     SettingSource::CommandLine};
+        } else if (const QString e = env.value(d.envName()); !e.trimmed().isEmpty()) {
+            entry = {e, SettingSource::Environment};
+        } else if (const QString f = fileValues.value(d.key); !f.trimmed().isEmpty()) {
+            entry = {f, SettingSource::ConfigFile};
+        }
+        s.m_entries.insert(d.key, entry);
+    }
+
+    // Validation, in table order so that the first error reported is stable.
+    for (const SettingDef &d : table()) {
+        if (d.key == kConfig)
+            continue;
+        Entry &entry = s.m_entries[d.key];
+        const QString prefix =
+            QStringLiteral("--%1 (from %2): ").arg(d.key, labelFor(entry.source, d, configFile));
+        const QString text = entry.value.trimmed();
+        auto fail = [&](const QString &message) {
+            *error = prefix + message;
+            return std::nullopt;
+        };
+
+        switch (d.kind) {
+        case SettingKind::String:
+            entry.value = text;
+            break;
+        case SettingKind::Secret: {
+            entry.value = text;
+            // It travels in a URL query and an HTTP header; anything else is a paste accident.
+            // The value itself never appears in the message.
+            for (const QChar c : text) {
+                if (c.unicode() <= 0x20 || c.unicode() >= 0x7f)
+                    return fail(QStringLiteral("the token is malformed (it may contain only printable ASCII "
+                                               "characters, no spaces)"));
+            }
+            break;
+        }
+        case SettingKind::Url: {
+            entry.value = text;
+            if (text.isEmpty())
+                break;
+            QString reason;
+            if (d.key == kServer) {
+                const auto url = parseServer(text, &reason);
+                if (!url)
+                    return fail(reason);
+                s.m_serverUrl = *url;
+            } else {
+                const auto url = parseBackend(text, &reason);
+                if (!url)
+                    return fail(reason);
+                s.m_backendUrl = *url;
+            }
+            break;
+        }
+        case SettingKind::Path: {
+            if (text.isEmpty() && entry.source != SettingSource::Default)
+                return fail(QStringLiteral("the path is empty"));
+            if (text.isEmpty()) {
+                entry.value = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+                break;
+            }
+            // A relative path in the config file is meant relative to that file.
+            const QString base = entry.source == SettingSource::ConfigFile ? QFileInfo(configFile).absolutePath()
+                                                                            : QDir::currentPath();
+            entry.value = expandPath(text, base);
+            const QFileInfo info(entry.value);
+            if (info.exists() && !info.isDir())
+                return fail(QStringLiteral("%1 exists and is not a directory").arg(quoted(entry.value)));
+            break;
+        }
+        case SettingKind::Duration: {
+            milliseconds ms{0};
+            const bool allowZero = d.key == kAuthRetry;
+            switch (checkDuration(text, &ms)) {
+            case DurationCheck::Ok:
+                break;
+            case DurationCheck::NotANumber:
+                return fail(QStringLiteral("%1 is not a number of seconds").arg(quoted(entry.value)));
+            case DurationCheck::Negative:
+                return fail(QStringLiteral("%1 is negative; give a number of seconds%2")
+                                .arg(quoted(text), allowZero ? QStringLiteral(" (0 = never)") : QString()));
+            case DurationCheck::TooShort:
+                return fail(QStringLiteral("%1 is shorter than a millisecond").arg(quoted(text)));
+            case DurationCheck::TooLong:
+                return fail(
+                    QStringLiteral("%1 is too long (at most %2 seconds)").arg(quoted(text)).arg(INT_MAX / 1000));
+            }
+            if (ms.count() == 0 && !allowZero)
+                return fail(QStringLiteral("%1 must be more than 0 seconds").arg(quoted(text)));
+            if (d.key == kHeartbeat && ms >= kServerIdleLimit)
+                return fail(QStringLiteral("%1 must be less than 60 seconds: the server drops clients that send no "
+                                           "heartbeat for 60 s")
+                                .arg(quoted(text)));
+            entry.value = text;
+            s.m_durations.insert(d.key, ms);
+            break;
+        }
+        case SettingKind::Flag: {
+            const auto on = parseFlag(text);
+            if (!on)
+                return fail(QStringLiteral("%1 is not a yes/no value (use 1/0, true/false, yes/no or on/off)")
+                                .arg(quoted(entry.value)));
+            entry.value = *on ? QStringLiteral("true") : QStringLiteral("false");
+            break;
+        }
+        case SettingKind::Choice: {
+            const QString lower = text.toLower();
+            if (!d.choices.contains(lower))
+                return fail(QStringLiteral("%1 is not one of: %2")
+                                .arg(quoted(entry.value), d.choices.join(QStringLiteral(", "))));
+            entry.value = lower;
+            break;
+        }
+        }
+    }
+
+    if (s.backoffInitial() > s.backoffMax()) {
+        *error = QStringLiteral("--backoff-initial (from %1): %2 is more than --backoff-max (%3, from %4)")
+                     .arg(s.sourceDescription(kBackoffInitial), quoted(s.value(kBackoffInitial)),
+                          s.value(kBackoffMax), s.sourceDescription(kBackoffMax));
+        return std::nullopt;
+    }
+
+    if (s.source(kToken) == SettingSource::ConfigFile
+        && (QFileInfo(configFile).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther))) {
+        s.m_warnings << QStringLiteral("%1 holds the token and other users can read it; chmod 600 it")
+                            .arg(configLabel);
+    }
+
+    return s;
+}
+
+QString Settings::value(const QString &key) const
+{
+    Q_ASSERT_X(find(key), "Settings::value", "key not in the table");
+    return m_entries.value(key).value;
+}
+
+SettingSource Settings::source(const QString &key) const
+{
+    Q_ASSERT_X(find(key), "Settings::source", "key not in the table");
+    return m_entries.value(key).source;
+}
+
+QString Settings::sourceDescription(const QString &key) const
+{
+    const SettingDef *d = find(key);
+    if (!d)
+        return QString();
+    return labelFor(source(key), *d, configFile());
+}
+
+QString Settings::logLevel() const
+{
+    return debug() ? QStringLiteral("debug") : value(QStringLiteral("log-level"));
+}
+
+milliseconds Settings::duration(const QString &key) const
+{
+    Q_ASSERT_X(m_durations.contains(key), "Settings::duration", "not a duration key");
+    return m_durations.value(key);
+}
+
+bool Settings::flag(const QString &key) const
+{
+    return value(key) == QLatin1String("true");
+}
+
+} // namespace telephone

@@ -1,0 +1,99 @@
+#include "tunnel/tokenrefresher.h"
+
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcRefresh, "telephone.tunnel.refresh")
+
+namespace telephone {
+
+namespace {
+// QTimer takes an int of milliseconds; a token valid for months is re-planned when the timer fires.
+constexpr qint64 MaxTimerMs = 24LL * 3600 * 1000;
+} // namespace
+
+TokenRefresher::TokenRefresher(QObject *parent)
+    : QObject(parent)
+{
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &TokenRefresher::onTimer);
+}
+
+void TokenRefresher::setRetryBackoff(std::chrono::milliseconds initial, std::chrono::milliseconds cap)
+{
+    m_retry = Backoff(initial, cap);
+}
+
+qint64 TokenRefresher::plannedRefreshSecs(const JwtClaims &claims, qint64 nowSecs, qint64 marginSecs)
+{
+    // Without iat, count the lifetime from now: the token is at most that old.
+    const qint64 issued = claims.iat > 0 && claims.iat <= claims.exp ? claims.iat : std::min(nowSecs, claims.exp);
+    const qint64 halfLife = issued + (claims.exp - issued) / 2;
+    return std::min(halfLife, claims.exp - marginSecs);
+}
+
+void TokenRefresher::setToken(const JwtClaims &claims)
+{
+    m_claims = claims;
+    m_retry.reset();
+    m_due = false;
+    m_timer.stop();
+    m_dueAt = {};
+    if (!claims.hasExpiry()) {
+        qCInfo(lcRefresh) << "the token has no expiry; it is never refreshed";
+        return;
+    }
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 planned = plannedRefreshSecs(claims, now, m_margin.count() / 1000);
+    // Up to 2 % of the lifetime (at most 30 s) earlier, so that instances sharing a mount spread out.
+    const qint64 lifetime = claims.exp - (claims.iat > 0 ? claims.iat : now);
+    const qint64 jitterMax = std::clamp<qint64>(lifetime / 50, 0, 30);
+    const qint64 jitter = jitterMax > 0 ? QRandomGenerator::global()->bounded(jitterMax + 1) : 0;
+    m_dueAt = QDateTime::fromSecsSinceEpoch(std::max(now, planned - jitter));
+    arm();
+}
+
+void TokenRefresher::setJoined(bool joined)
+{
+    m_joined = joined;
+    if (joined && m_due) {
+        m_due = false;
+        emit refreshDue();
+    }
+}
+
+void TokenRefresher::refreshFailed()
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    if (m_claims.hasExpiry() && now >= m_claims.exp) {
+        qCWarning(lcRefresh) << "the token expired before it could be refreshed";
+        m_dueAt = {};
+        return;
+    }
+    const auto delay = m_retry.next();
+    m_dueAt = QDateTime::currentDateTimeUtc().addMSecs(delay.count());
+    m_timer.start(delay);
+}
+
+void TokenRefresher::arm()
+{
+    const qint64 ms = std::clamp<qint64>(QDateTime::currentDateTimeUtc().msecsTo(m_dueAt), 0, MaxTimerMs);
+    m_timer.start(std::chrono::milliseconds(ms));
+}
+
+void TokenRefresher::onTimer()
+{
+    if (m_dueAt.isValid() && QDateTime::currentDateTimeUtc() < m_dueAt) {
+        arm(); // a long wait split by MaxTimerMs
+        return;
+    }
+    if (!m_joined) {
+        m_due = true;
+        return;
+    }
+    emit refreshDue();
+}
+
+} // namespace telephone

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "tokens/jwt.h"
+
+#include <QHash>
+#include <QString>
+
+namespace telephone {
+
+/// Where refreshed tokens go before they are used. The encrypted SQLite store implements this
+/// later; until then the in-memory sink below keeps them for the life of the process.
+class TokenSink
+{
+public:
+    virtual ~TokenSink() = default;
+    /// Stores `token` for the tunnel identified by `serverKey` + `claims.pathId`. Returns false and
+    /// sets `error` (user-readable) when it could not be stored; the tunnel keeps running then.
+    virtual bool storeToken(const QString &serverKey, const QString &token, const JwtClaims &claims, QString *error) = 0;
+};
+
+class MemoryTokenSink : public TokenSink
+{
+public:
+    bool storeToken(const QString &serverKey, const QString &token, const JwtClaims &claims, QString *error) override;
+    /// The newest stored token for that tunnel, or an empty string.
+    QString token(const QString &serverKey, const QString &pathId) const;
+    int storeCount() const { return m_storeCount; }
+
+private:
+    QHash<QString, QString> m_tokens;
+    int m_storeCount = 0;
+};
+
+} // namespace telephone

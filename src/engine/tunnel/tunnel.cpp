@@ -1,0 +1,551 @@
+#include "tunnel/tunnel.h"
+
+#include "ops/logging.h"
+#include "proxy/forwarder.h"
+#include "tunnel/heartbeat.h"
+#include "tunnel/tokenrefresher.h"
+#include "tunnel/tokensink.h"
+
+#include <QJsonArray>
+#include <QLoggingCategory>
+#include <QMetaEnum>
+#include <QUrlQuery>
+
+Q_LOGGING_CATEGORY(lcTunnel, "telephone.tunnel.tunnel")
+
+namespace telephone {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+const QString EventHeartbeat = QStringLiteral("heartbeat");
+const QString EventHeartbeatAck = QStringLiteral("heartbeat_ack");
+const QString EventProxyReq = QStringLiteral("proxy_req");
+const QString EventProxyRes = QStringLiteral("proxy_res");
+const QString EventRefresh = QStringLiteral("refresh_token");
+const QString EventRefreshAck = QStringLiteral("refresh_token_ack");
+const QString EventPhxError = QStringLiteral("phx_error");
+const QString EventPhxClose = QStringLiteral("phx_close");
+const QString EventPhxLeave = QStringLiteral("phx_leave");
+
+QString seconds(std::chrono::milliseconds ms)
+{
+    return QString::number(double(ms.count()) / 1000.0, 'g', 3);
+}
+
+bool isAuthReason(const QString &reason)
+{
+    return reason.contains(QLatin1String("revoked")) || reason.contains(QLatin1String("expired"))
+        || reason.contains(QLatin1String("unauthorized")) || reason.contains(QLatin1String("invalid_token"));
+}
+
+} // namespace
+
+Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent)
+    : QObject(parent)
+    , m_config(config)
+    , m_tokenSink(tokenSink)
+    , m_socket(new PhoenixSocket(this))
+    , m_heartbeat(new Heartbeat(this))
+    , m_refresher(new TokenRefresher(this))
+    , m_forwarder(new Forwarder(config.backend, config.requestTimeout, this))
+    , m_backoff(config.backoffInitial, config.backoffMax)
+{
+    m_heartbeat->setInterval(config.heartbeatInterval);
+    m_refresher->setMargin(config.refreshMargin);
+    m_refresher->setRetryBackoff(config.backoffInitial, config.backoffMax);
+    m_retryTimer.setSingleShot(true);
+    m_stableTimer.setSingleShot(true);
+    m_drainTimer.setSingleShot(true);
+    m_closeTimer.setSingleShot(true);
+
+    connect(m_socket, &PhoenixSocket::opened, this, &Tunnel::onOpened);
+    connect(m_socket, &PhoenixSocket::closed, this, &Tunnel::onClosed);
+    connect(m_socket, &PhoenixSocket::frameReceived, this, &Tunnel::onFrame);
+    connect(m_socket, &PhoenixSocket::trafficReceived, m_heartbeat, &Heartbeat::noteTraffic);
+    connect(m_heartbeat, &Heartbeat::beatDue, this, [this](qint64 ts) {
+        m_socket->push(topic(), EventHeartbeat, {{QStringLiteral("ts"), ts}}, m_joinRef);
+    });
+    connect(m_heartbeat, &Heartbeat::roundTripMeasured, this, &Tunnel::heartbeatRoundTripMeasured);
+    connect(m_heartbeat, &Heartbeat::peerDead, this, &Tunnel::onPeerDead);
+    connect(m_refresher, &TokenRefresher::refreshDue, this, &Tunnel::onRefreshDue);
+    connect(m_forwarder, &Forwarder::responseReady, this, [this](const QJsonObject &response) {
+        m_socket->push(topic(), EventProxyRes, response, m_joinRef);
+    });
+    connect(m_forwarder, &Forwarder::drained, this, [this] {
+        if (m_state == State::Stopping)
+            finishStop();
+    });
+    connect(&m_retryTimer, &QTimer::timeout, this, [this] {
+        if (m_state == State::Reconnecting && m_socket->isOpen())
+            sendJoin(); // the channel failed, not the socket: rejoin on it
+        else
+            connectNow();
+    });
+    connect(&m_stableTimer, &QTimer::timeout, this, &Tunnel::onStableConnection);
+    connect(&m_drainTimer, &QTimer::timeout, this, [this] {
+        qCWarning(lcTunnel) << "drain timeout: abandoning" << m_forwarder->inFlight() << "requests still in flight";
+        m_forwarder->abortAll();
+        finishStop();
+    });
+    connect(&m_closeTimer, &QTimer::timeout, m_socket, &PhoenixSocket::abort);
+}
+
+Tunnel::~Tunnel()
+{
+    registerSecret(QString());
+}
+
+void Tunnel::registerSecret(const QString &token)
+{
+    if (token == m_registeredSecret)
+        return;
+    if (!m_registeredSecret.isEmpty())
+        logging::removeSecret(m_registeredSecret);
+    m_registeredSecret = token;
+    if (!token.isEmpty())
+        logging::addSecret(token);
+}
+
+QString Tunnel::stateName(State state)
+{
+    return QString::fromLatin1(QMetaEnum::fromType<State>().valueToKey(int(state)));
+}
+
+std::optional<std::chrono::milliseconds> Tunnel::heartbeatRoundTrip() const
+{
+    return m_heartbeat->lastRoundTrip();
+}
+
+QDateTime Tunnel::nextRefreshAt() const
+{
+    return m_refresher->nextRefreshAt();
+}
+
+QUrl Tunnel::publicUrl() const
+{
+    if (m_mountPath.isEmpty())
+        return {};
+    QUrl url;
+    url.setScheme(m_config.server.scheme() == QLatin1String("wss") ? QStringLiteral("https") : QStringLiteral("http"));
+    url.setHost(m_config.server.host());
+    url.setPort(m_config.server.port());
+    url.setPath(QStringLiteral("/call") + (m_mountPath.startsWith(QLatin1Char('/')) ? m_mountPath : QLatin1Char('/') + m_mountPath)
+                + QLatin1Char('/'));
+    return url;
+}
+
+int Tunnel::inFlightRequests() const
+{
+    return m_forwarder->inFlight();
+}
+
+qint64 Tunnel::malformedFrames() const
+{
+    return m_socket->malformedFrames();
+}
+
+void Tunnel::setState(State state, const QString &reason)
+{
+    if (state != State::Reconnecting && state != State::AuthFailed)
+        m_nextRetryAt = {};
+    if (m_state == state && m_stateReason == reason)
+        return;
+    m_state = state;
+    m_stateReason = reason;
+    qCInfo(lcTunnel).noquote() << stateName(state) + QLatin1String(": ") + reason;
+    emit stateChanged(state, reason);
+}
+
+bool Tunnel::adoptToken(const QString &token, QString *problem)
+{
+    const QString trimmed = token.trimmed();
+    if (trimmed.isEmpty()) {
+        *problem = QStringLiteral("no token: pass --token or set TELEPHONE_TOKEN, or paste one");
+        return false;
+    }
+    const JwtDecodeResult decoded = decodeJwt(trimmed);
+    if (!decoded.claims) {
+        *problem = QStringLiteral("the token cannot be used: %1").arg(decoded.error);
+        return false;
+    }
+    registerSecret(trimmed);
+    m_config.token = trimmed;
+    m_claims = *decoded.claims;
+    if (m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
+        *problem = QStringLiteral("the token expired at %1; it is not sent: get a new one")
+                       .arg(QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate));
+        return false;
+    }
+    m_refresher->setToken(m_claims);
+    return true;
+}
+
+QUrl Tunnel::connectUrl() const
+{
+    QUrl url = m_config.server;
+    QUrlQuery query(url);
+    query.removeAllQueryItems(QStringLiteral("token"));
+    query.removeAllQueryItems(QStringLiteral("vsn"));
+    // A JWT is base64url plus dots: nothing in it needs percent-encoding.
+    query.addQueryItem(QStringLiteral("token"), m_config.token);
+    query.addQueryItem(QStringLiteral("vsn"), QStringLiteral("2.0.0"));
+    url.setQuery(query);
+    return url;
+}
+
+void Tunnel::start()
+{
+    if (m_state != State::Disconnected)
+        return;
+    QString problem;
+    if (!adoptToken(m_config.token, &problem)) {
+        failAuth(problem);
+        return;
+    }
+    connectNow();
+}
+
+void Tunnel::connectNow()
+{
+    m_retryTimer.stop();
+    if (m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
+        failAuth(QStringLiteral("the token expired at %1; it is not sent: get a new one")
+                     .arg(QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate)));
+        return;
+    }
+    ++m_connectAttempts;
+    setState(State::Connecting, QStringLiteral("connecting to %1").arg(displayServer()));
+    m_socket->open(connectUrl());
+}
+
+void Tunnel::onOpened()
+{
+    if (m_state != State::Connecting)
+        return;
+    sendJoin();
+}
+
+void Tunnel::sendJoin()
+{
+    setState(State::Joining, QStringLiteral("joining %1").arg(topic()));
+    m_joinRef = m_socket->join(topic(), {}, this, [this](const PushReply &reply) {
+        if (m_state != State::Joining)
+            return;
+        switch (reply.kind) {
+        case PushReply::Kind::Ok: {
+            m_closesBeforeJoin = 0;
+            ++m_joins;
+            m_mountPath = reply.response.value(QLatin1String("path")).toString();
+            m_features.clear();
+            for (const QJsonValue &feature : reply.response.value(QLatin1String("features")).toArray())
+                m_features.append(feature.toString());
+            setState(State::Connected, QStringLiteral("joined; serving mount %1 from %2")
+                                           .arg(m_mountPath.isEmpty() ? topic() : m_mountPath,
+                                                m_config.backend.toString()));
+            m_heartbeat->start();
+            m_refresher->setJoined(true);
+            m_stableTimer.start(m_config.stableAfter);
+            break;
+        }
+        case PushReply::Kind::Error: {
+            const QString reason = reply.reason();
+            if (reason == QLatin1String("path_id_mismatch")) {
+                setState(State::ConfigError,
+                         QStringLiteral("the server says this token does not belong to mount %1 (path_id_mismatch): "
+                                        "get a token for the mount you want to serve")
+                             .arg(m_claims.pathId));
+                m_socket->close(1000);
+            } else if (isAuthReason(reason)) {
+                failAuth(QStringLiteral("the server refused the join: %1").arg(reason));
+            } else {
+                scheduleRetry(QStringLiteral("the server refused the join: %1").arg(reason));
+            }
+            break;
+        }
+        case PushReply::Kind::Timeout:
+            qCWarning(lcTunnel).noquote() << "no join reply within" << seconds(m_config.joinTimeout) << "s; reconnecting";
+            m_socket->abort();
+            break;
+        case PushReply::Kind::Closed:
+            break; // onClosed decides
+        }
+    }, m_config.joinTimeout);
+}
+
+void Tunnel::scheduleRetry(const QString &reason)
+{
+    m_heartbeat->stop();
+    m_refresher->setJoined(false);
+    m_stableTimer.stop();
+    const auto delay = m_backoff.next();
+    m_nextRetryAt = QDateTime::currentDateTimeUtc().addMSecs(delay.count());
+    setState(State::Reconnecting, QStringLiteral("%1; next try in %2 s").arg(reason, seconds(delay)));
+    m_retryTimer.start(delay);
+}
+
+void Tunnel::failAuth(const QString &reason)
+{
+    ++m_authFailures;
+    m_heartbeat->stop();
+    m_refresher->setJoined(false);
+    m_stableTimer.stop();
+    m_retryTimer.stop();
+    const bool expired = m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch());
+    const bool hasToken = !m_config.token.isEmpty() && !m_claims.pathId.isEmpty();
+    QString detail;
+    if (expired || !hasToken || m_config.authRetryInterval.count() == 0) {
+        detail = QStringLiteral("waiting for a new token");
+    } else {
+        // A refused token does not heal by itself; try again only rarely, in case the server erred.
+        m_nextRetryAt = QDateTime::currentDateTimeUtc().addMSecs(m_config.authRetryInterval.count());
+        detail = QStringLiteral("waiting for a new token; trying this one again in %1 s").arg(seconds(m_config.authRetryInterval));
+        m_retryTimer.start(m_config.authRetryInterval);
+    }
+    setState(State::AuthFailed, reason + QStringLiteral("; ") + detail);
+    if (m_socket->isOpen())
+        m_socket->close(1000);
+}
+
+void Tunnel::onClosed(const SocketClosed &why)
+{
+    m_heartbeat->stop();
+    m_refresher->setJoined(false);
+    m_stableTimer.stop();
+    m_closeTimer.stop();
+    // The server answered their callers 502 when the socket went; a response now has nowhere to go.
+    if (m_state != State::Stopping)
+        m_forwarder->abortAll();
+
+    if (m_connectWhenClosed) {
+        m_connectWhenClosed = false;
+        if (m_state != State::Stopping) {
+            connectNow();
+            return;
+        }
+    }
+    switch (m_state) {
+    case State::Stopping:
+        m_forwarder->abortAll();
+        finishStop();
+        return;
+    case State::Disconnected:
+    case State::AuthFailed:
+    case State::ConfigError:
+        return; // we closed it on purpose
+    default:
+        break;
+    }
+    if (why.httpStatus == 401 || why.httpStatus == 403) {
+        failAuth(QStringLiteral("the server refused the token (HTTP %1): it is invalid, expired or revoked")
+                     .arg(why.httpStatus));
+        return;
+    }
+    if (m_state == State::Joining && why.wasConnected && ++m_closesBeforeJoin >= 2) {
+        failAuth(QStringLiteral("the server closed the connection before the join, twice in a row: the token is "
+                                "probably invalid, expired or revoked"));
+        return;
+    }
+    const QString reason = m_pendingCloseReason.isEmpty() ? why.reason : m_pendingCloseReason;
+    m_pendingCloseReason.clear();
+    scheduleRetry(reason);
+}
+
+void Tunnel::onFrame(const Frame &frame)
+{
+    if (frame.topic != topic()) {
+        qCDebug(lcTunnel).noquote() << "ignoring" << frame.event << "on topic" << frame.topic;
+        return;
+    }
+    const QString &event = frame.event;
+    if (event == EventProxyReq) {
+        if (m_state == State::Connected || m_state == State::Stopping)
+            m_forwarder->handle(frame.payload);
+    } else if (event == EventHeartbeatAck) {
+        m_heartbeat->noteAck(frame.payload.value(QLatin1String("ts")).toInteger());
+    } else if (event == EventRefreshAck) {
+        acceptRefreshedToken(frame.payload);
+    } else if (event == EventPhxError) {
+        if (m_state == State::Connected || m_state == State::Joining)
+            scheduleRetry(QStringLiteral("the server-side channel crashed (phx_error); rejoining"));
+    } else if (event == EventPhxClose) {
+        if (m_state == State::Connected || m_state == State::Joining) {
+            m_pendingCloseReason = QStringLiteral("the server closed the channel (phx_close)");
+            m_socket->close(1000);
+        }
+    } else {
+        qCDebug(lcTunnel).noquote() << "ignoring unknown event" << event;
+    }
+}
+
+void Tunnel::onPeerDead(const QString &reason)
+{
+    qCWarning(lcTunnel).noquote() << "the connection is dead:" << reason;
+    m_pendingCloseReason = reason;
+    m_socket->abort();
+}
+
+void Tunnel::onRefreshDue()
+{
+    if (m_state != State::Connected || m_refreshInFlight)
+        return;
+    m_refreshInFlight = true;
+    qCInfo(lcTunnel) << "refreshing the token";
+    m_socket->push(topic(), EventRefresh, {}, m_joinRef, this, [this](const PushReply &reply) {
+        if (!m_refreshInFlight)
+            return; // already answered by a refresh_token_ack push
+        if (reply.ok() && reply.response.contains(QLatin1String("token"))) {
+            acceptRefreshedToken(reply.response);
+            return;
+        }
+        if (reply.ok()) {
+            // The reference server acknowledges with a separate refresh_token_ack push.
+            return;
+        }
+        m_refreshInFlight = false;
+        const QString reason = reply.reason();
+        if (reply.kind == PushReply::Kind::Error && isAuthReason(reason)) {
+            failAuth(QStringLiteral("the server refused to refresh the token: %1").arg(reason));
+            return;
+        }
+        qCWarning(lcTunnel).noquote() << "token refresh failed:" << reason << "- retrying";
+        m_refresher->refreshFailed();
+    }, m_config.joinTimeout);
+}
+
+void Tunnel::acceptRefreshedToken(const QJsonObject &payload)
+{
+    m_refreshInFlight = false;
+    const QString token = payload.value(QLatin1String("token")).toString();
+    const JwtDecodeResult decoded = decodeJwt(token);
+    if (!decoded.claims || decoded.claims->pathId != m_claims.pathId) {
+        qCWarning(lcTunnel).noquote() << "the server sent a refreshed token that cannot be used:"
+                                      << (decoded.claims ? QStringLiteral("it names another mount") : decoded.error);
+        m_refresher->refreshFailed();
+        return;
+    }
+    registerSecret(token);
+    // Stored before it is used: the old token stopped working on the server the moment this one was issued.
+    QString storeError;
+    if (m_tokenSink && !m_tokenSink->storeToken(displayServer(), token, *decoded.claims, &storeError)) {
+        qCWarning(lcTunnel).noquote() << "the refreshed token could not be stored (" + storeError
+                                             + "); the tunnel keeps running, but a restart will need a new token";
+        emit tokenStoreFailed(storeError);
+    }
+    m_config.token = token;
+    m_claims = *decoded.claims;
+    m_refresher->setToken(m_claims);
+    m_refresher->setJoined(m_state == State::Connected);
+    qCInfo(lcTunnel).noquote() << "token refreshed; it expires at"
+                               << QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate);
+    emit tokenRefreshed(token);
+}
+
+void Tunnel::onStableConnection()
+{
+    m_backoff.reset();
+}
+
+void Tunnel::reconnectNow()
+{
+    if (m_state != State::Reconnecting && m_state != State::AuthFailed)
+        return;
+    m_retryTimer.stop();
+    if (m_state == State::Reconnecting && m_socket->isOpen())
+        sendJoin();
+    else
+        connectNow();
+}
+
+bool Tunnel::setToken(const QString &token, QString *problem)
+{
+    // A token that cannot be used leaves a working tunnel alone; the caller shows the problem.
+    const JwtDecodeResult decoded = decodeJwt(token);
+    if (!decoded.claims) {
+        *problem = QStringLiteral("the token cannot be used: %1").arg(decoded.error);
+        return false;
+    }
+    if (decoded.claims->isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
+        *problem = QStringLiteral("the token expired at %1: get a new one")
+                       .arg(QDateTime::fromSecsSinceEpoch(decoded.claims->exp).toString(Qt::ISODate));
+        return false;
+    }
+    const QString previousPath = m_claims.pathId;
+    if (!adoptToken(token, problem))
+        return false;
+    switch (m_state) {
+    case State::Disconnected:
+    case State::Stopping:
+        return true; // used on the next start
+    case State::Connected:
+    case State::Joining:
+    case State::Connecting:
+        if (previousPath == m_claims.pathId)
+            return true; // the socket is already authenticated; the new token is used on the next connect
+        break;
+    case State::Reconnecting:
+    case State::AuthFailed:
+    case State::ConfigError:
+        break;
+    }
+    m_closesBeforeJoin = 0;
+    m_backoff.reset();
+    if (m_socket->isOpen()) {
+        // The old connection's close must not count as a failure of the new token.
+        m_connectWhenClosed = true;
+        m_socket->abort();
+    } else {
+        connectNow();
+    }
+    return true;
+}
+
+void Tunnel::stop()
+{
+    if (m_state == State::Stopping)
+        return;
+    m_retryTimer.stop();
+    m_stableTimer.stop();
+    if (m_state == State::Disconnected) {
+        emit stopped();
+        return;
+    }
+    const bool joined = m_state == State::Connected;
+    setState(State::Stopping, QStringLiteral("stopping; %1 requests in flight").arg(m_forwarder->inFlight()));
+    m_heartbeat->stop();
+    m_refresher->setJoined(false);
+    if (!joined || !m_socket->isOpen()) {
+        m_forwarder->abortAll();
+        finishStop();
+        return;
+    }
+    m_drainTimer.start(m_config.drainTimeout);
+    m_forwarder->setDraining(true); // emits drained() at once when nothing is in flight
+}
+
+void Tunnel::finishStop()
+{
+    if (m_state != State::Stopping)
+        return;
+    m_drainTimer.stop();
+    if (m_socket->isOpen()) {
+        if (!m_leaveSent) {
+            m_leaveSent = true;
+            // Leave, then close normally; a server that never replies does not hold us.
+            m_socket->push(topic(), EventPhxLeave, {}, m_joinRef, this,
+                           [this](const PushReply &) { m_socket->close(1000, QStringLiteral("client stopping")); },
+                           std::chrono::milliseconds(2000));
+            m_closeTimer.start(3000ms);
+        }
+        return; // onClosed comes back here once the socket is down
+    }
+    m_leaveSent = false;
+    m_forwarder->setDraining(false);
+    m_retryTimer.stop();
+    m_closeTimer.stop();
+    setState(State::Disconnected, QStringLiteral("stopped"));
+    emit stopped();
+}
+
+} // namespace telephone

@@ -1,0 +1,153 @@
+#pragma once
+
+#include "protocol/phoenixsocket.h"
+#include "tokens/jwt.h"
+#include "tunnel/backoff.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+#include <QUrl>
+
+#include <chrono>
+#include <optional>
+
+namespace telephone {
+
+class Forwarder;
+class Heartbeat;
+class TokenRefresher;
+class TokenSink;
+
+/// Everything one tunnel needs to know. Durations are settings so that tests can shrink them.
+struct TunnelConfig {
+    QUrl server;  ///< ws(s) URL with its path; the token and vsn are added on connect
+    QString token;
+    QUrl backend; ///< http(s)://host:port[/base]
+    std::chrono::milliseconds heartbeatInterval{std::chrono::seconds(30)};
+    std::chrono::milliseconds requestTimeout{std::chrono::seconds(55)};
+    std::chrono::milliseconds joinTimeout{std::chrono::seconds(10)};
+    std::chrono::milliseconds backoffInitial{std::chrono::seconds(1)};
+    std::chrono::milliseconds backoffMax{std::chrono::seconds(30)};
+    std::chrono::milliseconds stableAfter{std::chrono::seconds(60)};
+    std::chrono::milliseconds authRetryInterval{std::chrono::minutes(5)}; ///< 0: wait for a new token
+    std::chrono::milliseconds refreshMargin{std::chrono::minutes(10)};
+    std::chrono::milliseconds drainTimeout{std::chrono::seconds(30)};
+};
+
+/// One server + token + backend: connects, joins `telephone:<path_id>`, keeps the link alive
+/// (heartbeat, refresh, reconnection with backoff) and hands `proxy_req` to its Forwarder. Its
+/// state is explicit and every transition is announced with a reason a person can read.
+/// Owns its PhoenixSocket, Heartbeat, TokenRefresher and Forwarder. Lives on the engine's thread.
+class Tunnel : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State {
+        Disconnected, ///< not started, or stopped
+        Connecting,   ///< opening the WebSocket
+        Joining,      ///< socket open, waiting for the join reply
+        Connected,    ///< joined: requests flow
+        Reconnecting, ///< waiting for the next attempt (nextRetryAt)
+        AuthFailed,   ///< the token is missing, expired, invalid or revoked: waits for a new one
+        ConfigError,  ///< the server refused our configuration (e.g. path_id_mismatch): no retries
+        Stopping,     ///< draining in-flight requests, leaving, closing
+    };
+    Q_ENUM(State)
+
+    Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent = nullptr);
+    ~Tunnel() override;
+
+    void start();
+    /// Graceful: new requests get 503, in-flight ones finish (up to the drain timeout), then
+    /// `phx_leave` and a close with code 1000. Emits stopped() when done.
+    void stop();
+    /// Skips the wait of Reconnecting / AuthFailed.
+    void reconnectNow();
+    /// A new token (pasted, or given again): used at once when the tunnel is waiting for one.
+    /// An unusable token (malformed, expired) leaves the tunnel as it is and says why.
+    bool setToken(const QString &token, QString *problem);
+
+    State state() const { return m_state; }
+    QString stateReason() const { return m_stateReason; }
+    static QString stateName(State state);
+    QDateTime nextRetryAt() const { return m_nextRetryAt; }
+    QString topic() const { return QStringLiteral("telephone:") + m_claims.pathId; }
+    const JwtClaims &claims() const { return m_claims; }
+    QString mountPath() const { return m_mountPath; }
+    QStringList serverFeatures() const { return m_features; }
+    std::optional<std::chrono::milliseconds> heartbeatRoundTrip() const;
+    QDateTime nextRefreshAt() const;
+    const TunnelConfig &config() const { return m_config; }
+    int inFlightRequests() const;
+
+    qint64 connectAttempts() const { return m_connectAttempts; }
+    qint64 joinsSucceeded() const { return m_joins; }
+    qint64 authFailures() const { return m_authFailures; }
+    qint64 malformedFrames() const;
+
+    /// Where people on the internet reach this tunnel: the server's http(s) origin + /call + the
+    /// mount path from the join reply. Empty until joined once.
+    QUrl publicUrl() const;
+    /// The server URL to show people: never holds the token.
+    QString displayServer() const { return m_config.server.toString(); }
+
+signals:
+    void stateChanged(telephone::Tunnel::State state, const QString &reason);
+    void tokenRefreshed(const QString &token);
+    /// A refreshed token could not be stored: it lives in memory only until the next restart.
+    void tokenStoreFailed(const QString &error);
+    void heartbeatRoundTripMeasured(std::chrono::milliseconds rtt);
+    void stopped();
+
+private:
+    void setState(State state, const QString &reason);
+    void connectNow();
+    void sendJoin();
+    void scheduleRetry(const QString &reason);
+    void failAuth(const QString &reason);
+    void onOpened();
+    void onClosed(const SocketClosed &why);
+    void onFrame(const Frame &frame);
+    void onPeerDead(const QString &reason);
+    void onRefreshDue();
+    void acceptRefreshedToken(const QJsonObject &payload);
+    void onStableConnection();
+    void finishStop();
+    bool adoptToken(const QString &token, QString *problem);
+    void registerSecret(const QString &token);
+    QUrl connectUrl() const;
+
+    TunnelConfig m_config;
+    TokenSink *m_tokenSink;
+    PhoenixSocket *m_socket;
+    Heartbeat *m_heartbeat;
+    TokenRefresher *m_refresher;
+    Forwarder *m_forwarder;
+    Backoff m_backoff;
+    QTimer m_retryTimer;
+    QTimer m_stableTimer;
+    QTimer m_drainTimer;
+    QTimer m_closeTimer;
+
+    State m_state = State::Disconnected;
+    QString m_stateReason;
+    QDateTime m_nextRetryAt;
+    JwtClaims m_claims;
+    QString m_joinRef;
+    QString m_mountPath;
+    QStringList m_features;
+    QString m_pendingCloseReason; ///< why we closed the socket ourselves, for the Reconnecting reason
+    bool m_refreshInFlight = false;
+    bool m_leaveSent = false;
+    bool m_connectWhenClosed = false;
+    QString m_registeredSecret; ///< the token masked in logs
+    int m_closesBeforeJoin = 0;
+    qint64 m_connectAttempts = 0;
+    qint64 m_joins = 0;
+    qint64 m_authFailures = 0;
+};
+
+} // namespace telephone

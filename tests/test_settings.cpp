@@ -1,0 +1,691 @@
+#include "config/settings.h"
+
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
+#include <QProcessEnvironment>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace telephone;
+using namespace std::chrono_literals;
+
+Q_DECLARE_METATYPE(telephone::SettingSource)
+
+namespace {
+
+struct Outcome {
+    std::optional<Settings> settings;
+    QString error;
+};
+
+// A null QString means "not given" in every column below; an empty one means "given, empty".
+using EnvMap = QList<QPair<QString, QString>>;
+
+Outcome resolveWith(const QStringList &args, const EnvMap &env = {})
+{
+    QCommandLineParser parser;
+    Settings::addOptions(parser);
+    if (!parser.parse(QStringList{QStringLiteral("telephone")} + args))
+        return {std::nullopt, QStringLiteral("parser: ") + parser.errorText()};
+    QProcessEnvironment environment;
+    for (const auto &[name, value] : env)
+        environment.insert(name, value);
+    Outcome outcome;
+    outcome.settings = Settings::resolve(parser, environment, &outcome.error);
+    return outcome;
+}
+
+} // namespace
+
+class TestSettings : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    int m_fileCount = 0;
+
+    QString writeIni(const QByteArray &content)
+    {
+        const QString path = m_dir.filePath(QStringLiteral("telephone-%1.ini").arg(++m_fileCount));
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            qFatal("cannot write %s", qPrintable(path));
+        file.write(content);
+        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        return path;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+    }
+
+    void tableHasTheDocumentedKeys()
+    {
+        QStringList keys;
+        for (const SettingDef &d : Settings::table())
+            keys << d.key;
+        const QStringList expected{
+            QStringLiteral("server"),           QStringLiteral("token"),          QStringLiteral("backend"),
+            QStringLiteral("config"),           QStringLiteral("data-dir"),       QStringLiteral("heartbeat-interval"),
+            QStringLiteral("request-timeout"),  QStringLiteral("join-timeout"),   QStringLiteral("backoff-initial"),
+            QStringLiteral("backoff-max"),      QStringLiteral("stable-after"),   QStringLiteral("auth-retry-interval"),
+            QStringLiteral("refresh-margin"),   QStringLiteral("log-format"),     QStringLiteral("log-level"),
+            QStringLiteral("debug"),            QStringLiteral("no-gui"),         QStringLiteral("demo"),
+            QStringLiteral("exit-on-auth-failure"),
+        };
+        QCOMPARE(keys, expected);
+        for (const SettingDef &d : Settings::table())
+            QVERIFY2(!d.help.isEmpty(), qPrintable(d.key));
+    }
+
+    void everyKeyHasAnEnvironmentTwinInHelp()
+    {
+        const QString help = Settings::environmentHelp();
+        static const QRegularExpression envShape(QStringLiteral("^TELEPHONE_[A-Z_]+$"));
+        for (const SettingDef &d : Settings::table()) {
+            QVERIFY2(envShape.match(d.envName()).hasMatch(), qPrintable(d.envName()));
+            QVERIFY2(help.contains(d.envName()), qPrintable(d.envName()));
+            QVERIFY2(help.contains(QStringLiteral("--") + d.key), qPrintable(d.key));
+        }
+        QCOMPARE(Settings::find(QStringLiteral("heartbeat-interval"))->envName(),
+                 QStringLiteral("TELEPHONE_HEARTBEAT_INTERVAL"));
+        QCOMPARE(Settings::find(QStringLiteral("exit-on-auth-failure"))->envName(),
+                 QStringLiteral("TELEPHONE_EXIT_ON_AUTH_FAILURE"));
+    }
+
+    void everyKeyIsACommandLineOption()
+    {
+        QCommandLineParser parser;
+        Settings::addOptions(parser);
+        QStringList args{QStringLiteral("telephone")};
+        for (const SettingDef &d : Settings::table()) {
+            args << QStringLiteral("--") + d.key;
+            if (d.kind != SettingKind::Flag)
+                args << QStringLiteral("x");
+        }
+        QVERIFY2(parser.parse(args), qPrintable(parser.errorText()));
+        for (const SettingDef &d : Settings::table())
+            QVERIFY2(parser.isSet(d.key), qPrintable(d.key));
+    }
+
+    void defaults()
+    {
+        const Outcome o = resolveWith({});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        const Settings &s = *o.settings;
+        for (const SettingDef &d : Settings::table())
+            QCOMPARE(s.source(d.key), SettingSource::Default);
+        QVERIFY(s.serverUrl().isEmpty());
+        QVERIFY(s.token().isEmpty());
+        QVERIFY(s.backendUrl().isEmpty());
+        QCOMPARE(s.configFile(), Settings::defaultConfigFile());
+        QVERIFY(s.configFile().endsWith(QStringLiteral("/telephone.ini")));
+        QCOMPARE(s.dataDir(), QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+        QCOMPARE(s.heartbeatInterval(), 30s);
+        QCOMPARE(s.requestTimeout(), 55s);
+        QCOMPARE(s.joinTimeout(), 10s);
+        QCOMPARE(s.backoffInitial(), 1s);
+        QCOMPARE(s.backoffMax(), 30s);
+        QCOMPARE(s.stableAfter(), 60s);
+        QCOMPARE(s.authRetryInterval(), 300s);
+        QCOMPARE(s.refreshMargin(), 600s);
+        QCOMPARE(s.logFormat(), QStringLiteral("text"));
+        QCOMPARE(s.logLevel(), QStringLiteral("info"));
+        QVERIFY(!s.debug());
+        QVERIFY(!s.noGui());
+        QVERIFY(!s.demo());
+        QVERIFY(!s.exitOnAuthFailure());
+        QCOMPARE(s.sourceDescription(QStringLiteral("server")), QStringLiteral("default"));
+        QVERIFY(s.warnings().isEmpty());
+    }
+
+    void precedence_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("cli");
+        QTest::addColumn<QString>("env");
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<SettingSource>("source");
+
+        const QString hb = QStringLiteral("heartbeat-interval");
+        const QString none;
+        const auto s = [](const char *text) { return QString::fromLatin1(text); };
+
+        QTest::newRow("default") << hb << none << none << none << s("30") << SettingSource::Default;
+        QTest::newRow("file over default") << hb << none << none << s("5") << s("5") << SettingSource::ConfigFile;
+        QTest::newRow("env over default") << hb << none << s("6") << none << s("6") << SettingSource::Environment;
+        QTest::newRow("cli over default") << hb << s("7") << none << none << s("7") << SettingSource::CommandLine;
+        QTest::newRow("env over file") << hb << none << s("6") << s("5") << s("6") << SettingSource::Environment;
+        QTest::newRow("cli over file") << hb << s("7") << none << s("5") << s("7") << SettingSource::CommandLine;
+        QTest::newRow("cli over env") << hb << s("7") << s("6") << none << s("7") << SettingSource::CommandLine;
+        QTest::newRow("cli over all") << hb << s("7") << s("6") << s("5") << s("7") << SettingSource::CommandLine;
+        QTest::newRow("empty env is not given (file)")
+            << hb << none << s("") << s("5") << s("5") << SettingSource::ConfigFile;
+        QTest::newRow("empty env is not given (default)")
+            << hb << none << s("") << none << s("30") << SettingSource::Default;
+        QTest::newRow("blank env is not given") << hb << none << s("  ") << none << s("30") << SettingSource::Default;
+        QTest::newRow("empty file value is not given")
+            << hb << none << none << s("") << s("30") << SettingSource::Default;
+
+        const QString token = QStringLiteral("token");
+        QTest::newRow("token: empty env falls to file")
+            << token << none << s("") << s("file.token.value") << s("file.token.value") << SettingSource::ConfigFile;
+        QTest::newRow("token: env over file")
+            << token << none << s("env.token.value") << s("file.token.value") << s("env.token.value")
+            << SettingSource::Environment;
+        QTest::newRow("token: explicit empty on command line clears")
+            << token << s("") << s("env.token.value") << s("file.token.value") << s("") << SettingSource::CommandLine;
+
+        const QString server = QStringLiteral("server");
+        QTest::newRow("server: env over file") << server << none << s("wss://env") << s("wss://file")
+                                               << s("wss://env") << SettingSource::Environment;
+
+        const QString noGui = QStringLiteral("no-gui");
+        QTest::newRow("flag: env off over file yes")
+            << noGui << none << s("off") << s("yes") << s("false") << SettingSource::Environment;
+        QTest::newRow("flag: cli over env off") << noGui << s("") << s("off") << none << s("true")
+                                                << SettingSource::CommandLine;
+        QTest::newRow("flag: file") << noGui << none << none << s("1") << s("true") << SettingSource::ConfigFile;
+
+        const QString format = QStringLiteral("log-format");
+        QTest::newRow("choice: case folded") << format << none << s("JSON") << s("text") << s("json")
+                                             << SettingSource::Environment;
+    }
+
+    void precedence()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, cli);
+        QFETCH(QString, env);
+        QFETCH(QString, file);
+        QFETCH(QString, expected);
+        QFETCH(SettingSource, source);
+
+        const SettingDef *d = Settings::find(key);
+        QVERIFY(d);
+        QByteArray ini;
+        if (!file.isNull())
+            ini = key.toUtf8() + " = " + file.toUtf8() + "\n";
+        const QString path = writeIni(ini);
+
+        QStringList args{QStringLiteral("--config"), path};
+        if (!cli.isNull()) {
+            if (d->kind == SettingKind::Flag)
+                args << QStringLiteral("--") + key;
+            else
+                args << QStringLiteral("--%1=%2").arg(key, cli);
+        }
+        EnvMap envMap;
+        if (!env.isNull())
+            envMap << qMakePair(d->envName(), env);
+
+        const Outcome o = resolveWith(args, envMap);
+        QVERIFY2(o.settings, qPrintable(o.error));
+        QCOMPARE(o.settings->value(key), expected);
+        QCOMPARE(o.settings->source(key), source);
+        QCOMPARE(o.settings->source(QStringLiteral("config")), SettingSource::CommandLine);
+    }
+
+    void sourceDescriptions()
+    {
+        const QString path = writeIni("join-timeout = 3\n");
+        const Outcome o = resolveWith({QStringLiteral("--config"), path, QStringLiteral("--backoff-max=40")},
+                                      {{QStringLiteral("TELEPHONE_STABLE_AFTER"), QStringLiteral("90")}});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        QCOMPARE(o.settings->sourceDescription(QStringLiteral("backoff-max")), QStringLiteral("command line"));
+        QCOMPARE(o.settings->sourceDescription(QStringLiteral("stable-after")),
+                 QStringLiteral("TELEPHONE_STABLE_AFTER"));
+        QCOMPARE(o.settings->sourceDescription(QStringLiteral("join-timeout")), QStringLiteral("config file ") + path);
+        QCOMPARE(o.settings->sourceDescription(QStringLiteral("request-timeout")), QStringLiteral("default"));
+        QCOMPARE(o.settings->joinTimeout(), 3s);
+        QCOMPARE(o.settings->backoffMax(), 40s);
+        QCOMPARE(o.settings->stableAfter(), 90s);
+    }
+
+    void parseDuration_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<bool>("valid");
+        QTest::addColumn<qint64>("ms");
+
+        QTest::newRow("half") << QStringLiteral("0.5") << true << qint64(500);
+        QTest::newRow("thirty") << QStringLiteral("30") << true << qint64(30000);
+        QTest::newRow("padded") << QStringLiteral(" 2 ") << true << qint64(2000);
+        QTest::newRow("millisecond") << QStringLiteral("0.001") << true << qint64(1);
+        QTest::newRow("zero") << QStringLiteral("0") << true << qint64(0);
+        QTest::newRow("overflow") << QStringLiteral("1e400") << false << qint64(0);
+        QTest::newRow("negative") << QStringLiteral("-1") << false << qint64(0);
+        QTest::newRow("word") << QStringLiteral("abc") << false << qint64(0);
+        QTest::newRow("empty") << QString() << false << qint64(0);
+        QTest::newRow("inf") << QStringLiteral("inf") << false << qint64(0);
+        QTest::newRow("nan") << QStringLiteral("nan") << false << qint64(0);
+        QTest::newRow("unit suffix") << QStringLiteral("30s") << false << qint64(0);
+        QTest::newRow("comma decimal") << QStringLiteral("0,5") << false << qint64(0);
+        QTest::newRow("below a millisecond") << QStringLiteral("0.0004") << false << qint64(0);
+        QTest::newRow("beyond a QTimer") << QStringLiteral("1e9") << false << qint64(0);
+    }
+
+    void parseDuration()
+    {
+        QFETCH(QString, text);
+        QFETCH(bool, valid);
+        QFETCH(qint64, ms);
+        const auto result = Settings::parseDuration(text);
+        QCOMPARE(result.has_value(), valid);
+        if (valid)
+            QCOMPARE(result->count(), ms);
+    }
+
+    void durationValidation_data()
+    {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("error"); // empty: accepted
+
+        QTest::newRow("heartbeat 59.9") << QStringLiteral("heartbeat-interval") << QStringLiteral("59.9") << QString();
+        QTest::newRow("heartbeat 60")
+            << QStringLiteral("heartbeat-interval") << QStringLiteral("60")
+            << QStringLiteral("--heartbeat-interval (from TELEPHONE_HEARTBEAT_INTERVAL): \"60\" must be less than 60 "
+                              "seconds");
+        QTest::newRow("heartbeat 120") << QStringLiteral("heartbeat-interval") << QStringLiteral("120")
+                                       << QStringLiteral("must be less than 60 seconds");
+        QTest::newRow("heartbeat abc")
+            << QStringLiteral("heartbeat-interval") << QStringLiteral("abc")
+            << QStringLiteral("--heartbeat-interval (from TELEPHONE_HEARTBEAT_INTERVAL): \"abc\" is not a number of "
+                              "seconds");
+        QTest::newRow("heartbeat 0") << QStringLiteral("heartbeat-interval") << QStringLiteral("0")
+                                     << QStringLiteral("\"0\" must be more than 0 seconds");
+        QTest::newRow("timeout negative")
+            << QStringLiteral("request-timeout") << QStringLiteral("-1")
+            << QStringLiteral("--request-timeout (from TELEPHONE_REQUEST_TIMEOUT): \"-1\" is negative");
+        QTest::newRow("timeout huge") << QStringLiteral("request-timeout") << QStringLiteral("1e400")
+                                      << QStringLiteral("is not a number of seconds");
+        QTest::newRow("auth retry 0 = never") << QStringLiteral("auth-retry-interval") << QStringLiteral("0")
+                                              << QString();
+        QTest::newRow("auth retry fraction") << QStringLiteral("auth-retry-interval") << QStringLiteral("0.25")
+                                             << QString();
+        QTest::newRow("stable-after tiny") << QStringLiteral("stable-after") << QStringLiteral("0.0001")
+                                           << QStringLiteral("shorter than a millisecond");
+        QTest::newRow("backoff-initial over max")
+            << QStringLiteral("backoff-initial") << QStringLiteral("31")
+            << QStringLiteral("--backoff-initial (from TELEPHONE_BACKOFF_INITIAL): \"31\" is more than --backoff-max "
+                              "(30, from default)");
+    }
+
+    void durationValidation()
+    {
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        QFETCH(QString, error);
+        const Outcome o = resolveWith({}, {{Settings::find(key)->envName(), value}});
+        if (error.isEmpty()) {
+            QVERIFY2(o.settings, qPrintable(o.error));
+            QCOMPARE(o.settings->value(key), value);
+            QCOMPARE(o.settings->source(key), SettingSource::Environment);
+        } else {
+            QVERIFY(!o.settings);
+            QVERIFY2(o.error.contains(error), qPrintable(o.error));
+        }
+    }
+
+    void durationAccessors()
+    {
+        const Outcome o = resolveWith({QStringLiteral("--heartbeat-interval=0.5"),
+                                       QStringLiteral("--auth-retry-interval"), QStringLiteral("0")});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        QCOMPARE(o.settings->heartbeatInterval(), 500ms);
+        QCOMPARE(o.settings->authRetryInterval(), 0ms);
+    }
+
+    void parseBackend_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("expected"); // empty: error
+        QTest::addColumn<QString>("error");
+
+        QTest::newRow("bare port") << QStringLiteral("3000") << QStringLiteral("http://127.0.0.1:3000") << QString();
+        QTest::newRow("base path") << QStringLiteral("http://localhost:8080/base")
+                                   << QStringLiteral("http://localhost:8080/base") << QString();
+        QTest::newRow("trailing slash") << QStringLiteral("http://localhost:8080/base/")
+                                        << QStringLiteral("http://localhost:8080/base") << QString();
+        QTest::newRow("root slash") << QStringLiteral("http://localhost:8080/")
+                                    << QStringLiteral("http://localhost:8080")
+                                    << QString();
+        QTest::newRow("https") << QStringLiteral("https://example.com") << QStringLiteral("https://example.com")
+                               << QString();
+        QTest::newRow("ipv6") << QStringLiteral("http://[::1]:3000") << QStringLiteral("http://[::1]:3000")
+                              << QString();
+        QTest::newRow("upper-case scheme") << QStringLiteral(" HTTP://Example.com:81 ")
+                                           << QStringLiteral("http://example.com:81") << QString();
+        QTest::newRow("ftp") << QStringLiteral("ftp://x") << QString()
+                             << QStringLiteral("\"ftp://x\" has scheme \"ftp\"; only http:// and https://");
+        QTest::newRow("ws") << QStringLiteral("ws://x") << QString() << QStringLiteral("has scheme \"ws\"");
+        QTest::newRow("empty") << QString() << QString() << QStringLiteral("empty");
+        QTest::newRow("port 0") << QStringLiteral("0") << QString() << QStringLiteral("not a port number");
+        QTest::newRow("port too big") << QStringLiteral("70000") << QString() << QStringLiteral("not a port number");
+        QTest::newRow("host:port") << QStringLiteral("localhost:3000") << QString()
+                                   << QStringLiteral("did you mean http://localhost:3000?");
+        QTest::newRow("bare host") << QStringLiteral("example.com") << QString() << QStringLiteral("has no scheme");
+        QTest::newRow("no host") << QStringLiteral("http:///path") << QString() << QStringLiteral("has no host");
+        QTest::newRow("query") << QStringLiteral("http://h/?q=1") << QString() << QStringLiteral("query");
+        QTest::newRow("invalid") << QStringLiteral("http://exa mple.com") << QString()
+                                 << QStringLiteral("is not a valid URL");
+    }
+
+    void parseBackend()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, expected);
+        QFETCH(QString, error);
+        QString message;
+        const auto url = Settings::parseBackend(text, &message);
+        if (expected.isEmpty()) {
+            QVERIFY(!url);
+            QVERIFY2(message.contains(error), qPrintable(message));
+        } else {
+            QVERIFY2(url, qPrintable(message));
+            QCOMPARE(url->toString(), expected);
+        }
+    }
+
+    void parseServer_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("expected"); // empty: error
+        QTest::addColumn<QString>("error");
+
+        QTest::newRow("wss host") << QStringLiteral("wss://host") << QStringLiteral("wss://host/socket/websocket")
+                                  << QString();
+        QTest::newRow("wss host slash") << QStringLiteral("wss://host/")
+                                        << QStringLiteral("wss://host/socket/websocket")
+                                        << QString();
+        QTest::newRow("ws with port") << QStringLiteral("ws://127.0.0.1:4000")
+                                      << QStringLiteral("ws://127.0.0.1:4000/socket/websocket") << QString();
+        QTest::newRow("path kept") << QStringLiteral("ws://h:4000/telephone/websocket")
+                                   << QStringLiteral("ws://h:4000/telephone/websocket") << QString();
+        QTest::newRow("https mapped") << QStringLiteral("https://h") << QStringLiteral("wss://h/socket/websocket")
+                                      << QString();
+        QTest::newRow("http mapped") << QStringLiteral("http://h:4000")
+                                     << QStringLiteral("ws://h:4000/socket/websocket")
+                                     << QString();
+        QTest::newRow("query kept") << QStringLiteral("wss://h?x=1&y=2")
+                                    << QStringLiteral("wss://h/socket/websocket?x=1&y=2")
+                                    << QString();
+        QTest::newRow("query and path kept") << QStringLiteral("wss://h/s/websocket?x=1")
+                                             << QStringLiteral("wss://h/s/websocket?x=1") << QString();
+        QTest::newRow("ftp") << QStringLiteral("ftp://h") << QString()
+                             << QStringLiteral("\"ftp://h\" has scheme \"ftp\"; use wss://, ws://, https:// or "
+                                               "http://");
+        QTest::newRow("no scheme") << QStringLiteral("plugboard.example.com") << QString()
+                                   << QStringLiteral("did you mean wss://plugboard.example.com?");
+        QTest::newRow("host:port") << QStringLiteral("localhost:4000") << QString() << QStringLiteral("has no scheme");
+        QTest::newRow("empty") << QString() << QString() << QStringLiteral("empty");
+        QTest::newRow("fragment") << QStringLiteral("wss://h/#x") << QString() << QStringLiteral("fragment");
+        QTest::newRow("no host") << QStringLiteral("wss:///socket") << QString() << QStringLiteral("no host");
+    }
+
+    void parseServer()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, expected);
+        QFETCH(QString, error);
+        QString message;
+        const auto url = Settings::parseServer(text, &message);
+        if (expected.isEmpty()) {
+            QVERIFY(!url);
+            QVERIFY2(message.contains(error), qPrintable(message));
+        } else {
+            QVERIFY2(url, qPrintable(message));
+            QCOMPARE(url->toString(), expected);
+        }
+    }
+
+    void parseFlag_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<int>("expected"); // -1: invalid
+
+        for (const char *yes : {"1", "true", "TRUE", "Yes", "on", " On "})
+            QTest::newRow(yes) << QString::fromLatin1(yes) << 1;
+        for (const char *no : {"0", "false", "False", "no", "NO", "off"})
+            QTest::newRow(no) << QString::fromLatin1(no) << 0;
+        for (const char *bad : {"", "maybe", "2", "y", "enabled"})
+            QTest::newRow(bad) << QString::fromLatin1(bad) << -1;
+    }
+
+    void parseFlag()
+    {
+        QFETCH(QString, text);
+        QFETCH(int, expected);
+        const auto on = Settings::parseFlag(text);
+        if (expected < 0)
+            QVERIFY(!on);
+        else
+            QCOMPARE(on, std::optional<bool>(expected == 1));
+    }
+
+    void badValuesNameOptionSourceAndValue_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QByteArray>("ini");
+        QTest::addColumn<QString>("envName");
+        QTest::addColumn<QString>("envValue");
+        QTest::addColumn<QString>("error"); // %1 = config file path
+
+        QTest::newRow("flag from env") << QStringList() << QByteArray() << QStringLiteral("TELEPHONE_NO_GUI")
+                                       << QStringLiteral("maybe")
+                                       << QStringLiteral("--no-gui (from TELEPHONE_NO_GUI): \"maybe\" is not a yes/no "
+                                                         "value");
+        QTest::newRow("choice from file") << QStringList() << QByteArray("log-level = loud\n") << QString() << QString()
+                                          << QStringLiteral("--log-level (from config file %1): \"loud\" is not one "
+                                                            "of: debug, info, warning, error");
+        QTest::newRow("backend from cli") << QStringList{QStringLiteral("--backend=ftp://x")} << QByteArray()
+                                          << QString()
+                                          << QString()
+                                          << QStringLiteral("--backend (from command line): \"ftp://x\" has scheme");
+        QTest::newRow("server from file") << QStringList() << QByteArray("server = gopher://h\n") << QString()
+                                          << QString()
+                                          << QStringLiteral("--server (from config file %1): \"gopher://h\"");
+        QTest::newRow("data-dir is a file") << QStringList() << QByteArray() << QStringLiteral("TELEPHONE_DATA_DIR")
+                                            << QStringLiteral("%1")
+                                            << QStringLiteral("--data-dir (from TELEPHONE_DATA_DIR): \"%1\" exists and "
+                                                              "is not a directory");
+    }
+
+    void badValuesNameOptionSourceAndValue()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QByteArray, ini);
+        QFETCH(QString, envName);
+        QFETCH(QString, envValue);
+        QFETCH(QString, error);
+        const QString path = writeIni(ini);
+        EnvMap env;
+        const auto withPath = [&path](QString text) { return text.replace(QStringLiteral("%1"), path); };
+        if (!envName.isEmpty())
+            env << qMakePair(envName, withPath(envValue));
+        const Outcome o = resolveWith(QStringList{QStringLiteral("--config"), path} + args, env);
+        QVERIFY(!o.settings);
+        QVERIFY2(o.error.contains(withPath(error)), qPrintable(o.error));
+    }
+
+    void errorsNeverContainTheToken_data()
+    {
+        QTest::addColumn<QString>("source");
+        QTest::addColumn<QString>("token");
+        QTest::addColumn<QString>("error");
+
+        const QString secretWithSpace = QStringLiteral("eyJhbGciOi JIUzI1NiJ9.c2VjcmV0c2VjcmV0.sig");
+        QTest::newRow("env, space") << QStringLiteral("env") << secretWithSpace
+                                    << QStringLiteral("--token (from TELEPHONE_TOKEN): the token is malformed");
+        QTest::newRow("cli, control char") << QStringLiteral("cli") << QStringLiteral("abc.def\x01ghi.jklmnop")
+                                           << QStringLiteral("--token (from command line): the token is malformed");
+        QTest::newRow("file, non-ascii") << QStringLiteral("file") << QStringLiteral("abc.défghi.jklmnop")
+                                         << QStringLiteral("the token is malformed");
+    }
+
+    void errorsNeverContainTheToken()
+    {
+        QFETCH(QString, source);
+        QFETCH(QString, token);
+        QFETCH(QString, error);
+        QByteArray ini;
+        if (source == QLatin1String("file"))
+            ini = "token = \"" + token.toUtf8() + "\"\n";
+        const QString path = writeIni(ini);
+        QStringList args{QStringLiteral("--config"), path};
+        if (source == QLatin1String("cli"))
+            args << QStringLiteral("--token") << token;
+        EnvMap env;
+        if (source == QLatin1String("env"))
+            env << qMakePair(QStringLiteral("TELEPHONE_TOKEN"), token);
+
+        const Outcome o = resolveWith(args, env);
+        QVERIFY(!o.settings);
+        QVERIFY2(o.error.contains(error), qPrintable(o.error));
+        for (const QString &part : token.split(QRegularExpression(QStringLiteral("[ .\\x01]"))))
+            QVERIFY2(part.size() < 4 || !o.error.contains(part), qPrintable(o.error));
+    }
+
+    void serverErrorRedactsTokenQuery()
+    {
+        const Outcome o = resolveWith({}, {{QStringLiteral("TELEPHONE_SERVER"),
+                                            QStringLiteral("ftp://h/?vsn=2.0.0&token=SECRETSECRETSECRET")}});
+        QVERIFY(!o.settings);
+        QVERIFY2(!o.error.contains(QStringLiteral("SECRETSECRETSECRET")), qPrintable(o.error));
+        QVERIFY2(o.error.contains(QStringLiteral("token=[redacted]")), qPrintable(o.error));
+        QVERIFY2(o.error.startsWith(QStringLiteral("--server (from TELEPHONE_SERVER): ")), qPrintable(o.error));
+    }
+
+    void emptyUrlsAreNotAnError()
+    {
+        const Outcome o = resolveWith({QStringLiteral("--demo")}, {{QStringLiteral("TELEPHONE_SERVER"), QString()},
+                                                                   {QStringLiteral("TELEPHONE_TOKEN"), QString()},
+                                                                   {QStringLiteral("TELEPHONE_BACKEND"), QString()}});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        QVERIFY(o.settings->demo());
+        QVERIFY(o.settings->serverUrl().isEmpty());
+        QVERIFY(o.settings->backendUrl().isEmpty());
+        QVERIFY(o.settings->token().isEmpty());
+    }
+
+    void readsIniFile()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("telephone.ini"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("; written by hand\n"
+                   "server = https://plugboard.example.com/?a=1,b=2\n"
+                   "token = \"  eyJ.payload.sig  \"\n"
+                   "backend = 8080\n"
+                   "data-dir = state\n"
+                   "heartbeat-interval = 12.5\n"
+                   "log-format = json\n"
+                   "exit-on-auth-failure = Yes\n"
+                   "colour = blue\n"
+                   "\n[ui]\n"
+                   "geometry = 1\n");
+        file.close();
+        QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+
+        const Outcome o = resolveWith({}, {{QStringLiteral("TELEPHONE_CONFIG"), path}});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        const Settings &s = *o.settings;
+        QCOMPARE(s.configFile(), path);
+        QCOMPARE(s.source(QStringLiteral("config")), SettingSource::Environment);
+        QCOMPARE(s.serverUrl(), QUrl(QStringLiteral("wss://plugboard.example.com/socket/websocket?a=1,b=2")));
+        QCOMPARE(s.token(), QStringLiteral("eyJ.payload.sig"));
+        QCOMPARE(s.backendUrl(), QUrl(QStringLiteral("http://127.0.0.1:8080")));
+        QCOMPARE(s.dataDir(), QDir(dir.path()).filePath(QStringLiteral("state")));
+        QCOMPARE(s.heartbeatInterval(), 12500ms);
+        QCOMPARE(s.logFormat(), QStringLiteral("json"));
+        QVERIFY(s.exitOnAuthFailure());
+        QVERIFY(!s.noGui());
+        for (const char *key : {"server", "token", "backend", "data-dir", "heartbeat-interval", "log-format"})
+            QCOMPARE(s.source(QString::fromLatin1(key)), SettingSource::ConfigFile);
+        QCOMPARE(s.source(QStringLiteral("no-gui")), SettingSource::Default);
+        // The unknown top-level key is reported; the [ui] section belongs to someone else.
+        QCOMPARE(s.warnings().size(), 1);
+        QVERIFY2(s.warnings().constFirst().contains(QStringLiteral("\"colour\"")), qPrintable(s.warnings().join('\n')));
+    }
+
+    void warnsAboutReadableConfigWithToken()
+    {
+        const QString path = writeIni("token = abc.def.ghijkl\n");
+        QVERIFY(QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther));
+        const Outcome o = resolveWith({QStringLiteral("--config"), path});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        QCOMPARE(o.settings->warnings().size(), 1);
+        QVERIFY(o.settings->warnings().constFirst().contains(QStringLiteral("chmod 600")));
+        QVERIFY(!o.settings->warnings().constFirst().contains(QStringLiteral("abc.def.ghijkl")));
+    }
+
+    void missingConfigFile_data()
+    {
+        QTest::addColumn<bool>("viaEnv");
+        QTest::newRow("command line") << false;
+        QTest::newRow("environment") << true;
+    }
+
+    void missingConfigFile()
+    {
+        QFETCH(bool, viaEnv);
+        const QString path = m_dir.filePath(QStringLiteral("does-not-exist.ini"));
+        const Outcome o = viaEnv ? resolveWith({}, {{QStringLiteral("TELEPHONE_CONFIG"), path}})
+                                 : resolveWith({QStringLiteral("--config"), path});
+        QVERIFY(!o.settings);
+        const QString expected = QStringLiteral("--config (from %1): \"%2\" does not exist")
+                                     .arg(viaEnv ? QStringLiteral("TELEPHONE_CONFIG") : QStringLiteral("command line"),
+                                          path);
+        QCOMPARE(o.error, expected);
+    }
+
+    void missingDefaultConfigIsFine()
+    {
+        QVERIFY(!QFile::exists(Settings::defaultConfigFile()));
+        const Outcome o = resolveWith({}, {{QStringLiteral("TELEPHONE_CONFIG"), QString()}});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        QCOMPARE(o.settings->source(QStringLiteral("config")), SettingSource::Default);
+    }
+
+    void configFileCannotNameAnother()
+    {
+        const QString other = writeIni("heartbeat-interval = 5\n");
+        const QString path = writeIni("config = " + other.toUtf8() + "\n");
+        const Outcome o = resolveWith({QStringLiteral("--config"), path});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        QCOMPARE(o.settings->configFile(), path);
+        QCOMPARE(o.settings->heartbeatInterval(), 30s);
+        QCOMPARE(o.settings->warnings().size(), 1);
+    }
+
+    void debugImpliesDebugLevel()
+    {
+        const Outcome o = resolveWith({QStringLiteral("--log-level=error")}, {{QStringLiteral("TELEPHONE_DEBUG"),
+                                                                               QStringLiteral("on")}});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        QVERIFY(o.settings->debug());
+        QCOMPARE(o.settings->logLevel(), QStringLiteral("debug"));
+        QCOMPARE(o.settings->value(QStringLiteral("log-level")), QStringLiteral("error"));
+    }
+
+    void tildeExpands()
+    {
+        const Outcome o = resolveWith({QStringLiteral("--data-dir=~/telephone-state")});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        QCOMPARE(o.settings->dataDir(), QDir::homePath() + QStringLiteral("/telephone-state"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSettings)
+#include "test_settings.moc"

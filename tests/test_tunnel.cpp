@@ -1,0 +1,495 @@
+// The tunnel against the Plugboard simulator and a real local HTTP backend, over real sockets.
+// Timers are shrunk through TunnelConfig so that the whole class runs in seconds.
+
+#include "sim/echobackend.h"
+#include "sim/httpserver.h"
+#include "sim/plugboardsimulator.h"
+#include "tunnel/tokensink.h"
+#include "tunnel/tunnel.h"
+#include "tunnel/tunnelmanager.h"
+
+#include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+
+using namespace telephone;
+using namespace std::chrono_literals;
+using State = Tunnel::State;
+
+namespace {
+
+struct Fixture {
+    sim::PlugboardSimulator simulator;
+    sim::EchoBackend backend;
+    MemoryTokenSink sink;
+    QString pathId;
+    QString token;
+
+    Fixture()
+    {
+        if (!simulator.listen())
+            qFatal("simulator did not listen");
+        if (!backend.listen(QHostAddress::LocalHost, 0))
+            qFatal("backend did not listen");
+        pathId = simulator.addMount(QStringLiteral("/demo"));
+        token = simulator.mintToken(pathId);
+    }
+
+    TunnelConfig config() const
+    {
+        TunnelConfig c;
+        c.server = simulator.socketUrl();
+        c.token = token;
+        c.backend = backend.url();
+        c.heartbeatInterval = 1s;
+        c.joinTimeout = 2s;
+        c.backoffInitial = 20ms;
+        c.backoffMax = 200ms;
+        c.stableAfter = 60s;
+        c.authRetryInterval = 0ms;
+        c.refreshMargin = 600s;
+        c.drainTimeout = 5s;
+        return c;
+    }
+};
+
+// Records every transition, to check sequences rather than snapshots.
+struct StateLog : QObject {
+    QList<State> states;
+    QStringList reasons;
+    explicit StateLog(Tunnel *tunnel)
+    {
+        connect(tunnel, &Tunnel::stateChanged, this, [this](State s, const QString &r) {
+            states << s;
+            reasons << r;
+        });
+    }
+    int count(State s) const { return int(states.count(s)); }
+};
+
+QNetworkReply *call(QNetworkAccessManager &nam, const QUrl &base, const QString &pathAndQuery)
+{
+    return nam.get(QNetworkRequest(QUrl(base.toString() + QStringLiteral("/call/demo") + pathAndQuery)));
+}
+
+bool waitFinished(QNetworkReply *reply, int ms = 5000)
+{
+    if (reply->isFinished())
+        return true;
+    QSignalSpy spy(reply, &QNetworkReply::finished);
+    return spy.wait(ms);
+}
+
+} // namespace
+
+class TestTunnel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void connectsJoinsAndReportsEveryStep()
+    {
+        Fixture f;
+        Tunnel tunnel(f.config(), &f.sink);
+        StateLog log(&tunnel);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        QCOMPARE(log.states, (QList<State>{State::Connecting, State::Joining, State::Connected}));
+        for (const QString &reason : log.reasons)
+            QVERIFY(!reason.isEmpty());
+        QCOMPARE(tunnel.mountPath(), QStringLiteral("/demo"));
+        QCOMPARE(tunnel.publicUrl(), QUrl(f.simulator.httpUrl().toString() + QStringLiteral("/call/demo/")));
+        QCOMPARE(f.simulator.joinedClients(f.pathId), 1);
+        // The token travels only in the upgrade URL; nothing a person reads carries it.
+        QVERIFY(!tunnel.displayServer().contains(f.token));
+        for (const QString &reason : log.reasons)
+            QVERIFY(!reason.contains(f.token));
+    }
+
+    void getGoesThroughToTheBackend()
+    {
+        Fixture f;
+        Tunnel tunnel(f.config(), &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        QNetworkAccessManager nam;
+        QScopedPointer<QNetworkReply> reply(call(nam, f.simulator.httpUrl(), QStringLiteral("/hello?x=1")));
+        QVERIFY(waitFinished(reply.get()));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        const QByteArray body = reply->readAll();
+        QVERIFY2(body.contains("/hello?x=1"), body.constData());
+    }
+
+    void manyConcurrentRequestsAllAnswered()
+    {
+        Fixture f;
+        Tunnel tunnel(f.config(), &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        QNetworkAccessManager nam;
+        QList<QNetworkReply *> replies;
+        for (int i = 0; i < 50; ++i)
+            replies << call(nam, f.simulator.httpUrl(), QStringLiteral("/item/%1").arg(i));
+        for (int i = 0; i < replies.size(); ++i) {
+            QVERIFY(waitFinished(replies[i]));
+            QCOMPARE(replies[i]->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+            QVERIFY(replies[i]->readAll().contains(QStringLiteral("/item/%1\"").arg(i).toUtf8()));
+            delete replies[i];
+        }
+    }
+
+    void heartbeatAcksGiveRoundTripTime()
+    {
+        Fixture f;
+        TunnelConfig config = f.config();
+        config.heartbeatInterval = 100ms;
+        Tunnel tunnel(config, &f.sink);
+        QSignalSpy rtt(&tunnel, &Tunnel::heartbeatRoundTripMeasured);
+        tunnel.start();
+        QVERIFY(rtt.wait(5000));
+        QVERIFY(tunnel.heartbeatRoundTrip().has_value());
+        QVERIFY(tunnel.heartbeatRoundTrip()->count() < 1000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.simulator.heartbeatsReceived() >= 3, 5000);
+    }
+
+    void heartbeatPauseIsDetectedAndRecovered()
+    {
+        Fixture f;
+        TunnelConfig config = f.config();
+        config.heartbeatInterval = 100ms;
+        Tunnel tunnel(config, &f.sink);
+        StateLog log(&tunnel);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        f.simulator.setHeartbeatAcks(false);
+        QTRY_VERIFY_WITH_TIMEOUT(log.count(State::Reconnecting) >= 1, 3000);
+        QVERIFY2(log.reasons.at(log.states.indexOf(State::Reconnecting)).contains(QLatin1String("nothing heard")),
+                 qPrintable(log.reasons.join(QLatin1Char('|'))));
+        f.simulator.setHeartbeatAcks(true);
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        QVERIFY(f.simulator.upgradesAccepted() >= 2);
+    }
+
+    void serverHeartbeatTimeoutIsNeverHitWhileBeating()
+    {
+        Fixture f;
+        f.simulator.setHeartbeatTimeoutMs(400);
+        TunnelConfig config = f.config();
+        config.heartbeatInterval = 100ms;
+        Tunnel tunnel(config, &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        QSignalSpy left(&f.simulator, &sim::PlugboardSimulator::clientLeft);
+        QTest::qWait(1500); // several server-side timeout windows
+        QCOMPARE(left.count(), 0);
+        QCOMPARE(tunnel.state(), State::Connected);
+    }
+
+    void refresh_data()
+    {
+        QTest::addColumn<int>("style");
+        QTest::newRow("phx_reply (deployed server)") << int(sim::PlugboardSimulator::RefreshReplyStyle::PhxReply);
+        QTest::newRow("refresh_token_ack push (reference)") << int(sim::PlugboardSimulator::RefreshReplyStyle::PushAck);
+    }
+
+    void refresh()
+    {
+        QFETCH(int, style);
+        Fixture f;
+        f.simulator.setRefreshReplyStyle(sim::PlugboardSimulator::RefreshReplyStyle(style));
+        f.simulator.setTokenTtlSecs(7200); // the refreshed token is not due again at once
+        TunnelConfig config = f.config();
+        config.refreshMargin = 3600s; // exp - margin is iat: due at once
+        Tunnel tunnel(config, &f.sink);
+        QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
+        tunnel.start();
+        QVERIFY(refreshed.wait(5000));
+        const QString newToken = refreshed.first().first().toString();
+        QVERIFY(newToken != f.token);
+        QCOMPARE(tunnel.claims().exp - tunnel.claims().iat, 7200);
+        // Stored before use, under this server and mount.
+        QCOMPARE(f.sink.token(tunnel.displayServer(), f.pathId), newToken);
+        QVERIFY(tunnel.nextRefreshAt() > QDateTime::currentDateTimeUtc().addSecs(3000));
+
+        // The old token is dead on the server; the reconnect must use the new one.
+        const int refusedBefore = f.simulator.upgradesRefused();
+        f.simulator.kickAll();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Reconnecting, 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        QCOMPARE(f.simulator.upgradesRefused(), refusedBefore);
+        QCOMPARE(refreshed.count(), 1);
+    }
+
+    void refreshFailureIsRetried()
+    {
+        Fixture f;
+        f.simulator.setRefreshFails(QStringLiteral("database_unavailable"));
+        TunnelConfig config = f.config();
+        config.refreshMargin = 3600s;
+        Tunnel tunnel(config, &f.sink);
+        tunnel.start();
+        QTRY_VERIFY_WITH_TIMEOUT(f.simulator.refreshRequests() >= 3, 5000);
+        QCOMPARE(tunnel.state(), State::Connected);
+        f.simulator.setRefreshFails(QString());
+        f.simulator.setTokenTtlSecs(7200);
+        QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
+        QVERIFY(refreshed.wait(5000));
+    }
+
+    void refreshOfRevokedTokenIsAnAuthFailure()
+    {
+        Fixture f;
+        f.simulator.setRefreshFails(QStringLiteral("token_revoked"));
+        TunnelConfig config = f.config();
+        config.refreshMargin = 3600s;
+        Tunnel tunnel(config, &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::AuthFailed, 5000);
+        QVERIFY(tunnel.stateReason().contains(QLatin1String("token_revoked")));
+    }
+
+    void refusedTokenDoesNotSpin_data()
+    {
+        QTest::addColumn<int>("retryMs");
+        QTest::addColumn<int>("maxAttempts");
+        QTest::newRow("wait for a new token") << 0 << 1;
+        QTest::newRow("slow retry") << 500 << 3;
+    }
+
+    void refusedTokenDoesNotSpin()
+    {
+        QFETCH(int, retryMs);
+        QFETCH(int, maxAttempts);
+        Fixture f;
+        f.simulator.revokeToken(f.simulator.jtiOf(f.token));
+        TunnelConfig config = f.config();
+        config.authRetryInterval = std::chrono::milliseconds(retryMs);
+        Tunnel tunnel(config, &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::AuthFailed, 5000);
+        QVERIFY2(tunnel.stateReason().contains(QLatin1String("HTTP 403")), qPrintable(tunnel.stateReason()));
+        QTest::qWait(1200); // with a 20 ms backoff, a spinning client would try ~50 times here
+        QVERIFY2(tunnel.connectAttempts() <= maxAttempts, qPrintable(QString::number(tunnel.connectAttempts())));
+        QCOMPARE(f.simulator.upgradesRefused(), int(tunnel.connectAttempts()));
+        if (retryMs > 0)
+            QVERIFY(tunnel.connectAttempts() >= 2);
+    }
+
+    void newTokenRecoversFromAuthFailure()
+    {
+        Fixture f;
+        f.simulator.revokeToken(f.simulator.jtiOf(f.token));
+        Tunnel tunnel(f.config(), &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::AuthFailed, 5000);
+        QString problem;
+        QVERIFY(!tunnel.setToken(QStringLiteral("not-a-token"), &problem));
+        QVERIFY(problem.contains(QLatin1String("JWT")));
+        QCOMPARE(tunnel.state(), State::AuthFailed);
+        QVERIFY2(tunnel.setToken(f.simulator.mintToken(f.pathId), &problem), qPrintable(problem));
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+    }
+
+    void expiredTokenIsNeverSent()
+    {
+        Fixture f;
+        const qint64 longAgo = QDateTime::currentSecsSinceEpoch() - 7200;
+        TunnelConfig config = f.config();
+        config.token = f.simulator.mintToken(f.pathId, 3600, longAgo);
+        Tunnel tunnel(config, &f.sink);
+        tunnel.start();
+        QCOMPARE(tunnel.state(), State::AuthFailed);
+        QVERIFY(tunnel.stateReason().contains(QLatin1String("expired")));
+        QTest::qWait(200);
+        QCOMPARE(tunnel.connectAttempts(), 0);
+        QCOMPARE(f.simulator.upgradesAccepted() + f.simulator.upgradesRefused(), 0);
+    }
+
+    void missingTokenIsAnAuthFailureWithAClearReason()
+    {
+        Fixture f;
+        TunnelConfig config = f.config();
+        config.token.clear();
+        Tunnel tunnel(config, &f.sink);
+        tunnel.start();
+        QCOMPARE(tunnel.state(), State::AuthFailed);
+        QVERIFY(tunnel.stateReason().contains(QLatin1String("no token")));
+    }
+
+    void serverDownAtStartThenUp()
+    {
+        Fixture f;
+        const quint16 port = f.simulator.port();
+        f.simulator.close();
+        Tunnel tunnel(f.config(), &f.sink);
+        StateLog log(&tunnel);
+        tunnel.start();
+        QTRY_VERIFY_WITH_TIMEOUT(log.count(State::Reconnecting) >= 3, 5000);
+        QVERIFY(tunnel.nextRetryAt().isValid());
+        QVERIFY(f.simulator.listen(QHostAddress::LocalHost, port));
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+    }
+
+    void serverRestartMidSession()
+    {
+        Fixture f;
+        Tunnel tunnel(f.config(), &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        const quint16 port = f.simulator.port();
+        f.simulator.close();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Reconnecting, 3000);
+        QVERIFY(f.simulator.listen(QHostAddress::LocalHost, port));
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        QNetworkAccessManager nam;
+        QScopedPointer<QNetworkReply> reply(call(nam, f.simulator.httpUrl(), QStringLiteral("/after-restart")));
+        QVERIFY(waitFinished(reply.get()));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    }
+
+    void kickedClientComesBack()
+    {
+        Fixture f;
+        Tunnel tunnel(f.config(), &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        f.simulator.kickAll(true);
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Reconnecting, 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        QCOMPARE(f.simulator.upgradesAccepted(), 2);
+    }
+
+    void pathIdMismatchIsAConfigurationError()
+    {
+        Fixture f;
+        const QString other = f.simulator.addMount(QStringLiteral("/other"));
+        f.simulator.reassignToken(f.simulator.jtiOf(f.token), other);
+        Tunnel tunnel(f.config(), &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::ConfigError, 5000);
+        QVERIFY(tunnel.stateReason().contains(QLatin1String("path_id_mismatch")));
+        QTest::qWait(500);
+        QCOMPARE(tunnel.connectAttempts(), 1); // no loop on a configuration error
+        QCOMPARE(tunnel.state(), State::ConfigError);
+    }
+
+    void malformedFramesAreCountedAndIgnored()
+    {
+        Fixture f;
+        Tunnel tunnel(f.config(), &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        const QList<QByteArray> junk{"garbage", "[1,2]", "{}", R"([null,null,"t","e","payload"])", "",
+                                     QByteArray(100000, '[')};
+        for (const QByteArray &text : junk)
+            f.simulator.sendToAll(text);
+        // An unknown event on our topic is not malformed: ignored without counting.
+        f.simulator.pushToAll(QStringLiteral("something_new"), {{QStringLiteral("x"), 1}});
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.malformedFrames(), qint64(junk.size()), 3000);
+        QCOMPARE(tunnel.state(), State::Connected);
+        QNetworkAccessManager nam;
+        QScopedPointer<QNetworkReply> reply(call(nam, f.simulator.httpUrl(), QStringLiteral("/still-fine")));
+        QVERIFY(waitFinished(reply.get()));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    }
+
+    void phxErrorRejoinsOnTheSameSocket()
+    {
+        Fixture f;
+        Tunnel tunnel(f.config(), &f.sink);
+        StateLog log(&tunnel);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        f.simulator.pushToAll(QStringLiteral("phx_error"));
+        QTRY_VERIFY_WITH_TIMEOUT(log.count(State::Connected) == 2, 5000);
+        QCOMPARE(f.simulator.joins(), 2);
+        QCOMPARE(f.simulator.upgradesAccepted(), 1);
+    }
+
+    void phxCloseReconnects()
+    {
+        Fixture f;
+        Tunnel tunnel(f.config(), &f.sink);
+        StateLog log(&tunnel);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        f.simulator.pushToAll(QStringLiteral("phx_close"));
+        QTRY_VERIFY_WITH_TIMEOUT(log.count(State::Connected) == 2, 5000);
+        QVERIFY(log.reasons.join(QLatin1Char('|')).contains(QLatin1String("phx_close")));
+        QCOMPARE(f.simulator.upgradesAccepted(), 2);
+    }
+
+    void stopLeavesAndClosesNormally()
+    {
+        Fixture f;
+        Tunnel tunnel(f.config(), &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        QSignalSpy stopped(&tunnel, &Tunnel::stopped);
+        tunnel.stop();
+        QVERIFY(stopped.count() == 1 || stopped.wait(5000));
+        QCOMPARE(tunnel.state(), State::Disconnected);
+        QTRY_COMPARE_WITH_TIMEOUT(f.simulator.leavesReceived(), 1, 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(f.simulator.lastClientCloseCode(), 1000, 3000);
+    }
+
+    void stopDrainsRequestsInFlight()
+    {
+        Fixture f;
+        // A backend that answers only when told to.
+        sim::HttpServer slow;
+        QPointer<sim::HttpResponder> held;
+        slow.setHandler([&held](const sim::HttpRequest &, sim::HttpResponder *responder) { held = responder; });
+        QVERIFY(slow.listen(QHostAddress::LocalHost, 0));
+        TunnelConfig config = f.config();
+        config.backend = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(slow.port()));
+        Tunnel tunnel(config, &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+
+        QNetworkAccessManager nam;
+        QScopedPointer<QNetworkReply> inFlight(call(nam, f.simulator.httpUrl(), QStringLiteral("/slow")));
+        QTRY_VERIFY_WITH_TIMEOUT(!held.isNull(), 5000);
+        QSignalSpy stopped(&tunnel, &Tunnel::stopped);
+        tunnel.stop();
+        QCOMPARE(tunnel.state(), State::Stopping);
+
+        // Still joined while draining: a new request is refused at once, not lost.
+        QScopedPointer<QNetworkReply> late(call(nam, f.simulator.httpUrl(), QStringLiteral("/late")));
+        QVERIFY(waitFinished(late.get()));
+        QCOMPARE(late->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 503);
+        QCOMPARE(stopped.count(), 0);
+
+        held->respond(200, {{"content-type", "text/plain"}}, "finished after stop");
+        QVERIFY(waitFinished(inFlight.get()));
+        QCOMPARE(inFlight->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(inFlight->readAll(), QByteArray("finished after stop"));
+        QVERIFY(stopped.count() == 1 || stopped.wait(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(f.simulator.leavesReceived(), 1, 3000);
+    }
+
+    void managerStopsEveryTunnel()
+    {
+        Fixture f;
+        TunnelManager manager;
+        Tunnel *a = manager.addTunnel(f.config(), &f.sink);
+        TunnelConfig second = f.config();
+        second.token = f.simulator.mintToken(f.pathId);
+        Tunnel *b = manager.addTunnel(second, &f.sink);
+        manager.startAll();
+        QTRY_COMPARE_WITH_TIMEOUT(a->state(), State::Connected, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(b->state(), State::Connected, 5000);
+        QCOMPARE(f.simulator.joinedClients(f.pathId), 2);
+        QSignalSpy allStopped(&manager, &TunnelManager::allStopped);
+        manager.stopAll();
+        QVERIFY(allStopped.count() == 1 || allStopped.wait(5000));
+        QCOMPARE(a->state(), State::Disconnected);
+        QCOMPARE(b->state(), State::Disconnected);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTunnel)
+#include "test_tunnel.moc"
