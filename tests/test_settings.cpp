@@ -79,10 +79,55 @@ private slots:
             QStringLiteral("refresh-margin"),   QStringLiteral("log-format"),     QStringLiteral("log-level"),
             QStringLiteral("debug"),            QStringLiteral("no-gui"),         QStringLiteral("demo"),
             QStringLiteral("exit-on-auth-failure"),
+            QStringLiteral("drain-timeout"),    QStringLiteral("max-response-size"), QStringLiteral("chunk-size"),
+            QStringLiteral("max-concurrent"),   QStringLiteral("preserve-host"),  QStringLiteral("secret-store"),
+            QStringLiteral("metrics-address"),  QStringLiteral("start-hidden"),   QStringLiteral("notifications"),
+            QStringLiteral("icon-style"),       QStringLiteral("language"),
         };
         QCOMPARE(keys, expected);
         for (const SettingDef &d : Settings::table())
             QVERIFY2(!d.help.isEmpty(), qPrintable(d.key));
+    }
+
+    void sizes_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("bytes"); // -1: rejected
+        QTest::newRow("plain") << QStringLiteral("65536") << qint64(65536);
+        QTest::newRow("k") << QStringLiteral("64k") << qint64(65536);
+        QTest::newRow("KiB") << QStringLiteral("64KiB") << qint64(65536);
+        QTest::newRow("MiB") << QStringLiteral("1MiB") << qint64(1048576);
+        QTest::newRow("M") << QStringLiteral("100M") << qint64(104857600);
+        QTest::newRow("MB") << QStringLiteral("2MB") << qint64(2097152);
+        QTest::newRow("G spaced") << QStringLiteral(" 2 G ") << qint64(2147483648LL);
+        QTest::newRow("fraction") << QStringLiteral("1.5M") << qint64(-1);
+        QTest::newRow("negative") << QStringLiteral("-1") << qint64(-1);
+        QTest::newRow("word") << QStringLiteral("big") << qint64(-1);
+        QTest::newRow("unit only") << QStringLiteral("M") << qint64(-1);
+        QTest::newRow("overflow") << QStringLiteral("999999999999999G") << qint64(-1);
+    }
+
+    void sizes()
+    {
+        QFETCH(QString, text);
+        QFETCH(qint64, bytes);
+        const auto parsed = Settings::parseSize(text);
+        QCOMPARE(parsed.value_or(-1), bytes);
+    }
+
+    void forwardingDefaults()
+    {
+        const Outcome o = resolveWith({}, {});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        const auto &s = o.settings;
+        QCOMPARE(s->maxResponseSize(), qint64(100) * 1024 * 1024);
+        QCOMPARE(s->chunkSize(), qint64(1024) * 1024);
+        QCOMPARE(s->maxConcurrent(), 256);
+        QCOMPARE(s->drainTimeout(), std::chrono::milliseconds(30000));
+        QCOMPARE(s->preserveHost(), false);
+        QCOMPARE(s->secretStore(), QStringLiteral("auto"));
+        QVERIFY(s->metricsAddress().isEmpty());
+        QCOMPARE(s->notifications(), true);
     }
 
     void everyKeyHasAnEnvironmentTwinInHelp()

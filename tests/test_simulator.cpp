@@ -1293,6 +1293,7 @@ private slots:
         QVERIFY(backend.listen());
         QNetworkRequest request(QUrl(backend.url().toString() + QStringLiteral("/hello?x=1")));
         request.setRawHeader("X-Test", "yes");
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("text/plain"));
         QNetworkReply *reply = m_nam->post(request, QByteArray("ping"));
         QVERIFY(waitFinished(reply));
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);

@@ -65,6 +65,9 @@ QString helpEpilogue()
 
 int main(int argc, char **argv)
 {
+    // Sub-commands (telephone token ..., telephone service ...) are dispatched here, before the GUI
+    // decision: they are short command-line tools and never need a display.
+
     const bool infoOnly = argvHas(argc, argv, "--help") || argvHas(argc, argv, "-h") || argvHas(argc, argv, "--version")
         || argvHas(argc, argv, "-v");
     bool headless = infoOnly || argvHas(argc, argv, "--no-gui") || envFlag("TELEPHONE_NO_GUI");

@@ -210,6 +210,8 @@ bool HttpConnection::readHead()
 
     if (m_server->m_upgradeHandler && hasToken(m_request.headerValues("upgrade"), "websocket")) {
         QTcpSocket *socket = m_socket;
+        // The hook may make the socket emit readyRead while we are still connected to it (Qt's
+        // QWebSocketServer::handleConnection does); m_processing keeps processInput() out meanwhile.
         if (m_server->m_upgradeHandler(m_request, socket)) {
             // The socket is someone else's now: no signal of it may reach us, and our deletion must
             // not take it along.

@@ -260,6 +260,9 @@ bool PlugboardSimulator::onUpgrade(const HttpRequest &request, QTcpSocket *socke
         return false; // answered by onHttpRequest (404 / 403)
     ++m_upgradesAccepted;
     socket->setParent(m_wsServer);
+    // The handshake is still unread in the socket (HttpServer only peeked at it). Qt 6.4's
+    // handleConnection() copes: it emits readyRead itself when bytes are already available, so no
+    // kick is needed (test_simulator's upgradeHandoverWithBufferedHandshake checks this).
     m_wsServer->handleConnection(socket);
     return true;
 }

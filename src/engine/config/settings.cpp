@@ -11,6 +11,7 @@
 #include <QStandardPaths>
 
 #include <climits>
+#include <limits>
 #include <cmath>
 #include <utility>
 
@@ -98,6 +99,39 @@ QList<SettingDef> buildTable()
              "Start the built-in Plugboard simulator and connect to it; needs no server, token or backend."),
         flag("exit-on-auth-failure",
              "Headless: exit with code 3 when the server refuses the token instead of waiting for a new one."),
+        // Forwarding
+        duration("drain-timeout", "30",
+                 "On stop, seconds requests in flight get to finish (new ones are refused with 503) before "
+                 "they are abandoned."),
+        def("max-response-size", SettingKind::Size, "100MiB", "bytes",
+            "Largest backend response passed through; a larger one is answered 502 naming the limit. "
+            "Accepts K, M, G suffixes (powers of 1024)."),
+        def("chunk-size", SettingKind::Size, "1MiB", "bytes",
+            "Response bodies larger than this go to the server as several chunks of at most this size."),
+        def("max-concurrent", SettingKind::Count, "256", "n",
+            "Most requests forwarded at once; beyond it requests are answered 503 at once."),
+        flag("preserve-host",
+             "Send the Host header the caller used to the backend instead of the backend's own host."),
+        // Tokens
+        def("secret-store", SettingKind::Choice, "auto", "auto|keychain|file|env",
+            "Where the key that encrypts stored tokens lives: the OS keychain, a key file (0600) in the data "
+            "directory or $CREDENTIALS_DIRECTORY, or derived from TELEPHONE_SECRET_KEY_BASE. auto: the "
+            "keychain when it answers, else the file; the choice is always reported.",
+            {QStringLiteral("auto"), QStringLiteral("keychain"), QStringLiteral("file"), QStringLiteral("env")}),
+        // Operations
+        def("metrics-address", SettingKind::String, "", "host:port",
+            "Serve /live, /ready, /health and /metrics on this address (a bare port binds 127.0.0.1). "
+            "Off when empty."),
+        // Desktop
+        flag("start-hidden", "With the GUI: start in the tray without showing the window."),
+        def("notifications", SettingKind::Choice, "on", "on|off",
+            "With the GUI: desktop notifications for lost connections, token expiry and refusals.",
+            {QStringLiteral("on"), QStringLiteral("off")}),
+        def("icon-style", SettingKind::Choice, "auto", "auto|colour|light|dark",
+            "With the GUI: tray icon style; auto picks by the palette's lightness.",
+            {QStringLiteral("auto"), QStringLiteral("colour"), QStringLiteral("light"), QStringLiteral("dark")}),
+        def("language", SettingKind::String, "", "locale",
+            "With the GUI: user interface language such as de or en; empty follows the system."),
     };
 }
 
@@ -538,6 +572,24 @@ std::optional<Settings> Settings::resolve(const QCommandLineParser &parser, cons
             entry.value = *on ? QStringLiteral("true") : QStringLiteral("false");
             break;
         }
+        case SettingKind::Size: {
+            const auto bytes = parseSize(text);
+            if (!bytes || *bytes <= 0)
+                return fail(QStringLiteral("%1 is not a size in bytes (e.g. 1048576, 512K, 1MiB, 2G)")
+                                .arg(quoted(entry.value)));
+            entry.value = text;
+            s.m_numbers.insert(d.key, *bytes);
+            break;
+        }
+        case SettingKind::Count: {
+            bool ok = false;
+            const qint64 n = text.toLongLong(&ok);
+            if (!ok || n <= 0 || n > 1000000)
+                return fail(QStringLiteral("%1 is not a whole number from 1 to 1000000").arg(quoted(entry.value)));
+            entry.value = text;
+            s.m_numbers.insert(d.key, n);
+            break;
+        }
         case SettingKind::Choice: {
             const QString lower = text.toLower();
             if (!d.choices.contains(lower))
@@ -563,6 +615,26 @@ std::optional<Settings> Settings::resolve(const QCommandLineParser &parser, cons
     }
 
     return s;
+}
+
+std::optional<qint64> Settings::parseSize(const QString &text)
+{
+    static const QRegularExpression pattern(QStringLiteral("^\\s*(\\d{1,15})\\s*([kKmMgG]?)(i?[bB])?\\s*$"));
+    const QRegularExpressionMatch match = pattern.match(text);
+    if (!match.hasMatch())
+        return std::nullopt;
+    qint64 value = match.captured(1).toLongLong();
+    const QString unit = match.captured(2).toLower();
+    const int shift = unit == QLatin1String("k") ? 10 : unit == QLatin1String("m") ? 20 : unit == QLatin1String("g") ? 30 : 0;
+    if (value > (std::numeric_limits<qint64>::max() >> shift))
+        return std::nullopt;
+    return value << shift;
+}
+
+qint64 Settings::number(const QString &key) const
+{
+    Q_ASSERT_X(m_numbers.contains(key), "Settings::number", "not a Size or Count key");
+    return m_numbers.value(key);
 }
 
 QString Settings::value(const QString &key) const

@@ -22,6 +22,8 @@ enum class SettingKind {
     Duration, ///< decimal seconds, fractions allowed
     Flag,
     Choice,
+    Size,  ///< bytes: 1048576, 1MiB, 100M, 64k (K/M/G are powers of 1024)
+    Count, ///< a whole number above 0
 };
 
 /// One row of the settings table: the single source for the command line, the environment twin,
@@ -103,6 +105,30 @@ public:
     bool demo() const { return flag(QStringLiteral("demo")); }
     bool exitOnAuthFailure() const { return flag(QStringLiteral("exit-on-auth-failure")); }
 
+    // Forwarding
+    std::chrono::milliseconds drainTimeout() const { return duration(QStringLiteral("drain-timeout")); }
+    qint64 maxResponseSize() const { return number(QStringLiteral("max-response-size")); }
+    qint64 chunkSize() const { return number(QStringLiteral("chunk-size")); }
+    int maxConcurrent() const { return int(number(QStringLiteral("max-concurrent"))); }
+    bool preserveHost() const { return flag(QStringLiteral("preserve-host")); }
+
+    // Tokens: "auto", "keychain", "file" or "env"
+    QString secretStore() const { return value(QStringLiteral("secret-store")); }
+
+    // Operations: empty when the endpoints are off
+    QString metricsAddress() const { return value(QStringLiteral("metrics-address")); }
+
+    // Desktop
+    bool startHidden() const { return flag(QStringLiteral("start-hidden")); }
+    bool notifications() const { return value(QStringLiteral("notifications")) == QLatin1String("on"); }
+    /// "auto", "colour", "light" or "dark"
+    QString iconStyle() const { return value(QStringLiteral("icon-style")); }
+    /// A locale name such as "de"; empty follows the system.
+    QString language() const { return value(QStringLiteral("language")); }
+
+    /// "1MiB", "100M", "65536" → bytes (K/M/G and KiB/MiB/GiB are powers of 1024).
+    static std::optional<qint64> parseSize(const QString &text);
+
     /// Decimal seconds ("30", "0.5") rounded to whole milliseconds. Rejects text that is not a
     /// number, negative, non-finite or longer than a QTimer can wait (INT_MAX ms, ~24.8 days).
     /// Zero is accepted here; resolve() rejects it for every key but auth-retry-interval.
@@ -130,9 +156,11 @@ private:
     Settings() = default;
     std::chrono::milliseconds duration(const QString &key) const;
     bool flag(const QString &key) const;
+    qint64 number(const QString &key) const;
 
     QHash<QString, Entry> m_entries;
     QHash<QString, std::chrono::milliseconds> m_durations;
+    QHash<QString, qint64> m_numbers; ///< Size and Count values
     QUrl m_serverUrl;
     QUrl m_backendUrl;
     QStringList m_warnings;

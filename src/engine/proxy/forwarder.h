@@ -1,5 +1,7 @@
 #pragma once
 
+#include "proxy/exchange.h"
+
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
@@ -36,6 +38,8 @@ public:
 
 signals:
     void responseReady(const QJsonObject &proxyResponse);
+    void exchangeStarted(const telephone::Exchange &exchange);
+    void exchangeFinished(const telephone::Exchange &exchange);
     /// Emitted when draining and the last request in flight has finished.
     void drained();
 

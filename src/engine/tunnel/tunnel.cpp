@@ -11,6 +11,8 @@
 #include <QMetaEnum>
 #include <QUrlQuery>
 
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcTunnel, "telephone.tunnel.tunnel")
 
 namespace telephone {
@@ -90,6 +92,40 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
         finishStop();
     });
     connect(&m_closeTimer, &QTimer::timeout, m_socket, &PhoenixSocket::abort);
+    m_expiryTimer.setSingleShot(true);
+    connect(&m_expiryTimer, &QTimer::timeout, this, &Tunnel::onExpiryTimer);
+    connect(m_forwarder, &Forwarder::exchangeStarted, this, &Tunnel::exchangeStarted);
+    connect(m_forwarder, &Forwarder::exchangeFinished, this, &Tunnel::exchangeFinished);
+}
+
+void Tunnel::armExpiryTimer()
+{
+    m_expiryTimer.stop();
+    if (!m_claims.hasExpiry())
+        return;
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 expMs = m_claims.exp * 1000;
+    const qint64 warnMs = expMs - m_config.expiryWarning.count();
+    const qint64 next = nowMs < warnMs ? warnMs : expMs;
+    // QTimer waits at most ~24 days; a longer wait is re-armed when it fires.
+    m_expiryTimer.start(std::chrono::milliseconds(std::clamp<qint64>(next - nowMs, 0, 24LL * 3600 * 1000)));
+}
+
+void Tunnel::onExpiryTimer()
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 left = m_claims.exp - now;
+    if (left <= 0) {
+        emit tokenExpired();
+        if (m_state != State::Connected)
+            return;
+        // The joined socket stays up on the server, but no new connection will be accepted.
+        qCWarning(lcTunnel) << "the token has expired; the next reconnect will need a new token";
+        return;
+    }
+    if (left * 1000 <= m_config.expiryWarning.count())
+        emit tokenExpiringSoon(left);
+    armExpiryTimer();
 }
 
 Tunnel::~Tunnel()
@@ -179,6 +215,7 @@ bool Tunnel::adoptToken(const QString &token, QString *problem)
         return false;
     }
     m_refresher->setToken(m_claims);
+    armExpiryTimer();
     return true;
 }
 
@@ -410,6 +447,7 @@ void Tunnel::onRefreshDue()
             return;
         }
         qCWarning(lcTunnel).noquote() << "token refresh failed:" << reason << "- retrying";
+        emit refreshFailed(reason);
         m_refresher->refreshFailed();
     }, m_config.joinTimeout);
 }
@@ -437,6 +475,7 @@ void Tunnel::acceptRefreshedToken(const QJsonObject &payload)
     m_claims = *decoded.claims;
     m_refresher->setToken(m_claims);
     m_refresher->setJoined(m_state == State::Connected);
+    armExpiryTimer();
     qCInfo(lcTunnel).noquote() << "token refreshed; it expires at"
                                << QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate);
     emit tokenRefreshed(token);

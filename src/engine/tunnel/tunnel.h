@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/phoenixsocket.h"
+#include "proxy/exchange.h"
 #include "tokens/jwt.h"
 #include "tunnel/backoff.h"
 
@@ -34,6 +35,7 @@ struct TunnelConfig {
     std::chrono::milliseconds authRetryInterval{std::chrono::minutes(5)}; ///< 0: wait for a new token
     std::chrono::milliseconds refreshMargin{std::chrono::minutes(10)};
     std::chrono::milliseconds drainTimeout{std::chrono::seconds(30)};
+    std::chrono::milliseconds expiryWarning{std::chrono::minutes(10)};
 };
 
 /// One server + token + backend: connects, joins `telephone:<path_id>`, keeps the link alive
@@ -100,6 +102,14 @@ signals:
     /// A refreshed token could not be stored: it lives in memory only until the next restart.
     void tokenStoreFailed(const QString &error);
     void heartbeatRoundTripMeasured(std::chrono::milliseconds rtt);
+    /// A refresh did not work; it is retried with backoff until the token expires.
+    void refreshFailed(const QString &reason);
+    /// The token expires within `expiryWarning` (10 minutes by default) and no refresh has worked.
+    void tokenExpiringSoon(qint64 secondsLeft);
+    void tokenExpired();
+    /// Every request through the tunnel: once when it starts (pending), once when it is answered.
+    void exchangeStarted(const telephone::Exchange &exchange);
+    void exchangeFinished(const telephone::Exchange &exchange);
     void stopped();
 
 private:
@@ -118,6 +128,8 @@ private:
     void finishStop();
     bool adoptToken(const QString &token, QString *problem);
     void registerSecret(const QString &token);
+    void armExpiryTimer();
+    void onExpiryTimer();
     QUrl connectUrl() const;
 
     TunnelConfig m_config;
@@ -131,6 +143,7 @@ private:
     QTimer m_stableTimer;
     QTimer m_drainTimer;
     QTimer m_closeTimer;
+    QTimer m_expiryTimer; ///< fires at "expiring soon", then at expiry
 
     State m_state = State::Disconnected;
     QString m_stateReason;

@@ -18,6 +18,14 @@ Tunnel *TunnelManager::addTunnel(const TunnelConfig &config, TokenSink *tokenSin
     return tunnel;
 }
 
+void TunnelManager::setSecretStoreDescription(const QString &description)
+{
+    if (description == m_secretStoreDescription)
+        return;
+    m_secretStoreDescription = description;
+    emit secretStoreDescriptionChanged(description);
+}
+
 void TunnelManager::startAll()
 {
     for (Tunnel *tunnel : std::as_const(m_tunnels))

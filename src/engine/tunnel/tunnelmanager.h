@@ -23,15 +23,22 @@ public:
     void stopAll();
     bool isStopping() const { return m_stopping; }
 
+    /// Which secret store protects stored tokens, in words ("OS keychain (Secret Service)",
+    /// "key file /path", ...); set by whoever opened the token store, shown by the UI.
+    QString secretStoreDescription() const { return m_secretStoreDescription; }
+    void setSecretStoreDescription(const QString &description);
+
 signals:
     void tunnelAdded(telephone::Tunnel *tunnel);
     void allStopped();
+    void secretStoreDescriptionChanged(const QString &description);
 
 private:
     void onTunnelStopped();
 
     QList<Tunnel *> m_tunnels;
     bool m_stopping = false;
+    QString m_secretStoreDescription;
 };
 
 } // namespace telephone

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+#include <QPair>
+#include <QString>
+
+namespace telephone {
+
+using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+/// One request through the tunnel and its answer, as the inspector shows it. A plain value: the
+/// forwarder publishes it when the request starts (status 0 = pending) and again when it ends.
+/// Bodies are capped for display (`DisplayBodyCap`); the full sizes are kept separately.
+struct Exchange {
+    static constexpr qint64 DisplayBodyCap = 256 * 1024;
+
+    QString requestId;
+    QDateTime startedAt;       ///< UTC
+    qint64 durationMs = -1;    ///< -1 while pending
+    QString method;
+    QString path;              ///< as received, byte for byte
+    QString query;             ///< raw query without '?'; null when there was none
+    HeaderList requestHeaders; ///< as sent to the backend
+    QByteArray requestBody;    ///< up to DisplayBodyCap
+    qint64 requestBytes = 0;
+    int status = 0;            ///< 0 while pending
+    HeaderList responseHeaders;
+    QByteArray responseBody;   ///< up to DisplayBodyCap
+    qint64 responseBytes = 0;
+    QString error;             ///< why Telephone answered itself (400/405/502/503/504), empty otherwise
+    bool replay = false;       ///< sent again from the inspector, not by the server
+
+    bool isPending() const { return status == 0; }
+    bool requestBodyTruncated() const { return requestBytes > requestBody.size(); }
+    bool responseBodyTruncated() const { return responseBytes > responseBody.size(); }
+};
+
+} // namespace telephone
+
+Q_DECLARE_METATYPE(telephone::Exchange)
