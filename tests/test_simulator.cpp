@@ -443,6 +443,7 @@ private slots:
         QList<QWebSocket *> accepted;
         connect(&wsServer, &QWebSocketServer::newConnection, this, [&] {
             QWebSocket *socket = wsServer.nextPendingConnection();
+            socket->setParent(&wsServer); // Qt 6.4 hands it over without a parent
             accepted.append(socket);
             connect(socket, &QWebSocket::textMessageReceived, socket,
                     [socket](const QString &text) { socket->sendTextMessage(QStringLiteral("echo:") + text); });

@@ -68,6 +68,11 @@ bool Runner::start(QString *error, int *exitCode)
     config.stableAfter = m_settings.stableAfter();
     config.authRetryInterval = m_settings.authRetryInterval();
     config.refreshMargin = m_settings.refreshMargin();
+    config.drainTimeout = m_settings.drainTimeout();
+    config.maxResponseSize = m_settings.maxResponseSize();
+    config.chunkSize = m_settings.chunkSize();
+    config.maxConcurrent = m_settings.maxConcurrent();
+    config.preserveHost = m_settings.preserveHost();
 
     if (m_settings.demo()) {
         if (!startDemo(&config, error)) {

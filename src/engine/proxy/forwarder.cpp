@@ -138,6 +138,11 @@ void Forwarder::handle(const QJsonObject &req)
     m_inFlight.insert(reply, requestId);
 }
 
+void Forwarder::replay(const Exchange &)
+{
+    // Implemented with the byte-exact forwarder (issue 3).
+}
+
 void Forwarder::onFinished(QNetworkReply *reply)
 {
     reply->deleteLater();

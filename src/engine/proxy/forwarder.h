@@ -27,6 +27,8 @@ public:
     ~Forwarder() override;
 
     void handle(const QJsonObject &proxyRequest);
+    /// Sends a captured request again, straight to the backend; published with `replay` set.
+    void replay(const Exchange &exchange);
     int inFlight() const { return int(m_inFlight.size()); }
 
     /// While draining, new requests are answered 503 at once; in-flight ones finish.

@@ -486,6 +486,11 @@ void Tunnel::onStableConnection()
     m_backoff.reset();
 }
 
+void Tunnel::replay(const Exchange &exchange)
+{
+    m_forwarder->replay(exchange);
+}
+
 void Tunnel::reconnectNow()
 {
     if (m_state != State::Reconnecting && m_state != State::AuthFailed)

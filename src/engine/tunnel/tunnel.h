@@ -36,6 +36,10 @@ struct TunnelConfig {
     std::chrono::milliseconds refreshMargin{std::chrono::minutes(10)};
     std::chrono::milliseconds drainTimeout{std::chrono::seconds(30)};
     std::chrono::milliseconds expiryWarning{std::chrono::minutes(10)};
+    qint64 maxResponseSize = 100LL * 1024 * 1024;
+    qint64 chunkSize = 1024 * 1024;
+    int maxConcurrent = 256;
+    bool preserveHost = false;
 };
 
 /// One server + token + backend: connects, joins `telephone:<path_id>`, keeps the link alive
@@ -68,6 +72,9 @@ public:
     void stop();
     /// Skips the wait of Reconnecting / AuthFailed.
     void reconnectNow();
+    /// Sends a captured request to the backend again (the inspector's Replay): not through the
+    /// server, redirects not followed. The result is published as an exchange marked `replay`.
+    void replay(const Exchange &exchange);
     /// A new token (pasted, or given again): used at once when the tunnel is waiting for one.
     /// An unusable token (malformed, expired) leaves the tunnel as it is and says why.
     bool setToken(const QString &token, QString *problem);
