@@ -336,10 +336,11 @@ private slots:
         const QByteArray noneHeader = QByteArray(R"({"alg":"none","typ":"JWT"})")
                                           .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
         const QStringList parts = token.split(QLatin1Char('.'));
-        QVERIFY(!minter.verify(QString::fromLatin1(noneHeader) + QLatin1Char('.') + parts.at(1) + QLatin1Char('.'), &error));
-        QVERIFY(error == TokenMinter::VerifyError::BadAlgorithm || error == TokenMinter::VerifyError::BadFormat);
-        QVERIFY(!minter.verify(QString::fromLatin1(noneHeader) + QLatin1Char('.') + parts.at(1) + QLatin1Char('.') + parts.at(2),
+        QVERIFY(!minter.verify(QString::fromLatin1(noneHeader) + QLatin1Char('.') + parts.at(1) + QLatin1Char('.'),
                                &error));
+        QVERIFY(error == TokenMinter::VerifyError::BadAlgorithm || error == TokenMinter::VerifyError::BadFormat);
+        QVERIFY(!minter.verify(
+            QString::fromLatin1(noneHeader) + QLatin1Char('.') + parts.at(1) + QLatin1Char('.') + parts.at(2), &error));
         QCOMPARE(error, TokenMinter::VerifyError::BadAlgorithm);
     }
 
@@ -380,7 +381,8 @@ private slots:
         } else if (kind == QLatin1String("vsn")) {
             target = withToken(m_sim->socketUrl(), m_token, QStringLiteral("1.0.0"));
         } else if (kind == QLatin1String("signature")) {
-            target = withToken(m_sim->socketUrl(), TokenMinter("not-the-secret").mint(*m_sim->minter().verify(m_token)));
+            target
+                = withToken(m_sim->socketUrl(), TokenMinter("not-the-secret").mint(*m_sim->minter().verify(m_token)));
         } else if (kind == QLatin1String("garbage")) {
             target = withToken(m_sim->socketUrl(), QStringLiteral("not-a-jwt"));
         } else if (kind == QLatin1String("expired")) {
@@ -897,8 +899,9 @@ private slots:
         QCOMPARE(QByteArray::fromBase64(req->payload.value("body").toString().toLatin1()), binary);
 
         const QByteArray answer("\x00\xc3\x28\xff", 4);
-        client->respond(req->payload.value("request_id").toString(), 200, {{"content-type", "application/octet-stream"}},
-                        QString::fromLatin1(answer.toBase64()), {{"body_encoding", "base64"}});
+        client->respond(req->payload.value("request_id").toString(), 200,
+                        {{"content-type", "application/octet-stream"}}, QString::fromLatin1(answer.toBase64()),
+                        {{"body_encoding", "base64"}});
         QVERIFY(waitFinished(reply));
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
         QCOMPARE(reply->readAll(), answer);
@@ -1008,7 +1011,8 @@ private slots:
         QCOMPARE(m_sim->pendingRequests(), n);
         for (qsizetype i = requests.size() - 1; i >= 0; --i) {
             const QJsonObject &p = requests.at(i).payload;
-            client->respond(p.value("request_id").toString(), 200, {}, QStringLiteral("for ") + p.value("path").toString());
+            client->respond(p.value("request_id").toString(), 200, {},
+                            QStringLiteral("for ") + p.value("path").toString());
         }
         for (int i = 0; i < n; ++i) {
             QVERIFY(waitFinished(replies.at(i)));
@@ -1053,7 +1057,8 @@ private slots:
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 502);
         QCOMPARE(reply->rawHeader("content-type"), QByteArray("application/json"));
         const QJsonObject body = jsonBody(reply->readAll());
-        QCOMPARE(body.value("reason").toString(), QStringLiteral("Bad Gateway - Telephone disconnected during request"));
+        QCOMPARE(body.value("reason").toString(),
+                 QStringLiteral("Bad Gateway - Telephone disconnected during request"));
         QCOMPARE(m_sim->pendingRequests(), 0);
         reply->deleteLater();
     }
@@ -1070,7 +1075,8 @@ private slots:
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 504);
         const QJsonObject body = jsonBody(reply->readAll());
         QCOMPARE(body.value("error").toBool(), true);
-        QCOMPARE(body.value("reason").toString(), QStringLiteral("Gateway Timeout - The telephone did not respond in time"));
+        QCOMPARE(body.value("reason").toString(),
+                 QStringLiteral("Gateway Timeout - The telephone did not respond in time"));
         QCOMPARE(body.value("details").toObject().value("timeout_ms").toInt(), 200);
         QCOMPARE(body.value("details").toObject().value("path").toString(), QStringLiteral("/demo/slow"));
         reply->deleteLater();
@@ -1202,14 +1208,16 @@ private slots:
     {
         QTest::addColumn<QByteArray>("request");
         QTest::addColumn<int>("status");
-        QTest::newRow("header too large") << "GET / HTTP/1.1\r\nX-Big: " + QByteArray(70 * 1024, 'a') + "\r\n\r\n" << 431;
+        QTest::newRow("header too large") << "GET / HTTP/1.1\r\nX-Big: " + QByteArray(70 * 1024, 'a') + "\r\n\r\n"
+                                          << 431;
         QTest::newRow("unterminated huge head") << "GET / HTTP/1.1\r\nX-Big: " + QByteArray(70 * 1024, 'a') << 431;
         QTest::newRow("garbage") << QByteArray("GARBAGE\r\n\r\n") << 400;
         QTest::newRow("space before colon") << QByteArray("GET / HTTP/1.1\r\nHost : a\r\n\r\n") << 400;
         QTest::newRow("bare LF") << QByteArray("GET / HTTP/1.1\nHost: a\r\n\r\n") << 400;
         QTest::newRow("bad content-length") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1x\r\n\r\n") << 400;
-        QTest::newRow("te and cl") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
-                                  << 400;
+        QTest::newRow("te and cl") << QByteArray(
+            "POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n")
+                                   << 400;
         QTest::newRow("body too large") << QByteArray("POST / HTTP/1.1\r\nContent-Length: 100\r\n\r\n") << 413;
         QTest::newRow("chunked too large") << QByteArray("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n")
                                            << 413;
@@ -1306,7 +1314,9 @@ private slots:
         QCOMPARE(page.value("body_length").toInt(), 4);
         bool found = false;
         for (const QJsonValue &h : page.value("headers").toArray())
-            found = found || (h.toArray().at(0).toString() == QLatin1String("X-Test") && h.toArray().at(1).toString() == QLatin1String("yes"));
+            found = found
+                || (h.toArray().at(0).toString() == QLatin1String("X-Test")
+                    && h.toArray().at(1).toString() == QLatin1String("yes"));
         QVERIFY(found);
         QCOMPARE(backend.requestsServed(), 1);
         reply->deleteLater();

@@ -66,7 +66,9 @@ public:
     void setJoinExpiresIn(int secs) { m_joinExpiresIn = secs; }
     void setTokenTtlSecs(int secs) { m_tokenTtlSecs = secs; }
     void setHeartbeatAcks(bool on) { m_heartbeatAcks = on; }
+    /// Applies to channels joined after the call (the check timer starts at the join).
     void setHeartbeatTimeoutMs(int ms) { m_heartbeatTimeoutMs = ms; }
+    /// Applies to HTTP requests that arrive after the call.
     void setRequestTimeoutMs(int ms) { m_requestTimeoutMs = ms; }
     void setRefreshReplyStyle(RefreshReplyStyle style) { m_refreshStyle = style; }
     /// Non-empty: every refresh is answered with this error reason.
@@ -104,7 +106,10 @@ public:
 signals:
     void clientConnected();
     void clientJoined(const QString &pathId);
+    /// reason: closed, leave, heartbeat_timeout, phx_close, phx_error, rejoin.
     void clientLeft(const QString &pathId, const QString &reason);
+    /// reason: missing_token, unsupported_vsn, bad_format, bad_algorithm, bad_signature, expired,
+    /// unknown_token, revoked, superseded (replaced by a refresh), path_not_found.
     void upgradeRefused(const QString &reason);
     void frameReceived(const telephone::Frame &frame);
     void tokenRefreshed(const QString &jti, const QString &token);

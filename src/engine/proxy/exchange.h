@@ -26,14 +26,14 @@ struct Exchange {
     HeaderList requestHeaders; ///< as sent to the backend
     QByteArray requestBody;    ///< up to DisplayBodyCap
     qint64 requestBytes = 0;
-    int status = 0;            ///< 0 while pending
+    int status = 0;            ///< 0 while pending, or when no HTTP answer could be made (see error)
     HeaderList responseHeaders;
     QByteArray responseBody;   ///< up to DisplayBodyCap
     qint64 responseBytes = 0;
     QString error;             ///< why Telephone answered itself (400/405/502/503/504), empty otherwise
     bool replay = false;       ///< sent again from the inspector, not by the server
 
-    bool isPending() const { return status == 0; }
+    bool isPending() const { return durationMs < 0; }
     bool requestBodyTruncated() const { return requestBytes > requestBody.size(); }
     bool responseBodyTruncated() const { return responseBytes > responseBody.size(); }
 };

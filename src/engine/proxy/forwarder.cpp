@@ -1,11 +1,8 @@
 #include "proxy/forwarder.h"
 
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QNetworkRequest>
+#include <QUuid>
 
 Q_LOGGING_CATEGORY(lcForward, "telephone.proxy.forwarder")
 
@@ -13,45 +10,55 @@ namespace telephone {
 
 namespace {
 
-const QByteArray HopByHop[] = {"connection", "keep-alive", "proxy-connection", "te", "trailer",
-                               "transfer-encoding", "upgrade", "proxy-authenticate", "proxy-authorization",
-                               "content-length"};
-
-bool isHopByHop(const QByteArray &lowerName, const QList<QByteArray> &connectionTokens)
+QByteArray capped(const QByteArray &body)
 {
-    for (const QByteArray &name : HopByHop) {
-        if (lowerName == name)
-            return true;
-    }
-    return connectionTokens.contains(lowerName);
+    return body.size() > Exchange::DisplayBodyCap ? body.left(Exchange::DisplayBodyCap) : body;
 }
 
-// The only place a request path is judged: origin-form, no bytes that could split a request line.
-QString pathProblem(const QString &path)
+bool hasHeader(const HeaderList &headers, const char *lowerName)
 {
-    if (!path.startsWith(QLatin1Char('/')) || path.startsWith(QLatin1String("//")))
-        return QStringLiteral("the path must start with a single '/'");
-    for (const QChar c : path) {
-        if (c == u'\r' || c == u'\n' || c == QChar(0) || c == u'\\')
-            return QStringLiteral("the path contains a forbidden character");
+    for (const auto &header : headers) {
+        if (header.first == lowerName)
+            return true;
     }
-    if (path.size() > 8192)
-        return QStringLiteral("the path is longer than 8192 characters");
-    return {};
+    return false;
+}
+
+HeaderList endToEndResponseHeaders(const HeaderList &headers)
+{
+    QList<QByteArray> connectionTokens;
+    for (const auto &[name, value] : headers) {
+        if (name.compare("connection", Qt::CaseInsensitive) == 0) {
+            for (const QByteArray &token : value.split(','))
+                connectionTokens.append(token.trimmed().toLower());
+        }
+    }
+    HeaderList out;
+    out.reserve(headers.size());
+    for (const auto &[name, value] : headers) {
+        const QByteArray lower = name.toLower();
+        // Content-Length is end-to-end for responses: the server uses it for the caller (HEAD too).
+        if ((isHopByHopHeader(lower) && lower != "content-length") || connectionTokens.contains(lower))
+            continue;
+        out.append({name, value});
+    }
+    return out;
 }
 
 } // namespace
 
-Forwarder::Forwarder(const QUrl &backend, std::chrono::milliseconds requestTimeout, QObject *parent)
+Forwarder::Forwarder(const ForwarderOptions &options, QObject *parent)
     : QObject(parent)
-    , m_backend(backend)
-    , m_requestTimeout(requestTimeout)
-    , m_network(new QNetworkAccessManager(this))
+    , m_options(options)
+    , m_client(new BackendClient(options.backend, options.requestTimeout, options.maxResponseSize, this))
 {
-    // Redirects belong to the caller on the other side of the tunnel, never to us.
-    m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    m_network->setAutoDeleteReplies(false);
-    connect(m_network, &QNetworkAccessManager::finished, this, &Forwarder::onFinished);
+    qRegisterMetaType<telephone::Exchange>();
+    m_basePath = options.backend.path(QUrl::FullyEncoded).toUtf8();
+    m_backendHost = options.backend.host(QUrl::FullyEncoded).toUtf8();
+    if (options.backend.host().contains(QLatin1Char(':')))
+        m_backendHost = '[' + m_backendHost + ']'; // IPv6 literal
+    if (options.backend.port() != -1)
+        m_backendHost += ':' + QByteArray::number(options.backend.port());
 }
 
 Forwarder::~Forwarder()
@@ -59,125 +66,208 @@ Forwarder::~Forwarder()
     abortAll();
 }
 
+void Forwarder::setServerFeatures(bool bodyBase64, bool)
+{
+    m_bodyBase64 = bodyBase64;
+}
+
 void Forwarder::setDraining(bool draining)
 {
     m_draining = draining;
+    checkDrained();
+}
+
+void Forwarder::checkDrained()
+{
     if (m_draining && m_inFlight.isEmpty())
         emit drained();
 }
 
 void Forwarder::abortAll()
 {
-    const auto replies = m_inFlight.keys();
+    m_client->abortAll();
     m_inFlight.clear();
-    for (QNetworkReply *reply : replies) {
-        reply->disconnect(this);
-        reply->abort();
-        reply->deleteLater();
-    }
 }
 
-void Forwarder::answerError(const QString &requestId, int status, const QString &reason, const QJsonObject &details)
+void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart)
 {
+    const QJsonObject details{{QStringLiteral("request_id"), exchange.requestId},
+                              {QStringLiteral("backend"), m_options.backend.toString(QUrl::RemoveUserInfo)}};
     const QJsonObject body{{QStringLiteral("error"), true}, {QStringLiteral("reason"), reason},
                            {QStringLiteral("details"), details}};
-    emit responseReady({{QStringLiteral("request_id"), requestId},
-                        {QStringLiteral("status"), status},
-                        {QStringLiteral("headers"), QJsonObject{{QStringLiteral("content-type"),
-                                                                 QStringLiteral("application/json")}}},
-                        {QStringLiteral("body"), QString::fromUtf8(QJsonDocument(body).toJson(QJsonDocument::Compact))},
-                        {QStringLiteral("chunked"), false}});
+    ProxyResponse response;
+    response.requestId = exchange.requestId;
+    response.status = status;
+    response.headers = {{"content-type", "application/json"}};
+    response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+
+    if (publishStart)
+        emit exchangeStarted(exchange);
+    exchange.status = status;
+    exchange.error = reason;
+    exchange.responseHeaders = response.headers;
+    exchange.responseBody = response.body;
+    exchange.responseBytes = response.body.size();
+    exchange.durationMs = std::max<qint64>(0, exchange.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
+    if (status >= 500)
+        qCWarning(lcForward).noquote() << exchange.method << exchange.path << "→" << status << reason;
+    else
+        qCInfo(lcForward).noquote() << exchange.method << exchange.path << "→" << status << reason;
+    if (!exchange.replay)
+        emit responseReady(response);
+    emit exchangeFinished(exchange);
 }
 
-void Forwarder::handle(const QJsonObject &req)
+BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req) const
 {
-    const QString requestId = req.value(QLatin1String("request_id")).toString();
-    if (requestId.isEmpty()) {
-        qCWarning(lcForward) << "ignoring a proxy_req without request_id: it cannot be answered";
+    BackendRequest out;
+    out.method = req.method;
+    out.target = req.target(m_basePath);
+    out.host = m_options.preserveHost && !req.host.isEmpty() ? req.host : m_backendHost;
+    out.body = req.body;
+    out.headers = req.headers;
+    out.headers.append({"x-request-id", req.requestId.toUtf8()});
+    if (!req.host.isEmpty() && !hasHeader(req.headers, "x-forwarded-host"))
+        out.headers.append({"x-forwarded-host", req.host});
+    if (!m_options.forwardedProto.isEmpty() && !hasHeader(req.headers, "x-forwarded-proto"))
+        out.headers.append({"x-forwarded-proto", m_options.forwardedProto});
+    return out;
+}
+
+void Forwarder::handle(const QJsonObject &payload)
+{
+    ParsedProxyRequest parsed = parseProxyRequest(payload);
+    Exchange exchange;
+    exchange.startedAt = QDateTime::currentDateTimeUtc();
+    exchange.requestId = parsed.requestId;
+    exchange.method = payload.value(QLatin1String("method")).toString().left(64);
+    exchange.path = payload.value(QLatin1String("path")).toString().left(8192);
+    if (!payload.value(QLatin1String("query_string")).toString().isEmpty())
+        exchange.query = payload.value(QLatin1String("query_string")).toString().left(8192);
+
+    if (!parsed.request) {
+        if (parsed.requestId.isEmpty()) {
+            qCWarning(lcForward) << "ignoring a proxy_req without a usable request_id: it cannot be answered";
+            return;
+        }
+        answerOwn(exchange, parsed.refusal.status, parsed.refusal.reason, true);
         return;
     }
+    const ProxyRequest &req = *parsed.request;
+    exchange.requestBody = capped(req.body);
+    exchange.requestBytes = req.body.size();
     if (m_draining) {
-        answerError(requestId, 503, QStringLiteral("Telephone is shutting down"));
+        answerOwn(exchange, 503, QStringLiteral("Telephone is shutting down and takes no new requests"), true);
         return;
     }
-    const QString method = req.value(QLatin1String("method")).toString();
-    const QString path = req.value(QLatin1String("path")).toString();
-    const QString query = req.value(QLatin1String("query_string")).toString();
-    if (const QString problem = pathProblem(path); !problem.isEmpty()) {
-        answerError(requestId, 400, QStringLiteral("invalid request: %1").arg(problem));
+    if (m_inFlight.size() >= m_options.maxConcurrent) {
+        answerOwn(exchange,
+                  503, QStringLiteral("Telephone is at its limit of %1 concurrent requests").arg(m_options.maxConcurrent),
+                  true);
         return;
     }
 
-    QByteArray target = m_backend.toEncoded(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment);
-    QByteArray basePath = m_backend.path(QUrl::FullyEncoded).toUtf8();
-    if (basePath.endsWith('/'))
-        basePath.chop(1);
-    target += basePath + path.toUtf8();
-    if (req.contains(QLatin1String("query_string")) && !query.isEmpty())
-        target += '?' + query.toUtf8();
-    QNetworkRequest request(QUrl::fromEncoded(target, QUrl::TolerantMode));
-    request.setTransferTimeout(int(m_requestTimeout.count()));
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    BackendRequest backendRequest = backendRequestFor(req);
+    exchange.requestHeaders = backendRequest.headers;
+    exchange.requestHeaders.prepend({"host", backendRequest.host});
+    emit exchangeStarted(exchange);
+    // send() never calls back synchronously, so the exchange is in the table before any answer.
+    const quint64 id = m_client->send(std::move(backendRequest), [this](quint64 callId, BackendResult result) {
+        onBackendResult(callId, std::move(result));
+    });
+    m_inFlight.insert(id, exchange);
+}
 
-    const QJsonObject headers = req.value(QLatin1String("headers")).toObject();
-    QList<QByteArray> connectionTokens;
-    for (const QByteArray &token : headers.value(QLatin1String("connection")).toString().toLatin1().split(','))
-        connectionTokens.append(token.trimmed().toLower());
-    for (auto it = headers.begin(); it != headers.end(); ++it) {
-        const QByteArray name = it.key().toLatin1().toLower();
-        if (isHopByHop(name, connectionTokens) || name == "host")
-            continue;
-        request.setRawHeader(name, it.value().toString().toUtf8());
+void Forwarder::replay(const Exchange &captured)
+{
+    Exchange exchange;
+    exchange.replay = true;
+    exchange.requestId = QStringLiteral("replay-") + QUuid::createUuid().toString(QUuid::WithoutBraces);
+    exchange.startedAt = QDateTime::currentDateTimeUtc();
+    exchange.method = captured.method;
+    exchange.path = captured.path;
+    exchange.query = captured.query;
+    exchange.requestBody = captured.requestBody;
+    exchange.requestBytes = captured.requestBytes;
+    if (captured.requestBodyTruncated()) {
+        emit exchangeStarted(exchange);
+        exchange.durationMs = 0;
+        exchange.error = QStringLiteral("the captured request body was cut at %1 bytes for display, so a replay "
+                                        "would not send the same request")
+                             .arg(Exchange::DisplayBodyCap);
+        emit exchangeFinished(exchange);
+        return;
     }
-    request.setRawHeader("x-request-id", requestId.toUtf8());
-    if (headers.contains(QLatin1String("host")))
-        request.setRawHeader("x-forwarded-host", headers.value(QLatin1String("host")).toString().toUtf8());
-
-    const QByteArray body = req.value(QLatin1String("body")).toString().toUtf8();
-    QNetworkReply *reply = m_network->sendCustomRequest(request, method.toLatin1(), body);
-    m_inFlight.insert(reply, requestId);
+    BackendRequest request;
+    request.method = captured.method.toLatin1();
+    request.target = m_basePath + captured.path.toUtf8() + (captured.query.isNull() ? QByteArray() : '?' + captured.query.toUtf8());
+    request.host = m_backendHost;
+    request.body = captured.requestBody;
+    for (const auto &[name, value] : captured.requestHeaders) {
+        if (name == "host")
+            request.host = value;
+        else if (name == "x-request-id")
+            request.headers.append({name, exchange.requestId.toUtf8()});
+        else
+            request.headers.append({name, value});
+    }
+    exchange.requestHeaders = request.headers;
+    exchange.requestHeaders.prepend({"host", request.host});
+    emit exchangeStarted(exchange);
+    const quint64 id = m_client->send(std::move(request), [this](quint64 callId, BackendResult result) {
+        onBackendResult(callId, std::move(result));
+    });
+    m_inFlight.insert(id, exchange);
 }
 
-void Forwarder::replay(const Exchange &)
+void Forwarder::onBackendResult(quint64 id, BackendResult result)
 {
-    // Implemented with the byte-exact forwarder (issue 3).
-}
-
-void Forwarder::onFinished(QNetworkReply *reply)
-{
-    reply->deleteLater();
-    const auto it = m_inFlight.find(reply);
+    auto it = m_inFlight.find(id);
     if (it == m_inFlight.end())
         return;
-    const QString requestId = it.value();
+    Exchange exchange = std::move(it.value());
     m_inFlight.erase(it);
 
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status == 0) {
-        const bool timedOut = reply->error() == QNetworkReply::OperationCanceledError;
-        const QString backend = m_backend.toString();
-        if (timedOut)
-            answerError(requestId, 504, QStringLiteral("the backend %1 did not answer in time").arg(backend));
-        else
-            answerError(requestId, 502, QStringLiteral("the backend %1 is unreachable: %2").arg(backend, reply->errorString()));
-    } else {
-        QJsonObject headers;
-        for (const auto &pair : reply->rawHeaderPairs()) {
-            const QByteArray name = pair.first.toLower();
-            if (isHopByHop(name, {}))
-                continue;
-            const QString value = QString::fromUtf8(pair.second);
-            const QString previous = headers.value(QString::fromLatin1(name)).toString();
-            headers.insert(QString::fromLatin1(name), previous.isEmpty() ? value : previous + QStringLiteral(", ") + value);
+    switch (result.outcome) {
+    case BackendResult::Outcome::Ok: {
+        ProxyResponse response;
+        response.requestId = exchange.requestId;
+        response.status = result.status;
+        response.headers = endToEndResponseHeaders(result.headers);
+        response.body = std::move(result.body);
+        if (!isValidUtf8(response.body)) {
+            if (!m_bodyBase64) {
+                answerOwn(exchange, 502,
+                          QStringLiteral("the backend answered %1 with a binary (non-UTF-8) body of %2 bytes, and "
+                                         "this Plugboard server cannot carry binary bodies (it does not offer "
+                                         "body_base64); nothing was sent rather than altered bytes")
+                              .arg(result.status)
+                              .arg(response.body.size()),
+                          false);
+                break;
+            }
+            response.base64 = true;
         }
-        emit responseReady({{QStringLiteral("request_id"), requestId},
-                            {QStringLiteral("status"), status},
-                            {QStringLiteral("headers"), headers},
-                            {QStringLiteral("body"), QString::fromUtf8(reply->readAll())},
-                            {QStringLiteral("chunked"), false}});
+        exchange.status = response.status;
+        exchange.responseHeaders = response.headers;
+        exchange.responseBody = capped(response.body);
+        exchange.responseBytes = response.body.size();
+        exchange.durationMs = std::max<qint64>(0, exchange.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
+        if (!exchange.replay)
+            emit responseReady(response);
+        emit exchangeFinished(exchange);
+        break;
     }
-    if (m_draining && m_inFlight.isEmpty())
-        emit drained();
+    case BackendResult::Outcome::Timeout:
+        answerOwn(exchange, 504, result.error, false);
+        break;
+    case BackendResult::Outcome::Aborted:
+        break;
+    default:
+        answerOwn(exchange, 502, result.error, false);
+        break;
+    }
+    checkDrained();
 }
 
 } // namespace telephone

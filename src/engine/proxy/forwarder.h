@@ -1,6 +1,9 @@
 #pragma once
 
+#include "proxy/backendclient.h"
 #include "proxy/exchange.h"
+#include "proxy/proxyrequest.h"
+#include "proxy/responsewriter.h"
 
 #include <QHash>
 #include <QJsonObject>
@@ -9,22 +12,33 @@
 
 #include <chrono>
 
-class QNetworkAccessManager;
-class QNetworkReply;
-
 namespace telephone {
 
-/// Turns `proxy_req` payloads into requests to the one configured backend and their replies into
-/// `proxy_res` payloads. Owns one QNetworkAccessManager and the table of requests in flight. The
-/// backend is fixed at construction: nothing in a request can point it elsewhere.
-/// Lives on the engine's thread.
+struct ForwarderOptions {
+    QUrl backend;
+    std::chrono::milliseconds requestTimeout{std::chrono::seconds(55)};
+    qint64 maxResponseSize = 100LL * 1024 * 1024;
+    int maxConcurrent = 256;
+    bool preserveHost = false;
+    QByteArray forwardedProto; ///< "https" / "http": how callers reached the server, when known
+};
+
+/// Turns `proxy_req` payloads into requests to the one configured backend and the backend's
+/// answers into ProxyResponses — every outcome an answer: the backend's, or one of Telephone's
+/// own in Plugboard's error shape (400 invalid, 405 CONNECT, 413/431 too large, 502 unreachable /
+/// reset / too large / binary body the server cannot carry, 503 draining or at the concurrency
+/// limit, 504 timeout). Publishes each request as an Exchange. Lives on the engine's thread.
 class Forwarder : public QObject
 {
     Q_OBJECT
 
 public:
-    Forwarder(const QUrl &backend, std::chrono::milliseconds requestTimeout, QObject *parent = nullptr);
+    explicit Forwarder(const ForwarderOptions &options, QObject *parent = nullptr);
     ~Forwarder() override;
+
+    /// What the server said it can carry (join reply `features`).
+    void setServerFeatures(bool bodyBase64, bool multiValueHeaders);
+    bool bodyBase64() const { return m_bodyBase64; }
 
     void handle(const QJsonObject &proxyRequest);
     /// Sends a captured request again, straight to the backend; published with `replay` set.
@@ -33,27 +47,31 @@ public:
 
     /// While draining, new requests are answered 503 at once; in-flight ones finish.
     void setDraining(bool draining);
-    /// Aborts everything in flight (their responses are not sent).
+    /// Abandons everything in flight (their responses are not sent).
     void abortAll();
 
-    QUrl backend() const { return m_backend; }
+    QUrl backend() const { return m_options.backend; }
 
 signals:
-    void responseReady(const QJsonObject &proxyResponse);
+    void responseReady(const telephone::ProxyResponse &response);
     void exchangeStarted(const telephone::Exchange &exchange);
     void exchangeFinished(const telephone::Exchange &exchange);
     /// Emitted when draining and the last request in flight has finished.
     void drained();
 
 private:
-    void onFinished(QNetworkReply *reply);
-    void answerError(const QString &requestId, int status, const QString &reason, const QJsonObject &details = {});
+    void answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart);
+    void onBackendResult(quint64 id, BackendResult result);
+    BackendRequest backendRequestFor(const ProxyRequest &request) const;
+    void checkDrained();
 
-    QUrl m_backend;
-    std::chrono::milliseconds m_requestTimeout;
-    QNetworkAccessManager *m_network;
-    QHash<QNetworkReply *, QString> m_inFlight; ///< reply → request_id
+    ForwarderOptions m_options;
+    BackendClient *m_client;
+    QByteArray m_basePath;
+    QByteArray m_backendHost;
+    bool m_bodyBase64 = false;
     bool m_draining = false;
+    QHash<quint64, Exchange> m_inFlight; ///< backend call id → its exchange so far
 };
 
 } // namespace telephone

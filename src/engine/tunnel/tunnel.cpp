@@ -24,7 +24,6 @@ namespace {
 const QString EventHeartbeat = QStringLiteral("heartbeat");
 const QString EventHeartbeatAck = QStringLiteral("heartbeat_ack");
 const QString EventProxyReq = QStringLiteral("proxy_req");
-const QString EventProxyRes = QStringLiteral("proxy_res");
 const QString EventRefresh = QStringLiteral("refresh_token");
 const QString EventRefreshAck = QStringLiteral("refresh_token_ack");
 const QString EventPhxError = QStringLiteral("phx_error");
@@ -34,6 +33,19 @@ const QString EventPhxLeave = QStringLiteral("phx_leave");
 QString seconds(std::chrono::milliseconds ms)
 {
     return QString::number(double(ms.count()) / 1000.0, 'g', 3);
+}
+
+ForwarderOptions forwarderOptions(const TunnelConfig &config)
+{
+    ForwarderOptions options;
+    options.backend = config.backend;
+    options.requestTimeout = config.requestTimeout;
+    options.maxResponseSize = config.maxResponseSize;
+    options.maxConcurrent = config.maxConcurrent;
+    options.preserveHost = config.preserveHost;
+    // Callers reach Plugboard over https when we reach it over wss.
+    options.forwardedProto = config.server.scheme() == QLatin1String("wss") ? "https" : "http";
+    return options;
 }
 
 bool isAuthReason(const QString &reason)
@@ -51,7 +63,7 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     , m_socket(new PhoenixSocket(this))
     , m_heartbeat(new Heartbeat(this))
     , m_refresher(new TokenRefresher(this))
-    , m_forwarder(new Forwarder(config.backend, config.requestTimeout, this))
+    , m_forwarder(new Forwarder(forwarderOptions(config), this))
     , m_backoff(config.backoffInitial, config.backoffMax)
 {
     m_heartbeat->setInterval(config.heartbeatInterval);
@@ -72,9 +84,7 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     connect(m_heartbeat, &Heartbeat::roundTripMeasured, this, &Tunnel::heartbeatRoundTripMeasured);
     connect(m_heartbeat, &Heartbeat::peerDead, this, &Tunnel::onPeerDead);
     connect(m_refresher, &TokenRefresher::refreshDue, this, &Tunnel::onRefreshDue);
-    connect(m_forwarder, &Forwarder::responseReady, this, [this](const QJsonObject &response) {
-        m_socket->push(topic(), EventProxyRes, response, m_joinRef);
-    });
+    connect(m_forwarder, &Forwarder::responseReady, this, &Tunnel::sendResponse);
     connect(m_forwarder, &Forwarder::drained, this, [this] {
         if (m_state == State::Stopping)
             finishStop();
@@ -281,6 +291,8 @@ void Tunnel::sendJoin()
             setState(State::Connected, QStringLiteral("joined; serving mount %1 from %2")
                                            .arg(m_mountPath.isEmpty() ? topic() : m_mountPath,
                                                 m_config.backend.toString()));
+            m_forwarder->setServerFeatures(m_features.contains(QLatin1String("body_base64")),
+                                           m_features.contains(QLatin1String("multi_value_headers")));
             m_heartbeat->start();
             m_refresher->setJoined(true);
             m_stableTimer.start(m_config.stableAfter);
@@ -479,6 +491,25 @@ void Tunnel::acceptRefreshedToken(const QJsonObject &payload)
     qCInfo(lcTunnel).noquote() << "token refreshed; it expires at"
                                << QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate);
     emit tokenRefreshed(token);
+}
+
+void Tunnel::sendResponse(const ProxyResponse &response)
+{
+    if (!m_socket->isOpen())
+        return; // the server already answered that caller 502 when the socket went
+    ResponseWriterOptions options;
+    options.chunkSize = m_config.chunkSize;
+    options.multiValueHeaders = m_features.contains(QLatin1String("multi_value_headers"));
+    ResponseWriterStats stats;
+    m_socket->sendEncoded(writeProxyResponseFrame(m_joinRef, m_socket->takeRef(), topic(), response, options, &stats));
+    if (stats.droppedSetCookies > 0) {
+        m_droppedHeaderValues += stats.droppedSetCookies;
+        qCWarning(lcTunnel).noquote()
+            << QStringLiteral("request %1: the backend set %2 cookies, but this server cannot carry more than one "
+                              "set-cookie (no multi_value_headers); only the first was sent")
+                   .arg(response.requestId)
+                   .arg(stats.droppedSetCookies + 1);
+    }
 }
 
 void Tunnel::onStableConnection()

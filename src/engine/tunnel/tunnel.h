@@ -2,6 +2,7 @@
 
 #include "protocol/phoenixsocket.h"
 #include "proxy/exchange.h"
+#include "proxy/responsewriter.h"
 #include "tokens/jwt.h"
 #include "tunnel/backoff.h"
 
@@ -96,6 +97,11 @@ public:
     qint64 joinsSucceeded() const { return m_joins; }
     qint64 authFailures() const { return m_authFailures; }
     qint64 malformedFrames() const;
+    /// set-cookie values that could not be carried (the server lacks multi_value_headers).
+    qint64 droppedHeaderValues() const { return m_droppedHeaderValues; }
+    /// WebSocket message bytes over every connection so far (for the metrics endpoint).
+    qint64 socketBytesSent() const { return m_socket->bytesSent(); }
+    qint64 socketBytesReceived() const { return m_socket->bytesReceived(); }
 
     /// Where people on the internet reach this tunnel: the server's http(s) origin + /call + the
     /// mount path from the join reply. Empty until joined once.
@@ -132,6 +138,7 @@ private:
     void onRefreshDue();
     void acceptRefreshedToken(const QJsonObject &payload);
     void onStableConnection();
+    void sendResponse(const ProxyResponse &response);
     void finishStop();
     bool adoptToken(const QString &token, QString *problem);
     void registerSecret(const QString &token);
@@ -168,6 +175,7 @@ private:
     qint64 m_connectAttempts = 0;
     qint64 m_joins = 0;
     qint64 m_authFailures = 0;
+    qint64 m_droppedHeaderValues = 0;
 };
 
 } // namespace telephone

@@ -1,0 +1,295 @@
+#include "proxy/backendclient.h"
+
+#include "proxy/httpresponseparser.h"
+
+#include <QLoggingCategory>
+#include <QSslSocket>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <memory>
+
+Q_LOGGING_CATEGORY(lcBackend, "telephone.proxy.backend")
+
+namespace telephone {
+
+namespace {
+// Enough for bursts on loopback; beyond it connections are closed after use.
+constexpr int MaxIdleConnections = 64;
+
+bool isIdempotent(const QByteArray &method)
+{
+    return method == "GET" || method == "HEAD" || method == "OPTIONS" || method == "PUT" || method == "DELETE"
+        || method == "TRACE" || method == "PROPFIND";
+}
+} // namespace
+
+struct BackendClient::Call {
+    quint64 id = 0;
+    BackendRequest request;
+    Callback done;
+    QTcpSocket *socket = nullptr;
+    bool reused = false;
+    bool retried = false;
+    std::unique_ptr<HttpResponseParser> parser;
+    QTimer *timer = nullptr;
+    QList<QMetaObject::Connection> connections;
+};
+
+BackendClient::BackendClient(const QUrl &backend, std::chrono::milliseconds timeout, qint64 maxResponseSize,
+                             QObject *parent)
+    : QObject(parent)
+    , m_backend(backend)
+    , m_timeout(timeout)
+    , m_maxResponseSize(maxResponseSize)
+{
+}
+
+BackendClient::~BackendClient()
+{
+    abortAll();
+    for (const QPointer<QTcpSocket> &socket : std::as_const(m_idle))
+        delete socket.data();
+}
+
+QString BackendClient::backendName() const
+{
+    return m_backend.toString(QUrl::RemoveUserInfo);
+}
+
+QTcpSocket *BackendClient::newSocket()
+{
+    const bool tls = m_backend.scheme() == QLatin1String("https");
+    QTcpSocket *socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
+    // Small request/response pairs: Nagle would add up to 40 ms per exchange.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    const quint16 port = quint16(m_backend.port(tls ? 443 : 80));
+    if (tls)
+        static_cast<QSslSocket *>(socket)->connectToHostEncrypted(m_backend.host(), port);
+    else
+        socket->connectToHost(m_backend.host(), port);
+    return socket;
+}
+
+quint64 BackendClient::send(BackendRequest request, Callback done)
+{
+    auto *call = new Call;
+    call->id = m_nextId++;
+    call->request = std::move(request);
+    call->done = std::move(done);
+    call->timer = new QTimer(this);
+    call->timer->setSingleShot(true);
+    const quint64 id = call->id;
+    connect(call->timer, &QTimer::timeout, this, [this, id] {
+        if (Call *c = m_calls.value(id))
+            failTransport(c, BackendResult::Outcome::Timeout, QString());
+    });
+    call->timer->start(m_timeout);
+    m_calls.insert(id, call);
+    // Deferred so that the callback never runs inside send() (callers hold state across it).
+    QMetaObject::invokeMethod(this, [this, id] {
+        if (Call *c = m_calls.value(id))
+            start(c, true);
+    }, Qt::QueuedConnection);
+    return id;
+}
+
+void BackendClient::start(Call *call, bool allowReuse)
+{
+    QTcpSocket *socket = nullptr;
+    while (allowReuse && !m_idle.isEmpty()) {
+        QTcpSocket *candidate = m_idle.takeLast();
+        if (!candidate)
+            continue; // closed by the backend while idle, already deleted
+        if (candidate->state() == QAbstractSocket::ConnectedState && candidate->bytesAvailable() == 0) {
+            socket = candidate;
+            break;
+        }
+        candidate->deleteLater(); // closed by the backend while idle
+    }
+    call->reused = socket != nullptr;
+    if (!socket)
+        socket = newSocket();
+    call->socket = socket;
+    socket->disconnect(this); // idle-time connections
+    call->parser = std::make_unique<HttpResponseParser>(call->request.method == "HEAD", m_maxResponseSize);
+
+    const quint64 id = call->id;
+    call->connections << connect(socket, &QTcpSocket::readyRead, this, [this, id] {
+        if (Call *c = m_calls.value(id))
+            onReadyRead(c);
+    });
+    call->connections << connect(socket, &QTcpSocket::disconnected, this, [this, id] {
+        if (Call *c = m_calls.value(id))
+            onDisconnected(c);
+    });
+    call->connections << connect(socket, &QAbstractSocket::errorOccurred, this, [this, id] {
+        if (Call *c = m_calls.value(id))
+            onSocketError(c);
+    });
+
+    const BackendRequest &r = call->request;
+    QByteArray head;
+    head.reserve(128 + r.target.size() + r.headers.size() * 48);
+    head.append(r.method).append(' ').append(r.target).append(" HTTP/1.1\r\nHost: ").append(r.host).append("\r\n");
+    for (const auto &[name, value] : r.headers)
+        head.append(name).append(": ").append(value).append("\r\n");
+    // A body, or a method that normally has one, gets a length; GET without a body gets none.
+    if (!r.body.isEmpty() || r.method == "POST" || r.method == "PUT" || r.method == "PATCH")
+        head.append("Content-Length: ").append(QByteArray::number(r.body.size())).append("\r\n");
+    head.append("\r\n");
+    // QTcpSocket buffers until connected, so writing now is fine either way.
+    socket->write(head);
+    if (!r.body.isEmpty())
+        socket->write(r.body);
+}
+
+void BackendClient::onReadyRead(Call *call)
+{
+    QTcpSocket *socket = call->socket;
+    while (socket->bytesAvailable() > 0 && !call->parser->isComplete() && !call->parser->hasError()) {
+        // Read in large blocks straight from the socket's buffer.
+        const QByteArray data = socket->read(std::min<qint64>(socket->bytesAvailable(), 1 << 20));
+        call->parser->feed(data.constData(), data.size());
+    }
+    HttpResponseParser &parser = *call->parser;
+    if (parser.hasError()) {
+        failTransport(call, parser.bodyTooLarge() ? BackendResult::Outcome::TooLarge : BackendResult::Outcome::Protocol,
+                      parser.error());
+        return;
+    }
+    if (!parser.isComplete())
+        return;
+    BackendResult result;
+    result.outcome = BackendResult::Outcome::Ok;
+    result.status = parser.status();
+    result.headers = parser.headers();
+    result.body = parser.takeBody();
+    finish(call, std::move(result), parser.keepAlive() && socket->bytesAvailable() == 0);
+}
+
+void BackendClient::onDisconnected(Call *call)
+{
+    if (call->socket->bytesAvailable() > 0)
+        onReadyRead(call);
+    if (!m_calls.contains(call->id))
+        return;
+    call->parser->finishOnClose();
+    if (call->parser->isComplete()) {
+        onReadyRead(call);
+        return;
+    }
+    failTransport(call, BackendResult::Outcome::Reset, call->parser->error());
+}
+
+void BackendClient::onSocketError(Call *call)
+{
+    const QAbstractSocket::SocketError error = call->socket->error();
+    if (error == QAbstractSocket::RemoteHostClosedError) {
+        onDisconnected(call);
+        return;
+    }
+    switch (error) {
+    case QAbstractSocket::ConnectionRefusedError:
+        failTransport(call, BackendResult::Outcome::Refused, QString());
+        break;
+    case QAbstractSocket::HostNotFoundError:
+        failTransport(call, BackendResult::Outcome::Unreachable,
+                      QStringLiteral("the host %1 was not found").arg(m_backend.host()));
+        break;
+    default:
+        failTransport(call, BackendResult::Outcome::Reset, call->socket->errorString());
+        break;
+    }
+}
+
+void BackendClient::failTransport(Call *call, BackendResult::Outcome outcome, const QString &what)
+{
+    // A keep-alive connection the backend had already closed: nothing of ours was processed, so
+    // one retry on a fresh connection is safe for methods that may be repeated.
+    if (call->reused && !call->retried && !call->parser->sawAnyByte()
+        && (outcome == BackendResult::Outcome::Reset) && isIdempotent(call->request.method)) {
+        call->retried = true;
+        for (const auto &c : std::as_const(call->connections))
+            disconnect(c);
+        call->connections.clear();
+        call->socket->abort();
+        call->socket->deleteLater();
+        call->socket = nullptr;
+        start(call, false);
+        return;
+    }
+    BackendResult result;
+    result.outcome = outcome;
+    const QString backend = backendName();
+    switch (outcome) {
+    case BackendResult::Outcome::Refused:
+        result.error = QStringLiteral("the backend %1 refused the connection (is it running?)").arg(backend);
+        break;
+    case BackendResult::Outcome::Timeout:
+        result.error = QStringLiteral("the backend %1 did not answer within %2 s")
+                           .arg(backend)
+                           .arg(double(m_timeout.count()) / 1000.0, 0, 'g', 3);
+        break;
+    case BackendResult::Outcome::TooLarge:
+        result.error = QStringLiteral("the response of %1 is too large: %2").arg(backend, what);
+        break;
+    case BackendResult::Outcome::Protocol:
+        result.error = QStringLiteral("the backend %1 sent an invalid response: %2").arg(backend, what);
+        break;
+    case BackendResult::Outcome::Reset:
+        result.error = QStringLiteral("the connection to the backend %1 was reset%2")
+                           .arg(backend, what.isEmpty() ? QString() : QStringLiteral(": ") + what);
+        break;
+    case BackendResult::Outcome::Unreachable:
+        result.error = QStringLiteral("the backend %1 is unreachable: %2").arg(backend, what);
+        break;
+    case BackendResult::Outcome::Ok:
+    case BackendResult::Outcome::Aborted:
+        result.error = what;
+        break;
+    }
+    finish(call, std::move(result), false);
+}
+
+void BackendClient::finish(Call *call, BackendResult result, bool keepSocket)
+{
+    m_calls.remove(call->id);
+    for (const auto &c : std::as_const(call->connections))
+        disconnect(c);
+    call->timer->stop();
+    call->timer->deleteLater();
+    if (QTcpSocket *socket = call->socket) {
+        if (keepSocket && m_idle.size() < MaxIdleConnections) {
+            // Idle connections that the backend closes are noticed on next use (or here).
+            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater, Qt::UniqueConnection);
+            m_idle.append(socket);
+        } else {
+            socket->abort();
+            socket->deleteLater();
+        }
+    }
+    Callback done = std::move(call->done);
+    const quint64 id = call->id;
+    delete call;
+    if (done)
+        done(id, std::move(result));
+}
+
+void BackendClient::abort(quint64 id)
+{
+    Call *call = m_calls.value(id);
+    if (!call)
+        return;
+    call->done = nullptr;
+    finish(call, {}, false);
+}
+
+void BackendClient::abortAll()
+{
+    const QList<quint64> ids = m_calls.keys();
+    for (const quint64 id : ids)
+        abort(id);
+}
+
+} // namespace telephone

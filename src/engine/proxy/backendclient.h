@@ -1,0 +1,84 @@
+#pragma once
+
+#include "proxy/exchange.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+#include <chrono>
+#include <functional>
+
+class QTcpSocket;
+class QTimer;
+
+namespace telephone {
+
+class HttpResponseParser;
+
+struct BackendRequest {
+    QByteArray method;
+    QByteArray target; ///< request-target, written byte for byte
+    HeaderList headers; ///< everything but Host and Content-Length, which the client writes
+    QByteArray host;   ///< value of the Host header
+    QByteArray body;
+};
+
+struct BackendResult {
+    enum class Outcome { Ok, Refused, Reset, Timeout, TooLarge, Protocol, Unreachable, Aborted };
+    Outcome outcome = Outcome::Aborted;
+    QString error; ///< user-readable, names the backend; empty when Ok
+    int status = 0;
+    HeaderList headers;
+    QByteArray body;
+};
+
+/// A small HTTP/1.1 client for the one configured backend: keep-alive connections in a pool, the
+/// request line written exactly as given (QNetworkAccessManager normalises paths through QUrl and
+/// adds Accept-Encoding, Accept-Language and Connection headers of its own, then decompresses),
+/// no redirects followed, bodies never decoded, a size limit and a timeout per request. TLS when
+/// the backend URL is https. Lives on the engine's thread.
+class BackendClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    using Callback = std::function<void(quint64 id, BackendResult result)>;
+
+    BackendClient(const QUrl &backend, std::chrono::milliseconds timeout, qint64 maxResponseSize,
+                  QObject *parent = nullptr);
+    ~BackendClient() override;
+
+    /// Starts a request; `done` is called once, later (never from inside send()), unless abort()
+    /// or abortAll() cancels it first. Returns an id for abort().
+    quint64 send(BackendRequest request, Callback done);
+    void abort(quint64 id);
+    void abortAll();
+    int inFlight() const { return int(m_calls.size()); }
+    int idleConnections() const { return int(m_idle.size()); }
+
+    QUrl backend() const { return m_backend; }
+
+private:
+    struct Call;
+    void start(Call *call, bool allowReuse);
+    void onReadyRead(Call *call);
+    void onDisconnected(Call *call);
+    void onSocketError(Call *call);
+    void finish(Call *call, BackendResult result, bool keepSocket);
+    void failTransport(Call *call, BackendResult::Outcome outcome, const QString &what);
+    QTcpSocket *newSocket();
+    QString backendName() const;
+
+    QUrl m_backend;
+    std::chrono::milliseconds m_timeout;
+    qint64 m_maxResponseSize;
+    QHash<quint64, Call *> m_calls;
+    QList<QPointer<QTcpSocket>> m_idle; ///< keep-alive connections ready for the next request
+    quint64 m_nextId = 1;
+};
+
+} // namespace telephone

@@ -1,0 +1,274 @@
+#include "proxy/httpresponseparser.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace telephone {
+
+namespace {
+
+bool equalsLower(const QByteArray &name, const char *lower)
+{
+    return name.compare(lower, Qt::CaseInsensitive) == 0;
+}
+
+bool hasToken(const QByteArray &value, const char *token)
+{
+    for (const QByteArray &part : value.split(',')) {
+        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+HttpResponseParser::HttpResponseParser(bool noBody, qint64 maxBodySize)
+    : m_noBody(noBody)
+    , m_maxBodySize(maxBodySize)
+{
+}
+
+void HttpResponseParser::fail(const QString &error)
+{
+    m_state = State::Error;
+    m_error = error;
+}
+
+bool HttpResponseParser::appendBody(const char *data, qint64 size)
+{
+    if (m_body.size() + size > m_maxBodySize) {
+        m_tooLarge = true;
+        fail(QStringLiteral("the response is larger than the %1-byte limit").arg(m_maxBodySize));
+        return false;
+    }
+    m_body.append(data, size);
+    return true;
+}
+
+qint64 HttpResponseParser::feed(const char *data, qint64 size)
+{
+    if (size > 0)
+        m_sawAnyByte = true;
+    qint64 used = 0;
+    while (used < size && (m_state == State::Head || m_state == State::Body)) {
+        if (m_state == State::Head) {
+            // Find the end of the head, across calls; the head is small so a copy is fine.
+            const qint64 before = m_head.size();
+            const qint64 take = std::min<qint64>(size - used, MaxHeadSize + 4 - before);
+            m_head.append(data + used, take);
+            const qsizetype end = m_head.indexOf("\r\n\r\n", std::max<qsizetype>(0, before - 3));
+            if (end < 0) {
+                used += take;
+                if (m_head.size() > MaxHeadSize)
+                    fail(QStringLiteral("the response headers are larger than %1 bytes").arg(MaxHeadSize));
+                continue;
+            }
+            const qint64 headBytes = end + 4 - before;
+            used += headBytes;
+            const QByteArray head = m_head.left(end);
+            m_head.clear();
+            if (!parseHead(head))
+                return used;
+            continue;
+        }
+        used += feedBody(data + used, size - used);
+    }
+    return used;
+}
+
+bool HttpResponseParser::parseHead(const QByteArray &head)
+{
+    const QList<QByteArray> lines = head.split('\n');
+    const QByteArray statusLine = lines.first().trimmed();
+    // "HTTP/1.1 200 OK"; the reason phrase may be empty.
+    if (!statusLine.startsWith("HTTP/1.") || statusLine.size() < 12 || statusLine.at(8) != ' ') {
+        fail(QStringLiteral("the backend did not answer with HTTP/1.x"));
+        return false;
+    }
+    bool ok = false;
+    const int status = statusLine.mid(9, 3).toInt(&ok);
+    if (!ok || status < 100 || status > 999) {
+        fail(QStringLiteral("the backend sent an invalid status line"));
+        return false;
+    }
+    const bool http10 = statusLine.at(7) == '0';
+
+    HeaderList headers;
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        QByteArray line = lines.at(i);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.isEmpty())
+            continue;
+        if (line.at(0) == ' ' || line.at(0) == '\t') {
+            fail(QStringLiteral("the backend sent an obsolete folded header"));
+            return false;
+        }
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0) {
+            fail(QStringLiteral("the backend sent a malformed header line"));
+            return false;
+        }
+        const QByteArray name = line.left(colon);
+        for (const char c : name) {
+            if (c <= ' ' || c >= 127) {
+                fail(QStringLiteral("the backend sent a header name with invalid characters"));
+                return false;
+            }
+        }
+        headers.append({name, line.mid(colon + 1).trimmed()});
+    }
+
+    if (status >= 100 && status < 200) {
+        if (status == 101) {
+            fail(QStringLiteral("the backend switched protocols, which a proxied request cannot do"));
+            return false;
+        }
+        return true; // 100 Continue, 103 Early Hints: the real response follows
+    }
+
+    m_status = status;
+    m_headers = std::move(headers);
+    m_keepAlive = !http10;
+    qint64 length = -1;
+    bool chunked = false;
+    for (const auto &[name, value] : std::as_const(m_headers)) {
+        if (equalsLower(name, "connection")) {
+            if (hasToken(value, "close"))
+                m_keepAlive = false;
+            else if (hasToken(value, "keep-alive"))
+                m_keepAlive = true;
+        } else if (equalsLower(name, "transfer-encoding")) {
+            chunked = value.toLower().trimmed().endsWith("chunked");
+        } else if (equalsLower(name, "content-length")) {
+            bool valid = false;
+            const qint64 n = value.toLongLong(&valid);
+            if (!valid || n < 0 || (length >= 0 && length != n)) {
+                fail(QStringLiteral("the backend sent an invalid or conflicting Content-Length"));
+                return false;
+            }
+            length = n;
+        }
+    }
+
+    m_state = State::Body;
+    if (m_noBody || status == 204 || status == 304) {
+        m_framing = Framing::None;
+        m_state = State::Complete;
+    } else if (chunked) {
+        m_framing = Framing::Chunked; // Transfer-Encoding wins over Content-Length (RFC 9112 6.3)
+    } else if (length >= 0) {
+        if (length > m_maxBodySize) {
+            m_tooLarge = true;
+            fail(QStringLiteral("the response is larger than the %1-byte limit (Content-Length %2)")
+                     .arg(m_maxBodySize)
+                     .arg(length));
+            return false;
+        }
+        m_framing = Framing::Length;
+        m_remaining = length;
+        m_body.reserve(length); // held once, at its final size
+        if (length == 0)
+            m_state = State::Complete;
+    } else {
+        m_framing = Framing::UntilClose;
+        m_keepAlive = false;
+    }
+    return true;
+}
+
+qint64 HttpResponseParser::feedBody(const char *data, qint64 size)
+{
+    switch (m_framing) {
+    case Framing::None:
+        m_state = State::Complete;
+        return 0;
+    case Framing::Length: {
+        const qint64 take = std::min(size, m_remaining);
+        if (!appendBody(data, take))
+            return take;
+        m_remaining -= take;
+        if (m_remaining == 0)
+            m_state = State::Complete;
+        return take;
+    }
+    case Framing::UntilClose:
+        appendBody(data, size);
+        return size;
+    case Framing::Chunked:
+        return feedChunked(data, size);
+    }
+    return size;
+}
+
+qint64 HttpResponseParser::feedChunked(const char *data, qint64 size)
+{
+    qint64 used = 0;
+    while (used < size && m_state == State::Body) {
+        switch (m_chunkState) {
+        case ChunkState::Size:
+        case ChunkState::DataCrLf:
+        case ChunkState::Trailer: {
+            const char *nl = static_cast<const char *>(std::memchr(data + used, '\n', size_t(size - used)));
+            const qint64 take = nl ? (nl - (data + used)) + 1 : size - used;
+            m_line.append(data + used, take);
+            used += take;
+            if (m_line.size() > 4096) {
+                fail(QStringLiteral("the backend sent an overlong chunk line"));
+                return used;
+            }
+            if (!nl)
+                return used;
+            QByteArray line = m_line.trimmed();
+            m_line.clear();
+            if (m_chunkState == ChunkState::DataCrLf) {
+                if (!line.isEmpty()) {
+                    fail(QStringLiteral("the backend sent a malformed chunk"));
+                    return used;
+                }
+                m_chunkState = ChunkState::Size;
+            } else if (m_chunkState == ChunkState::Size) {
+                const qsizetype semicolon = line.indexOf(';'); // chunk extensions are ignored
+                if (semicolon >= 0)
+                    line.truncate(semicolon);
+                bool ok = false;
+                const qint64 n = line.trimmed().toLongLong(&ok, 16);
+                if (!ok || n < 0 || line.trimmed().size() > 15) {
+                    fail(QStringLiteral("the backend sent an invalid chunk size"));
+                    return used;
+                }
+                m_remaining = n;
+                m_chunkState = n == 0 ? ChunkState::Trailer : ChunkState::Data;
+            } else if (line.isEmpty()) { // Trailer: ends with an empty line; trailers are dropped
+                m_state = State::Complete;
+            }
+            break;
+        }
+        case ChunkState::Data: {
+            const qint64 take = std::min(size - used, m_remaining);
+            if (!appendBody(data + used, take))
+                return used + take;
+            used += take;
+            m_remaining -= take;
+            if (m_remaining == 0)
+                m_chunkState = ChunkState::DataCrLf;
+            break;
+        }
+        }
+    }
+    return used;
+}
+
+void HttpResponseParser::finishOnClose()
+{
+    if (m_state == State::Body && m_framing == Framing::UntilClose) {
+        m_state = State::Complete;
+        return;
+    }
+    if (m_state == State::Head || m_state == State::Body)
+        fail(m_sawAnyByte ? QStringLiteral("the backend closed the connection in the middle of the response")
+                          : QStringLiteral("the backend closed the connection without answering"));
+}
+
+} // namespace telephone

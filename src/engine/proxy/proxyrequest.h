@@ -1,0 +1,54 @@
+#pragma once
+
+#include "proxy/exchange.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <optional>
+
+namespace telephone {
+
+/// A `proxy_req` judged and turned into what goes to the backend. The only place where hostile
+/// input from the server is decided on: everything downstream trusts these fields.
+struct ProxyRequest {
+    QString requestId;
+    QByteArray method;
+    QByteArray path;    ///< origin-form, byte for byte as received
+    QByteArray query;   ///< raw, without '?'
+    bool hasQuery = false;
+    HeaderList headers; ///< end-to-end headers from the caller, names lower-cased, hop-by-hop removed
+    QByteArray host;    ///< the caller's Host header, if any
+    QByteArray body;    ///< decoded (base64 when body_encoding says so)
+
+    /// The request-target for the backend: base path + path [+ '?' + query].
+    QByteArray target(const QByteArray &basePath) const;
+};
+
+/// Why a request was answered by Telephone itself instead of the backend.
+struct ProxyRefusal {
+    int status = 400;
+    QString reason;
+};
+
+struct ProxyRequestLimits {
+    int maxHeaders = 100;
+    qint64 maxHeaderBytes = 64 * 1024;
+    qint64 maxPathBytes = 8 * 1024;
+    qint64 maxBodyBytes = 100LL * 1024 * 1024;
+};
+
+struct ParsedProxyRequest {
+    std::optional<ProxyRequest> request;
+    ProxyRefusal refusal;  ///< when !request
+    QString requestId;     ///< as far as it could be read, to answer a refusal
+};
+
+ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequestLimits &limits = {});
+
+/// RFC 9110 token characters (method and header names).
+bool isHttpToken(const QByteArray &text);
+/// Hop-by-hop headers (RFC 9110 7.6.1) plus the framing headers Telephone recomputes.
+bool isHopByHopHeader(const QByteArray &lowerName);
+
+} // namespace telephone
