@@ -1,0 +1,523 @@
+// Forwarding end to end: caller → simulator's HTTP front → tunnel → a real local HTTP backend that
+// records what reached it, and back. Callers use raw sockets so that nothing adds headers of its own.
+
+#include "sim/httpserver.h"
+#include "sim/plugboardsimulator.h"
+#include "tunnel/tokensink.h"
+#include "tunnel/tunnel.h"
+
+#include <QElapsedTimer>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTimer>
+
+using namespace telephone;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct RawResponse {
+    int status = 0;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+    QByteArray header(const char *name) const
+    {
+        for (const auto &h : headers) {
+            if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+                return h.second;
+        }
+        return {};
+    }
+    int count(const char *name) const
+    {
+        int n = 0;
+        for (const auto &h : headers)
+            n += h.first.compare(name, Qt::CaseInsensitive) == 0;
+        return n;
+    }
+};
+
+// Sends one request with Connection: close and reads to the end; decodes chunked bodies.
+RawResponse rawCall(quint16 port, const QByteArray &method, const QByteArray &target,
+                    const QByteArray &extraHeaders = {}, const QByteArray &body = {}, int timeoutMs = 10000)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    QByteArray request = method + ' ' + target + " HTTP/1.1\r\nHost: public.example\r\nConnection: close\r\n"
+        + extraHeaders;
+    if (!body.isEmpty() || method == "POST")
+        request += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    request += "\r\n" + body;
+    socket.write(request);
+    QByteArray wire;
+    QElapsedTimer timer;
+    timer.start();
+    // The simulator and the tunnel share this thread's event loop: wait by running it, never by
+    // blocking in waitForReadyRead.
+    while (socket.state() != QAbstractSocket::UnconnectedState && timer.elapsed() < timeoutMs) {
+        QTest::qWait(1);
+        wire += socket.readAll();
+    }
+    wire += socket.readAll();
+    RawResponse r;
+    const qsizetype end = wire.indexOf("\r\n\r\n");
+    if (end < 0)
+        return r;
+    const QList<QByteArray> lines = wire.left(end).split('\n');
+    r.status = lines.first().mid(9, 3).toInt();
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QByteArray line = lines.at(i).trimmed();
+        const qsizetype colon = line.indexOf(':');
+        r.headers.append({line.left(colon), line.mid(colon + 1).trimmed()});
+    }
+    QByteArray rest = wire.mid(end + 4);
+    if (r.header("transfer-encoding").contains("chunked")) {
+        qsizetype pos = 0;
+        while (pos < rest.size()) {
+            const qsizetype nl = rest.indexOf("\r\n", pos);
+            const qint64 size = rest.mid(pos, nl - pos).toLongLong(nullptr, 16);
+            if (size == 0)
+                break;
+            r.body += rest.mid(nl + 2, size);
+            pos = nl + 2 + size + 2;
+        }
+    } else {
+        r.body = rest;
+    }
+    return r;
+}
+
+// A backend whose behaviour each test sets, recording every request it receives.
+struct Backend {
+    sim::HttpServer server;
+    QList<sim::HttpRequest> received;
+    std::function<void(const sim::HttpRequest &, sim::HttpResponder *)> answer =
+        [](const sim::HttpRequest &, sim::HttpResponder *r) { r->respond(200, {{"content-type", "text/plain"}}, "ok"); };
+
+    Backend()
+    {
+        server.setHandler([this](const sim::HttpRequest &request, sim::HttpResponder *responder) {
+            received.append(request);
+            answer(request, responder);
+        });
+        if (!server.listen(QHostAddress::LocalHost, 0))
+            qFatal("backend did not listen");
+    }
+    QUrl url(const QString &base = {}) const { return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(server.port()).arg(base)); }
+};
+
+struct Setup {
+    sim::PlugboardSimulator simulator;
+    Backend backend;
+    MemoryTokenSink sink;
+    std::unique_ptr<Tunnel> tunnel;
+
+    explicit Setup(std::function<void(TunnelConfig &)> adjust = {}, bool base64 = false, bool multiValue = false)
+    {
+        simulator.setFeatureBodyBase64(base64);
+        simulator.setFeatureMultiValueHeaders(multiValue);
+        if (!simulator.listen())
+            qFatal("simulator did not listen");
+        const QString pathId = simulator.addMount(QStringLiteral("/app"));
+        TunnelConfig config;
+        config.server = simulator.socketUrl();
+        config.token = simulator.mintToken(pathId);
+        config.backend = backend.url();
+        config.backoffInitial = 20ms;
+        config.backoffMax = 200ms;
+        if (adjust)
+            adjust(config);
+        tunnel = std::make_unique<Tunnel>(config, &sink);
+        tunnel->start();
+    }
+    bool connected()
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (tunnel->state() != Tunnel::State::Connected && timer.elapsed() < 5000)
+            QTest::qWait(10);
+        return tunnel->state() == Tunnel::State::Connected;
+    }
+    RawResponse call(const QByteArray &method, const QByteArray &pathAndQuery, const QByteArray &headers = {},
+                     const QByteArray &body = {})
+    {
+        return rawCall(simulator.port(), method, "/call/app" + pathAndQuery, headers, body);
+    }
+};
+
+
+QByteArray requestLine(const sim::HttpRequest &request)
+{
+    return request.rawHead.left(request.rawHead.indexOf("\r\n"));
+}
+
+QByteArray randomBytes(qsizetype size, quint32 seed)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    QRandomGenerator rng(seed);
+    for (char &c : bytes)
+        c = char(rng.bounded(256));
+    return bytes;
+}
+
+} // namespace
+
+class TestForwarding : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void pathAndQueryReachTheBackendByteForByte_data()
+    {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<QByteArray>("expected");
+        QTest::newRow("encoded slash") << QByteArray("/a%2Fb") << QByteArray("/base/a%2Fb");
+        QTest::newRow("encoded question mark") << QByteArray("/q?x=%3F") << QByteArray("/base/q?x=%3F");
+        QTest::newRow("dot segments") << QByteArray("/a/../b/./c") << QByteArray("/base/a/../b/./c");
+        QTest::newRow("trailing slash") << QByteArray("/dir/") << QByteArray("/base/dir/");
+        QTest::newRow("plus and encoded space") << QByteArray("/s?q=a+b%20c") << QByteArray("/base/s?q=a+b%20c");
+        QTest::newRow("unicode percent-encoded") << QByteArray("/caf%C3%A9") << QByteArray("/base/caf%C3%A9");
+        QTest::newRow("unreserved percent-encoded") << QByteArray("/%7Euser/%41") << QByteArray("/base/%7Euser/%41");
+        QTest::newRow("mount root") << QByteArray("/") << QByteArray("/base/");
+        QTest::newRow("repeated slashes inside") << QByteArray("/a//b") << QByteArray("/base/a//b");
+    }
+
+    void pathAndQueryReachTheBackendByteForByte()
+    {
+        QFETCH(QByteArray, target);
+        QFETCH(QByteArray, expected);
+        Setup s([&](TunnelConfig &c) { c.backend = QUrl(c.backend.toString() + QStringLiteral("/base")); });
+        QVERIFY(s.connected());
+        const RawResponse r = s.call("GET", target);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(s.backend.received.size(), 1);
+        QCOMPARE(requestLine(s.backend.received.first()), "GET " + expected + " HTTP/1.1");
+    }
+
+    void requestHeaderRules()
+    {
+        Setup s;
+        QVERIFY(s.connected());
+        const RawResponse r = s.call("GET", "/h", "X-Custom: one\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\n"
+                                                  "Upgrade: h2c\r\nX-Forwarded-For: 203.0.113.9\r\n");
+        QCOMPARE(r.status, 200);
+        const sim::HttpRequest &got = s.backend.received.first();
+        QCOMPARE(got.header("host"), QByteArray("127.0.0.1:") + QByteArray::number(s.backend.server.port()));
+        QCOMPARE(got.header("x-custom"), QByteArray("one"));
+        QCOMPARE(got.header("x-forwarded-host"), QByteArray("public.example"));
+        QCOMPARE(got.header("x-forwarded-proto"), QByteArray("http"));
+        QCOMPARE(got.header("x-forwarded-for"), QByteArray("203.0.113.9"));
+        QVERIFY(!got.header("x-request-id").isEmpty());
+        for (const char *absent : {"keep-alive", "te", "upgrade", "accept-encoding", "accept-language", "transfer-encoding"})
+            QVERIFY2(!got.hasHeader(absent), absent);
+        QCOMPARE(got.headerValues("host").size(), 1);
+    }
+
+    void preserveHostKeepsTheCallersHost()
+    {
+        Setup s([](TunnelConfig &c) { c.preserveHost = true; });
+        QVERIFY(s.connected());
+        QCOMPARE(s.call("GET", "/").status, 200);
+        QCOMPARE(s.backend.received.first().header("host"), QByteArray("public.example"));
+    }
+
+    void methodsAndBodies()
+    {
+        Setup s;
+        s.backend.answer = [](const sim::HttpRequest &req, sim::HttpResponder *r) {
+            r->respond(207, {{"content-type", "application/xml"}}, req.method + ':' + req.body);
+        };
+        QVERIFY(s.connected());
+        const QByteArray xml = "<?xml version=\"1.0\"?><propfind xmlns=\"DAV:\"><allprop/></propfind>";
+        RawResponse r = s.call("PROPFIND", "/dav/", "Depth: 1\r\n", xml);
+        QCOMPARE(r.status, 207);
+        QCOMPARE(r.body, "PROPFIND:" + xml);
+        QCOMPARE(s.backend.received.last().header("content-length"), QByteArray::number(xml.size()));
+        r = s.call("POST", "/empty", {}, {});
+        QCOMPARE(r.body, QByteArray("POST:"));
+        QCOMPARE(s.backend.received.last().header("content-length"), QByteArray("0"));
+    }
+
+    void responsesPassThroughUnchanged_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("body");
+        QTest::newRow("204") << 204 << QByteArray();
+        QTest::newRow("304") << 304 << QByteArray();
+        QTest::newRow("404") << 404 << QByteArray("{\"missing\":true}");
+        QTest::newRow("500") << 500 << QByteArray("boom");
+        QTest::newRow("302 not followed") << 302 << QByteArray("moved");
+    }
+
+    void responsesPassThroughUnchanged()
+    {
+        QFETCH(int, status);
+        QFETCH(QByteArray, body);
+        Setup s;
+        s.backend.answer = [status, body](const sim::HttpRequest &, sim::HttpResponder *r) {
+            r->respond(status, {{"Location", "http://elsewhere.example/"}, {"X-Trace", "abc"}, {"ETag", "\"v1\""}}, body);
+        };
+        QVERIFY(s.connected());
+        const RawResponse r = s.call("GET", "/x");
+        QCOMPARE(r.status, status);
+        QCOMPARE(r.body, body);
+        QCOMPARE(r.header("location"), QByteArray("http://elsewhere.example/"));
+        QCOMPARE(r.header("x-trace"), QByteArray("abc"));
+        QCOMPARE(r.header("etag"), QByteArray("\"v1\""));
+        QCOMPARE(s.backend.received.size(), 1); // the redirect was not followed
+    }
+
+    void headHasNoBody()
+    {
+        Setup s;
+        s.backend.answer = [](const sim::HttpRequest &, sim::HttpResponder *r) {
+            r->respond(200, {{"content-type", "text/plain"}}, "body that HEAD must not carry");
+        };
+        QVERIFY(s.connected());
+        const RawResponse r = s.call("HEAD", "/x");
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.body.isEmpty());
+    }
+
+    void setCookies_data()
+    {
+        QTest::addColumn<bool>("multiValue");
+        QTest::addColumn<int>("cookies");
+        QTest::newRow("with multi_value_headers") << true << 2;
+        QTest::newRow("without: first kept, loss counted") << false << 1;
+    }
+
+    void setCookies()
+    {
+        QFETCH(bool, multiValue);
+        QFETCH(int, cookies);
+        Setup s({}, false, multiValue);
+        s.backend.answer = [](const sim::HttpRequest &, sim::HttpResponder *r) {
+            r->respond(200, {{"Set-Cookie", "a=1; Path=/"}, {"Set-Cookie", "b=2; HttpOnly"}}, "ok");
+        };
+        QVERIFY(s.connected());
+        const RawResponse r = s.call("GET", "/login");
+        QCOMPARE(r.count("set-cookie"), cookies);
+        QCOMPARE(r.header("set-cookie"), QByteArray("a=1; Path=/"));
+        QCOMPARE(s.tunnel->droppedHeaderValues(), qint64(multiValue ? 0 : 1));
+    }
+
+    void binaryBodies_data()
+    {
+        QTest::addColumn<bool>("base64");
+        QTest::newRow("body_base64 offered: byte-exact") << true;
+        QTest::newRow("not offered: clean 502") << false;
+    }
+
+    void binaryBodies()
+    {
+        QFETCH(bool, base64);
+        Setup s({}, base64);
+        const QByteArray binary = randomBytes(1024 * 1024, 99);
+        s.backend.answer = [&binary](const sim::HttpRequest &, sim::HttpResponder *r) {
+            r->respond(200, {{"content-type", "application/octet-stream"}}, binary);
+        };
+        QVERIFY(s.connected());
+        QSignalSpy finished(s.tunnel.get(), &Tunnel::exchangeFinished);
+        const RawResponse r = s.call("GET", "/blob");
+        if (base64) {
+            QCOMPARE(r.status, 200);
+            QCOMPARE(r.body.size(), binary.size());
+            QVERIFY(r.body == binary);
+        } else {
+            QCOMPARE(r.status, 502);
+            QVERIFY2(r.body.contains("binary"), r.body.constData());
+            QVERIFY(r.body.contains("body_base64"));
+            QTRY_COMPARE(finished.count(), 1);
+            QVERIFY(finished.first().first().value<Exchange>().error.contains(QLatin1String("binary")));
+        }
+    }
+
+    void binaryRequestBodyWithBase64()
+    {
+        Setup s({}, true);
+        s.backend.answer = [](const sim::HttpRequest &req, sim::HttpResponder *r) {
+            r->respond(200, {{"content-type", "text/plain"}}, QByteArray::number(qChecksum(req.body)) + ' '
+                                                                  + QByteArray::number(req.body.size()));
+        };
+        QVERIFY(s.connected());
+        const QByteArray upload = randomBytes(200 * 1024, 5);
+        const RawResponse r = s.call("POST", "/upload", "Content-Type: application/octet-stream\r\n", upload);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.body, QByteArray::number(qChecksum(upload)) + ' ' + QByteArray::number(upload.size()));
+    }
+
+    void compressedBodiesStayCompressed()
+    {
+        Setup s({}, true);
+        const QByteArray gzipBytes("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xcb\x48\xcd\xc9\xc9\x07\x00\x86\xa6\x10\x36"
+                                   "\x05\x00\x00\x00",
+                                   25);
+        s.backend.answer = [&gzipBytes](const sim::HttpRequest &, sim::HttpResponder *r) {
+            r->respond(200, {{"Content-Encoding", "gzip"}, {"Content-Type", "text/plain"}}, gzipBytes);
+        };
+        QVERIFY(s.connected());
+        const RawResponse r = s.call("GET", "/z", "Accept-Encoding: gzip\r\n");
+        QCOMPARE(r.header("content-encoding"), QByteArray("gzip"));
+        QCOMPARE(r.body, gzipBytes);
+        QCOMPARE(s.backend.received.first().header("accept-encoding"), QByteArray("gzip"));
+    }
+
+    void largeTextIsChunkedWithoutSplittingCharacters()
+    {
+        Setup s([](TunnelConfig &c) { c.chunkSize = 64 * 1024; });
+        QByteArray text;
+        while (text.size() < 3 * 1024 * 1024)
+            text += "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80 \"quoted\" \\ line\n";
+        s.backend.answer = [&text](const sim::HttpRequest &, sim::HttpResponder *r) {
+            r->respond(200, {{"content-type", "text/plain; charset=utf-8"}}, text);
+        };
+        QVERIFY(s.connected());
+        const RawResponse r = s.call("GET", "/text");
+        QCOMPARE(r.status, 200);
+        QVERIFY(r.header("transfer-encoding").contains("chunked"));
+        QVERIFY(r.body == text);
+    }
+
+    void responseLargerThanTheLimitIs502NamingIt()
+    {
+        Setup s([](TunnelConfig &c) { c.maxResponseSize = 1000; });
+        s.backend.answer = [](const sim::HttpRequest &, sim::HttpResponder *r) { r->respond(200, {}, QByteArray(5000, 'x')); };
+        QVERIFY(s.connected());
+        const RawResponse r = s.call("GET", "/big");
+        QCOMPARE(r.status, 502);
+        QVERIFY2(r.body.contains("1000-byte limit"), r.body.constData());
+    }
+
+    void slowBackendIs504()
+    {
+        Setup s([](TunnelConfig &c) { c.requestTimeout = 300ms; });
+        s.backend.answer = [](const sim::HttpRequest &, sim::HttpResponder *) {}; // never answers
+        QVERIFY(s.connected());
+        const RawResponse r = s.call("GET", "/slow");
+        QCOMPARE(r.status, 504);
+        QVERIFY(r.body.contains("did not answer within 0.3 s"));
+    }
+
+    void refusedBackendIs502WithinMilliseconds()
+    {
+        quint16 deadPort;
+        {
+            QTcpServer reserve;
+            QVERIFY(reserve.listen(QHostAddress::LocalHost, 0));
+            deadPort = reserve.serverPort();
+        }
+        Setup s([deadPort](TunnelConfig &c) { c.backend = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(deadPort)); });
+        QVERIFY(s.connected());
+        QElapsedTimer timer;
+        timer.start();
+        const RawResponse r = s.call("GET", "/");
+        QCOMPARE(r.status, 502);
+        QVERIFY2(timer.elapsed() < 2000, qPrintable(QString::number(timer.elapsed())));
+        QVERIFY2(r.body.contains("refused the connection"), r.body.constData());
+        QVERIFY(r.body.contains(QByteArray::number(deadPort)));
+        QCOMPARE(r.header("content-type"), QByteArray("application/json"));
+        QVERIFY(r.body.startsWith("{\"details\":") || r.body.contains("\"error\":true"));
+    }
+
+    void resetBackendIs502()
+    {
+        Setup s;
+        s.backend.answer = [](const sim::HttpRequest &, sim::HttpResponder *r) { r->closeAbruptly(); };
+        QVERIFY(s.connected());
+        const RawResponse r = s.call("POST", "/reset", {}, "data");
+        QCOMPARE(r.status, 502);
+        QVERIFY2(r.body.contains("reset") || r.body.contains("closed"), r.body.constData());
+    }
+
+    void concurrencyCapAnswers503AtOnce()
+    {
+        Setup s([](TunnelConfig &c) { c.maxConcurrent = 2; });
+        QList<QPointer<sim::HttpResponder>> held;
+        s.backend.answer = [&held](const sim::HttpRequest &, sim::HttpResponder *r) { held.append(r); };
+        QVERIFY(s.connected());
+        QTcpSocket a, b;
+        for (QTcpSocket *socket : {&a, &b}) {
+            socket->connectToHost(QHostAddress::LocalHost, s.simulator.port());
+            socket->write("GET /call/app/hold HTTP/1.1\r\nHost: x\r\n\r\n");
+        }
+        QTRY_COMPARE(held.size(), 2);
+        const RawResponse third = s.call("GET", "/third");
+        QCOMPARE(third.status, 503);
+        QVERIFY(third.body.contains("limit of 2 concurrent"));
+        for (const auto &r : held)
+            r->respond(200, {}, "released");
+        QTRY_VERIFY(a.bytesAvailable() > 0 && b.bytesAvailable() > 0);
+    }
+
+    void hundredConcurrentRequestsWithMixedDelays()
+    {
+        Setup s;
+        s.backend.answer = [](const sim::HttpRequest &req, sim::HttpResponder *r) {
+            QPointer<sim::HttpResponder> responder(r);
+            const QByteArray id = req.path();
+            QTimer::singleShot(QRandomGenerator::global()->bounded(200), r, [responder, id] {
+                if (responder)
+                    responder->respond(200, {{"content-type", "text/plain"}}, "answer for " + id);
+            });
+        };
+        QVERIFY(s.connected());
+        QSignalSpy finished(s.tunnel.get(), &Tunnel::exchangeFinished);
+        QList<QTcpSocket *> sockets;
+        for (int i = 0; i < 100; ++i) {
+            auto *socket = new QTcpSocket(this);
+            socket->connectToHost(QHostAddress::LocalHost, s.simulator.port());
+            socket->write("GET /call/app/r" + QByteArray::number(i) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            sockets.append(socket);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(sockets.cbegin(), sockets.cend(), [](QTcpSocket *t) {
+                                     return t->state() == QAbstractSocket::UnconnectedState;
+                                 }),
+                                 15000);
+        for (int i = 0; i < 100; ++i) {
+            const QByteArray wire = sockets[i]->readAll();
+            QVERIFY2(wire.startsWith("HTTP/1.1 200"), wire.left(40).constData());
+            QVERIFY(wire.endsWith("answer for /r" + QByteArray::number(i)));
+        }
+        qDeleteAll(sockets);
+        QCOMPARE(finished.count(), 100);
+    }
+
+    void everyRequestIsPublishedAndCanBeReplayed()
+    {
+        Setup s;
+        QVERIFY(s.connected());
+        QSignalSpy started(s.tunnel.get(), &Tunnel::exchangeStarted);
+        QSignalSpy finished(s.tunnel.get(), &Tunnel::exchangeFinished);
+        QCOMPARE(s.call("POST", "/orders?x=1", "Authorization: Bearer abc\r\n", "{\"n\":1}").status, 200);
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(started.count(), 1);
+        QVERIFY(started.first().first().value<Exchange>().isPending());
+        const Exchange done = finished.first().first().value<Exchange>();
+        QCOMPARE(done.method, QStringLiteral("POST"));
+        QCOMPARE(done.path, QStringLiteral("/orders"));
+        QCOMPARE(done.query, QStringLiteral("x=1"));
+        QCOMPARE(done.status, 200);
+        QCOMPARE(done.requestBody, QByteArray("{\"n\":1}"));
+        QCOMPARE(done.responseBody, QByteArray("ok"));
+        QVERIFY(done.durationMs >= 0);
+        QVERIFY(!done.replay);
+
+        s.tunnel->replay(done);
+        QTRY_COMPARE(finished.count(), 2);
+        const Exchange replayed = finished.last().first().value<Exchange>();
+        QVERIFY(replayed.replay);
+        QCOMPARE(replayed.status, 200);
+        QCOMPARE(s.backend.received.size(), 2);
+        QCOMPARE(requestLine(s.backend.received[1]), requestLine(s.backend.received[0]));
+        QCOMPARE(s.backend.received[1].body, s.backend.received[0].body);
+        QCOMPARE(s.backend.received[1].header("authorization"), QByteArray("Bearer abc"));
+        QVERIFY(s.backend.received[1].header("x-request-id") != s.backend.received[0].header("x-request-id"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestForwarding)
+#include "test_forwarding.moc"

@@ -1,0 +1,143 @@
+// The backend response parser, fed whole and byte by byte.
+
+#include "proxy/httpresponseparser.h"
+
+#include <QTest>
+
+using namespace telephone;
+
+class TestHttpResponseParser : public QObject
+{
+    Q_OBJECT
+
+private:
+    static HttpResponseParser parseAll(const QByteArray &wire, bool head, bool byteByByte, qint64 max = 1 << 20)
+    {
+        HttpResponseParser parser(head, max);
+        if (byteByByte) {
+            for (qsizetype i = 0; i < wire.size() && !parser.isComplete() && !parser.hasError(); ++i)
+                parser.feed(wire.constData() + i, 1);
+        } else {
+            parser.feed(wire.constData(), wire.size());
+        }
+        return parser;
+    }
+
+private slots:
+    void responses_data()
+    {
+        QTest::addColumn<QByteArray>("wire");
+        QTest::addColumn<bool>("head");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<bool>("complete"); // before any close
+
+        QTest::newRow("length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello") << false << 200
+                                << QByteArray("hello") << true;
+        QTest::newRow("chunked") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                               "5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n")
+                                 << false << 200 << QByteArray("hello world") << true;
+        QTest::newRow("204 no body") << QByteArray("HTTP/1.1 204 No Content\r\n\r\n") << false << 204 << QByteArray()
+                                     << true;
+        QTest::newRow("304 ignores length") << QByteArray("HTTP/1.1 304 Not Modified\r\nContent-Length: 10\r\n\r\n")
+                                            << false << 304 << QByteArray() << true;
+        QTest::newRow("HEAD ignores length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n") << true
+                                             << 200 << QByteArray() << true;
+        QTest::newRow("100 continue first") << QByteArray("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\n"
+                                                          "Content-Length: 2\r\n\r\nok")
+                                            << false << 201 << QByteArray("ok") << true;
+        QTest::newRow("binary body") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n\x00\xff\x80", 42)
+                                     << false << 200 << QByteArray("\x00\xff\x80", 3) << true;
+        QTest::newRow("until close") << QByteArray("HTTP/1.0 200 OK\r\n\r\nstream") << false << 200
+                                     << QByteArray("stream") << false;
+        QTest::newRow("empty reason") << QByteArray("HTTP/1.1 418 \r\nContent-Length: 0\r\n\r\n") << false << 418
+                                      << QByteArray() << true;
+    }
+
+    void responses()
+    {
+        QFETCH(QByteArray, wire);
+        QFETCH(bool, head);
+        QFETCH(int, status);
+        QFETCH(QByteArray, body);
+        QFETCH(bool, complete);
+        for (const bool byteByByte : {false, true}) {
+            HttpResponseParser parser = parseAll(wire, head, byteByByte);
+            QVERIFY2(!parser.hasError(), qPrintable(parser.error()));
+            QCOMPARE(parser.isComplete(), complete);
+            if (!complete)
+                parser.finishOnClose();
+            QVERIFY(parser.isComplete());
+            QCOMPARE(parser.status(), status);
+            QCOMPARE(parser.body(), body);
+        }
+    }
+
+    void headersKeptAsSent()
+    {
+        const HttpResponseParser parser = parseAll(
+            "HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nX-Odd-Case:  v  \r\nContent-Length: 0\r\n\r\n", false,
+            false);
+        const HeaderList expected{{"Set-Cookie", "a=1"}, {"set-cookie", "b=2"}, {"X-Odd-Case", "v"},
+                                  {"Content-Length", "0"}};
+        QCOMPARE(parser.headers(), expected);
+        QVERIFY(parser.keepAlive());
+    }
+
+    void keepAliveRules()
+    {
+        QVERIFY(!parseAll("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n", false, false).keepAlive());
+        QVERIFY(!parseAll("HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", false, false).keepAlive());
+        QVERIFY(parseAll("HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n", false, false)
+                    .keepAlive());
+    }
+
+    void leavesTheNextResponseAlone()
+    {
+        const QByteArray two("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\naHTTP/1.1 200 OK\r\n");
+        HttpResponseParser parser;
+        const qint64 used = parser.feed(two.constData(), two.size());
+        QVERIFY(parser.isComplete());
+        QCOMPARE(used, two.indexOf("aHTTP") + 1);
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<QByteArray>("wire");
+        QTest::addColumn<bool>("tooLarge");
+        QTest::newRow("not http") << QByteArray("SSH-2.0-OpenSSH\r\n\r\n") << false;
+        QTest::newRow("bad status") << QByteArray("HTTP/1.1 2x0 OK\r\n\r\n") << false;
+        QTest::newRow("conflicting lengths") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
+                                             << false;
+        QTest::newRow("negative length") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n") << false;
+        QTest::newRow("bad chunk size") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") << false;
+        QTest::newRow("switching protocols") << QByteArray("HTTP/1.1 101 Switching\r\n\r\n") << false;
+        QTest::newRow("header without colon") << QByteArray("HTTP/1.1 200 OK\r\nnonsense\r\n\r\n") << false;
+        QTest::newRow("declared too large") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2000000\r\n\r\n") << true;
+        QTest::newRow("chunked too large") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n200000\r\n")
+                                                  + QByteArray(0x200000, 'x')
+                                           << true;
+        QTest::newRow("huge head") << QByteArray("HTTP/1.1 200 OK\r\nX: ") + QByteArray(70000, 'a') << false;
+    }
+
+    void errors()
+    {
+        QFETCH(QByteArray, wire);
+        QFETCH(bool, tooLarge);
+        const HttpResponseParser parser = parseAll(wire, false, false, 1 << 20);
+        QVERIFY(parser.hasError());
+        QVERIFY(!parser.error().isEmpty());
+        QCOMPARE(parser.bodyTooLarge(), tooLarge);
+    }
+
+    void closeMidBodyIsAnError()
+    {
+        HttpResponseParser parser = parseAll("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", false, false);
+        parser.finishOnClose();
+        QVERIFY(parser.hasError());
+        QVERIFY(parser.error().contains(QLatin1String("middle")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHttpResponseParser)
+#include "test_httpresponseparser.moc"
