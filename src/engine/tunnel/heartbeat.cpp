@@ -18,6 +18,24 @@ Heartbeat::Heartbeat(QObject *parent)
     connect(&m_checkTimer, &QTimer::timeout, this, &Heartbeat::onCheckTimer);
     m_clock.start();
     m_lastInbound.start();
+    m_probeTimer.setSingleShot(true);
+    connect(&m_probeTimer, &QTimer::timeout, this, [this] {
+        if (m_inboundFrames != m_inboundAtProbe)
+            return; // the peer answered
+        stop();
+        emit peerDead(QStringLiteral("no answer from the server within %1 s after waking up")
+                          .arg(double(m_probeDeadline.count()) / 1000.0, 0, 'g', 3));
+    });
+}
+
+void Heartbeat::probeNow(std::chrono::milliseconds deadline)
+{
+    if (!isRunning())
+        return;
+    m_probeDeadline = deadline;
+    m_inboundAtProbe = m_inboundFrames;
+    onSendTimer();
+    m_probeTimer.start(deadline);
 }
 
 void Heartbeat::setInterval(std::chrono::milliseconds interval)
@@ -40,6 +58,7 @@ void Heartbeat::start()
 
 void Heartbeat::stop()
 {
+    m_probeTimer.stop();
     m_sendTimer.stop();
     m_checkTimer.stop();
     m_unacked.clear();
@@ -56,7 +75,7 @@ void Heartbeat::onSendTimer()
 
 void Heartbeat::noteAck(qint64 ts)
 {
-    m_lastInbound.restart();
+    noteTraffic();
     // Several beats can share one ts (intervals under a second); the oldest unacked one is answered first.
     for (auto it = m_unacked.begin(); it != m_unacked.end(); ++it) {
         if (it->ts != ts)

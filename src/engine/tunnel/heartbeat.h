@@ -29,12 +29,20 @@ public:
     bool isRunning() const { return m_sendTimer.isActive(); }
 
     /// Any inbound frame proves the peer alive.
-    void noteTraffic() { m_lastInbound.restart(); }
+    void noteTraffic()
+    {
+        m_lastInbound.restart();
+        ++m_inboundFrames;
+    }
     /// A `heartbeat_ack` echoing the `ts` we sent.
     void noteAck(qint64 ts);
 
+    /// After a wake-up: beat now and judge the peer dead unless something arrives within `deadline`.
+    void probeNow(std::chrono::milliseconds deadline);
+
     std::optional<std::chrono::milliseconds> lastRoundTrip() const { return m_lastRoundTrip; }
     std::chrono::milliseconds deadAfter() const { return 2 * m_interval + m_interval / 2; }
+    std::chrono::milliseconds probeDeadline() const { return m_probeDeadline; }
 
 signals:
     /// Time to push a heartbeat with this `ts` (unix seconds, as the server expects).
@@ -58,6 +66,10 @@ private:
     QElapsedTimer m_clock;
     std::deque<Sent> m_unacked;
     std::optional<std::chrono::milliseconds> m_lastRoundTrip;
+    QTimer m_probeTimer;
+    std::chrono::milliseconds m_probeDeadline{0};
+    quint64 m_inboundFrames = 0;
+    quint64 m_inboundAtProbe = 0;
 };
 
 } // namespace telephone

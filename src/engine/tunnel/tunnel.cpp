@@ -169,6 +169,13 @@ QDateTime Tunnel::nextRefreshAt() const
     return m_refresher->nextRefreshAt();
 }
 
+qint64 Tunnel::secondsToExpiry() const
+{
+    if (!m_claims.hasExpiry())
+        return -1;
+    return std::max<qint64>(0, m_claims.secondsToExpiry(QDateTime::currentSecsSinceEpoch()));
+}
+
 QUrl Tunnel::publicUrl() const
 {
     if (m_mountPath.isEmpty())
@@ -353,6 +360,7 @@ void Tunnel::failAuth(const QString &reason)
         m_retryTimer.start(m_config.authRetryInterval);
     }
     setState(State::AuthFailed, reason + QStringLiteral("; ") + detail);
+    emit tokenRefused(reason);
     if (m_socket->isOpen())
         m_socket->close(1000);
 }
@@ -522,6 +530,11 @@ void Tunnel::replay(const Exchange &exchange)
     m_forwarder->replay(exchange);
 }
 
+void Tunnel::refreshTokenNow()
+{
+    onRefreshDue();
+}
+
 void Tunnel::reconnectNow()
 {
     if (m_state != State::Reconnecting && m_state != State::AuthFailed)
@@ -531,6 +544,23 @@ void Tunnel::reconnectNow()
         sendJoin();
     else
         connectNow();
+}
+
+void Tunnel::onNetworkReturned()
+{
+    if (m_state != State::Reconnecting)
+        return;
+    m_backoff.reset();
+    reconnectNow();
+}
+
+void Tunnel::onResumed()
+{
+    if (m_state == State::Connected) {
+        m_heartbeat->probeNow(m_config.joinTimeout);
+        return;
+    }
+    onNetworkReturned();
 }
 
 bool Tunnel::setToken(const QString &token, QString *problem)
@@ -546,9 +576,25 @@ bool Tunnel::setToken(const QString &token, QString *problem)
                        .arg(QDateTime::fromSecsSinceEpoch(decoded.claims->exp).toString(Qt::ISODate));
         return false;
     }
+    // For one mount the token issued last wins: an older one was superseded on the server when the
+    // newer one was issued. A token the server has refused (AuthFailed) is no contender.
+    if (decoded.claims->pathId == m_claims.pathId && decoded.claims->iat < m_claims.iat
+        && m_state != State::AuthFailed && !m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
+        *problem = QStringLiteral("a newer token for this mount (issued %1) is already in use; this one was issued %2")
+                       .arg(QDateTime::fromSecsSinceEpoch(m_claims.iat).toString(Qt::ISODate),
+                            QDateTime::fromSecsSinceEpoch(decoded.claims->iat).toString(Qt::ISODate));
+        return false;
+    }
     const QString previousPath = m_claims.pathId;
     if (!adoptToken(token, problem))
         return false;
+    // Stored before use, like a refreshed token, so that a restart starts with it.
+    QString storeError;
+    if (m_tokenSink && !m_tokenSink->storePastedToken(displayServer(), m_config.token, m_claims, &storeError)) {
+        qCWarning(lcTunnel).noquote() << "the new token could not be stored (" + storeError
+                                             + "); the tunnel uses it, but a restart will need it again";
+        emit tokenStoreFailed(storeError);
+    }
     switch (m_state) {
     case State::Disconnected:
     case State::Stopping:

@@ -73,9 +73,17 @@ public:
     void stop();
     /// Skips the wait of Reconnecting / AuthFailed.
     void reconnectNow();
+    /// The network came back: a tunnel waiting to reconnect tries at once, with a fresh backoff.
+    void onNetworkReturned();
+    /// The machine woke up: a joined tunnel proves its socket alive within the join timeout or
+    /// reconnects; a waiting one tries at once.
+    void onResumed();
     /// Sends a captured request to the backend again (the inspector's Replay): not through the
     /// server, redirects not followed. The result is published as an exchange marked `replay`.
     void replay(const Exchange &exchange);
+    /// Asks the server for a new token now (the tray's "Refresh token now"), as if the refresh
+    /// were due; only while connected and when no refresh is already under way.
+    void refreshTokenNow();
     /// A new token (pasted, or given again): used at once when the tunnel is waiting for one.
     /// An unusable token (malformed, expired) leaves the tunnel as it is and says why.
     bool setToken(const QString &token, QString *problem);
@@ -90,6 +98,9 @@ public:
     QStringList serverFeatures() const { return m_features; }
     std::optional<std::chrono::milliseconds> heartbeatRoundTrip() const;
     QDateTime nextRefreshAt() const;
+    /// The countdown the UI shows: seconds until the current token expires (0 once it has), -1
+    /// when the token names no expiry. Changes on tokenRefreshed and setToken.
+    qint64 secondsToExpiry() const;
     const TunnelConfig &config() const { return m_config; }
     int inFlightRequests() const;
 
@@ -120,6 +131,9 @@ signals:
     /// The token expires within `expiryWarning` (10 minutes by default) and no refresh has worked.
     void tokenExpiringSoon(qint64 secondsLeft);
     void tokenExpired();
+    /// The token is missing, expired, or was refused or revoked by the server (the tunnel is now
+    /// AuthFailed); `reason` says which, in words.
+    void tokenRefused(const QString &reason);
     /// Every request through the tunnel: once when it starts (pending), once when it is answered.
     void exchangeStarted(const telephone::Exchange &exchange);
     void exchangeFinished(const telephone::Exchange &exchange);

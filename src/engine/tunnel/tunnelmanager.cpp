@@ -6,6 +6,7 @@ namespace telephone {
 
 TunnelManager::TunnelManager(QObject *parent)
     : QObject(parent)
+    , m_networkWatcher(new NetworkWatcher(this))
 {
 }
 
@@ -13,6 +14,8 @@ Tunnel *TunnelManager::addTunnel(const TunnelConfig &config, TokenSink *tokenSin
 {
     auto *tunnel = new Tunnel(config, tokenSink, this);
     connect(tunnel, &Tunnel::stopped, this, &TunnelManager::onTunnelStopped);
+    connect(m_networkWatcher, &NetworkWatcher::networkReturned, tunnel, &Tunnel::onNetworkReturned);
+    connect(m_networkWatcher, &NetworkWatcher::resumedFromSleep, tunnel, &Tunnel::onResumed);
     m_tunnels.append(tunnel);
     emit tunnelAdded(tunnel);
     return tunnel;

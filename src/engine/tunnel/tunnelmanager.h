@@ -1,5 +1,6 @@
 #pragma once
 
+#include "tunnel/networkwatcher.h"
 #include "tunnel/tunnel.h"
 
 #include <QList>
@@ -19,6 +20,9 @@ public:
     Tunnel *addTunnel(const TunnelConfig &config, TokenSink *tokenSink);
     QList<Tunnel *> tunnels() const { return m_tunnels; }
 
+    /// Reacts to the OS: network back, resume from sleep (see NetworkWatcher).
+    NetworkWatcher *networkWatcher() const { return m_networkWatcher; }
+
     void startAll();
     void stopAll();
     bool isStopping() const { return m_stopping; }
@@ -37,6 +41,7 @@ private:
     void onTunnelStopped();
 
     QList<Tunnel *> m_tunnels;
+    NetworkWatcher *m_networkWatcher;
     bool m_stopping = false;
     QString m_secretStoreDescription;
 };
