@@ -3,16 +3,21 @@
 
 #include "exitcodes.h"
 #include "runner.h"
+#include "servicecommand.h"
 #include "signalwatcher.h"
+#include "tokencommand.h"
 
 #include "config/settings.h"
 #include "ops/logging.h"
-#include "ui/trayicon.h"
+#include "ui/desktopshell.h"
+#include "ui/singleinstance.h"
+#include "ui/translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QLoggingCategory>
+#include <QMessageBox>
 #include <QProcessEnvironment>
 
 #include <cstdio>
@@ -67,6 +72,10 @@ int main(int argc, char **argv)
 {
     // Sub-commands (telephone token ..., telephone service ...) are dispatched here, before the GUI
     // decision: they are short command-line tools and never need a display.
+    if (ServiceCommand::isRequested(argc, argv))
+        return ServiceCommand::run(argc, argv);
+    if (TokenCommand::isRequested(argc, argv))
+        return TokenCommand::run(argc, argv);
 
     const bool infoOnly = argvHas(argc, argv, "--help") || argvHas(argc, argv, "-h") || argvHas(argc, argv, "--version")
         || argvHas(argc, argv, "-v");
@@ -125,6 +134,30 @@ int main(int argc, char **argv)
     if (noDisplay)
         qCInfo(lcMain) << "no display found (DISPLAY and WAYLAND_DISPLAY are unset): running headless";
 
+    // GUI: one instance per user and config file; a second launch raises the first one's window
+    // and exits, before it could start a second tunnel.
+    std::unique_ptr<SingleInstance> instance;
+    if (!headless) {
+        QGuiApplication::setDesktopFileName(QStringLiteral("telephone"));
+        Translations::install(settings->language());
+        instance = std::make_unique<SingleInstance>(SingleInstance::keyFor(settings->configFile(), settings->demo()));
+        QString lockError;
+        if (!instance->becomePrimary(&lockError)) {
+            if (!lockError.isEmpty()) {
+                qCWarning(lcMain).noquote() << lockError + QStringLiteral("; not guarding against a second instance");
+            } else {
+                qCInfo(lcMain) << "Telephone is already running: asking it to show its window";
+                QObject::connect(instance.get(), &SingleInstance::activationSent, app.get(), [](bool ok, const QString &why) {
+                    if (!ok)
+                        fprintf(stderr, "telephone: another Telephone is running, but %s\n", qPrintable(why));
+                    QCoreApplication::exit(ok ? ExitOk : ExitInternal);
+                });
+                instance->activatePrimary();
+                return QCoreApplication::exec();
+            }
+        }
+    }
+
     Runner runner(*settings, headless);
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::stopRequested, &runner, [&runner](int signalNumber) {
@@ -136,14 +169,19 @@ int main(int argc, char **argv)
     int exitCode = ExitOk;
     if (!runner.start(&error, &exitCode)) {
         fprintf(stderr, "telephone: %s\n", qPrintable(error));
+        if (!headless) // started from a menu, nobody reads stderr
+            QMessageBox::critical(nullptr, QObject::tr("Telephone cannot start"), error);
         return exitCode;
     }
 
-    std::unique_ptr<TrayIcon> tray;
+    std::unique_ptr<DesktopShell> shell;
     if (!headless) {
         QApplication::setQuitOnLastWindowClosed(false);
-        tray = std::make_unique<TrayIcon>(runner.tunnel());
-        QObject::connect(tray.get(), &TrayIcon::quitRequested, &runner, [&runner] { runner.stop(ExitOk); });
+        shell = std::make_unique<DesktopShell>(runner.manager(), runner.tunnel(), *settings);
+        // Quit drains: requests in flight finish before the socket closes (Runner::stop).
+        QObject::connect(shell.get(), &DesktopShell::quitRequested, &runner, [&runner] { runner.stop(ExitOk); });
+        QObject::connect(instance.get(), &SingleInstance::activationRequested, shell.get(), &DesktopShell::showWindow);
+        shell->start();
     }
     return QCoreApplication::exec();
 }

@@ -1,12 +1,22 @@
 #include "runner.h"
 
 #include "exitcodes.h"
+#include "ops/accesslog.h"
+#include "ops/logging.h"
+#include "ops/opsreport.h"
+#include "ops/opsserver.h"
+#include "ops/tunnelobserver.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
+#include "tokens/tokenchooser.h"
+#include "tokens/tokenstore.h"
+#include "tokens/tokenstoreunlocker.h"
 #include "tunnel/tokensink.h"
 #include "tunnel/tunnelmanager.h"
 
+#include <QDateTime>
 #include <QLoggingCategory>
+#include <QProcessEnvironment>
 
 Q_LOGGING_CATEGORY(lcApp, "telephone.app.runner")
 
@@ -22,7 +32,7 @@ Runner::Runner(const Settings &settings, bool headless, QObject *parent)
     , m_settings(settings)
     , m_headless(headless)
     , m_manager(new TunnelManager(this))
-    , m_tokenSink(std::make_unique<MemoryTokenSink>())
+    , m_tokenSink(std::make_unique<MemoryTokenSink>()) // replaced by the TokenStore unless --demo
 {
     connect(m_manager, &TunnelManager::allStopped, this, [this] { emit finished(m_exitCode); });
 }
@@ -85,8 +95,6 @@ bool Runner::start(QString *error, int *exitCode)
             missing << QStringLiteral("--server (or TELEPHONE_SERVER)");
         if (config.backend.isEmpty())
             missing << QStringLiteral("--backend (or TELEPHONE_BACKEND)");
-        if (m_headless && config.token.isEmpty())
-            missing << QStringLiteral("--token (or TELEPHONE_TOKEN)");
         if (!missing.isEmpty()) {
             *error = QStringLiteral("missing %1; try --demo for a first run without a server, or --help")
                          .arg(missing.join(QStringLiteral(" and ")));
@@ -95,9 +103,150 @@ bool Runner::start(QString *error, int *exitCode)
         }
     }
 
+    if (!m_settings.demo() && !openTokenStore(error)) {
+        *exitCode = ExitBadConfig;
+        return false;
+    }
     m_tunnel = m_manager->addTunnel(config, m_tokenSink.get());
+    // One tunnel per process today, so every log line is about it.
+    logging::setDefaultTunnel(tunnelName(m_tunnel));
+    // A token given later (tray, store) may be the first to name it.
+    connect(m_tunnel, &Tunnel::stateChanged, this, [this] { logging::setDefaultTunnel(tunnelName(m_tunnel)); });
+    new AccessLog(m_tunnel, this);
+    if (!startOps(error)) {
+        *exitCode = ExitBadConfig;
+        return false;
+    }
     connect(m_tunnel, &Tunnel::stateChanged, this, &Runner::onTunnelState);
+    if (m_settings.demo()) {
+        m_manager->setSecretStoreDescription(QStringLiteral("none: --demo keeps its token in memory"));
+        m_manager->startAll();
+    } else if (m_tokenStore) {
+        // The tunnel starts once the store has its key (the keychain answers asynchronously).
+        auto *unlocker = new TokenStoreUnlocker(m_tokenStore, m_settings.secretStore(), m_settings.dataDir(),
+                                                QProcessEnvironment::systemEnvironment(), this);
+        connect(unlocker, &TokenStoreUnlocker::notice, this, [](const QString &message, bool warning) {
+            if (warning)
+                qCWarning(lcApp).noquote() << message;
+            else
+                qCInfo(lcApp).noquote() << message;
+        });
+        connect(unlocker, &TokenStoreUnlocker::unlocked, this, [this](const QString &description) {
+            qCInfo(lcApp).noquote() << "tokens are stored encrypted in" << m_tokenStore->fileName()
+                                    << "with the key in the" << description;
+            m_manager->setSecretStoreDescription(description);
+            startWithBestToken(true);
+        });
+        connect(unlocker, &TokenStoreUnlocker::failed, this, [this](const QString &problem) {
+            m_tokenStore->setUnavailable(problem);
+            m_manager->setSecretStoreDescription(QStringLiteral("unavailable: ") + problem);
+            startWithBestToken(false);
+        });
+        unlocker->start();
+    } else {
+        startWithBestToken(false);
+    }
+    return true;
+}
+
+bool Runner::openTokenStore(QString *error)
+{
+    auto store = std::make_unique<TokenStore>(TokenStore::fileIn(m_settings.dataDir()));
+    QString problem;
+    if (!store->open(&problem)) {
+        // Without a token of its own a headless start has nothing to run on: stop here.
+        if (m_headless && m_settings.token().isEmpty()) {
+            *error = QStringLiteral("missing --token (or TELEPHONE_TOKEN), and stored tokens cannot be read: %1")
+                         .arg(problem);
+            return false;
+        }
+        qCWarning(lcApp).noquote() << "tokens cannot be stored or read:" << problem
+                                   << "- the tunnel runs on the given token, and a restart will need a new one";
+        store->setUnavailable(problem);
+        m_tokenSink = std::move(store);
+        m_manager->setSecretStoreDescription(QStringLiteral("unavailable: ") + problem);
+        return true;
+    }
+    m_tokenStore = store.get();
+    m_tokenSink = std::move(store);
+    return true;
+}
+
+void Runner::startWithBestToken(bool storeUsable)
+{
+    if (m_manager->isStopping())
+        return; // stopped (a signal) while the keychain was being asked
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QString server = m_tunnel->displayServer();
+    const QString given = m_settings.token().trimmed();
+    if (!storeUsable && m_tokenStore)
+        qCWarning(lcApp).noquote() << "tokens cannot be stored or read:"
+                                   << m_tokenStore->load(server, {}, now).error
+                                   << "- the tunnel runs on the given token, and a restart will need a new one";
+
+    std::optional<TokenCandidate> givenCandidate;
+    if (!given.isEmpty()) {
+        const JwtDecodeResult decoded = decodeJwt(given);
+        if (!decoded.claims) {
+            // A stored token must not stand in for a mistyped one: the tunnel says what is wrong.
+            m_manager->startAll();
+            return;
+        }
+        givenCandidate = TokenCandidate{given, *decoded.claims, TokenSource::Given};
+    }
+    TokenStore::Loaded stored;
+    if (storeUsable) {
+        stored = m_tokenStore->load(server, {}, now);
+        // Skipped rows are said out loud: an older token is then used knowingly, never silently.
+        for (const QString &problem : std::as_const(stored.problems))
+            qCWarning(lcApp).noquote() << problem;
+        if (!stored.error.isEmpty())
+            qCWarning(lcApp).noquote() << stored.error;
+    }
+    const TokenChoice choice = chooseStartToken(givenCandidate, stored.tokens, now);
+    for (const QString &note : choice.notes)
+        qCInfo(lcApp).noquote() << note;
+
+    if (!choice.chosen && given.isEmpty()) {
+        if (m_headless) {
+            fprintf(stderr, "telephone: missing --token (or TELEPHONE_TOKEN), and no unexpired token for %s is stored "
+                            "in %s; try --demo for a first run without a server, or --help\n",
+                    qPrintable(server), qPrintable(TokenStore::fileIn(m_settings.dataDir())));
+            fflush(stderr);
+            stop(ExitBadConfig);
+            return;
+        }
+        m_manager->startAll(); // the tray asks for a token
+        return;
+    }
+    if (choice.chosen && choice.chosen->source == TokenSource::Given && storeUsable
+        && !choice.chosen->claims.isExpiredAt(now)) {
+        QString problem;
+        if (!m_tokenStore->save(server, choice.chosen->token, choice.chosen->claims, TokenSource::Given, &problem))
+            qCWarning(lcApp).noquote() << "the given token could not be stored (" + problem
+                                              + "); the tunnel uses it, but a restart will need it again";
+    }
+    if (choice.chosen && choice.chosen->token != given) {
+        QString problem;
+        if (!m_tunnel->setToken(choice.chosen->token, &problem))
+            qCWarning(lcApp).noquote() << "the stored token cannot be used:" << problem;
+    }
     m_manager->startAll();
+}
+
+bool Runner::startOps(QString *error)
+{
+    const QString address = m_settings.metricsAddress();
+    if (address.isEmpty())
+        return true;
+    // Created before the tunnel starts, so that the first state change is already observed.
+    m_opsServer = new OpsServer(new OpsReport(m_manager, this), this);
+    QString problem;
+    if (!m_opsServer->listen(address, &problem)) {
+        *error = QStringLiteral("--metrics-address (%1): %2")
+                     .arg(m_settings.sourceDescription(QStringLiteral("metrics-address")), problem);
+        return false;
+    }
     return true;
 }
 

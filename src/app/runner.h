@@ -8,7 +8,9 @@
 
 namespace telephone {
 
-class MemoryTokenSink;
+class OpsServer;
+class TokenSink;
+class TokenStore;
 struct TunnelConfig;
 class Tunnel;
 class TunnelManager;
@@ -42,15 +44,20 @@ signals:
 
 private:
     bool startDemo(TunnelConfig *config, QString *error);
+    bool startOps(QString *error);
+    bool openTokenStore(QString *error);
+    void startWithBestToken(bool storeUsable);
     void onTunnelState();
 
     Settings m_settings;
     bool m_headless;
     TunnelManager *m_manager;
     Tunnel *m_tunnel = nullptr;
-    std::unique_ptr<MemoryTokenSink> m_tokenSink;
+    std::unique_ptr<TokenSink> m_tokenSink; ///< the encrypted TokenStore; in memory for --demo
+    TokenStore *m_tokenStore = nullptr;     ///< m_tokenSink when it is the store
     sim::PlugboardSimulator *m_simulator = nullptr;
     sim::EchoBackend *m_echoBackend = nullptr;
+    OpsServer *m_opsServer = nullptr; ///< null when --metrics-address is empty
     int m_exitCode = 0;
     bool m_announcedDemo = false;
 };

@@ -1,12 +1,15 @@
 #include "ui/trayicon.h"
 
+#include "ui/backendhealth.h"
+#include "ui/humantext.h"
+
 #include <QAction>
+#include <QApplication>
 #include <QClipboard>
-#include <QGuiApplication>
+#include <QDateTime>
+#include <QEvent>
 #include <QLoggingCategory>
 #include <QMenu>
-#include <QPainter>
-#include <QPixmap>
 #include <QSystemTrayIcon>
 #include <QTimer>
 
@@ -16,33 +19,62 @@ namespace telephone {
 
 namespace {
 
-constexpr int TrayRetries = 5;
+// Some hosts deliver one click as two activations (QTBUG-69698): ignore the echo.
+constexpr qint64 ActivationDebounceMs = 400;
 
-QIcon iconFor(const QColor &color)
+bool backendAnswering(const BackendHealth *health)
 {
-    QIcon icon;
-    for (const int size : {16, 22, 24, 32, 48, 64}) {
-        QPixmap pixmap(size, size);
-        pixmap.fill(Qt::transparent);
-        QPainter painter(&pixmap);
-        painter.setRenderHint(QPainter::Antialiasing);
-        painter.setPen(QPen(color.darker(150), qMax(1, size / 16)));
-        painter.setBrush(color);
-        const qreal margin = size / 8.0;
-        painter.drawEllipse(QRectF(margin, margin, size - 2 * margin, size - 2 * margin));
-        icon.addPixmap(pixmap);
-    }
-    return icon;
+    return !health || health->health() != BackendHealth::Health::NotAnswering;
 }
 
 } // namespace
 
-TrayIcon::TrayIcon(Tunnel *tunnel, QObject *parent)
+TrayIcon::TrayIcon(Tunnel *tunnel, BackendHealth *health, QObject *parent)
     : QObject(parent)
     , m_tunnel(tunnel)
+    , m_health(health)
     , m_tray(new QSystemTrayIcon(this))
     , m_menu(new QMenu)
     , m_trayRetry(new QTimer(this))
+    , m_tooltipTimer(new QTimer(this))
+{
+    buildMenu();
+    m_tray->setContextMenu(m_menu);
+
+    connect(tunnel, &Tunnel::stateChanged, this, &TrayIcon::refresh);
+    connect(tunnel, &Tunnel::tokenRefreshed, this, &TrayIcon::refresh);
+    if (health)
+        connect(health, &BackendHealth::healthChanged, this, &TrayIcon::refresh);
+    connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
+        if (reason != QSystemTrayIcon::Trigger)
+            return;
+        if (m_lastActivation.isValid() && m_lastActivation.elapsed() < ActivationDebounceMs)
+            return;
+        m_lastActivation.start();
+        emit toggleWindowRequested();
+    });
+    // The tooltip's "expires in 42 min" counts down.
+    m_tooltipTimer->setInterval(std::chrono::seconds(30));
+    connect(m_tooltipTimer, &QTimer::timeout, this, &TrayIcon::refresh);
+    m_tooltipTimer->start();
+    // Follow the desktop switching between light and dark when the style is automatic.
+    qApp->installEventFilter(this);
+
+    refresh(); // an icon before setVisible, or some hosts show an empty slot
+
+    // A tray host may start after us (session start-up): retry a few times, never block.
+    m_trayRetry->setInterval(std::chrono::seconds(2));
+    connect(m_trayRetry, &QTimer::timeout, this, &TrayIcon::showWhenTrayAppears);
+    QTimer::singleShot(0, this, &TrayIcon::showWhenTrayAppears);
+}
+
+TrayIcon::~TrayIcon()
+{
+    // The menu has no QObject parent (a tray menu must not be owned by a widget that may hide it).
+    delete m_menu;
+}
+
+void TrayIcon::buildMenu()
 {
     m_statusAction = m_menu->addAction(QString());
     m_statusAction->setEnabled(false);
@@ -51,41 +83,58 @@ TrayIcon::TrayIcon(Tunnel *tunnel, QObject *parent)
         if (m_tunnel)
             QGuiApplication::clipboard()->setText(m_tunnel->publicUrl().toString());
     });
-    m_reconnectAction = m_menu->addAction(tr("Reconnect now"), this, [this] {
-        if (m_tunnel)
+    m_connectAction = m_menu->addAction(tr("Connect"), this, [this] {
+        if (!m_tunnel)
+            return;
+        if (m_tunnel->state() == Tunnel::State::Disconnected)
+            m_tunnel->start();
+        else
             m_tunnel->reconnectNow();
     });
+    m_disconnectAction = m_menu->addAction(tr("Disconnect"), this, [this] {
+        if (m_tunnel)
+            m_tunnel->stop();
+    });
+    m_menu->addSeparator();
+    m_menu->addAction(tr("Paste token from clipboard…"), this, &TrayIcon::pasteTokenRequested);
+    m_refreshAction = m_menu->addAction(tr("Refresh token now"), this, [this] {
+        if (m_tunnel)
+            m_tunnel->refreshTokenNow();
+    });
+    m_menu->addSeparator();
+    m_menu->addAction(tr("Open Telephone"), this, &TrayIcon::openWindowRequested);
+    m_menu->addAction(tr("Settings…"), this, &TrayIcon::settingsRequested);
     m_menu->addSeparator();
     m_menu->addAction(tr("Quit"), this, &TrayIcon::quitRequested);
-    m_tray->setContextMenu(m_menu);
-
-    connect(tunnel, &Tunnel::stateChanged, this, &TrayIcon::refresh);
-    refresh(); // an icon before setVisible, or some hosts show an empty slot
-
-    // A tray host may start after us (session start-up); retry a few times, never block.
-    m_trayRetry->setInterval(2000);
-    connect(m_trayRetry, &QTimer::timeout, this, &TrayIcon::showWhenTrayAppears);
-    showWhenTrayAppears();
 }
 
-TrayIcon::~TrayIcon()
+void TrayIcon::setIconStyle(const QString &style)
 {
-    delete m_menu;
+    m_styleSetting = style;
+    refresh();
 }
 
-QColor TrayIcon::stateColor(Tunnel::State state)
+void TrayIcon::setRetry(int retries, std::chrono::milliseconds interval)
 {
-    switch (state) {
-    case Tunnel::State::Connected: return QColor(0x2e, 0xa0, 0x43);
-    case Tunnel::State::Connecting:
-    case Tunnel::State::Joining:
-    case Tunnel::State::Reconnecting: return QColor(0x3b, 0x82, 0xf6);
-    case Tunnel::State::AuthFailed:
-    case Tunnel::State::ConfigError: return QColor(0xdc, 0x26, 0x26);
-    case Tunnel::State::Disconnected:
-    case Tunnel::State::Stopping: return QColor(0x9c, 0xa3, 0xaf);
-    }
-    return Qt::gray;
+    m_maxRetries = retries;
+    m_trayRetry->setInterval(interval);
+}
+
+bool TrayIcon::isVisible() const
+{
+    return m_tray->isVisible();
+}
+
+QString TrayIcon::toolTip() const
+{
+    return m_tray->toolTip();
+}
+
+bool TrayIcon::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == qApp && event->type() == QEvent::ApplicationPaletteChange && m_styleSetting == QLatin1String("auto"))
+        refresh();
+    return QObject::eventFilter(watched, event);
 }
 
 void TrayIcon::refresh()
@@ -93,17 +142,47 @@ void TrayIcon::refresh()
     if (!m_tunnel)
         return;
     const Tunnel::State state = m_tunnel->state();
-    m_tray->setIcon(iconFor(stateColor(state)));
-    const QString status = Tunnel::stateName(state);
-    m_statusAction->setText(status);
+    m_look = TrayIcons::lookFor(state, backendAnswering(m_health));
+    m_tray->setIcon(TrayIcons::icon(m_look, TrayIcons::resolveStyle(m_styleSetting, QApplication::palette())));
+
+    QString status = HumanText::stateName(state);
+    if (m_look == TrayIcons::Look::BackendDown)
+        status = tr("Connected — backend not answering");
+    const QString mount = m_tunnel->mountPath();
+    m_statusAction->setText(mount.isEmpty() ? status : QStringLiteral("%1 · %2").arg(status, mount));
+
     const QUrl url = m_tunnel->publicUrl();
-    m_copyUrlAction->setEnabled(state == Tunnel::State::Connected && !url.isEmpty());
-    m_reconnectAction->setEnabled(state == Tunnel::State::Reconnecting || state == Tunnel::State::AuthFailed);
-    QString tip = tr("Telephone: %1").arg(status);
-    if (!url.isEmpty())
-        tip += QLatin1Char('\n') + url.toString();
-    tip += QLatin1Char('\n') + tr("Backend: %1").arg(m_tunnel->config().backend.toString());
-    m_tray->setToolTip(tip);
+    m_copyUrlAction->setEnabled(!url.isEmpty());
+    // Exactly one of Connect / Disconnect applies to each state (none while stopping).
+    m_connectAction->setEnabled(state == Tunnel::State::Disconnected || state == Tunnel::State::AuthFailed);
+    m_disconnectAction->setEnabled(state == Tunnel::State::Connecting || state == Tunnel::State::Joining
+                                   || state == Tunnel::State::Connected || state == Tunnel::State::Reconnecting
+                                   || state == Tunnel::State::ConfigError);
+    m_refreshAction->setEnabled(state == Tunnel::State::Connected);
+
+    QStringList tip{tr("Telephone — %1").arg(status)};
+    if (!mount.isEmpty())
+        tip << tr("Mount: %1").arg(mount);
+    tip << tr("Backend: %1").arg(m_tunnel->config().backend.toString());
+    const JwtClaims &claims = m_tunnel->claims();
+    if (!claims.pathId.isEmpty())
+        tip << tr("Token %1").arg(HumanText::expiry(claims.exp, QDateTime::currentSecsSinceEpoch()));
+    if (state == Tunnel::State::Reconnecting && m_tunnel->nextRetryAt().isValid())
+        tip << tr("Next try in %1")
+                   .arg(HumanText::duration(QDateTime::currentDateTimeUtc().secsTo(m_tunnel->nextRetryAt())));
+    m_tray->setToolTip(tip.join(QLatin1Char('\n')));
+}
+
+void TrayIcon::showNotification(const QString &title, const QString &message, Notifier::Kind kind)
+{
+    if (!m_tray->isVisible())
+        return;
+    QSystemTrayIcon::MessageIcon icon = QSystemTrayIcon::Information;
+    if (kind == Notifier::Kind::Warning)
+        icon = QSystemTrayIcon::Warning;
+    else if (kind == Notifier::Kind::Critical)
+        icon = QSystemTrayIcon::Critical;
+    m_tray->showMessage(title, message, icon);
 }
 
 void TrayIcon::showWhenTrayAppears()
@@ -113,12 +192,13 @@ void TrayIcon::showWhenTrayAppears()
         m_tray->setVisible(true);
         return;
     }
-    if (m_trayRetries++ < TrayRetries) {
+    if (m_trayRetries++ < m_maxRetries) {
         m_trayRetry->start();
         return;
     }
     m_trayRetry->stop();
-    qCWarning(lcTray) << "no system tray found; Telephone keeps running — stop it with Ctrl+C or SIGTERM";
+    qCWarning(lcTray) << "no system tray found: showing the window instead";
+    emit trayUnavailable();
 }
 
 } // namespace telephone

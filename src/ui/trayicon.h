@@ -1,7 +1,10 @@
 #pragma once
 
 #include "tunnel/tunnel.h"
+#include "ui/notifier.h"
+#include "ui/trayicons.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 
@@ -12,35 +15,65 @@ class QTimer;
 
 namespace telephone {
 
-/// The tray icon: the tunnel's state at a glance (colour), in words (tooltip, status line) and the
-/// actions on it. An observer of the engine: it only reads the tunnel and calls its slots.
-/// Lives on the GUI thread.
+class BackendHealth;
+
+/// The tray icon: the tunnel's state at a glance (icon), in words (tooltip, status line), and every
+/// action on it in the menu, because AppIndicator hosts open the menu on any click. An observer of
+/// the engine: it reads the tunnel and calls its slots. Lives on the GUI thread.
 class TrayIcon : public QObject
 {
     Q_OBJECT
 
 public:
-    explicit TrayIcon(Tunnel *tunnel, QObject *parent = nullptr);
+    TrayIcon(Tunnel *tunnel, BackendHealth *health, QObject *parent = nullptr);
     ~TrayIcon() override;
 
-    /// The colour that stands for a state; also used by the tests.
-    static QColor stateColor(Tunnel::State state);
+    /// "auto", "colour", "light" or "dark" (the icon-style setting).
+    void setIconStyle(const QString &style);
+    /// Tries on a timer `retries` times, `interval` apart, before giving up (trayUnavailable).
+    void setRetry(int retries, std::chrono::milliseconds interval);
+    bool isVisible() const;
+    QMenu *menu() const { return m_menu; }
+    QString toolTip() const;
+    TrayIcons::Look look() const { return m_look; }
+
+public slots:
+    void showNotification(const QString &title, const QString &message, telephone::Notifier::Kind kind);
+    void refresh();
 
 signals:
+    void openWindowRequested();
+    /// Left click outside AppIndicator hosts: show or hide the window.
+    void toggleWindowRequested();
+    void pasteTokenRequested();
+    void settingsRequested();
     void quitRequested();
+    /// No tray host appeared after the retries: the caller shows a window instead.
+    void trayUnavailable();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    void refresh();
+    void buildMenu();
     void showWhenTrayAppears();
 
     QPointer<Tunnel> m_tunnel;
+    QPointer<BackendHealth> m_health;
     QSystemTrayIcon *m_tray;
     QMenu *m_menu;
-    QAction *m_statusAction;
-    QAction *m_copyUrlAction;
-    QAction *m_reconnectAction;
+    QAction *m_statusAction = nullptr;
+    QAction *m_copyUrlAction = nullptr;
+    QAction *m_connectAction = nullptr;
+    QAction *m_disconnectAction = nullptr;
+    QAction *m_refreshAction = nullptr;
     QTimer *m_trayRetry;
+    QTimer *m_tooltipTimer;
+    QElapsedTimer m_lastActivation;
+    QString m_styleSetting = QStringLiteral("auto");
+    TrayIcons::Look m_look = TrayIcons::Look::Stopped;
     int m_trayRetries = 0;
+    int m_maxRetries = 5;
 };
 
 } // namespace telephone

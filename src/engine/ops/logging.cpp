@@ -32,6 +32,11 @@ std::atomic<bool> g_installed{false};
 QtMessageHandler g_previousHandler = nullptr;
 bool g_setFilterRules = false; // guarded by g_writeMutex
 
+// Log context: a per-thread stack of scopes, and one default tunnel for the whole process.
+thread_local QList<Context> t_contextStack;
+QMutex g_defaultTunnelMutex;
+QString g_defaultTunnel; // guarded by g_defaultTunnelMutex
+
 // Qt's QtMsgType values are not in severity order (QtInfoMsg is 4).
 Level levelOf(QtMsgType type)
 {
@@ -154,8 +159,11 @@ void messageHandler(QtMsgType type, const QMessageLogContext &context, const QSt
 
     if (type == QtFatalMsg || static_cast<int>(levelOf(type)) >= g_minimum.load(std::memory_order_relaxed)) {
         const auto format = static_cast<Format>(g_format.load(std::memory_order_relaxed));
+        Context about = currentContext();
+        about.tunnel = redact(about.tunnel);
+        about.requestId = redact(about.requestId);
         const QByteArray line =
-            formatLine(format, QDateTime::currentDateTimeUtc(), type, context.category, redact(message));
+            formatLine(format, QDateTime::currentDateTimeUtc(), type, context.category, redact(message), about);
         QMutexLocker locker(&g_writeMutex);
         std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stderr);
         std::fflush(stderr);
@@ -285,8 +293,42 @@ QString redactUrl(const QUrl &url)
     return text;
 }
 
+Context currentContext()
+{
+    Context context;
+    if (!t_contextStack.isEmpty())
+        context = t_contextStack.constLast();
+    if (context.tunnel.isEmpty()) {
+        QMutexLocker locker(&g_defaultTunnelMutex);
+        context.tunnel = g_defaultTunnel;
+    }
+    return context;
+}
+
+void setDefaultTunnel(const QString &tunnel)
+{
+    QMutexLocker locker(&g_defaultTunnelMutex);
+    g_defaultTunnel = tunnel;
+}
+
+ContextScope::ContextScope(const QString &tunnel, const QString &requestId)
+{
+    t_contextStack.append(Context{tunnel, requestId});
+}
+
+ContextScope::~ContextScope()
+{
+    t_contextStack.removeLast();
+}
+
 QByteArray formatLine(Format format, const QDateTime &time, QtMsgType type, const char *category,
                       const QString &message)
+{
+    return formatLine(format, time, type, category, message, Context());
+}
+
+QByteArray formatLine(Format format, const QDateTime &time, QtMsgType type, const char *category,
+                      const QString &message, const Context &context)
 {
     const QByteArray timestamp = time.toUTC().toString(Qt::ISODateWithMs).toLatin1();
     const char *categoryName = category && *category ? category : "default";
@@ -296,7 +338,12 @@ QByteArray formatLine(Format format, const QDateTime &time, QtMsgType type, cons
     if (format == Format::Json) {
         line = "{\"time\":" + jsonString(QString::fromLatin1(timestamp)) + ",\"level\":\"" + level
             + "\",\"category\":" + jsonString(QString::fromUtf8(categoryName))
-            + ",\"message\":" + jsonString(message) + '}';
+            + ",\"message\":" + jsonString(message);
+        if (!context.tunnel.isEmpty())
+            line += ",\"tunnel\":" + jsonString(context.tunnel);
+        if (!context.requestId.isEmpty())
+            line += ",\"request_id\":" + jsonString(context.requestId);
+        line += '}';
     } else {
         line = timestamp + ' ' + QByteArray(level).leftJustified(5, ' ') + ' ' + categoryName + ": "
             + escapeText(message);

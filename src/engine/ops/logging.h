@@ -49,11 +49,40 @@ QString redact(const QString &text);
 /// The URL as a string with each `token` query value, and any password, replaced by "[redacted]".
 QString redactUrl(const QUrl &url);
 
+/// Who a message is about, written as the JSON fields "tunnel" and "request_id" when not empty. Text
+/// lines leave them out: a person reading text has the tunnel in the message already, and the
+/// request id would push the message off the screen.
+struct Context {
+    QString tunnel;    ///< a mount path or path_id: never a token
+    QString requestId; ///< the server's request_id while a request is being handled
+};
+
+/// The context for messages from the current thread: the innermost ContextScope's, with the
+/// process-wide default tunnel filling in a tunnel the scope leaves empty.
+Context currentContext();
+/// The tunnel named in every message that no ContextScope names (a process with one tunnel sets it
+/// once that tunnel is known). Empty clears it.
+void setDefaultTunnel(const QString &tunnel);
+
+/// Names the tunnel and request that the current thread is working for until the scope ends.
+/// Scopes nest (the inner one wins); create and destroy them on the same thread, as a stack.
+class ContextScope
+{
+public:
+    explicit ContextScope(const QString &tunnel, const QString &requestId = QString());
+    ~ContextScope();
+    ContextScope(const ContextScope &) = delete;
+    ContextScope &operator=(const ContextScope &) = delete;
+};
+
 /// One complete output line including the trailing '\n'. `time` is written in UTC with
 /// milliseconds. Text: `2026-11-22T01:02:03.123Z info  telephone.tunnel: message`, with line breaks
 /// and other control characters in the message escaped so one message stays one line. JSON: an
 /// object with time, level, category and message. No redaction here: the handler redacts first.
 QByteArray formatLine(Format format, const QDateTime &time, QtMsgType type, const char *category,
                       const QString &message);
+/// As above; JSON lines also carry the context's non-empty fields ("tunnel", "request_id").
+QByteArray formatLine(Format format, const QDateTime &time, QtMsgType type, const char *category,
+                      const QString &message, const Context &context);
 
 } // namespace telephone::logging

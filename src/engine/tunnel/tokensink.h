@@ -16,6 +16,13 @@ public:
     /// Stores `token` for the tunnel identified by `serverKey` + `claims.pathId`. Returns false and
     /// sets `error` (user-readable) when it could not be stored; the tunnel keeps running then.
     virtual bool storeToken(const QString &serverKey, const QString &token, const JwtClaims &claims, QString *error) = 0;
+    /// A token the user pasted (Tunnel::setToken): stored like a refreshed one, but remembered as
+    /// pasted where the sink records origins.
+    virtual bool storePastedToken(const QString &serverKey, const QString &token, const JwtClaims &claims,
+                                  QString *error)
+    {
+        return storeToken(serverKey, token, claims, error);
+    }
 };
 
 class MemoryTokenSink : public TokenSink

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+namespace telephone {
+
+class Settings;
+
+/// `telephone token inspect|list|forget|import-go`: look at a token, and at what the encrypted
+/// store holds, from a shell. Never prints a token. A short command-line tool run from main()
+/// before any GUI decision; it may wait in a local event loop (for the keychain) because nothing
+/// else runs in this process.
+///
+/// Exit codes: 0 done (inspect: the token is well formed and unexpired); 1 the store could not be
+/// read or written, or the import failed; 2 bad usage, a malformed token or missing configuration;
+/// 3 inspect: the token has expired.
+class TokenCommand
+{
+public:
+    enum Exit : int { Ok = 0, Failed = 1, Usage = 2, Expired = 3 };
+
+    /// True when argv asks for this command (`telephone token ...`).
+    static bool isRequested(int argc, char **argv);
+    /// Creates the QCoreApplication and runs the command; returns the exit code.
+    static int run(int argc, char **argv);
+    /// `arguments` start with argv[0] and "token".
+    static int run(const QStringList &arguments, const QProcessEnvironment &env);
+
+    /// "in 5 min", "3 h ago", ... for expiry and issue times.
+    static QString relative(qint64 secs, qint64 nowSecs);
+
+private:
+    static int inspect(const QString &argument);
+    static int list(const Settings &settings);
+    static int forget(const Settings &settings, const QString &pathId, bool all);
+    static int importGo(const Settings &settings, const QString &dbFile, const QProcessEnvironment &env);
+    static QByteArray readSecretKeyBase(const QProcessEnvironment &env);
+};
+
+} // namespace telephone

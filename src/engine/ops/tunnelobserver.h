@@ -1,0 +1,67 @@
+#pragma once
+
+#include "ops/histogram.h"
+#include "tunnel/tunnel.h"
+
+#include <QDateTime>
+#include <QMap>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <array>
+
+namespace telephone {
+
+/// The name a tunnel goes by in logs, metrics and /health: its path_id (from the token's claims),
+/// which is stable for the tunnel's life and is neither a request path nor a secret. Empty when the
+/// tunnel has no usable token yet.
+QString tunnelName(const Tunnel *tunnel);
+
+/// Keeps the history of one tunnel that the Tunnel itself does not: since when it is in its state,
+/// the last error, reconnects, and the request counters (by status class, refusals by reason,
+/// duration histogram, body bytes) taken from its exchange signals. Replays from the inspector are
+/// not counted: they did not come through the server. Lives on the tunnel's thread.
+class TunnelObserver : public QObject
+{
+    Q_OBJECT
+
+public:
+    /// Why Telephone answered a request itself, by the status it answered with: a bounded set, so
+    /// that it can be a metric label.
+    static const QStringList &refusalReasons();
+    static QString refusalReason(int status);
+
+    explicit TunnelObserver(Tunnel *tunnel, QObject *parent = nullptr);
+
+    Tunnel *tunnel() const { return m_tunnel; }
+    QDateTime stateSince() const { return m_stateSince; }
+    /// The reason of the last transition into Reconnecting, AuthFailed or ConfigError; empty if none.
+    QString lastError() const { return m_lastError; }
+    QDateTime lastErrorAt() const { return m_lastErrorAt; }
+    qint64 reconnects() const { return m_reconnects; }
+
+    /// Finished requests by status class: index 0 is 1xx ... index 4 is 5xx.
+    const std::array<quint64, 5> &requestsByClass() const { return m_byClass; }
+    const QMap<QString, quint64> &refusals() const { return m_refusals; }
+    const Histogram &durations() const { return m_durations; }
+    qint64 requestBodyBytes() const { return m_requestBytes; }
+    qint64 responseBodyBytes() const { return m_responseBytes; }
+
+private:
+    void onStateChanged(Tunnel::State state, const QString &reason);
+    void onExchangeFinished(const Exchange &exchange);
+
+    QPointer<Tunnel> m_tunnel;
+    QDateTime m_stateSince;
+    QString m_lastError;
+    QDateTime m_lastErrorAt;
+    qint64 m_reconnects = 0;
+    std::array<quint64, 5> m_byClass{};
+    QMap<QString, quint64> m_refusals;
+    Histogram m_durations;
+    qint64 m_requestBytes = 0;
+    qint64 m_responseBytes = 0;
+};
+
+} // namespace telephone

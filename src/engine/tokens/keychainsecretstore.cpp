@@ -1,0 +1,291 @@
+#include "tokens/keychainsecretstore.h"
+
+#include "tokens/crypto.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+
+#include <qt6keychain/keychain.h>
+
+Q_LOGGING_CATEGORY(lcKeychain, "telephone.tokens.keychain")
+
+namespace telephone {
+
+using namespace std::chrono_literals;
+
+namespace {
+
+QString describe(int error, const QString &errorString)
+{
+    QString what;
+    switch (error) {
+    case QKeychain::AccessDenied:
+        what = QStringLiteral("access was denied (is the keychain locked?)");
+        break;
+    case QKeychain::NoBackendAvailable:
+        what = QStringLiteral("no keychain service is available");
+        break;
+    case QKeychain::NotImplemented:
+        what = QStringLiteral("this platform has no keychain support");
+        break;
+    default:
+        what = QStringLiteral("it failed");
+        break;
+    }
+    return errorString.isEmpty() ? what : QStringLiteral("%1: %2").arg(what, errorString);
+}
+
+} // namespace
+
+KeychainSecretStore::KeychainSecretStore(QObject *parent)
+    : SecretStore(parent)
+{
+    m_retryTimer.setSingleShot(true);
+    m_retryTimer.setInterval(2s);
+    m_timeoutTimer.setSingleShot(true);
+    m_timeoutTimer.setInterval(30s);
+    connect(&m_retryTimer, &QTimer::timeout, this, [this] {
+        m_timeoutTimer.start();
+        m_attempt();
+    });
+    connect(&m_timeoutTimer, &QTimer::timeout, this, [this] {
+        fail(QStringLiteral("the OS keychain did not answer within %1 s (locked, and waiting for a password prompt "
+                            "nobody sees?)")
+                 .arg(m_timeoutTimer.interval() / 1000.0));
+    });
+}
+
+QString KeychainSecretStore::description() const
+{
+#if defined(Q_OS_MACOS)
+    return QStringLiteral("OS keychain (macOS Keychain)");
+#elif defined(Q_OS_WIN)
+    return QStringLiteral("OS keychain (Windows Credential Manager)");
+#else
+    return QStringLiteral("OS keychain (Secret Service)");
+#endif
+}
+
+QString KeychainSecretStore::entryName(const QString &installation)
+{
+    return QStringLiteral("token-key-") + installation;
+}
+
+QString KeychainSecretStore::noBusReason()
+{
+#if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
+    // Without a session bus every job would fail slowly (and be retried); say why at once.
+    if (!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
+        return {};
+    const QString runtimeDir = qEnvironmentVariable("XDG_RUNTIME_DIR");
+    if (!runtimeDir.isEmpty() && QFileInfo::exists(QDir(runtimeDir).filePath(QStringLiteral("bus"))))
+        return {};
+    return QStringLiteral("there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service "
+                          "can answer");
+#else
+    return {};
+#endif
+}
+
+void KeychainSecretStore::begin(const std::function<void()> &operation)
+{
+    ++m_generation;
+    m_busy = true;
+    m_retried = false;
+    m_attempt = operation;
+    const QString noBus = noBusReason();
+    if (!noBus.isEmpty()) {
+        m_retried = true; // nothing will change in two seconds
+        QMetaObject::invokeMethod(this, [this, noBus] { fail(noBus); }, Qt::QueuedConnection);
+        return;
+    }
+    m_timeoutTimer.start();
+    m_attempt(); // QtKeychain's start() is queued: answers come after we return
+}
+
+void KeychainSecretStore::run(Step step, const QString &key, const QByteArray &data, const Done &done)
+{
+    const QString service = QLatin1String(Service);
+    QKeychain::Job *job = nullptr;
+    switch (step) {
+    case Step::Read:
+        job = new QKeychain::ReadPasswordJob(service, this);
+        break;
+    case Step::Write: {
+        auto *write = new QKeychain::WritePasswordJob(service, this);
+        write->setBinaryData(data);
+        job = write;
+        break;
+    }
+    case Step::Delete:
+        job = new QKeychain::DeletePasswordJob(service, this);
+        break;
+    }
+    job->setKey(key);
+    job->setAutoDelete(true);
+    // Never the plaintext QSettings fallback: a key stored there would be a key file nobody chose.
+    job->setInsecureFallback(false);
+    startJob(job, step, done);
+}
+
+void KeychainSecretStore::startJob(QKeychain::Job *job, Step step, const Done &done)
+{
+    const quint64 generation = m_generation;
+    connect(job, &QKeychain::Job::finished, this, [this, generation, step, done](QKeychain::Job *finished) {
+        if (generation != m_generation || !m_busy)
+            return; // timed out or retried meanwhile
+        QByteArray data;
+        if (step == Step::Read && finished->error() == QKeychain::NoError)
+            data = static_cast<QKeychain::ReadPasswordJob *>(finished)->binaryData();
+        done(finished->error(), finished->errorString(), data);
+    });
+    job->start();
+}
+
+void KeychainSecretStore::finish()
+{
+    ++m_generation;
+    m_busy = false;
+    m_timeoutTimer.stop();
+    m_retryTimer.stop();
+}
+
+void KeychainSecretStore::fail(const QString &error)
+{
+    if (!m_busy)
+        return;
+    if (retryOnce()) {
+        qCInfo(lcKeychain).noquote() << "the OS keychain did not work (" + error + "); trying once more in"
+                                     << m_retryTimer.interval() / 1000.0 << "s";
+        return;
+    }
+    finish();
+    m_onFail(error);
+}
+
+bool KeychainSecretStore::retryOnce()
+{
+    if (m_retried)
+        return false;
+    m_retried = true;
+    ++m_generation;
+    m_timeoutTimer.stop();
+    m_retryTimer.start();
+    return true;
+}
+
+void KeychainSecretStore::fetchKey(const QString &name, bool create)
+{
+    if (m_busy) {
+        QMetaObject::invokeMethod(this, [this] { emit failed(QStringLiteral("the keychain is busy with another request")); },
+                                  Qt::QueuedConnection);
+        return;
+    }
+    m_onFail = [this](const QString &error) { emit failed(QStringLiteral("the OS keychain: ") + error); };
+    const QString entry = entryName(name);
+    begin([this, entry, create] {
+        run(Step::Read, entry, {}, [this, entry, create](int error, const QString &errorString, const QByteArray &data) {
+            if (error == QKeychain::NoError) {
+                finish();
+                if (data.size() != crypto::KeySize)
+                    emit failed(QStringLiteral("the keychain entry %1/%2 does not hold a %3-byte key")
+                                    .arg(QLatin1String(Service), entry)
+                                    .arg(crypto::KeySize));
+                else
+                    emit keyReady(data, false);
+                return;
+            }
+            if (error != QKeychain::EntryNotFound) {
+                fail(describe(error, errorString));
+                return;
+            }
+            if (!create) {
+                finish();
+                emit failed(QStringLiteral("the OS keychain has no key for this installation (entry %1/%2)")
+                                .arg(QLatin1String(Service), entry));
+                return;
+            }
+            QString randomError;
+            const std::optional<QByteArray> key = crypto::randomBytes(crypto::KeySize, &randomError);
+            if (!key) {
+                finish();
+                emit failed(randomError);
+                return;
+            }
+            run(Step::Write, entry, *key, [this, key](int writeError, const QString &writeErrorString, const QByteArray &) {
+                if (writeError != QKeychain::NoError) {
+                    fail(describe(writeError, writeErrorString));
+                    return;
+                }
+                finish();
+                emit keyReady(*key, true);
+            });
+        });
+    });
+}
+
+void KeychainSecretStore::probe()
+{
+    if (m_busy) {
+        QMetaObject::invokeMethod(
+            this, [this] { emit probeFinished(false, QStringLiteral("the keychain is busy with another request")); },
+            Qt::QueuedConnection);
+        return;
+    }
+    m_onFail = [this](const QString &error) { emit probeFinished(false, error); };
+    begin([this] {
+        QString error;
+        const std::optional<QByteArray> value = crypto::randomBytes(16, &error);
+        if (!value) {
+            finish();
+            emit probeFinished(false, error);
+            return;
+        }
+        const QString entry = QStringLiteral("probe-") + QString::fromLatin1(value->left(4).toHex());
+        run(Step::Write, entry, *value, [this, entry, value](int e1, const QString &s1, const QByteArray &) {
+            if (e1 != QKeychain::NoError) {
+                fail(QStringLiteral("writing failed: ") + describe(e1, s1));
+                return;
+            }
+            run(Step::Read, entry, {}, [this, entry, value](int e2, const QString &s2, const QByteArray &data) {
+                if (e2 != QKeychain::NoError || data != *value) {
+                    fail(e2 != QKeychain::NoError ? QStringLiteral("reading back failed: ") + describe(e2, s2)
+                                                  : QStringLiteral("it gave back something else than was written"));
+                    return;
+                }
+                run(Step::Delete, entry, {}, [this](int e3, const QString &s3, const QByteArray &) {
+                    if (e3 != QKeychain::NoError) {
+                        fail(QStringLiteral("deleting failed: ") + describe(e3, s3));
+                        return;
+                    }
+                    finish();
+                    emit probeFinished(true, QString());
+                });
+            });
+        });
+    });
+}
+
+void KeychainSecretStore::deleteKey(const QString &name)
+{
+    if (m_busy) {
+        QMetaObject::invokeMethod(this, [this] { emit failed(QStringLiteral("the keychain is busy with another request")); },
+                                  Qt::QueuedConnection);
+        return;
+    }
+    m_onFail = [this](const QString &error) { emit failed(QStringLiteral("the OS keychain: ") + error); };
+    const QString entry = entryName(name);
+    begin([this, entry] {
+        run(Step::Delete, entry, {}, [this](int error, const QString &errorString, const QByteArray &) {
+            if (error != QKeychain::NoError && error != QKeychain::EntryNotFound) {
+                fail(describe(error, errorString));
+                return;
+            }
+            finish();
+            emit keyDeleted();
+        });
+    });
+}
+
+} // namespace telephone

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "tokens/jwt.h"
+#include "tokens/tokenstore.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+namespace telephone {
+
+/// A token that could be used, with its decoded claims and where it came from.
+struct TokenCandidate {
+    QString token;
+    JwtClaims claims;
+    TokenSource source = TokenSource::Given;
+};
+
+struct TokenChoice {
+    std::optional<TokenCandidate> chosen;
+    QStringList notes; ///< what was decided and why, for the log (never a token)
+};
+
+/// The start-up rule, as a pure function: for one path_id the token with the latest `iat` wins,
+/// whether it was given (--token / TELEPHONE_TOKEN) or stored; a tie goes to the given one (the
+/// user's explicit word). An expired token is never chosen while an unexpired one exists. A given
+/// token names the tunnel (stored tokens of other paths are not considered); with none given, the
+/// newest unexpired stored token of the server wins. `stored` holds the server's stored tokens.
+/// When only an expired given token exists, it is returned: the tunnel refuses to send it and says
+/// why, which is clearer than pretending none was given.
+TokenChoice chooseStartToken(const std::optional<TokenCandidate> &given, const QList<StoredToken> &stored,
+                             qint64 nowSecs);
+
+} // namespace telephone

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QSortFilterProxyModel>
+#include <QStringList>
+
+namespace telephone {
+
+/// The inspector's filter box. Words in the filter are ANDed across kinds and ORed within a kind:
+/// "GET POST 5xx /api" shows GET or POST requests answered 5xx whose path contains "/api".
+/// Kinds: an HTTP method (GET), a status class (4xx) or code (404), "pending", "replay",
+/// "error" (answered by Telephone itself); any other word is a case-insensitive path substring.
+class ExchangeFilterModel : public QSortFilterProxyModel
+{
+    Q_OBJECT
+
+public:
+    explicit ExchangeFilterModel(QObject *parent = nullptr);
+
+    void setFilterText(const QString &text);
+    QString filterText() const { return m_text; }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
+
+private:
+    QString m_text;
+    QStringList m_methods;
+    QList<int> m_statusClasses; ///< 1..5
+    QList<int> m_statuses;
+    QStringList m_pathWords;
+    bool m_pending = false;
+    bool m_replay = false;
+    bool m_error = false;
+};
+
+} // namespace telephone

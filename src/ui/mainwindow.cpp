@@ -1,0 +1,314 @@
+#include "ui/mainwindow.h"
+
+#include "tunnel/tunnel.h"
+#include "ui/curlcommand.h"
+#include "ui/exchangedetailview.h"
+#include "ui/exchangefiltermodel.h"
+#include "ui/exchangemodel.h"
+#include "ui/harexport.h"
+#include "ui/humantext.h"
+#include "ui/requestsview.h"
+#include "ui/statuspanel.h"
+#include "ui/trayicons.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QFontMetrics>
+#include <QGroupBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenu>
+#include <QMenuBar>
+#include <QSaveFile>
+#include <QSplitter>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTableView>
+#include <QThread>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <memory>
+
+namespace telephone {
+
+MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *health, ExchangeModel *model,
+                       QWidget *parent)
+    : QMainWindow(parent)
+    , m_tunnel(tunnel)
+    , m_model(model)
+    , m_status(new StatusPanel(tunnel, manager, health, this))
+    , m_requests(new RequestsView(model, this))
+    , m_detail(new ExchangeDetailView(this))
+    , m_counts(new QLabel(this))
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowIcon(TrayIcons::icon(TrayIcons::Look::Connected, TrayIcons::Style::Colour));
+
+    auto *statusBox = new QGroupBox(tr("Tunnel"), this);
+    auto *statusLayout = new QVBoxLayout(statusBox);
+    statusLayout->addWidget(m_status);
+
+    auto *detailBox = new QWidget(this);
+    auto *detailLayout = new QVBoxLayout(detailBox);
+    detailLayout->setContentsMargins(0, 0, 0, 0);
+    auto *tools = new QToolBar(detailBox);
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    detailLayout->addWidget(tools);
+    detailLayout->addWidget(m_detail, 1);
+
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_requests);
+    split->addWidget(detailBox);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    // The detail pane gets room for a whole hex-dump line (78 columns) without scrolling.
+    const int hexWidth =
+        QFontMetrics(QFontDatabase::systemFont(QFontDatabase::FixedFont)).horizontalAdvance(QString(78, QLatin1Char('0')));
+    split->setSizes({1300 - hexWidth - 80, hexWidth + 50});
+    split->setChildrenCollapsible(false);
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->addWidget(statusBox);
+    layout->addWidget(split, 1);
+    setCentralWidget(central);
+    statusBar()->addWidget(m_counts, 1);
+
+    buildMenus();
+    tools->addAction(m_replay);
+    tools->addAction(m_copyCurl);
+    tools->addSeparator();
+    // One button for the three export choices: the detail pane is narrow.
+    auto *exportMenu = new QMenu(this);
+    exportMenu->addAction(m_exportSelected);
+    exportMenu->addAction(m_exportAll);
+    exportMenu->addSeparator();
+    exportMenu->addAction(m_includeSecrets);
+    auto *exportButton = new QToolButton(tools);
+    exportButton->setText(tr("Export HAR"));
+    exportButton->setMenu(exportMenu);
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    tools->addWidget(exportButton);
+
+    connect(m_requests, &RequestsView::currentChanged, this, [this] {
+        if (m_requests->hasCurrent())
+            m_detail->setExchange(m_requests->currentExchange());
+        else
+            m_detail->clear();
+        updateActions();
+    });
+    connect(m_requests, &RequestsView::selectionChanged, this, &MainWindow::updateActions);
+    connect(model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCounts);
+    connect(model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCounts);
+    connect(model, &QAbstractItemModel::modelReset, this, &MainWindow::updateCounts);
+    connect(m_requests->filterModel(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCounts);
+    connect(m_requests->filterModel(), &QAbstractItemModel::layoutChanged, this, &MainWindow::updateCounts);
+    connect(m_requests->filterModel(), &QAbstractItemModel::modelReset, this, &MainWindow::updateCounts);
+    connect(tunnel, &Tunnel::stateChanged, this, [this] {
+        updateTitle();
+        updateActions();
+    });
+    connect(this, &MainWindow::harExported, this, [this](bool, const QString &message) {
+        statusBar()->showMessage(message, 10000);
+    });
+
+    resize(1300, 800);
+    updateTitle();
+    updateActions();
+    updateCounts();
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_exportSelected = file->addAction(tr("Export selected as HAR…"), this, [this] { askExportHar(true); });
+    m_exportAll = file->addAction(tr("Export all as HAR…"), this, [this] { askExportHar(false); });
+    m_includeSecrets = file->addAction(tr("Include credentials in exports"));
+    m_includeSecrets->setCheckable(true);
+    m_includeSecrets->setToolTip(tr("Authorization, Cookie and Set-Cookie values are replaced by [redacted] in HAR "
+                                    "files and curl commands unless this is on"));
+    file->addSeparator();
+    file->addAction(tr("Close window"), QKeySequence::Close, this, &QWidget::close);
+    file->addAction(tr("Quit"), QKeySequence::Quit, this, &MainWindow::quitRequested);
+
+    QMenu *tunnel = menuBar()->addMenu(tr("&Tunnel"));
+    m_connect = tunnel->addAction(tr("Connect"), this, [this] {
+        if (!m_tunnel)
+            return;
+        if (m_tunnel->state() == Tunnel::State::Disconnected)
+            m_tunnel->start();
+        else
+            m_tunnel->reconnectNow();
+    });
+    m_disconnect = tunnel->addAction(tr("Disconnect"), this, [this] {
+        if (m_tunnel)
+            m_tunnel->stop();
+    });
+    tunnel->addSeparator();
+    tunnel->addAction(tr("Set token…"), QKeySequence(Qt::CTRL | Qt::Key_T), this, &MainWindow::tokenDialogRequested);
+    m_refreshToken = tunnel->addAction(tr("Refresh token now"), this, [this] {
+        if (m_tunnel)
+            m_tunnel->refreshTokenNow();
+    });
+    tunnel->addSeparator();
+    tunnel->addAction(tr("Settings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), this, &MainWindow::settingsRequested);
+
+    QMenu *requests = menuBar()->addMenu(tr("&Requests"));
+    m_replay = requests->addAction(tr("Replay"), QKeySequence(Qt::CTRL | Qt::Key_R), this, &MainWindow::replaySelected);
+    m_replay->setToolTip(tr("Send the selected requests to the local backend again, from the captured bytes"));
+    m_copyCurl = requests->addAction(tr("Copy as curl"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this,
+                                     &MainWindow::copyCurl);
+    requests->addSeparator();
+    requests->addAction(tr("Find"), QKeySequence::Find, this, [this] {
+        m_requests->filterEdit()->setFocus();
+        m_requests->filterEdit()->selectAll();
+    });
+    requests->addAction(tr("Clear"), QKeySequence(Qt::CTRL | Qt::Key_L), m_requests, &RequestsView::clear);
+    // Keyboard access to the newest request (also how the screenshot script selects one).
+    requests->addAction(tr("Select newest"), QKeySequence(Qt::CTRL | Qt::Key_End), m_requests, &RequestsView::selectNewest);
+}
+
+void MainWindow::bringToFront()
+{
+    if (isMinimized())
+        showNormal();
+    else
+        show();
+    raise();
+    activateWindow();
+}
+
+void MainWindow::updateTitle()
+{
+    // Never the token: only the mount, which is public anyway.
+    const QString mount = m_tunnel ? m_tunnel->mountPath() : QString();
+    setWindowTitle(mount.isEmpty() ? tr("Telephone") : tr("Telephone — %1").arg(mount));
+}
+
+void MainWindow::updateActions()
+{
+    const QList<Exchange> selected = m_requests->selectedExchanges();
+    const bool replayable = !selected.isEmpty() && std::all_of(selected.cbegin(), selected.cend(), [](const Exchange &e) {
+        return !e.requestBodyTruncated();
+    });
+    m_replay->setEnabled(replayable && m_tunnel);
+    m_replay->setStatusTip(!selected.isEmpty() && !replayable
+                               ? tr("A selected request's body was not captured in full, so it cannot be replayed")
+                               : QString());
+    m_copyCurl->setEnabled(selected.size() == 1);
+    m_exportSelected->setEnabled(!selected.isEmpty());
+    m_exportAll->setEnabled(m_model->rowCount() > 0);
+    if (m_tunnel) {
+        const Tunnel::State state = m_tunnel->state();
+        m_connect->setEnabled(state == Tunnel::State::Disconnected || state == Tunnel::State::AuthFailed);
+        m_disconnect->setEnabled(state != Tunnel::State::Disconnected && state != Tunnel::State::Stopping
+                                 && state != Tunnel::State::AuthFailed);
+        m_refreshToken->setEnabled(state == Tunnel::State::Connected);
+    }
+}
+
+void MainWindow::updateCounts()
+{
+    const int shown = m_requests->filterModel()->rowCount();
+    const int held = m_model->rowCount();
+    // Counts as "Requests: 12", not "%n request(s)": English source text has no plural forms.
+    QString text = shown == held ? tr("Requests: %1").arg(held) : tr("Requests: %1 of %2 match the filter").arg(shown).arg(held);
+    text += QStringLiteral(" · ")
+        + tr("history keeps the last %1 requests or %2")
+              .arg(m_model->maxCount())
+              .arg(QLocale().formattedDataSize(m_model->maxBytes()));
+    if (m_model->evictedCount() > 0)
+        text += QStringLiteral(" · ") + tr("older requests dropped: %1").arg(m_model->evictedCount());
+    m_counts->setText(text);
+    m_exportAll->setEnabled(held > 0);
+}
+
+void MainWindow::replaySelected()
+{
+    if (!m_tunnel)
+        return;
+    const QList<Exchange> selected = m_requests->selectedExchanges();
+    for (const Exchange &exchange : selected)
+        m_tunnel->replay(exchange);
+    statusBar()->showMessage(tr("Replaying %1 to %2")
+                                 .arg(selected.size() == 1 ? selected.constFirst().method + QLatin1Char(' ') + selected.constFirst().path
+                                                           : tr("%1 requests").arg(selected.size()),
+                                      m_tunnel->config().backend.toString()),
+                             5000);
+}
+
+void MainWindow::copyCurl()
+{
+    const QList<Exchange> selected = m_requests->selectedExchanges();
+    if (selected.size() != 1 || !m_tunnel)
+        return;
+    QApplication::clipboard()->setText(
+        CurlCommand::build(selected.constFirst(), m_tunnel->config().backend, m_includeSecrets->isChecked()));
+    statusBar()->showMessage(m_includeSecrets->isChecked() ? tr("curl command copied")
+                                                           : tr("curl command copied (credentials redacted)"),
+                             5000);
+}
+
+void MainWindow::askExportHar(bool selectedOnly)
+{
+    const QString suggested = QDir(QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation))
+                                  .filePath(QStringLiteral("telephone-%1.har")
+                                                .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss"))));
+    const QString file =
+        QFileDialog::getSaveFileName(this, tr("Export as HAR"), suggested, tr("HAR files (*.har);;All files (*)"));
+    if (!file.isEmpty())
+        exportHar(file, selectedOnly);
+}
+
+void MainWindow::exportHar(const QString &file, bool selectedOnly)
+{
+    // Copies are cheap (implicitly shared); serialising thousands of bodies is not: off the GUI thread.
+    const QList<Exchange> exchanges = selectedOnly ? m_requests->selectedExchanges() : m_requests->visibleExchanges();
+    const QUrl base = m_tunnel && !m_tunnel->publicUrl().isEmpty() ? m_tunnel->publicUrl()
+                                                                   : (m_tunnel ? m_tunnel->config().backend : QUrl());
+    const bool includeSecrets = m_includeSecrets->isChecked();
+    auto error = std::make_shared<QString>();
+    QThread *thread = QThread::create([exchanges, base, includeSecrets, file, error] {
+        QSaveFile out(file);
+        if (!out.open(QIODevice::WriteOnly) || out.write(HarExport::toJson(exchanges, base, includeSecrets)) < 0
+            || !out.commit())
+            *error = out.errorString();
+    });
+    ++m_exportsRunning;
+    const qsizetype count = exchanges.size();
+    connect(thread, &QThread::finished, this, [this, thread, error, file, count, includeSecrets] {
+        thread->deleteLater();
+        --m_exportsRunning;
+        if (!error->isEmpty()) {
+            emit harExported(false, tr("Could not write %1: %2").arg(QDir::toNativeSeparators(file), *error));
+            return;
+        }
+        emit harExported(true, (includeSecrets ? tr("Exported %1 requests to %2")
+                                               : tr("Exported %1 requests to %2 (credentials redacted)"))
+                                   .arg(count)
+                                   .arg(QDir::toNativeSeparators(file)));
+    });
+    thread->start();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_hideOnClose) {
+        hide();
+        event->ignore();
+        return;
+    }
+    // Without a tray nothing could bring the window back: closing it means quitting.
+    event->ignore();
+    emit quitRequested();
+}
+
+} // namespace telephone

@@ -1,0 +1,80 @@
+#pragma once
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QAction;
+class QLabel;
+
+namespace telephone {
+
+class BackendHealth;
+class ExchangeDetailView;
+class ExchangeModel;
+class RequestsView;
+class StatusPanel;
+class Tunnel;
+class TunnelManager;
+
+/// The Telephone window: the tunnel's status on top, the request inspector below (list, detail),
+/// and the inspector's actions: Replay, Copy as curl, Export as HAR. Closing it hides it while a
+/// tray icon is there to bring it back; without a tray, closing it quits.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *health, ExchangeModel *model,
+               QWidget *parent = nullptr);
+
+    /// Whether closing the window may just hide it (a tray icon can bring it back).
+    void setHideOnClose(bool hide) { m_hideOnClose = hide; }
+    void bringToFront();
+
+    RequestsView *requestsView() const { return m_requests; }
+    ExchangeDetailView *detailView() const { return m_detail; }
+    StatusPanel *statusPanel() const { return m_status; }
+    QAction *replayAction() const { return m_replay; }
+    QAction *copyCurlAction() const { return m_copyCurl; }
+    QAction *includeSecretsAction() const { return m_includeSecrets; }
+
+    /// Writes a HAR file off the GUI thread; harExported reports the outcome.
+    void exportHar(const QString &file, bool selectedOnly);
+
+signals:
+    void tokenDialogRequested();
+    void settingsRequested();
+    void quitRequested();
+    void harExported(bool ok, const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    void updateActions();
+    void updateTitle();
+    void updateCounts();
+    void replaySelected();
+    void copyCurl();
+    void askExportHar(bool selectedOnly);
+
+    QPointer<Tunnel> m_tunnel;
+    ExchangeModel *m_model;
+    StatusPanel *m_status;
+    RequestsView *m_requests;
+    ExchangeDetailView *m_detail;
+    QLabel *m_counts;
+    QAction *m_replay = nullptr;
+    QAction *m_copyCurl = nullptr;
+    QAction *m_exportSelected = nullptr;
+    QAction *m_exportAll = nullptr;
+    QAction *m_includeSecrets = nullptr;
+    QAction *m_connect = nullptr;
+    QAction *m_disconnect = nullptr;
+    QAction *m_refreshToken = nullptr;
+    bool m_hideOnClose = false;
+    int m_exportsRunning = 0;
+};
+
+} // namespace telephone

@@ -1,0 +1,201 @@
+#include "ui/settingsdialog.h"
+
+#include "ui/autostart.h"
+#include "ui/configwriter.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFormLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace telephone {
+
+namespace {
+
+const QString KeyServer = QStringLiteral("server");
+const QString KeyBackend = QStringLiteral("backend");
+const QString KeyStartHidden = QStringLiteral("start-hidden");
+const QString KeyNotifications = QStringLiteral("notifications");
+const QString KeyIconStyle = QStringLiteral("icon-style");
+const QString KeyLanguage = QStringLiteral("language");
+
+void selectData(QComboBox *combo, const QString &value)
+{
+    const int index = combo->findData(value);
+    combo->setCurrentIndex(index < 0 ? 0 : index);
+}
+
+// What this run uses, unless it came from the file or a default: then what the file holds now,
+// so that a dialog opened after a save shows the saved values.
+QString initialValue(const Settings &settings, const ConfigWriter *writer, const QString &key)
+{
+    const SettingSource source = settings.source(key);
+    if (source == SettingSource::Environment || source == SettingSource::CommandLine || !writer)
+        return settings.value(key);
+    const QString stored = writer->storedValue(key);
+    if (!stored.isNull())
+        return stored.trimmed();
+    const SettingDef *def = Settings::find(key);
+    return def ? def->defaultValue : QString();
+}
+
+} // namespace
+
+SettingsDialog::SettingsDialog(const Settings &settings, ConfigWriter *writer, Autostart *autostart, QWidget *parent)
+    : QDialog(parent)
+    , m_writer(writer)
+    , m_autostart(autostart)
+    , m_server(new QLineEdit(this))
+    , m_backend(new QLineEdit(this))
+    , m_startAtLogin(new QCheckBox(tr("Start Telephone when I log in"), this))
+    , m_startHidden(new QCheckBox(tr("Start in the tray without showing this window"), this))
+    , m_notifications(new QCheckBox(tr("Show desktop notifications"), this))
+    , m_iconStyle(new QComboBox(this))
+    , m_language(new QComboBox(this))
+    , m_message(new QLabel(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel, this))
+{
+    setWindowTitle(tr("Settings — Telephone"));
+    m_server->setObjectName(QStringLiteral("server"));
+    m_backend->setObjectName(QStringLiteral("backend"));
+    m_startAtLogin->setObjectName(QStringLiteral("startAtLogin"));
+    m_startHidden->setObjectName(QStringLiteral("startHidden"));
+    m_notifications->setObjectName(QStringLiteral("notifications"));
+    m_iconStyle->setObjectName(QStringLiteral("iconStyle"));
+    m_language->setObjectName(QStringLiteral("language"));
+    m_message->setObjectName(QStringLiteral("settingsMessage"));
+    m_message->setWordWrap(true);
+    m_server->setPlaceholderText(QStringLiteral("wss://plugboard.example"));
+    m_backend->setPlaceholderText(QStringLiteral("http://127.0.0.1:3000 or 3000"));
+    m_server->setMinimumWidth(360);
+
+    m_iconStyle->addItem(tr("Automatic (follows the desktop's light or dark look)"), QStringLiteral("auto"));
+    m_iconStyle->addItem(tr("Colour"), QStringLiteral("colour"));
+    m_iconStyle->addItem(tr("Light (for dark panels)"), QStringLiteral("light"));
+    m_iconStyle->addItem(tr("Dark (for light panels)"), QStringLiteral("dark"));
+    m_language->addItem(tr("System language"), QString());
+    // Language names in their own language, so a user who cannot read the current one finds theirs.
+    m_language->addItem(QStringLiteral("English"), QStringLiteral("en"));
+    m_language->addItem(QStringLiteral("Deutsch"), QStringLiteral("de"));
+
+    const auto initial = [&settings, writer](const QString &key) { return initialValue(settings, writer, key); };
+    m_server->setText(initial(KeyServer));
+    m_backend->setText(initial(KeyBackend));
+    m_startHidden->setChecked(Settings::parseFlag(initial(KeyStartHidden)).value_or(false));
+    m_notifications->setChecked(initial(KeyNotifications) != QLatin1String("off"));
+    selectData(m_iconStyle, initial(KeyIconStyle).toLower());
+    selectData(m_language, initial(KeyLanguage));
+    m_initialAutostart = m_autostart && m_autostart->isEnabled();
+    m_startAtLogin->setChecked(m_initialAutostart);
+    m_startAtLogin->setEnabled(m_autostart);
+    m_initial = currentValues();
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("Plugboard server:"), m_server);
+    addOverrideNote(settings, KeyServer, m_server);
+    form->addRow(tr("Local backend:"), m_backend);
+    addOverrideNote(settings, KeyBackend, m_backend);
+    form->addRow(QString(), m_startAtLogin);
+    form->addRow(QString(), m_startHidden);
+    form->addRow(QString(), m_notifications);
+    form->addRow(tr("Tray icon:"), m_iconStyle);
+    form->addRow(tr("Language:"), m_language);
+
+    auto *where = new QLabel(tr("Saved in %1. Server, backend and language changes take effect the next time "
+                                "Telephone starts.")
+                                 .arg(QDir::toNativeSeparators(writer ? writer->file() : QString())),
+                             this);
+    where->setWordWrap(true);
+    where->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(where);
+    layout->addWidget(m_message);
+    layout->addStretch(1);
+    layout->addWidget(m_buttons);
+
+    connect(m_server, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_backend, &QLineEdit::textChanged, this, &SettingsDialog::validate);
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    validate();
+}
+
+void SettingsDialog::addOverrideNote(const Settings &settings, const QString &key, QLineEdit *edit)
+{
+    const SettingSource source = settings.source(key);
+    if (source != SettingSource::Environment && source != SettingSource::CommandLine)
+        return;
+    // Precedence is command line > environment > file: say why a saved value may not show.
+    edit->setToolTip(tr("This run takes the value from %1, which wins over the config file.")
+                         .arg(settings.sourceDescription(key)));
+}
+
+QHash<QString, QString> SettingsDialog::currentValues() const
+{
+    return {
+        {KeyServer, m_server->text().trimmed()},
+        {KeyBackend, m_backend->text().trimmed()},
+        {KeyStartHidden, m_startHidden->isChecked() ? QStringLiteral("true") : QStringLiteral("false")},
+        {KeyNotifications, m_notifications->isChecked() ? QStringLiteral("on") : QStringLiteral("off")},
+        {KeyIconStyle, m_iconStyle->currentData().toString()},
+        {KeyLanguage, m_language->currentData().toString()},
+    };
+}
+
+QHash<QString, QString> SettingsDialog::changes() const
+{
+    QHash<QString, QString> changed;
+    const QHash<QString, QString> now = currentValues();
+    for (auto it = now.cbegin(); it != now.cend(); ++it) {
+        if (m_initial.value(it.key()) != it.value())
+            changed.insert(it.key(), it.value());
+    }
+    return changed;
+}
+
+void SettingsDialog::validate()
+{
+    QStringList problems;
+    QString error;
+    const QString server = m_server->text().trimmed();
+    if (!server.isEmpty() && !Settings::parseServer(server, &error))
+        problems << tr("Server: %1").arg(error);
+    const QString backend = m_backend->text().trimmed();
+    if (!backend.isEmpty() && !Settings::parseBackend(backend, &error))
+        problems << tr("Backend: %1").arg(error);
+    m_message->setText(problems.join(QLatin1Char('\n')));
+    m_message->setStyleSheet(problems.isEmpty() ? QString() : QStringLiteral("color: #d93a3a;"));
+    m_buttons->button(QDialogButtonBox::Save)->setEnabled(problems.isEmpty() && m_writer);
+}
+
+void SettingsDialog::accept()
+{
+    if (!m_writer)
+        return;
+    const QHash<QString, QString> changed = changes();
+    QString error;
+    if (!changed.isEmpty() && !m_writer->write(changed, &error)) {
+        m_message->setText(tr("Not saved: %1").arg(error));
+        m_message->setStyleSheet(QStringLiteral("color: #d93a3a;"));
+        return;
+    }
+    if (m_autostart && m_startAtLogin->isChecked() != m_initialAutostart
+        && !m_autostart->setEnabled(m_startAtLogin->isChecked(), &error)) {
+        m_message->setText(tr("Settings saved, but start at login could not be changed: %1").arg(error));
+        m_message->setStyleSheet(QStringLiteral("color: #d93a3a;"));
+        m_initial = currentValues();
+        emit saved(changed);
+        return;
+    }
+    emit saved(changed);
+    QDialog::accept();
+}
+
+} // namespace telephone

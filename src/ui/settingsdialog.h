@@ -1,0 +1,60 @@
+#pragma once
+
+#include "config/settings.h"
+
+#include <QDialog>
+#include <QHash>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+
+namespace telephone {
+
+class Autostart;
+class ConfigWriter;
+
+/// Server, backend, start at login, start hidden, notifications, icon style and language. Values
+/// are checked with the same parsers the command line uses and saved into the config file under
+/// the command line's keys (ConfigWriter); only what the user changed is written. Start at login
+/// is the autostart entry, not a config key.
+class SettingsDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    SettingsDialog(const Settings &settings, ConfigWriter *writer, Autostart *autostart, QWidget *parent = nullptr);
+
+    /// The keys and values that differ from what the dialog opened with.
+    QHash<QString, QString> changes() const;
+
+public slots:
+    void accept() override;
+
+signals:
+    /// After a successful save: the keys written (icon-style and notifications apply at once).
+    void saved(const QHash<QString, QString> &changes);
+
+private:
+    QHash<QString, QString> currentValues() const;
+    void validate();
+    void addOverrideNote(const Settings &settings, const QString &key, QLineEdit *edit);
+
+    ConfigWriter *m_writer;
+    Autostart *m_autostart;
+    QHash<QString, QString> m_initial;
+    bool m_initialAutostart = false;
+    QLineEdit *m_server;
+    QLineEdit *m_backend;
+    QCheckBox *m_startAtLogin;
+    QCheckBox *m_startHidden;
+    QCheckBox *m_notifications;
+    QComboBox *m_iconStyle;
+    QComboBox *m_language;
+    QLabel *m_message;
+    QDialogButtonBox *m_buttons;
+};
+
+} // namespace telephone

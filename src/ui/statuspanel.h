@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QPointer>
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTimer;
+
+namespace telephone {
+
+class BackendHealth;
+class Tunnel;
+class TunnelManager;
+
+/// The window's tunnel status in words: server, socket and channel state, heartbeat round trip,
+/// the next retry with Reconnect now, mount and public URL with Copy, backend and whether it
+/// answers, token expiry with Refresh now, the secret store. Countdowns tick once a second.
+class StatusPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    StatusPanel(Tunnel *tunnel, TunnelManager *manager, BackendHealth *health, QWidget *parent = nullptr);
+
+    /// The texts shown, by row name ("server", "state", "socket", ...), for tests.
+    QString text(const QString &row) const;
+
+public slots:
+    void refresh();
+
+private:
+    QLabel *addRow(int row, int column, const QString &name, const QString &title, QWidget *button = nullptr);
+
+    QPointer<Tunnel> m_tunnel;
+    QPointer<TunnelManager> m_manager;
+    QPointer<BackendHealth> m_health;
+    QLabel *m_server;
+    QLabel *m_state;
+    QLabel *m_socket;
+    QLabel *m_heartbeat;
+    QLabel *m_retry;
+    QLabel *m_mount;
+    QLabel *m_publicUrl;
+    QLabel *m_backend;
+    QLabel *m_token;
+    QLabel *m_secretStore;
+    QPushButton *m_reconnect;
+    QPushButton *m_copyUrl;
+    QPushButton *m_refreshToken;
+    QTimer *m_tick;
+};
+
+} // namespace telephone

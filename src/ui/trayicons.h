@@ -1,0 +1,34 @@
+#pragma once
+
+#include "tunnel/tunnel.h"
+
+#include <QIcon>
+#include <QPalette>
+#include <QString>
+
+namespace telephone {
+
+/// The tray's pictures: one SVG per look (resources/icons/<style>/<look>.svg), in colour and in
+/// light and dark monochrome. Each look has its own badge, so the state reads without colour too.
+class TrayIcons
+{
+public:
+    enum class Look {
+        Connected,   ///< handset with waves
+        Connecting,  ///< connecting, joining, reconnecting: three dots
+        BackendDown, ///< connected, but the local backend does not answer: warning triangle (amber)
+        NeedsToken,  ///< token missing, refused or the configuration refused: crossed circle
+        Stopped,     ///< disconnected or stopping: faded handset, "off" sign
+    };
+    enum class Style { Colour, Light, Dark };
+
+    /// `setting` is the icon-style value: "colour", "light", "dark", or "auto", which picks light
+    /// glyphs on a dark palette and dark glyphs on a light one (Qt 6.4 has no colorScheme()).
+    static Style resolveStyle(const QString &setting, const QPalette &palette);
+    static Look lookFor(Tunnel::State state, bool backendAnswering);
+    static QString resourcePath(Look look, Style style);
+    /// Rendered from the SVG at the sizes trays ask for (QSvgRenderer: no icon-engine plugin needed).
+    static QIcon icon(Look look, Style style);
+};
+
+} // namespace telephone

@@ -1,0 +1,372 @@
+// The three places the data key can live, for real: a key file, a key derived from the
+// environment, and the OS keychain through QtKeychain against a real Secret Service
+// (gnome-keyring-daemon in the dbus-run-session that scripts/test starts). Plus the choice between
+// them that TokenStoreUnlocker makes.
+
+#include "tokens/crypto.h"
+#include "tokens/envsecretstore.h"
+#include "tokens/filesecretstore.h"
+#include "tokens/keychainsecretstore.h"
+#include "tokens/tokenstore.h"
+#include "tokens/tokenstoreunlocker.h"
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+
+#include <sys/stat.h>
+
+using namespace telephone;
+using namespace std::chrono_literals;
+
+namespace {
+
+int mode(const QString &path)
+{
+    struct stat st {};
+    ::stat(QFile::encodeName(path).constData(), &st);
+    return int(st.st_mode & 07777);
+}
+
+struct KeyResult {
+    bool ok = false;
+    QByteArray key;
+    bool created = false;
+    QString error;
+};
+
+KeyResult fetch(SecretStore &store, const QString &name, bool create, int timeoutMs = 20000)
+{
+    QSignalSpy ready(&store, &SecretStore::keyReady);
+    QSignalSpy failed(&store, &SecretStore::failed);
+    store.fetchKey(name, create);
+    // Always asynchronous: nothing has been emitted when fetchKey returns.
+    if (!ready.isEmpty() || !failed.isEmpty())
+        return {false, {}, false, QStringLiteral("answered synchronously")};
+    QDeadlineTimer deadline(timeoutMs);
+    while (ready.isEmpty() && failed.isEmpty() && !deadline.hasExpired())
+        QTest::qWait(10);
+    if (!ready.isEmpty())
+        return {true, ready.first().at(0).toByteArray(), ready.first().at(1).toBool(), {}};
+    if (failed.isEmpty())
+        return {false, {}, false, QStringLiteral("no answer within %1 ms").arg(timeoutMs)};
+    return {false, {}, false, failed.first().first().toString()};
+}
+
+// scripts/test runs the tests under a real Secret Service and sets this, so the keychain tests
+// cannot silently skip in CI; a developer without one sees them skipped, not passed.
+bool keychainRequired()
+{
+    return qEnvironmentVariable("TELEPHONE_TEST_KEYCHAIN") == QLatin1String("required");
+}
+
+bool keychainAvailable()
+{
+    KeychainSecretStore store;
+    store.setRetryDelay(0ms);
+    store.setTimeout(10s);
+    QSignalSpy probed(&store, &KeychainSecretStore::probeFinished);
+    store.probe();
+    if (!probed.wait(15000))
+        return false;
+    if (!probed.first().at(0).toBool())
+        qWarning("keychain probe failed: %s", qPrintable(probed.first().at(1).toString()));
+    return probed.first().at(0).toBool();
+}
+
+} // namespace
+
+#define REQUIRE_KEYCHAIN()                                                                                          \
+    do {                                                                                                            \
+        if (!m_keychain) {                                                                                          \
+            if (keychainRequired())                                                                                 \
+                QFAIL("TELEPHONE_TEST_KEYCHAIN=required, but no Secret Service answered the probe");              \
+            QSKIP("no Secret Service here; scripts/test provides one (dbus-run-session + gnome-keyring-daemon)"); \
+        }                                                                                                           \
+    } while (false)
+
+class TestSecretStore : public QObject
+{
+    Q_OBJECT
+
+    bool m_keychain = false;
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        m_keychain = keychainAvailable();
+    }
+
+    // --- key file ---
+
+    void fileStoreCreatesAPrivateKeyOnceAndReusesIt()
+    {
+        QTemporaryDir tmp;
+        const QString dataDir = tmp.filePath(QStringLiteral("state"));
+        FileSecretStore store(dataDir, QString());
+        QVERIFY(store.description().contains(store.keyFile()));
+        const KeyResult first = fetch(store, QStringLiteral("x"), true);
+        QVERIFY2(first.ok, qPrintable(first.error));
+        QVERIFY(first.created);
+        QCOMPARE(first.key.size(), crypto::KeySize);
+        QCOMPARE(mode(dataDir), 0700);
+        QCOMPARE(mode(store.keyFile()), 0600);
+        const KeyResult second = fetch(store, QStringLiteral("x"), true);
+        QVERIFY(second.ok);
+        QVERIFY(!second.created);
+        QCOMPARE(second.key, first.key);
+    }
+
+    void fileStoreRefusesASharedOrDamagedKey()
+    {
+        QTemporaryDir tmp;
+        FileSecretStore store(tmp.path(), QString());
+        QVERIFY(fetch(store, QString(), true).ok);
+        QVERIFY(QFile::setPermissions(store.keyFile(), QFile::ReadOwner | QFile::WriteOwner | QFile::ReadOther));
+        KeyResult shared = fetch(store, QString(), true);
+        QVERIFY(!shared.ok);
+        QVERIFY2(shared.error.contains(QLatin1String("chmod 600")), qPrintable(shared.error));
+        QVERIFY(shared.error.contains(store.keyFile()));
+
+        QFile f(store.keyFile());
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("not a key\n");
+        f.close();
+        QVERIFY(QFile::setPermissions(store.keyFile(), QFile::ReadOwner | QFile::WriteOwner));
+        KeyResult damaged = fetch(store, QString(), true);
+        QVERIFY(!damaged.ok);
+        QVERIFY2(damaged.error.contains(QLatin1String("64 hex digits")), qPrintable(damaged.error));
+        // A missing key is not made up when the caller says one must exist.
+        QVERIFY(QFile::remove(store.keyFile()));
+        KeyResult missing = fetch(store, QString(), false);
+        QVERIFY(!missing.ok);
+        QVERIFY(!QFile::exists(store.keyFile()));
+    }
+
+    void fileStoreUsesTheSystemdCredential()
+    {
+        QTemporaryDir tmp;
+        const QString credentials = tmp.filePath(QStringLiteral("creds"));
+        QVERIFY(QDir().mkpath(credentials));
+        const QByteArray hex = QByteArray(64, 'a');
+        QFile f(QDir(credentials).filePath(QStringLiteral("token-key")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(hex + '\n');
+        f.close();
+        QVERIFY(f.setPermissions(QFile::ReadOwner));
+        FileSecretStore store(tmp.filePath(QStringLiteral("data")), credentials);
+        QVERIFY(store.isSystemdCredential());
+        QVERIFY(store.description().contains(QLatin1String("systemd credential")));
+        const KeyResult key = fetch(store, QString(), true);
+        QVERIFY2(key.ok, qPrintable(key.error));
+        QCOMPARE(key.key, QByteArray::fromHex(hex));
+        QVERIFY(!QFile::exists(tmp.filePath(QStringLiteral("data/token-key")))); // nothing beside the data
+        // Without the credential file the data directory is used (and said so by description()).
+        FileSecretStore fallback(tmp.filePath(QStringLiteral("data")), tmp.filePath(QStringLiteral("empty")));
+        QVERIFY(!fallback.isSystemdCredential());
+    }
+
+    // --- environment ---
+
+    void envStoreDerivesAStableKeyWithARandomSalt()
+    {
+        QTemporaryDir tmp;
+        const QByteArray secret = QByteArray(64, 'z');
+        EnvSecretStore store(tmp.path(), secret);
+        const KeyResult first = fetch(store, QString(), true);
+        QVERIFY2(first.ok, qPrintable(first.error));
+        QVERIFY(first.created);
+        QCOMPARE(mode(store.saltFile()), 0600);
+        // The key is PBKDF2 of the secret over the stored salt, with the documented 600,000 rounds.
+        QFile saltFile(store.saltFile());
+        QVERIFY(saltFile.open(QIODevice::ReadOnly));
+        const QByteArray salt = QByteArray::fromHex(saltFile.readAll().trimmed());
+        QCOMPARE(salt.size(), 16);
+        QString error;
+        QCOMPARE(first.key, *crypto::pbkdf2Sha256(secret, salt, 600000, 32, &error));
+        const KeyResult again = fetch(store, QString(), true);
+        QCOMPARE(again.key, first.key);
+        QVERIFY(!again.created);
+        // Another installation with the same secret gets another salt, so another key.
+        QTemporaryDir other;
+        EnvSecretStore otherStore(other.path(), secret);
+        QVERIFY(fetch(otherStore, QString(), true).key != first.key);
+    }
+
+    void envStoreExplainsAMissingOrWeakSecret_data()
+    {
+        QTest::addColumn<QByteArray>("secret");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unset") << QByteArray() << QStringLiteral("not set");
+        QTest::newRow("short") << QByteArray("hunter2") << QStringLiteral("too short");
+    }
+
+    void envStoreExplainsAMissingOrWeakSecret()
+    {
+        QFETCH(QByteArray, secret);
+        QFETCH(QString, message);
+        QTemporaryDir tmp;
+        EnvSecretStore store(tmp.path(), secret);
+        const KeyResult result = fetch(store, QString(), true);
+        QVERIFY(!result.ok);
+        QVERIFY2(result.error.contains(message), qPrintable(result.error));
+        QVERIFY(result.error.contains(QLatin1String("TELEPHONE_SECRET_KEY_BASE")));
+        if (!secret.isEmpty())
+            QVERIFY(!result.error.contains(QString::fromLatin1(secret)));
+    }
+
+    // --- OS keychain (real Secret Service) ---
+
+    void keychainProbeWritesReadsAndDeletes()
+    {
+        REQUIRE_KEYCHAIN();
+        KeychainSecretStore store;
+        QSignalSpy probed(&store, &KeychainSecretStore::probeFinished);
+        store.probe();
+        QVERIFY(probed.isEmpty());
+        QVERIFY(probed.wait(15000));
+        QVERIFY2(probed.first().at(0).toBool(), qPrintable(probed.first().at(1).toString()));
+    }
+
+    void keychainCreatesKeepsAndDeletesAKey()
+    {
+        REQUIRE_KEYCHAIN();
+        const QString installation = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        KeychainSecretStore store;
+        store.setRetryDelay(50ms);
+        const KeyResult missing = fetch(store, installation, false);
+        QVERIFY(!missing.ok);
+        QVERIFY2(missing.error.contains(QLatin1String("no key for this installation")), qPrintable(missing.error));
+        const KeyResult created = fetch(store, installation, true);
+        QVERIFY2(created.ok, qPrintable(created.error));
+        QVERIFY(created.created);
+        QCOMPARE(created.key.size(), crypto::KeySize);
+        // A second object (another start of the program) reads the same key back.
+        KeychainSecretStore again;
+        const KeyResult read = fetch(again, installation, true);
+        QVERIFY2(read.ok, qPrintable(read.error));
+        QVERIFY(!read.created);
+        QCOMPARE(read.key, created.key);
+
+        QSignalSpy deleted(&again, &KeychainSecretStore::keyDeleted);
+        again.deleteKey(installation);
+        QVERIFY(deleted.wait(15000));
+        QVERIFY(!fetch(again, installation, false).ok);
+    }
+
+    void autoChoosesTheKeychainWhenItAnswers()
+    {
+        REQUIRE_KEYCHAIN();
+        QTemporaryDir tmp;
+        TokenStore store(TokenStore::fileIn(tmp.path()));
+        QString error;
+        QVERIFY(store.open(&error));
+        TokenStoreUnlocker unlocker(&store, QStringLiteral("auto"), tmp.path(), QProcessEnvironment::systemEnvironment());
+        QSignalSpy unlocked(&unlocker, &TokenStoreUnlocker::unlocked);
+        QSignalSpy failed(&unlocker, &TokenStoreUnlocker::failed);
+        QSignalSpy notices(&unlocker, &TokenStoreUnlocker::notice);
+        unlocker.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!unlocked.isEmpty() || !failed.isEmpty(), 20000);
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.first().first().toString()));
+        QVERIFY(unlocked.first().first().toString().contains(QLatin1String("OS keychain")));
+        QVERIFY(notices.isEmpty()); // nothing to warn about
+        QVERIFY(!QFile::exists(QDir(tmp.path()).filePath(QStringLiteral("token-key")))); // no key beside the data
+        QCOMPARE(store.keyKind(), QStringLiteral("keychain"));
+        // Clean up the entry this installation made.
+        KeychainSecretStore keychain;
+        QSignalSpy deleted(&keychain, &KeychainSecretStore::keyDeleted);
+        keychain.deleteKey(store.installationId());
+        QVERIFY(deleted.wait(15000));
+    }
+
+    // --- the choice ---
+
+    void aStoreKeepsTheSecretStoreItWasMadeWith()
+    {
+        // Made with a key file; with auto, the file is used again without asking the keychain, which
+        // may have appeared since (a new keychain key would make the stored tokens unreadable).
+        QTemporaryDir tmp;
+        QString error;
+        {
+            TokenStore store(TokenStore::fileIn(tmp.path()));
+            QVERIFY(store.open(&error));
+            TokenStoreUnlocker unlocker(&store, QStringLiteral("file"), tmp.path(), QProcessEnvironment());
+            QSignalSpy unlocked(&unlocker, &TokenStoreUnlocker::unlocked);
+            QSignalSpy notices(&unlocker, &TokenStoreUnlocker::notice);
+            unlocker.start();
+            QVERIFY(unlocked.wait(5000));
+            QCOMPARE(notices.size(), 1); // "the key is in the key file ..., next to the data"
+            QVERIFY(notices.first().first().toString().contains(QLatin1String("next to the data")));
+        }
+        TokenStore store(TokenStore::fileIn(tmp.path()));
+        QVERIFY(store.open(&error));
+        QCOMPARE(store.keyKind(), QStringLiteral("file"));
+        TokenStoreUnlocker unlocker(&store, QStringLiteral("auto"), tmp.path(), QProcessEnvironment());
+        QSignalSpy unlocked(&unlocker, &TokenStoreUnlocker::unlocked);
+        QSignalSpy notices(&unlocker, &TokenStoreUnlocker::notice);
+        unlocker.start();
+        QVERIFY(unlocked.wait(5000));
+        QVERIFY(unlocked.first().first().toString().contains(QLatin1String("key file")));
+        QCOMPARE(notices.size(), 1);
+        QCOMPARE(notices.first().at(1).toBool(), true); // a warning: the key sits next to the data
+    }
+
+    void aMissingKeyIsNotReplacedSilently()
+    {
+        QTemporaryDir tmp;
+        QString error;
+        {
+            TokenStore store(TokenStore::fileIn(tmp.path()));
+            QVERIFY(store.open(&error));
+            TokenStoreUnlocker unlocker(&store, QStringLiteral("file"), tmp.path(), QProcessEnvironment());
+            QSignalSpy unlocked(&unlocker, &TokenStoreUnlocker::unlocked);
+            unlocker.start();
+            QVERIFY(unlocked.wait(5000));
+        }
+        QVERIFY(QFile::remove(QDir(tmp.path()).filePath(QStringLiteral("token-key"))));
+        TokenStore store(TokenStore::fileIn(tmp.path()));
+        QVERIFY(store.open(&error));
+        TokenStoreUnlocker unlocker(&store, QStringLiteral("file"), tmp.path(), QProcessEnvironment());
+        QSignalSpy failed(&unlocker, &TokenStoreUnlocker::failed);
+        unlocker.start();
+        QVERIFY(failed.wait(5000));
+        const QString message = failed.first().first().toString();
+        QVERIFY2(message.contains(store.fileName()), qPrintable(message));
+        QVERIFY(message.contains(QLatin1String("does not exist")));
+        QVERIFY(!QFile::exists(QDir(tmp.path()).filePath(QStringLiteral("token-key"))));
+    }
+
+    void wrongEnvSecretIsAWrongKey()
+    {
+        QTemporaryDir tmp;
+        QString error;
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("TELEPHONE_SECRET_KEY_BASE"), QString(40, u'a'));
+        {
+            TokenStore store(TokenStore::fileIn(tmp.path()));
+            QVERIFY(store.open(&error));
+            TokenStoreUnlocker unlocker(&store, QStringLiteral("env"), tmp.path(), env);
+            QSignalSpy unlocked(&unlocker, &TokenStoreUnlocker::unlocked);
+            unlocker.start();
+            QVERIFY(unlocked.wait(5000));
+        }
+        env.insert(QStringLiteral("TELEPHONE_SECRET_KEY_BASE"), QString(40, u'b'));
+        TokenStore store(TokenStore::fileIn(tmp.path()));
+        QVERIFY(store.open(&error));
+        TokenStoreUnlocker unlocker(&store, QStringLiteral("env"), tmp.path(), env);
+        QSignalSpy failed(&unlocker, &TokenStoreUnlocker::failed);
+        unlocker.start();
+        QVERIFY(failed.wait(5000));
+        QVERIFY2(failed.first().first().toString().contains(QLatin1String("another key")),
+                 qPrintable(failed.first().first().toString()));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSecretStore)
+#include "test_secretstore.moc"

@@ -1,0 +1,373 @@
+// The token dialog and the settings dialog, driven like a person would under
+// QT_QPA_PLATFORM=offscreen: typing into real widgets, clicking real buttons, against a real
+// tunnel connected to the Plugboard simulator and a real config file read back by Settings.
+
+#include "sim/plugboardsimulator.h"
+#include "sim/tokenminter.h"
+#include "tunnel/tokensink.h"
+#include "tunnel/tunnel.h"
+#include "ui/autostart.h"
+#include "ui/configwriter.h"
+#include "ui/settingsdialog.h"
+#include "ui/tokendialog.h"
+#include "ui/tokenpreview.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QCommandLineParser>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProcessEnvironment>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <unistd.h>
+
+using namespace telephone;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::optional<Settings> resolveWithConfig(const QString &file, const QProcessEnvironment &env = {})
+{
+    QCommandLineParser parser;
+    Settings::addOptions(parser);
+    if (!parser.parse({QStringLiteral("telephone"), QStringLiteral("--config"), file}))
+        return std::nullopt;
+    QString error;
+    return Settings::resolve(parser, env, &error);
+}
+
+void typeInto(QLineEdit *edit, const QString &text)
+{
+    edit->clear();
+    QTest::keyClicks(edit, text);
+}
+
+} // namespace
+
+class TestUiDialogs : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    sim::PlugboardSimulator *m_sim = nullptr;
+    QString m_demoPath;
+    QString m_otherPath;
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QVERIFY(m_dir.isValid());
+        m_sim = new sim::PlugboardSimulator(this);
+        QVERIFY(m_sim->listen());
+        m_demoPath = m_sim->addMount(QStringLiteral("/demo"));
+        m_otherPath = m_sim->addMount(QStringLiteral("/other"));
+    }
+
+    // ---- token dialog ----
+
+    void previewDescribesTokens()
+    {
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        sim::TokenMinter minter;
+        const QString token = minter.mint({{"path_id", "p1"}, {"sub", "alice"}, {"iat", now - 60}, {"exp", now + 2520}});
+        TokenPreview preview = TokenPreview::describe(QStringLiteral("  ") + token + QStringLiteral("\n"), QStringLiteral("p1"), now);
+        QVERIFY(preview.usable());
+        QVERIFY(!preview.otherMount);
+        QCOMPARE(preview.claims.sub, QStringLiteral("alice"));
+        QVERIFY(preview.expiryText(now).contains(QStringLiteral("expires in 42 min")));
+
+        preview = TokenPreview::describe(token, QStringLiteral("p2"), now);
+        QVERIFY(preview.usable());
+        QVERIFY(preview.otherMount);
+
+        const QString expired = minter.mint({{"path_id", "p1"}, {"iat", now - 7200}, {"exp", now - 180}});
+        preview = TokenPreview::describe(expired, QString(), now);
+        QVERIFY(preview.decoded);
+        QVERIFY(preview.expired);
+        QVERIFY(!preview.usable());
+        QVERIFY(preview.expiryText(now).contains(QStringLiteral("expired 3 min ago")));
+
+        preview = TokenPreview::describe(QStringLiteral("not-a-jwt"), QString(), now);
+        QVERIFY(!preview.decoded);
+        QVERIFY(!preview.error.isEmpty());
+        QVERIFY(!preview.error.contains(QStringLiteral("not-a-jwt"))); // never echoes the input
+        QVERIFY(TokenPreview::describe(QString(), QString(), now).empty);
+    }
+
+    void tokenDialogPreviewsAndSwitchesTheTunnel()
+    {
+        TunnelConfig config;
+        config.server = m_sim->socketUrl();
+        config.token = m_sim->mintToken(m_demoPath);
+        config.backend = QUrl(QStringLiteral("http://127.0.0.1:9"));
+        MemoryTokenSink sink;
+        Tunnel tunnel(config, &sink);
+        QSignalSpy states(&tunnel, &Tunnel::stateChanged);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), Tunnel::State::Connected, 5000);
+        QCOMPARE(tunnel.mountPath(), QStringLiteral("/demo"));
+
+        TokenDialog dialog(&tunnel);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *edit = dialog.findChild<QLineEdit *>(QStringLiteral("tokenEdit"));
+        QVERIFY(edit);
+        QCOMPARE(edit->echoMode(), QLineEdit::Password); // masked until asked
+        QVERIFY(!dialog.saveButton()->isEnabled());
+
+        // Garbage: explained, Save stays off.
+        typeInto(edit, QStringLiteral("hello"));
+        QVERIFY(!dialog.saveButton()->isEnabled());
+        QVERIFY(!dialog.messageLabel()->text().isEmpty());
+        QCOMPARE(dialog.mountLabel()->text(), QStringLiteral("–"));
+
+        // Expired: the claims show, Save stays off.
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        typeInto(edit, sim::TokenMinter().mint({{"path_id", m_demoPath}, {"iat", now - 7200}, {"exp", now - 60}}));
+        QCOMPARE(dialog.mountLabel()->text(), m_demoPath);
+        QVERIFY(dialog.expiryLabel()->text().contains(QStringLiteral("expired")));
+        QVERIFY(!dialog.saveButton()->isEnabled());
+
+        // A token for another mount: warned, and Save switches the running tunnel to it.
+        const QString other = m_sim->mintToken(m_otherPath, 3600);
+        typeInto(edit, other);
+        QCOMPARE(dialog.mountLabel()->text(), m_otherPath);
+        QVERIFY(dialog.expiryLabel()->text().contains(QStringLiteral("expires in 59 min"))
+                || dialog.expiryLabel()->text().contains(QStringLiteral("expires in 1 h")));
+        QVERIFY(dialog.messageLabel()->text().contains(QStringLiteral("another mount")));
+        QVERIFY(dialog.messageLabel()->text().contains(QStringLiteral("/demo")));
+        QVERIFY(dialog.saveButton()->isEnabled());
+        // The token never reaches the window title.
+        QVERIFY(!dialog.windowTitle().contains(other));
+
+        auto *show = dialog.findChild<QCheckBox *>(QStringLiteral("showToken"));
+        QTest::mouseClick(show, Qt::LeftButton, {}, QPoint(5, show->height() / 2));
+        QCOMPARE(edit->echoMode(), QLineEdit::Normal);
+
+        QSignalSpy accepted(&dialog, &QDialog::accepted);
+        QTest::mouseClick(dialog.saveButton(), Qt::LeftButton);
+        QCOMPARE(accepted.count(), 1);
+        QCOMPARE(tunnel.claims().pathId, m_otherPath);
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.mountPath(), QStringLiteral("/other"), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), Tunnel::State::Connected, 5000);
+
+        QSignalSpy stopped(&tunnel, &Tunnel::stopped);
+        tunnel.stop();
+        QVERIFY(stopped.wait(5000));
+    }
+
+    void tokenDialogSaveStartsAStoppedTunnel()
+    {
+        TunnelConfig config;
+        config.server = m_sim->socketUrl();
+        config.backend = QUrl(QStringLiteral("http://127.0.0.1:9"));
+        MemoryTokenSink sink;
+        Tunnel tunnel(config, &sink); // no token at all: never started
+        QCOMPARE(tunnel.state(), Tunnel::State::Disconnected);
+        TokenDialog dialog(&tunnel);
+        dialog.setToken(m_sim->mintToken(m_demoPath));
+        QVERIFY(dialog.saveButton()->isEnabled());
+        QVERIFY(dialog.messageLabel()->text().contains(QStringLiteral("looks usable")));
+        QTest::mouseClick(dialog.saveButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), Tunnel::State::Connected, 5000);
+        QSignalSpy stopped(&tunnel, &Tunnel::stopped);
+        tunnel.stop();
+        QVERIFY(stopped.wait(5000));
+    }
+
+    // ---- config writer ----
+
+    void configWriterKeepsOtherKeysAndReadsBack()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("keep/telephone.ini"));
+        QVERIFY(QDir().mkpath(QFileInfo(file).absolutePath()));
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("heartbeat-interval=12\nlog-format=json\nbackend=3000\n");
+            QVERIFY(f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        }
+        ConfigWriter writer(file);
+        QCOMPARE(writer.storedValue(QStringLiteral("backend")), QStringLiteral("3000"));
+        QVERIFY(writer.storedValue(QStringLiteral("server")).isNull());
+        QString error;
+        // A value with commas, '=' and ';' survives the round trip through QSettings.
+        QVERIFY2(writer.write({{QStringLiteral("server"), QStringLiteral("wss://h.example/ws?a=1,b=2;c")},
+                               {QStringLiteral("backend"), QString()}, // removed: back to the default
+                               {QStringLiteral("icon-style"), QStringLiteral("dark")}},
+                              &error),
+                 qPrintable(error));
+        QCOMPARE(QFile::permissions(file) & (QFileDevice::ReadOther | QFileDevice::ReadGroup), QFileDevice::Permissions());
+
+        const auto settings = resolveWithConfig(file);
+        QVERIFY(settings);
+        QCOMPARE(settings->value(QStringLiteral("server")), QStringLiteral("wss://h.example/ws?a=1,b=2;c"));
+        QCOMPARE(settings->heartbeatInterval(), 12000ms);
+        QCOMPARE(settings->logFormat(), QStringLiteral("json"));
+        QCOMPARE(settings->iconStyle(), QStringLiteral("dark"));
+        QVERIFY(settings->backendUrl().isEmpty());
+        QVERIFY(settings->warnings().isEmpty());
+        // Nothing but the file itself is left behind (the write went through a temporary file).
+        QCOMPARE(QDir(QFileInfo(file).absolutePath()).entryList(QDir::Files), QStringList{QStringLiteral("telephone.ini")});
+
+        // The token and unknown keys are refused; the file is untouched.
+        QVERIFY(!writer.write({{QStringLiteral("token"), QStringLiteral("eyJ")}}, &error));
+        QVERIFY(!writer.write({{QStringLiteral("no-such-key"), QStringLiteral("x")}}, &error));
+        QVERIFY(writer.storedValue(QStringLiteral("token")).isNull());
+    }
+
+    void configWriterCreatesPrivateFile()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("new/dir/telephone.ini"));
+        ConfigWriter writer(file);
+        QString error;
+        QVERIFY2(writer.write({{QStringLiteral("start-hidden"), QStringLiteral("true")}}, &error), qPrintable(error));
+        QCOMPARE(QFile::permissions(file) & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
+                 QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        QVERIFY(resolveWithConfig(file)->startHidden());
+    }
+
+    void configWriterReportsUnwritableFile()
+    {
+        if (geteuid() == 0)
+            QSKIP("root can write anywhere");
+        const QString dir = m_dir.filePath(QStringLiteral("readonly"));
+        QVERIFY(QDir().mkpath(dir));
+        QVERIFY(QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::ExeOwner));
+        ConfigWriter writer(dir + QStringLiteral("/telephone.ini"));
+        QString error;
+        QVERIFY(!writer.write({{QStringLiteral("start-hidden"), QStringLiteral("true")}}, &error));
+        QVERIFY(!error.isEmpty());
+        QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    }
+
+    // ---- autostart ----
+
+    void autostartEntry()
+    {
+        Autostart autostart(QStringLiteral("/opt/my apps/telephone"), {QStringLiteral("--config"), QStringLiteral("/home/u/$weird \"dir\"/t.ini")});
+        // Test mode: ~/.qttest/config, never the user's real autostart folder.
+        QVERIFY(Autostart::entryPath().contains(QStringLiteral("/.qttest/")));
+        QVERIFY(!autostart.isEnabled());
+        QString error;
+        QVERIFY2(autostart.setEnabled(true, &error), qPrintable(error));
+        QVERIFY(autostart.isEnabled());
+        QFile entry(Autostart::entryPath());
+        QVERIFY(entry.open(QIODevice::ReadOnly));
+        const QByteArray text = entry.readAll();
+        QVERIFY(text.startsWith("[Desktop Entry]\n"));
+        QVERIFY(text.contains("Type=Application\n"));
+        QVERIFY2(text.contains("Exec=\"/opt/my apps/telephone\" --config \"/home/u/\\\\$weird \\\\\"dir\\\\\"/t.ini\"\n"),
+                 text.constData());
+        QVERIFY2(autostart.setEnabled(false, &error), qPrintable(error));
+        QVERIFY(!QFile::exists(Autostart::entryPath()));
+        QVERIFY(!autostart.isEnabled());
+        QCOMPARE(Autostart::execQuote(QStringLiteral("/usr/bin/telephone")), QStringLiteral("/usr/bin/telephone"));
+        QCOMPARE(Autostart::execQuote(QStringLiteral("100%")), QStringLiteral("100%%"));
+    }
+
+    // ---- settings dialog ----
+
+    void settingsDialogSavesWhatChanged()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("dialog/telephone.ini"));
+        QVERIFY(QDir().mkpath(QFileInfo(file).absolutePath()));
+        {
+            QFile f(file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("server=wss://old.example\nrequest-timeout=20\n");
+        }
+        const auto settings = resolveWithConfig(file);
+        QVERIFY(settings);
+        ConfigWriter writer(file);
+        Autostart autostart(QStringLiteral("/usr/bin/telephone"));
+        SettingsDialog dialog(*settings, &writer, &autostart);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(!dialog.windowTitle().isEmpty());
+
+        auto *server = dialog.findChild<QLineEdit *>(QStringLiteral("server"));
+        auto *backend = dialog.findChild<QLineEdit *>(QStringLiteral("backend"));
+        auto *startAtLogin = dialog.findChild<QCheckBox *>(QStringLiteral("startAtLogin"));
+        auto *notifications = dialog.findChild<QCheckBox *>(QStringLiteral("notifications"));
+        auto *iconStyle = dialog.findChild<QComboBox *>(QStringLiteral("iconStyle"));
+        auto *language = dialog.findChild<QComboBox *>(QStringLiteral("language"));
+        auto *message = dialog.findChild<QLabel *>(QStringLiteral("settingsMessage"));
+        auto *buttons = dialog.findChild<QDialogButtonBox *>();
+        QVERIFY(server && backend && startAtLogin && notifications && iconStyle && language && message && buttons);
+        QPushButton *save = buttons->button(QDialogButtonBox::Save);
+        QCOMPARE(server->text(), QStringLiteral("wss://old.example"));
+        QVERIFY(notifications->isChecked());
+        QVERIFY(dialog.changes().isEmpty());
+
+        // A bad backend is explained in words and blocks Save.
+        typeInto(backend, QStringLiteral("ftp://nope"));
+        QVERIFY(!save->isEnabled());
+        QVERIFY(message->text().startsWith(QStringLiteral("Backend:")));
+        typeInto(backend, QStringLiteral("3000"));
+        QVERIFY(save->isEnabled());
+        QVERIFY(message->text().isEmpty());
+
+        typeInto(server, QStringLiteral("https://new.example"));
+        QTest::mouseClick(notifications, Qt::LeftButton, {}, QPoint(5, notifications->height() / 2));
+        iconStyle->setCurrentIndex(iconStyle->findData(QStringLiteral("light")));
+        language->setCurrentIndex(language->findData(QStringLiteral("de")));
+        QTest::mouseClick(startAtLogin, Qt::LeftButton, {}, QPoint(5, startAtLogin->height() / 2));
+
+        QSignalSpy saved(&dialog, &SettingsDialog::saved);
+        QTest::mouseClick(save, Qt::LeftButton);
+        QCOMPARE(saved.count(), 1);
+        const auto changes = saved.at(0).at(0).value<QHash<QString, QString>>();
+        QCOMPARE(changes.value(QStringLiteral("icon-style")), QStringLiteral("light"));
+        QVERIFY(!changes.contains(QStringLiteral("start-hidden"))); // untouched: not written
+        QVERIFY(autostart.isEnabled());
+
+        const auto reread = resolveWithConfig(file);
+        QVERIFY(reread);
+        QCOMPARE(reread->serverUrl(), QUrl(QStringLiteral("wss://new.example/socket/websocket")));
+        QCOMPARE(reread->backendUrl(), QUrl(QStringLiteral("http://127.0.0.1:3000")));
+        QVERIFY(!reread->notifications());
+        QCOMPARE(reread->iconStyle(), QStringLiteral("light"));
+        QCOMPARE(reread->language(), QStringLiteral("de"));
+        QCOMPARE(reread->requestTimeout(), 20000ms); // unrelated key kept
+        QVERIFY(ConfigWriter(file).storedValue(QStringLiteral("start-hidden")).isNull());
+
+        // Opened again (same run, same resolved settings): it shows what the file now holds.
+        SettingsDialog again(*settings, &writer, &autostart);
+        QCOMPARE(again.findChild<QLineEdit *>(QStringLiteral("server"))->text(), QStringLiteral("https://new.example"));
+        QVERIFY(!again.findChild<QCheckBox *>(QStringLiteral("notifications"))->isChecked());
+        QVERIFY(again.findChild<QCheckBox *>(QStringLiteral("startAtLogin"))->isChecked());
+        QString error;
+        QVERIFY(autostart.setEnabled(false, &error));
+    }
+
+    void settingsDialogNotesEnvironmentOverride()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("env/telephone.ini"));
+        QVERIFY(QDir().mkpath(QFileInfo(file).absolutePath()));
+        QFile(file).open(QIODevice::WriteOnly); // a file named by --config must exist
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("TELEPHONE_SERVER"), QStringLiteral("wss://from-env.example"));
+        const auto settings = resolveWithConfig(file, env);
+        QVERIFY(settings);
+        ConfigWriter writer(file);
+        SettingsDialog dialog(*settings, &writer, nullptr);
+        auto *server = dialog.findChild<QLineEdit *>(QStringLiteral("server"));
+        QCOMPARE(server->text(), QStringLiteral("wss://from-env.example"));
+        QVERIFY(server->toolTip().contains(QStringLiteral("TELEPHONE_SERVER")));
+        QVERIFY(!dialog.findChild<QCheckBox *>(QStringLiteral("startAtLogin"))->isEnabled());
+    }
+};
+
+QTEST_MAIN(TestUiDialogs)
+#include "test_ui_dialogs.moc"

@@ -1,0 +1,293 @@
+// The inspector's models: ExchangeModel (batched, capped history) and ExchangeFilterModel, checked
+// by QAbstractItemModelTester on every signal, and a flood at well over 1,000 requests a second
+// with a real table view attached.
+
+#include "ui/exchangefiltermodel.h"
+#include "ui/exchangemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QHeaderView>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+
+using namespace telephone;
+using namespace std::chrono_literals;
+
+namespace {
+
+Exchange started(const QString &id, const QString &method = QStringLiteral("GET"),
+                 const QString &path = QStringLiteral("/"), qint64 bodyBytes = 0)
+{
+    Exchange e;
+    e.requestId = id;
+    e.startedAt = QDateTime::currentDateTimeUtc();
+    e.method = method;
+    e.path = path;
+    e.requestHeaders = {{"host", "127.0.0.1"}, {"accept", "*/*"}};
+    e.requestBody = QByteArray(bodyBytes, 'x');
+    e.requestBytes = bodyBytes;
+    return e;
+}
+
+Exchange finished(Exchange e, int status, const QByteArray &body = "ok", const QString &error = {})
+{
+    e.status = status;
+    e.durationMs = 3;
+    e.responseHeaders = {{"content-type", "text/plain"}};
+    e.responseBody = body;
+    e.responseBytes = body.size();
+    e.error = error;
+    return e;
+}
+
+} // namespace
+
+class TestUiExchangeModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void pendingThenFinishedIsOneRow()
+    {
+        ExchangeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const Exchange e = started(QStringLiteral("a"));
+        model.addStarted(e);
+        QCOMPARE(model.rowCount(), 0); // batched: nothing until the flush
+        QCOMPARE(model.stagedCount(), 1);
+        model.flush();
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.index(0, ExchangeModel::StatusColumn).data().toString(), QStringLiteral("pending"));
+        QVERIFY(model.index(0, 0).data(Qt::FontRole).value<QFont>().italic());
+
+        QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+        model.addFinished(finished(e, 201));
+        model.flush();
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(model.index(0, ExchangeModel::StatusColumn).data().toString(), QStringLiteral("201"));
+        QCOMPARE(model.index(0, ExchangeModel::StatusColumn).data(ExchangeModel::StatusRole).toInt(), 201);
+        QCOMPARE(model.index(0, ExchangeModel::DurationColumn).data().toString(), QStringLiteral("3 ms"));
+    }
+
+    void finishedWhileStagedUpdatesTheStagedRow()
+    {
+        ExchangeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const Exchange e = started(QStringLiteral("a"));
+        model.addStarted(e);
+        model.addFinished(finished(e, 404));
+        model.flush();
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.exchangeAt(0).status, 404);
+    }
+
+    void batchTimerFlushes()
+    {
+        ExchangeModel model;
+        model.setBatchInterval(20ms);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        for (int i = 0; i < 50; ++i)
+            model.addStarted(started(QString::number(i)));
+        QVERIFY(inserted.wait(2000));
+        QCOMPARE(inserted.count(), 1); // fifty exchanges, one insertion
+        QCOMPARE(model.rowCount(), 50);
+    }
+
+    void replayIsItsOwnRowEvenWithTheSameId()
+    {
+        ExchangeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const Exchange original = finished(started(QStringLiteral("same")), 200);
+        model.addStarted(started(QStringLiteral("same")));
+        model.addFinished(original);
+        Exchange replay = started(QStringLiteral("same"));
+        replay.replay = true;
+        model.addStarted(replay);
+        model.addFinished(finished(replay, 500));
+        model.flush();
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.exchangeAt(0).status, 200);
+        QCOMPARE(model.exchangeAt(1).status, 500);
+        QVERIFY(model.index(1, 0).data(ExchangeModel::ReplayRole).toBool());
+        QVERIFY(model.index(1, ExchangeModel::MethodColumn).data().toString().startsWith(QStringLiteral("↻")));
+    }
+
+    void finishedWithoutStartIsAdded()
+    {
+        ExchangeModel model;
+        model.addFinished(finished(started(QStringLiteral("x")), 502, "", QStringLiteral("backend unreachable")));
+        model.flush();
+        QCOMPARE(model.rowCount(), 1);
+        QVERIFY(model.index(0, ExchangeModel::StatusColumn).data(Qt::ToolTipRole).toString().contains(
+            QStringLiteral("backend unreachable")));
+    }
+
+    void countCapDropsOldest()
+    {
+        ExchangeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setLimits(10, 1LL << 30);
+        for (int i = 0; i < 8; ++i)
+            model.addStarted(started(QString::number(i)));
+        model.flush();
+        for (int i = 8; i < 25; ++i)
+            model.addStarted(started(QString::number(i)));
+        model.flush();
+        QCOMPARE(model.rowCount(), 10);
+        QCOMPARE(model.exchangeAt(0).requestId, QStringLiteral("15"));
+        QCOMPARE(model.exchangeAt(9).requestId, QStringLiteral("24"));
+        QCOMPARE(model.evictedCount(), 15);
+        // The finished twin of a kept row lands on it.
+        model.addFinished(finished(started(QStringLiteral("20")), 204));
+        model.flush();
+        QCOMPARE(model.exchangeAt(5).status, 204);
+        // The answer to a request whose pending row was evicted arrives as the newest row.
+        model.addFinished(finished(started(QStringLiteral("3")), 200));
+        model.flush();
+        QCOMPARE(model.rowCount(), 10);
+        QCOMPARE(model.exchangeAt(9).requestId, QStringLiteral("3"));
+        QCOMPARE(model.exchangeAt(9).status, 200);
+    }
+
+    void byteCapDropsOldestButKeepsNewest()
+    {
+        ExchangeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.setLimits(1000, 100 * 1024);
+        for (int i = 0; i < 10; ++i)
+            model.addStarted(started(QString::number(i), QStringLiteral("POST"), QStringLiteral("/up"), 30 * 1024));
+        model.flush();
+        QVERIFY(model.bytesHeld() <= 100 * 1024);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.exchangeAt(2).requestId, QStringLiteral("9"));
+        // One exchange bigger than the whole cap is still shown: it is the newest.
+        model.addStarted(started(QStringLiteral("huge"), QStringLiteral("POST"), QStringLiteral("/up"), 200 * 1024));
+        model.flush();
+        QCOMPARE(model.rowCount(), 1);
+        QCOMPARE(model.exchangeAt(0).requestId, QStringLiteral("huge"));
+    }
+
+    void clearEmpties()
+    {
+        ExchangeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.addStarted(started(QStringLiteral("a")));
+        model.flush();
+        model.addStarted(started(QStringLiteral("b"))); // staged, also dropped
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+        QCOMPARE(model.stagedCount(), 0);
+        QCOMPARE(model.bytesHeld(), 0);
+        model.flush();
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void filter_data()
+    {
+        QTest::addColumn<QString>("filter");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("empty") << QString() << QStringList{"1", "2", "3", "4", "5", "6"};
+        QTest::newRow("method") << "post" << QStringList{"2", "5"};
+        QTest::newRow("two methods OR") << "GET DELETE" << QStringList{"1", "3", "4", "6"};
+        QTest::newRow("status class") << "4xx" << QStringList{"3"};
+        QTest::newRow("status code") << "502" << QStringList{"4"};
+        QTest::newRow("classes OR pending") << "5xx pending" << QStringList{"4", "5"};
+        QTest::newRow("path") << "/API" << QStringList{"1", "2", "5"};
+        QTest::newRow("path in query") << "page=2" << QStringList{"6"};
+        QTest::newRow("method AND path") << "GET /api" << QStringList{"1"};
+        QTest::newRow("replay") << "replay" << QStringList{"6"};
+        QTest::newRow("error") << "error" << QStringList{"4"};
+        QTest::newRow("no match") << "/nothing" << QStringList{};
+    }
+
+    void filter()
+    {
+        QFETCH(QString, filter);
+        QFETCH(QStringList, expected);
+        ExchangeModel model;
+        ExchangeFilterModel proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.addFinished(finished(started("1", "GET", "/api/users"), 200));
+        model.addFinished(finished(started("2", "POST", "/api/users"), 201));
+        model.addFinished(finished(started("3", "GET", "/missing"), 404));
+        model.addFinished(finished(started("4", "DELETE", "/x"), 502, "", QStringLiteral("unreachable")));
+        model.addStarted(started("5", "POST", "/api/slow"));
+        Exchange replay = started("6", "GET", "/list");
+        replay.query = QStringLiteral("page=2");
+        replay.replay = true;
+        model.addFinished(finished(replay, 200));
+        model.flush();
+        proxy.setFilterText(filter);
+        QStringList ids;
+        for (int row = 0; row < proxy.rowCount(); ++row)
+            ids << proxy.index(row, 0).data(ExchangeModel::ExchangeRole).value<Exchange>().requestId;
+        QCOMPARE(ids, expected);
+    }
+
+    void filterFollowsUpdates()
+    {
+        ExchangeModel model;
+        ExchangeFilterModel proxy;
+        proxy.setSourceModel(&model);
+        QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        proxy.setFilterText(QStringLiteral("pending"));
+        const Exchange e = started(QStringLiteral("a"));
+        model.addStarted(e);
+        model.flush();
+        QCOMPARE(proxy.rowCount(), 1);
+        model.addFinished(finished(e, 200));
+        model.flush();
+        QCOMPARE(proxy.rowCount(), 0); // answered: no longer pending
+    }
+
+    // 1,000 requests a second is the target; feed 20,000 (started + finished each) in 2 s of
+    // simulated time, with a table view over the filtered model, and measure the GUI thread's work.
+    void floodStaysResponsive()
+    {
+        ExchangeModel model;
+        model.setLimits(5000, 64LL * 1024 * 1024);
+        ExchangeFilterModel proxy;
+        proxy.setSourceModel(&model);
+        proxy.setFilterText(QStringLiteral("GET"));
+        QTableView view;
+        view.setModel(&proxy);
+        view.verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+        view.resize(900, 600);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QElapsedTimer worst;
+        qint64 worstBatchMs = 0;
+        QElapsedTimer total;
+        total.start();
+        constexpr int Count = 20000;
+        constexpr int PerBatch = 100; // what arrives in 100 ms at 1,000 requests a second
+        for (int i = 0; i < Count; i += PerBatch) {
+            worst.start();
+            for (int j = i; j < i + PerBatch; ++j) {
+                const Exchange e = started(QString::number(j), QStringLiteral("GET"), QStringLiteral("/flood/%1").arg(j), 512);
+                model.addStarted(e);
+                model.addFinished(finished(e, 200, QByteArray(1024, 'r')));
+            }
+            model.flush(); // what the batch timer does
+            QCoreApplication::processEvents(); // and the view repaints
+            worstBatchMs = qMax(worstBatchMs, worst.elapsed());
+        }
+        const qint64 totalMs = total.elapsed();
+        qInfo("20,000 exchanges in %lld ms; slowest 100-exchange batch %lld ms", totalMs, worstBatchMs);
+        QCOMPARE(model.rowCount(), 5000);
+        QCOMPARE(proxy.rowCount(), 5000);
+        QCOMPARE(model.exchangeAt(4999).requestId, QString::number(Count - 1));
+        QCOMPARE(inserted.count(), Count / PerBatch);
+        // A batch must take far less than the 100 ms it stands for, or the GUI would fall behind.
+        QVERIFY2(worstBatchMs < 100, qPrintable(QStringLiteral("slowest batch took %1 ms").arg(worstBatchMs)));
+    }
+};
+
+QTEST_MAIN(TestUiExchangeModel)
+#include "test_ui_exchangemodel.moc"

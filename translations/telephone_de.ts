@@ -1,0 +1,828 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>telephone::Autostart</name>
+    <message>
+        <source>Connects a local port to a Plugboard reverse proxy</source>
+        <translation>Verbindet einen lokalen Port mit einem Plugboard-Reverse-Proxy</translation>
+    </message>
+    <message>
+        <source>cannot remove %1</source>
+        <translation>%1 kann nicht entfernt werden</translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation>der Ordner %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::BodyFormatter</name>
+    <message>
+        <source>No body</source>
+        <translation>Kein Inhalt</translation>
+    </message>
+    <message>
+        <source>JSON (pretty-printed)</source>
+        <translation>JSON (formatiert)</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Binary — hex view of the first %1</source>
+        <translation>Binär — Hex-Ansicht der ersten %1</translation>
+    </message>
+    <message>
+        <source>Binary — hex view</source>
+        <translation>Binär — Hex-Ansicht</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::ConfigWriter</name>
+    <message>
+        <source>%1 cannot be saved in the config file</source>
+        <translation>%1 kann nicht in der Konfigurationsdatei gespeichert werden</translation>
+    </message>
+    <message>
+        <source>cannot create the folder %1</source>
+        <translation>der Ordner %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>cannot write %1 (%2)</source>
+        <translation>%1 kann nicht geschrieben werden (%2)</translation>
+    </message>
+    <message>
+        <source>no permission</source>
+        <translation>keine Berechtigung</translation>
+    </message>
+    <message>
+        <source>format error</source>
+        <translation>Formatfehler</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::CurlCommand</name>
+    <message>
+        <source>Only the first %1 of %2 bytes of the request body were captured: this command sends that part only.</source>
+        <translation>Nur die ersten %1 von %2 Bytes des Anfrage-Inhalts wurden aufgezeichnet: Dieser Befehl sendet nur diesen Teil.</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::ExchangeDetailView</name>
+    <message>
+        <source>Request</source>
+        <translation>Anfrage</translation>
+    </message>
+    <message>
+        <source>Response</source>
+        <translation>Antwort</translation>
+    </message>
+    <message>
+        <source>Header</source>
+        <translation>Header</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Select a request to see it in full.</source>
+        <translation>Wählen Sie eine Anfrage aus, um sie vollständig zu sehen.</translation>
+    </message>
+    <message>
+        <source>waiting for the backend</source>
+        <translation>wartet auf das Backend</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>keine Antwort</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>replayed from the inspector</source>
+        <translation>aus dem Inspektor erneut gesendet</translation>
+    </message>
+    <message>
+        <source>Telephone answered this request itself: %1</source>
+        <translation>Telephone hat diese Anfrage selbst beantwortet: %1</translation>
+    </message>
+    <message>
+        <source>No response yet</source>
+        <translation>Noch keine Antwort</translation>
+    </message>
+    <message>
+        <source>Truncated: only the first %1 of %2 were captured.</source>
+        <translation>Gekürzt: Nur die ersten %1 von %2 wurden aufgezeichnet.</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::ExchangeModel</name>
+    <message>
+        <source>pending</source>
+        <translation>ausstehend</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>keine Antwort</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>Answered by Telephone: %1</source>
+        <translation>Von Telephone beantwortet: %1</translation>
+    </message>
+    <message>
+        <source>Replayed from the inspector straight to the backend</source>
+        <translation>Aus dem Inspektor direkt an das Backend erneut gesendet</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <source>Path</source>
+        <translation>Pfad</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Empfangen</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::HumanText</name>
+    <message>
+        <source>Disconnected</source>
+        <translation>Getrennt</translation>
+    </message>
+    <message>
+        <source>Connecting</source>
+        <translation>Verbinde</translation>
+    </message>
+    <message>
+        <source>Joining</source>
+        <translation>Trete bei</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Verbunden</translation>
+    </message>
+    <message>
+        <source>Reconnecting</source>
+        <translation>Verbinde erneut</translation>
+    </message>
+    <message>
+        <source>Token refused</source>
+        <translation>Token abgelehnt</translation>
+    </message>
+    <message>
+        <source>Configuration refused</source>
+        <translation>Konfiguration abgelehnt</translation>
+    </message>
+    <message>
+        <source>Stopping</source>
+        <translation>Beende</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 Min.</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 Std. %2 Min.</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 Std.</translation>
+    </message>
+    <message>
+        <source>%1 d %2 h</source>
+        <translation>%1 T. %2 Std.</translation>
+    </message>
+    <message>
+        <source>%1 d</source>
+        <translation>%1 T.</translation>
+    </message>
+    <message>
+        <source>does not expire</source>
+        <translation>läuft nicht ab</translation>
+    </message>
+    <message>
+        <source>expired %1 ago</source>
+        <translation>vor %1 abgelaufen</translation>
+    </message>
+    <message>
+        <source>expires in %1</source>
+        <translation>läuft in %1 ab</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::MainWindow</name>
+    <message>
+        <source>Tunnel</source>
+        <translation>Tunnel</translation>
+    </message>
+    <message>
+        <source>Export HAR</source>
+        <translation>HAR exportieren</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>Export selected as HAR…</source>
+        <translation>Auswahl als HAR exportieren …</translation>
+    </message>
+    <message>
+        <source>Export all as HAR…</source>
+        <translation>Alle als HAR exportieren …</translation>
+    </message>
+    <message>
+        <source>Include credentials in exports</source>
+        <translation>Zugangsdaten in Exporte aufnehmen</translation>
+    </message>
+    <message>
+        <source>Authorization, Cookie and Set-Cookie values are replaced by [redacted] in HAR files and curl commands unless this is on</source>
+        <translation>Werte von Authorization, Cookie und Set-Cookie werden in HAR-Dateien und curl-Befehlen durch [redacted] ersetzt, solange dies aus ist</translation>
+    </message>
+    <message>
+        <source>Close window</source>
+        <translation>Fenster schließen</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Tunnel</source>
+        <translation>&amp;Tunnel</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Verbinden</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>Trennen</translation>
+    </message>
+    <message>
+        <source>Set token…</source>
+        <translation>Token setzen …</translation>
+    </message>
+    <message>
+        <source>Refresh token now</source>
+        <translation>Token jetzt erneuern</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Einstellungen …</translation>
+    </message>
+    <message>
+        <source>&amp;Requests</source>
+        <translation>&amp;Anfragen</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Erneut senden</translation>
+    </message>
+    <message>
+        <source>Send the selected requests to the local backend again, from the captured bytes</source>
+        <translation>Die ausgewählten Anfragen aus den aufgezeichneten Bytes erneut an das lokale Backend senden</translation>
+    </message>
+    <message>
+        <source>Copy as curl</source>
+        <translation>Als curl kopieren</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>Suchen</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Select newest</source>
+        <translation>Neueste auswählen</translation>
+    </message>
+    <message>
+        <source>Telephone</source>
+        <translation>Telephone</translation>
+    </message>
+    <message>
+        <source>Telephone — %1</source>
+        <translation>Telephone — %1</translation>
+    </message>
+    <message>
+        <source>A selected request&apos;s body was not captured in full, so it cannot be replayed</source>
+        <translation>Der Inhalt einer ausgewählten Anfrage wurde nicht vollständig aufgezeichnet, daher kann sie nicht erneut gesendet werden</translation>
+    </message>
+    <message>
+        <source>Requests: %1</source>
+        <translation>Anfragen: %1</translation>
+    </message>
+    <message>
+        <source>Requests: %1 of %2 match the filter</source>
+        <translation>Anfragen: %1 von %2 passen zum Filter</translation>
+    </message>
+    <message>
+        <source>history keeps the last %1 requests or %2</source>
+        <translation>der Verlauf behält die letzten %1 Anfragen oder %2</translation>
+    </message>
+    <message>
+        <source>older requests dropped: %1</source>
+        <translation>ältere Anfragen verworfen: %1</translation>
+    </message>
+    <message>
+        <source>Replaying %1 to %2</source>
+        <translation>Sende %1 erneut an %2</translation>
+    </message>
+    <message>
+        <source>%1 requests</source>
+        <translation>%1 Anfragen</translation>
+    </message>
+    <message>
+        <source>curl command copied</source>
+        <translation>curl-Befehl kopiert</translation>
+    </message>
+    <message>
+        <source>curl command copied (credentials redacted)</source>
+        <translation>curl-Befehl kopiert (Zugangsdaten entfernt)</translation>
+    </message>
+    <message>
+        <source>Export as HAR</source>
+        <translation>Als HAR exportieren</translation>
+    </message>
+    <message>
+        <source>HAR files (*.har);;All files (*)</source>
+        <translation>HAR-Dateien (*.har);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>Exported %1 requests to %2</source>
+        <translation>%1 Anfragen nach %2 exportiert</translation>
+    </message>
+    <message>
+        <source>Exported %1 requests to %2 (credentials redacted)</source>
+        <translation>%1 Anfragen nach %2 exportiert (Zugangsdaten entfernt)</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::Notifier</name>
+    <message>
+        <source>Token expiring soon</source>
+        <translation>Token läuft bald ab</translation>
+    </message>
+    <message>
+        <source>The token expires in %1 and could not be refreshed. Paste a new one from the tray menu.</source>
+        <translation>Das Token läuft in %1 ab und konnte nicht erneuert werden. Fügen Sie über das Tray-Menü ein neues ein.</translation>
+    </message>
+    <message>
+        <source>Token expired</source>
+        <translation>Token abgelaufen</translation>
+    </message>
+    <message>
+        <source>The token has expired. Telephone needs a new one to reconnect.</source>
+        <translation>Das Token ist abgelaufen. Telephone braucht ein neues, um sich wieder zu verbinden.</translation>
+    </message>
+    <message>
+        <source>Token refresh failed</source>
+        <translation>Token-Erneuerung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Telephone keeps trying. The server said: %1</source>
+        <translation>Telephone versucht es weiter. Der Server meldete: %1</translation>
+    </message>
+    <message>
+        <source>Reconnected</source>
+        <translation>Wieder verbunden</translation>
+    </message>
+    <message>
+        <source>Telephone is connected again and serving %1.</source>
+        <translation>Telephone ist wieder verbunden und bedient %1.</translation>
+    </message>
+    <message>
+        <source>Token refused</source>
+        <translation>Token abgelehnt</translation>
+    </message>
+    <message>
+        <source>Configuration refused</source>
+        <translation>Konfiguration abgelehnt</translation>
+    </message>
+    <message>
+        <source>Connection lost</source>
+        <translation>Verbindung verloren</translation>
+    </message>
+    <message>
+        <source>Telephone has not been connected for %1 and keeps trying: %2</source>
+        <translation>Telephone ist seit %1 nicht verbunden und versucht es weiter: %2</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::RequestsView</name>
+    <message>
+        <source>Follow</source>
+        <translation>Mitlaufen</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Filter: path, GET, 4xx, 404, pending, replay, error</source>
+        <translation>Filter: Pfad, GET, 4xx, 404, pending, replay, error</translation>
+    </message>
+    <message>
+        <source>Keep the newest request in view</source>
+        <translation>Die neueste Anfrage im Blick behalten</translation>
+    </message>
+    <message>
+        <source>Forget every captured request</source>
+        <translation>Alle aufgezeichneten Anfragen vergessen</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::SettingsDialog</name>
+    <message>
+        <source>Start Telephone when I log in</source>
+        <translation>Telephone bei der Anmeldung starten</translation>
+    </message>
+    <message>
+        <source>Start in the tray without showing this window</source>
+        <translation>Im Tray starten, ohne dieses Fenster zu zeigen</translation>
+    </message>
+    <message>
+        <source>Show desktop notifications</source>
+        <translation>Desktop-Benachrichtigungen anzeigen</translation>
+    </message>
+    <message>
+        <source>Settings — Telephone</source>
+        <translation>Einstellungen — Telephone</translation>
+    </message>
+    <message>
+        <source>Automatic (follows the desktop&apos;s light or dark look)</source>
+        <translation>Automatisch (folgt dem hellen oder dunklen Erscheinungsbild)</translation>
+    </message>
+    <message>
+        <source>Colour</source>
+        <translation>Farbig</translation>
+    </message>
+    <message>
+        <source>Light (for dark panels)</source>
+        <translation>Hell (für dunkle Leisten)</translation>
+    </message>
+    <message>
+        <source>Dark (for light panels)</source>
+        <translation>Dunkel (für helle Leisten)</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <source>Plugboard server:</source>
+        <translation>Plugboard-Server:</translation>
+    </message>
+    <message>
+        <source>Local backend:</source>
+        <translation>Lokales Backend:</translation>
+    </message>
+    <message>
+        <source>Tray icon:</source>
+        <translation>Tray-Symbol:</translation>
+    </message>
+    <message>
+        <source>Language:</source>
+        <translation>Sprache:</translation>
+    </message>
+    <message>
+        <source>Saved in %1. Server, backend and language changes take effect the next time Telephone starts.</source>
+        <translation>Gespeichert in %1. Änderungen an Server, Backend und Sprache gelten ab dem nächsten Start von Telephone.</translation>
+    </message>
+    <message>
+        <source>This run takes the value from %1, which wins over the config file.</source>
+        <translation>Dieser Lauf nimmt den Wert aus %1; das hat Vorrang vor der Konfigurationsdatei.</translation>
+    </message>
+    <message>
+        <source>Server: %1</source>
+        <translation>Server: %1</translation>
+    </message>
+    <message>
+        <source>Backend: %1</source>
+        <translation>Backend: %1</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Settings saved, but start at login could not be changed: %1</source>
+        <translation>Einstellungen gespeichert, aber der Start bei der Anmeldung konnte nicht geändert werden: %1</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::SingleInstance</name>
+    <message>
+        <source>cannot create the lock file %1</source>
+        <translation>die Sperrdatei %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <source>the running Telephone did not answer</source>
+        <translation>das laufende Telephone hat nicht geantwortet</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::StatusPanel</name>
+    <message>
+        <source>socket opening · channel not joined</source>
+        <translation>Socket wird geöffnet · Kanal nicht beigetreten</translation>
+    </message>
+    <message>
+        <source>socket open · channel joining</source>
+        <translation>Socket offen · Kanal wird beigetreten</translation>
+    </message>
+    <message>
+        <source>socket open · channel joined</source>
+        <translation>Socket offen · Kanal beigetreten</translation>
+    </message>
+    <message>
+        <source>leaving the channel · closing the socket</source>
+        <translation>verlässt den Kanal · schließt den Socket</translation>
+    </message>
+    <message>
+        <source>socket closed · channel not joined</source>
+        <translation>Socket geschlossen · Kanal nicht beigetreten</translation>
+    </message>
+    <message>
+        <source>Reconnect now</source>
+        <translation>Jetzt neu verbinden</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Refresh now</source>
+        <translation>Jetzt erneuern</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>Server:</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>Zustand:</translation>
+    </message>
+    <message>
+        <source>Socket:</source>
+        <translation>Socket:</translation>
+    </message>
+    <message>
+        <source>Heartbeat:</source>
+        <translation>Heartbeat:</translation>
+    </message>
+    <message>
+        <source>Next try:</source>
+        <translation>Nächster Versuch:</translation>
+    </message>
+    <message>
+        <source>Mount:</source>
+        <translation>Mount:</translation>
+    </message>
+    <message>
+        <source>Public URL:</source>
+        <translation>Öffentliche URL:</translation>
+    </message>
+    <message>
+        <source>Backend:</source>
+        <translation>Backend:</translation>
+    </message>
+    <message>
+        <source>Token:</source>
+        <translation>Token:</translation>
+    </message>
+    <message>
+        <source>Secret store:</source>
+        <translation>Geheimnisspeicher:</translation>
+    </message>
+    <message>
+        <source>not configured</source>
+        <translation>nicht konfiguriert</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>läuft nicht</translation>
+    </message>
+    <message>
+        <source>round trip %1 ms</source>
+        <translation>Umlaufzeit %1 ms</translation>
+    </message>
+    <message>
+        <source>no reply measured yet</source>
+        <translation>noch keine Antwort gemessen</translation>
+    </message>
+    <message>
+        <source>in %1</source>
+        <translation>in %1</translation>
+    </message>
+    <message>
+        <source>waiting for a new token</source>
+        <translation>wartet auf ein neues Token</translation>
+    </message>
+    <message>
+        <source>–</source>
+        <translation>–</translation>
+    </message>
+    <message>
+        <source>not joined yet</source>
+        <translation>noch nicht beigetreten</translation>
+    </message>
+    <message>
+        <source>known once joined</source>
+        <translation>bekannt nach dem Beitritt</translation>
+    </message>
+    <message>
+        <source>%1 — no requests yet</source>
+        <translation>%1 — noch keine Anfragen</translation>
+    </message>
+    <message>
+        <source>%1 — answering (last answer at %2)</source>
+        <translation>%1 — antwortet (letzte Antwort um %2)</translation>
+    </message>
+    <message>
+        <source>%1 — NOT answering since %2: %3</source>
+        <translation>%1 — antwortet NICHT seit %2: %3</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keins</translation>
+    </message>
+    <message>
+        <source>; refresh in %1</source>
+        <translation>; Erneuerung in %1</translation>
+    </message>
+    <message>
+        <source>none reported — tokens are kept in memory only</source>
+        <translation>keiner gemeldet — Tokens liegen nur im Arbeitsspeicher</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::TokenDialog</name>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Token — Telephone</source>
+        <translation>Token — Telephone</translation>
+    </message>
+    <message>
+        <source>Paste the token (eyJ…) from Plugboard</source>
+        <translation>Token (eyJ…) aus Plugboard einfügen</translation>
+    </message>
+    <message>
+        <source>Save and connect</source>
+        <translation>Speichern und verbinden</translation>
+    </message>
+    <message>
+        <source>Mount (path_id):</source>
+        <translation>Mount (path_id):</translation>
+    </message>
+    <message>
+        <source>Subject:</source>
+        <translation>Subjekt:</translation>
+    </message>
+    <message>
+        <source>Issued:</source>
+        <translation>Ausgestellt:</translation>
+    </message>
+    <message>
+        <source>Expires:</source>
+        <translation>Läuft ab:</translation>
+    </message>
+    <message>
+        <source>Nothing is saved until you press Save. The token is checked here only by its contents; the server decides whether it is valid.</source>
+        <translation>Nichts wird gespeichert, bevor Sie auf Speichern drücken. Das Token wird hier nur anhand seines Inhalts geprüft; ob es gültig ist, entscheidet der Server.</translation>
+    </message>
+    <message>
+        <source>Paste a token to see what it is for.</source>
+        <translation>Fügen Sie ein Token ein, um zu sehen, wofür es gilt.</translation>
+    </message>
+    <message>
+        <source>This token is for another mount than the one this tunnel serves (%1). Saving switches the tunnel to the token&apos;s mount.</source>
+        <translation>Dieses Token gilt für einen anderen Mount als den, den dieser Tunnel bedient (%1). Speichern stellt den Tunnel auf den Mount des Tokens um.</translation>
+    </message>
+    <message>
+        <source>The token looks usable. Save connects with it.</source>
+        <translation>Das Token sieht brauchbar aus. Speichern verbindet damit.</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::TokenPreview</name>
+    <message>
+        <source>This is not a Plugboard token: %1</source>
+        <translation>Das ist kein Plugboard-Token: %1</translation>
+    </message>
+    <message>
+        <source>This token has expired; it would be refused. Get a new one from Plugboard.</source>
+        <translation>Dieses Token ist abgelaufen und würde abgelehnt. Holen Sie ein neues aus Plugboard.</translation>
+    </message>
+    <message>
+        <source>not stated</source>
+        <translation>nicht angegeben</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::TrayIcon</name>
+    <message>
+        <source>Copy public URL</source>
+        <translation>Öffentliche URL kopieren</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Verbinden</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>Trennen</translation>
+    </message>
+    <message>
+        <source>Paste token from clipboard…</source>
+        <translation>Token aus der Zwischenablage einfügen …</translation>
+    </message>
+    <message>
+        <source>Refresh token now</source>
+        <translation>Token jetzt erneuern</translation>
+    </message>
+    <message>
+        <source>Open Telephone</source>
+        <translation>Telephone öffnen</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Einstellungen …</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>Connected — backend not answering</source>
+        <translation>Verbunden — Backend antwortet nicht</translation>
+    </message>
+    <message>
+        <source>Telephone — %1</source>
+        <translation>Telephone — %1</translation>
+    </message>
+    <message>
+        <source>Mount: %1</source>
+        <translation>Mount: %1</translation>
+    </message>
+    <message>
+        <source>Backend: %1</source>
+        <translation>Backend: %1</translation>
+    </message>
+    <message>
+        <source>Token %1</source>
+        <translation>Token %1</translation>
+    </message>
+    <message>
+        <source>Next try in %1</source>
+        <translation>Nächster Versuch in %1</translation>
+    </message>
+</context>
+</TS>
