@@ -209,6 +209,13 @@ void install(Format format, Level minimum, bool debugCategories)
         if (debugCategories) {
             QLoggingCategory::setFilterRules(QStringLiteral("telephone.*.debug=true"));
             g_setFilterRules = true;
+        } else if (minimum > Level::Debug) {
+            // Qt enables debug output of non-"qt." categories by default, so every qCDebug would
+            // format its message only for the handler to drop it; on the request path that cost
+            // 8 % of the CPU (telephone-bench, callgrind). Off at the category, it costs a branch.
+            // QT_LOGGING_RULES is applied after these rules and still wins.
+            QLoggingCategory::setFilterRules(QStringLiteral("*.debug=false"));
+            g_setFilterRules = true;
         } else if (g_setFilterRules) {
             QLoggingCategory::setFilterRules(QString());
             g_setFilterRules = false;

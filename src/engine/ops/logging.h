@@ -20,7 +20,8 @@ std::optional<Format> parseFormat(const QString &text);
 std::optional<Level> parseLevel(const QString &text);
 
 /// Installs the message handler for every thread. Messages below `minimum` are dropped (fatal ones
-/// never are). With `debugCategories`, sets the filter rule `telephone.*.debug=true` through
+/// never are). Below Debug, sets `*.debug=false` so that debug messages are not even formatted.
+/// With `debugCategories`, sets the filter rule `telephone.*.debug=true` instead, through
 /// QLoggingCategory::setFilterRules().
 ///
 /// How that combines with QT_LOGGING_RULES: Qt evaluates its rule sets in a fixed order —

@@ -33,7 +33,6 @@ struct BackendClient::Call {
     bool retried = false;
     std::unique_ptr<HttpResponseParser> parser;
     QTimer *timer = nullptr;
-    QList<QMetaObject::Connection> connections;
 };
 
 BackendClient::BackendClient(const QUrl &backend, std::chrono::milliseconds timeout, qint64 maxResponseSize,
@@ -48,8 +47,7 @@ BackendClient::BackendClient(const QUrl &backend, std::chrono::milliseconds time
 BackendClient::~BackendClient()
 {
     abortAll();
-    for (const QPointer<QTcpSocket> &socket : std::as_const(m_idle))
-        delete socket.data();
+    qDeleteAll(m_idle);
 }
 
 QString BackendClient::backendName() const
@@ -63,6 +61,23 @@ QTcpSocket *BackendClient::newSocket()
     QTcpSocket *socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
     // Small request/response pairs: Nagle would add up to 40 ms per exchange.
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    // Connected once per connection, not per request: a keep-alive connection serves many calls,
+    // and per-request connects showed up in the profile. Signals find their call through m_busy.
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] {
+        if (Call *call = m_busy.value(socket))
+            onReadyRead(call);
+    });
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+        if (Call *call = m_busy.value(socket)) {
+            onDisconnected(call);
+        } else if (m_idle.removeOne(socket)) {
+            socket->deleteLater(); // the backend closed an idle keep-alive connection
+        }
+    });
+    connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket] {
+        if (Call *call = m_busy.value(socket))
+            onSocketError(call);
+    });
     const quint16 port = quint16(m_backend.port(tls ? 443 : 80));
     if (tls)
         static_cast<QSslSocket *>(socket)->connectToHostEncrypted(m_backend.host(), port);
@@ -86,11 +101,9 @@ quint64 BackendClient::send(BackendRequest request, Callback done)
     });
     call->timer->start(m_timeout);
     m_calls.insert(id, call);
-    // Deferred so that the callback never runs inside send() (callers hold state across it).
-    QMetaObject::invokeMethod(this, [this, id] {
-        if (Call *c = m_calls.value(id))
-            start(c, true);
-    }, Qt::QueuedConnection);
+    m_inSend = true;
+    start(call, true);
+    m_inSend = false;
     return id;
 }
 
@@ -99,34 +112,18 @@ void BackendClient::start(Call *call, bool allowReuse)
     QTcpSocket *socket = nullptr;
     while (allowReuse && !m_idle.isEmpty()) {
         QTcpSocket *candidate = m_idle.takeLast();
-        if (!candidate)
-            continue; // closed by the backend while idle, already deleted
         if (candidate->state() == QAbstractSocket::ConnectedState && candidate->bytesAvailable() == 0) {
             socket = candidate;
             break;
         }
-        candidate->deleteLater(); // closed by the backend while idle
+        candidate->deleteLater(); // closed, or sent bytes nobody asked for
     }
     call->reused = socket != nullptr;
     if (!socket)
         socket = newSocket();
     call->socket = socket;
-    socket->disconnect(this); // idle-time connections
+    m_busy.insert(socket, call);
     call->parser = std::make_unique<HttpResponseParser>(call->request.method == "HEAD", m_maxResponseSize);
-
-    const quint64 id = call->id;
-    call->connections << connect(socket, &QTcpSocket::readyRead, this, [this, id] {
-        if (Call *c = m_calls.value(id))
-            onReadyRead(c);
-    });
-    call->connections << connect(socket, &QTcpSocket::disconnected, this, [this, id] {
-        if (Call *c = m_calls.value(id))
-            onDisconnected(c);
-    });
-    call->connections << connect(socket, &QAbstractSocket::errorOccurred, this, [this, id] {
-        if (Call *c = m_calls.value(id))
-            onSocketError(c);
-    });
 
     const BackendRequest &r = call->request;
     QByteArray head;
@@ -210,12 +207,7 @@ void BackendClient::failTransport(Call *call, BackendResult::Outcome outcome, co
     if (call->reused && !call->retried && !call->parser->sawAnyByte()
         && (outcome == BackendResult::Outcome::Reset) && isIdempotent(call->request.method)) {
         call->retried = true;
-        for (const auto &c : std::as_const(call->connections))
-            disconnect(c);
-        call->connections.clear();
-        call->socket->abort();
-        call->socket->deleteLater();
-        call->socket = nullptr;
+        releaseSocket(call, false);
         start(call, false);
         return;
     }
@@ -255,25 +247,38 @@ void BackendClient::failTransport(Call *call, BackendResult::Outcome outcome, co
 void BackendClient::finish(Call *call, BackendResult result, bool keepSocket)
 {
     m_calls.remove(call->id);
-    for (const auto &c : std::as_const(call->connections))
-        disconnect(c);
     call->timer->stop();
     call->timer->deleteLater();
-    if (QTcpSocket *socket = call->socket) {
-        if (keepSocket && m_idle.size() < MaxIdleConnections) {
-            // Idle connections that the backend closes are noticed on next use (or here).
-            connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater, Qt::UniqueConnection);
-            m_idle.append(socket);
-        } else {
-            socket->abort();
-            socket->deleteLater();
-        }
-    }
+    releaseSocket(call, keepSocket);
     Callback done = std::move(call->done);
     const quint64 id = call->id;
     delete call;
-    if (done)
-        done(id, std::move(result));
+    if (!done)
+        return;
+    if (m_inSend) {
+        // Qt may report a failed connect from inside connectToHost(); callers hold state across send().
+        QMetaObject::invokeMethod(
+            this, [done = std::move(done), id, result = std::move(result)]() mutable { done(id, std::move(result)); },
+            Qt::QueuedConnection);
+        return;
+    }
+    done(id, std::move(result));
+}
+
+void BackendClient::releaseSocket(Call *call, bool keep)
+{
+    QTcpSocket *socket = call->socket;
+    if (!socket)
+        return;
+    call->socket = nullptr;
+    m_busy.remove(socket);
+    if (keep && m_idle.size() < MaxIdleConnections) {
+        m_idle.append(socket);
+        return;
+    }
+    socket->disconnect(this);
+    socket->abort();
+    socket->deleteLater();
 }
 
 void BackendClient::abort(quint64 id)

@@ -68,6 +68,7 @@ private:
     void onReadyRead(Call *call);
     void onDisconnected(Call *call);
     void onSocketError(Call *call);
+    void releaseSocket(Call *call, bool keep);
     void finish(Call *call, BackendResult result, bool keepSocket);
     void failTransport(Call *call, BackendResult::Outcome outcome, const QString &what);
     QTcpSocket *newSocket();
@@ -77,8 +78,10 @@ private:
     std::chrono::milliseconds m_timeout;
     qint64 m_maxResponseSize;
     QHash<quint64, Call *> m_calls;
-    QList<QPointer<QTcpSocket>> m_idle; ///< keep-alive connections ready for the next request
+    QList<QTcpSocket *> m_idle;        ///< keep-alive connections ready for the next request
+    QHash<QTcpSocket *, Call *> m_busy; ///< connection → the call it serves (signals route through it)
     quint64 m_nextId = 1;
+    bool m_inSend = false; ///< a result produced inside send() is delivered later, never re-entrantly
 };
 
 } // namespace telephone
