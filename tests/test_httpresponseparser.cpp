@@ -2,6 +2,7 @@
 
 #include "proxy/httpresponseparser.h"
 
+#include <QBuffer>
 #include <QTest>
 
 using namespace telephone;
@@ -128,6 +129,21 @@ private slots:
         QVERIFY(parser.hasError());
         QVERIFY(!parser.error().isEmpty());
         QCOMPARE(parser.bodyTooLarge(), tooLarge);
+    }
+
+    void contentLengthBodyReadsStraightFromTheDevice()
+    {
+        HttpResponseParser parser;
+        const QByteArray head("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123");
+        parser.feed(head.constData(), head.size());
+        QBuffer device;
+        device.setData("456789EXTRA");
+        QVERIFY(device.open(QIODevice::ReadOnly));
+        QVERIFY(parser.readBodyFrom(&device));
+        QVERIFY(parser.isComplete());
+        QCOMPARE(parser.body(), QByteArray("0123456789"));
+        QCOMPARE(device.readAll(), QByteArray("EXTRA")); // the next response's bytes stay unread
+        QVERIFY(!HttpResponseParser().readBodyFrom(&device)); // not in a body yet
     }
 
     void closeMidBodyIsAnError()

@@ -1,9 +1,9 @@
 #include "protocol/phoenixsocket.h"
 
+#include "protocol/websocketclient.h"
+
 #include <QLoggingCategory>
-#include <QRegularExpression>
 #include <QTimer>
-#include <QWebSocket>
 
 Q_LOGGING_CATEGORY(lcSocket, "telephone.protocol.socket")
 
@@ -12,16 +12,6 @@ namespace telephone {
 namespace {
 
 const QString PhxReply = QStringLiteral("phx_reply");
-
-// Qt 6.4 has no API for the status of a refused upgrade; it only says it in the error string
-// ("Unhandled http status code: 403 (Forbidden)"). Newer Qt adds handshake options but not this.
-int handshakeStatusFromError(const QString &errorString)
-{
-    static const QRegularExpression pattern(QStringLiteral("http status code: (\\d{3})"));
-    const QRegularExpressionMatch match = pattern.match(errorString);
-    return match.hasMatch() ? match.captured(1).toInt() : 0;
-}
-
 } // namespace
 
 QString PushReply::reason() const
@@ -43,30 +33,23 @@ QString PushReply::reason() const
 
 PhoenixSocket::PhoenixSocket(QObject *parent)
     : QObject(parent)
-    , m_socket(new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this))
+    , m_socket(new WebSocketClient(this))
 {
     qRegisterMetaType<telephone::SocketClosed>();
     qRegisterMetaType<telephone::Frame>();
     qRegisterMetaType<telephone::FrameError>();
 
-    connect(m_socket, &QWebSocket::connected, this, [this] {
-        m_wasConnected = true;
-        emit opened();
-    });
-    connect(m_socket, &QWebSocket::disconnected, this, &PhoenixSocket::onDisconnected);
-    connect(m_socket, &QWebSocket::textMessageReceived, this, &PhoenixSocket::onTextMessage);
-    connect(m_socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &data) {
+    connect(m_socket, &WebSocketClient::connected, this, &PhoenixSocket::opened);
+    connect(m_socket, &WebSocketClient::disconnected, this, &PhoenixSocket::onDisconnected);
+    connect(m_socket, &WebSocketClient::textMessageReceived, this, &PhoenixSocket::onTextMessage);
+    connect(m_socket, &WebSocketClient::frameReceived, this, &PhoenixSocket::trafficReceived);
+    connect(m_socket, &WebSocketClient::binaryMessageReceived, this, [this](const QByteArray &data) {
         // Phoenix's V2 JSON serializer only uses binary frames for its binary payload format, which
         // Plugboard never sends; count it like any frame we cannot read.
         m_bytesReceived += data.size();
-        emit trafficReceived();
         ++m_malformedFrames;
         emit malformedFrame(FrameError::NotJson);
     });
-    connect(m_socket, &QWebSocket::pong, this, [this] { emit trafficReceived(); });
-    // QWebSocket::errorOccurred arrived in Qt 6.5; 6.4 has the overloaded error signal.
-    connect(m_socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this,
-            &PhoenixSocket::onSocketError);
 }
 
 PhoenixSocket::~PhoenixSocket()
@@ -80,9 +63,6 @@ PhoenixSocket::~PhoenixSocket()
 
 void PhoenixSocket::open(const QUrl &url)
 {
-    m_wasConnected = false;
-    m_handshakeStatus = 0;
-    m_errorText.clear();
     m_nextRef = 1;
     m_attemptActive = true;
     m_socket->open(url);
@@ -90,7 +70,7 @@ void PhoenixSocket::open(const QUrl &url)
 
 void PhoenixSocket::close(int code, const QString &reason)
 {
-    m_socket->close(static_cast<QWebSocketProtocol::CloseCode>(code), reason);
+    m_socket->close(code, reason);
 }
 
 void PhoenixSocket::abort()
@@ -100,7 +80,17 @@ void PhoenixSocket::abort()
 
 bool PhoenixSocket::isOpen() const
 {
-    return m_socket->state() == QAbstractSocket::ConnectedState;
+    return m_socket->isOpen();
+}
+
+qint64 PhoenixSocket::bytesSent() const
+{
+    return m_socket->bytesWritten();
+}
+
+void PhoenixSocket::setHandshakeTimeout(std::chrono::milliseconds timeout)
+{
+    m_socket->setHandshakeTimeout(int(timeout.count()));
 }
 
 QString PhoenixSocket::takeRef()
@@ -135,22 +125,23 @@ QString PhoenixSocket::join(const QString &topic, const QJsonObject &payload, QO
     return push(topic, QStringLiteral("phx_join"), payload, joinRef, context, std::move(handler), timeout);
 }
 
-void PhoenixSocket::sendEncoded(const QByteArray &frameText)
+void PhoenixSocket::sendEncoded(QByteArray frameText)
+{
+    sendEncoded(std::make_unique<BufferSource>(std::move(frameText)));
+}
+
+void PhoenixSocket::sendEncoded(std::unique_ptr<MessageSource> frameText)
 {
     if (!isOpen()) {
         qCDebug(lcSocket) << "dropping a frame: the socket is not open";
         return;
     }
-    // sendTextMessage takes a QString; the frame is UTF-8 JSON, so this conversion is lossless.
-    m_bytesSent += m_socket->sendTextMessage(QString::fromUtf8(frameText));
+    m_socket->sendText(std::move(frameText));
 }
 
-void PhoenixSocket::onTextMessage(const QString &text)
+void PhoenixSocket::onTextMessage(const QByteArray &bytes)
 {
-    const QByteArray bytes = text.toUtf8();
     m_bytesReceived += bytes.size();
-    emit trafficReceived();
-
     DecodedFrame decoded = decodeFrame(bytes);
     if (!decoded.frame) {
         ++m_malformedFrames;
@@ -194,41 +185,28 @@ void PhoenixSocket::failAllPending(PushReply::Kind kind)
         resolve(ref, {kind, {}});
 }
 
-void PhoenixSocket::onSocketError()
-{
-    m_errorText = m_socket->errorString();
-    if (const int status = handshakeStatusFromError(m_errorText))
-        m_handshakeStatus = status;
-    qCDebug(lcSocket).noquote() << "socket error:" << m_errorText;
-    // Qt does not always follow a failed connect with disconnected(); make sure the owner hears of it.
-    if (!m_wasConnected && m_socket->state() == QAbstractSocket::UnconnectedState)
-        QMetaObject::invokeMethod(this, &PhoenixSocket::onDisconnected, Qt::QueuedConnection);
-}
-
 void PhoenixSocket::onDisconnected()
 {
-    if (m_socket->state() != QAbstractSocket::UnconnectedState)
-        return;
-    // Qt may report one loss twice (error, then disconnected); the owner hears of it once.
+    // One loss, one report (the transport guarantees it too; this also covers abort() races).
     if (!m_attemptActive)
         return;
     m_attemptActive = false;
-    SocketClosed why;
-    why.wasConnected = m_wasConnected;
-    why.httpStatus = m_handshakeStatus;
-    why.closeCode = m_wasConnected ? int(m_socket->closeCode()) : 0;
-    if (m_handshakeStatus)
-        why.reason = QStringLiteral("the server refused the connection (HTTP %1)").arg(m_handshakeStatus);
-    else if (!m_wasConnected)
-        why.reason = m_errorText.isEmpty() ? QStringLiteral("could not connect") : m_errorText;
-    else if (!m_socket->closeReason().isEmpty())
-        why.reason = QStringLiteral("closed by the server: %1 (code %2)").arg(m_socket->closeReason()).arg(why.closeCode);
-    else
-        why.reason = QStringLiteral("connection closed (code %1)").arg(why.closeCode);
 
-    m_wasConnected = false;
-    m_handshakeStatus = 0;
-    m_errorText.clear();
+    SocketClosed why;
+    why.wasConnected = m_socket->wasOpen();
+    why.httpStatus = m_socket->handshakeStatus();
+    why.closeCode = m_socket->closeCode();
+    if (why.httpStatus)
+        why.reason = QStringLiteral("the server refused the connection (HTTP %1)").arg(why.httpStatus);
+    else if (!why.wasConnected)
+        why.reason = m_socket->errorString().isEmpty() ? QStringLiteral("could not connect") : m_socket->errorString();
+    else if (why.closeCode && !m_socket->closeReason().isEmpty())
+        why.reason = QStringLiteral("closed by the server: %1 (code %2)").arg(m_socket->closeReason()).arg(why.closeCode);
+    else if (why.closeCode)
+        why.reason = QStringLiteral("connection closed (code %1)").arg(why.closeCode);
+    else
+        why.reason = m_socket->errorString().isEmpty() ? QStringLiteral("connection lost") : m_socket->errorString();
+
     failAllPending(PushReply::Kind::Closed);
     emit closed(why);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/frame.h"
+#include "protocol/messagesource.h"
 
 #include <QHash>
 #include <QObject>
@@ -11,9 +12,10 @@
 #include <functional>
 
 class QTimer;
-class QWebSocket;
 
 namespace telephone {
+
+class WebSocketClient;
 
 /// The outcome of a push that expects a `phx_reply`.
 struct PushReply {
@@ -62,13 +64,17 @@ public:
     /// Joins `topic`: a push whose join_ref is its own ref, as Phoenix clients do. Returns the join_ref.
     QString join(const QString &topic, const QJsonObject &payload, QObject *context, ReplyHandler handler,
                  std::chrono::milliseconds timeout);
-    /// Sends already encoded frame bytes (built by a writer that streams large bodies).
-    void sendEncoded(const QByteArray &frameText);
+    /// Sends already encoded frame bytes.
+    void sendEncoded(QByteArray frameText);
+    /// Sends a frame produced piecewise (a large proxy_res), paced by the socket.
+    void sendEncoded(std::unique_ptr<MessageSource> frameText);
+    /// Bounds the wait for the server's upgrade answer.
+    void setHandshakeTimeout(std::chrono::milliseconds timeout);
     /// The next ref that push() would use, for writers that encode frames themselves.
     QString takeRef();
 
     qint64 malformedFrames() const { return m_malformedFrames; }
-    qint64 bytesSent() const { return m_bytesSent; }
+    qint64 bytesSent() const;
     qint64 bytesReceived() const { return m_bytesReceived; }
 
 signals:
@@ -88,23 +94,18 @@ private:
         QTimer *timer = nullptr;
     };
 
-    void onTextMessage(const QString &text);
-    void onSocketError();
+    void onTextMessage(const QByteArray &text);
     void onDisconnected();
     void resolve(const QString &ref, PushReply reply);
     void failAllPending(PushReply::Kind kind);
 
-    QWebSocket *m_socket;
+    WebSocketClient *m_socket;
     QHash<QString, Pending> m_pending;
     quint64 m_nextRef = 1;
     qint64 m_malformedFrames = 0;
-    qint64 m_bytesSent = 0;
     qint64 m_bytesReceived = 0;
     quint32 m_loggedMalformedKinds = 0; ///< bit per FrameError: each kind is logged once
-    bool m_wasConnected = false;
     bool m_attemptActive = false; ///< between open() and the one closed() it ends with
-    int m_handshakeStatus = 0;
-    QString m_errorText;
 };
 
 } // namespace telephone

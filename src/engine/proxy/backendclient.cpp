@@ -145,8 +145,9 @@ void BackendClient::onReadyRead(Call *call)
 {
     QTcpSocket *socket = call->socket;
     while (socket->bytesAvailable() > 0 && !call->parser->isComplete() && !call->parser->hasError()) {
-        // Read in large blocks straight from the socket's buffer.
-        const QByteArray data = socket->read(std::min<qint64>(socket->bytesAvailable(), 1 << 20));
+        if (call->parser->readBodyFrom(socket))
+            continue;
+        const QByteArray data = socket->read(std::min<qint64>(socket->bytesAvailable(), 64 * 1024));
         call->parser->feed(data.constData(), data.size());
     }
     HttpResponseParser &parser = *call->parser;

@@ -260,6 +260,26 @@ qint64 HttpResponseParser::feedChunked(const char *data, qint64 size)
     return used;
 }
 
+bool HttpResponseParser::readBodyFrom(QIODevice *device)
+{
+    if (m_state != State::Body || m_framing != Framing::Length)
+        return false;
+    const qint64 want = std::min(m_remaining, device->bytesAvailable());
+    if (want <= 0)
+        return true;
+    const qsizetype old = m_body.size();
+    m_body.resize(old + want); // within the capacity reserved from Content-Length
+    const qint64 got = device->read(m_body.data() + old, want);
+    m_body.resize(old + std::max<qint64>(got, 0));
+    if (got > 0) {
+        m_sawAnyByte = true;
+        m_remaining -= got;
+    }
+    if (m_remaining == 0)
+        m_state = State::Complete;
+    return true;
+}
+
 void HttpResponseParser::finishOnClose()
 {
     if (m_state == State::Body && m_framing == Framing::UntilClose) {

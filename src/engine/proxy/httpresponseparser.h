@@ -3,6 +3,7 @@
 #include "proxy/exchange.h"
 
 #include <QByteArray>
+#include <QIODevice>
 
 namespace telephone {
 
@@ -20,6 +21,9 @@ public:
     /// Consumes as much of `data` as belongs to this response; returns how much that was. Bytes
     /// after a complete response (a pipelining server) are left for the caller.
     qint64 feed(const char *data, qint64 size);
+    /// While reading a Content-Length body: reads what `device` has straight into the body's
+    /// final buffer (one copy instead of two). Returns false when not in such a body.
+    bool readBodyFrom(QIODevice *device);
     /// The server closed the connection: completes a read-until-close body, else an error.
     void finishOnClose();
 

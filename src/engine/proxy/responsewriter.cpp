@@ -26,17 +26,6 @@ void appendRef(QByteArray *out, const QString &ref)
     appendJsonString(out, utf8.constData(), utf8.size());
 }
 
-void appendBodyString(QByteArray *out, const char *data, qint64 size, bool base64)
-{
-    if (!base64) {
-        appendJsonString(out, data, size);
-        return;
-    }
-    out->append('"');
-    out->append(QByteArray::fromRawData(data, size).toBase64());
-    out->append('"');
-}
-
 } // namespace
 
 bool isValidUtf8(const char *text, qint64 size)
@@ -90,11 +79,33 @@ void appendJsonString(QByteArray *out, const char *text, qint64 size)
 {
     out->reserve(out->size() + size + 2);
     out->append('"');
+    appendJsonEscaped(out, text, size);
+    out->append('"');
+}
+
+void appendJsonEscaped(QByteArray *out, const char *text, qint64 size)
+{
+    // Eight bytes at a time: a word needs escaping only if a byte is < 0x20, '"' or '\\'.
+    constexpr quint64 Ones = 0x0101010101010101ULL;
+    constexpr quint64 Highs = 0x8080808080808080ULL;
+    auto hasZeroByte = [](quint64 v) { return (v - Ones) & ~v & Highs; };
     qint64 runStart = 0;
-    for (qint64 i = 0; i < size; ++i) {
+    qint64 i = 0;
+    while (i < size) {
+        if (i + 8 <= size) {
+            quint64 word;
+            std::memcpy(&word, text + i, 8);
+            const quint64 below20 = (word - Ones * 0x20) & ~word & Highs;
+            if (!(below20 | hasZeroByte(word ^ (Ones * '"')) | hasZeroByte(word ^ (Ones * '\\')))) {
+                i += 8;
+                continue;
+            }
+        }
         const unsigned char c = static_cast<unsigned char>(text[i]);
-        if (c >= 0x20 && c != '"' && c != '\\')
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            ++i;
             continue;
+        }
         out->append(text + runStart, i - runStart);
         runStart = i + 1;
         switch (c) {
@@ -110,9 +121,9 @@ void appendJsonString(QByteArray *out, const char *text, qint64 size)
             out->append(escape, sizeof escape);
         }
         }
+        ++i;
     }
     out->append(text + runStart, size - runStart);
-    out->append('"');
 }
 
 qint64 utf8ChunkEnd(const char *data, qint64 size, qint64 begin, qint64 maxSize)
@@ -126,21 +137,17 @@ qint64 utf8ChunkEnd(const char *data, qint64 size, qint64 begin, qint64 maxSize)
     return end > begin ? end : std::min(size, begin + maxSize);
 }
 
-QByteArray writeProxyResponseFrame(const QString &joinRef, const QString &ref, const QString &topic,
-                                   const ProxyResponse &response, const ResponseWriterOptions &options,
-                                   ResponseWriterStats *stats)
+ProxyResponseFrame::ProxyResponseFrame(const QString &joinRef, const QString &ref, const QString &topic,
+                                       ProxyResponse response, const ResponseWriterOptions &options)
+    : m_response(std::move(response))
 {
-    ResponseWriterStats local;
-    ResponseWriterStats &st = stats ? *stats : local;
-    st = {};
-
-    const qint64 bodySize = response.body.size();
+    const qint64 bodySize = m_response.body.size();
     const bool chunked = bodySize > options.chunkSize;
 
     // Group repeated headers by lower-cased name, keeping first-seen order of names.
     QList<QByteArray> order;
     QMap<QByteArray, QList<QByteArray>> values;
-    for (const auto &[name, value] : response.headers) {
+    for (const auto &[name, value] : std::as_const(m_response.headers)) {
         const QByteArray lower = name.toLower();
         // A chunked proxy_res is written by the server with chunked transfer coding: a
         // Content-Length would contradict it.
@@ -151,68 +158,137 @@ QByteArray writeProxyResponseFrame(const QString &joinRef, const QString &ref, c
         values[lower].append(value);
     }
 
-    QByteArray out;
-    out.reserve(256 + 64 * response.headers.size() + (response.base64 ? bodySize * 4 / 3 + 4 : bodySize + bodySize / 16)
-                + (chunked ? 8 * (bodySize / std::max<qint64>(1, options.chunkSize) + 1) : 0));
-    out.append('[');
-    appendRef(&out, joinRef);
-    out.append(',');
-    appendRef(&out, ref);
-    out.append(',');
-    appendLatin1Json(&out, topic.toUtf8());
-    out.append(",\"proxy_res\",{\"request_id\":");
-    appendLatin1Json(&out, response.requestId.toUtf8());
-    out.append(",\"status\":");
-    out.append(QByteArray::number(response.status));
-    out.append(",\"headers\":{");
+    QByteArray prefix;
+    prefix.reserve(256 + 64 * m_response.headers.size());
+    prefix.append('[');
+    appendRef(&prefix, joinRef);
+    prefix.append(',');
+    appendRef(&prefix, ref);
+    prefix.append(',');
+    appendLatin1Json(&prefix, topic.toUtf8());
+    prefix.append(",\"proxy_res\",{\"request_id\":");
+    appendLatin1Json(&prefix, m_response.requestId.toUtf8());
+    prefix.append(",\"status\":");
+    prefix.append(QByteArray::number(m_response.status));
+    prefix.append(",\"headers\":{");
     bool first = true;
     for (const QByteArray &name : std::as_const(order)) {
         const QList<QByteArray> &vals = values[name];
         if (!first)
-            out.append(',');
+            prefix.append(',');
         first = false;
-        appendLatin1Json(&out, name);
-        out.append(':');
+        appendLatin1Json(&prefix, name);
+        prefix.append(':');
         if (name == "set-cookie" && vals.size() > 1) {
             if (options.multiValueHeaders) {
-                out.append('[');
+                prefix.append('[');
                 for (qsizetype i = 0; i < vals.size(); ++i) {
                     if (i)
-                        out.append(',');
-                    appendLatin1Json(&out, vals.at(i));
+                        prefix.append(',');
+                    appendLatin1Json(&prefix, vals.at(i));
                 }
-                out.append(']');
+                prefix.append(']');
             } else {
-                appendLatin1Json(&out, vals.first());
-                st.droppedSetCookies += int(vals.size() - 1);
+                appendLatin1Json(&prefix, vals.first());
+                m_stats.droppedSetCookies += int(vals.size() - 1);
             }
             continue;
         }
-        appendLatin1Json(&out, vals.size() == 1 ? vals.first() : vals.join(", "));
+        appendLatin1Json(&prefix, vals.size() == 1 ? vals.first() : vals.join(", "));
     }
-    out.append('}');
-    if (response.base64)
-        out.append(",\"body_encoding\":\"base64\"");
+    prefix.append('}');
+    if (m_response.base64)
+        prefix.append(",\"body_encoding\":\"base64\"");
 
-    const char *data = response.body.constData();
     if (!chunked) {
-        out.append(",\"body\":");
-        appendBodyString(&out, data, bodySize, response.base64);
-        out.append(",\"chunked\":false}]");
-        return out;
+        prefix.append(",\"body\":");
+        m_segments.append({prefix, 0, -1});
+        m_segments.append({{}, 0, bodySize});
+        m_segments.append({",\"chunked\":false}]", 0, -1});
+        return;
     }
-    out.append(",\"body\":\"\",\"chunked\":true,\"chunks\":[");
+    prefix.append(",\"body\":\"\",\"chunked\":true,\"chunks\":[");
+    m_segments.append({prefix, 0, -1});
+    const char *data = m_response.body.constData();
     qint64 begin = 0;
     while (begin < bodySize) {
-        const qint64 end = response.base64 ? std::min(bodySize, begin + options.chunkSize)
-                                           : utf8ChunkEnd(data, bodySize, begin, options.chunkSize);
-        if (st.chunks)
-            out.append(',');
-        appendBodyString(&out, data + begin, end - begin, response.base64);
-        ++st.chunks;
+        const qint64 end = m_response.base64 ? std::min(bodySize, begin + options.chunkSize)
+                                             : utf8ChunkEnd(data, bodySize, begin, options.chunkSize);
+        if (m_stats.chunks)
+            m_segments.append({",", 0, -1});
+        m_segments.append({{}, begin, end});
+        ++m_stats.chunks;
         begin = end;
     }
-    out.append("]}]");
+    m_segments.append({"]}]", 0, -1});
+}
+
+void ProxyResponseFrame::appendBody(QByteArray *out, const Segment &segment, qint64 budget)
+{
+    const char *data = m_response.body.constData();
+    if (!m_quoteOpened) {
+        out->append('"');
+        m_quoteOpened = true;
+        m_offset = segment.begin;
+    }
+    if (m_response.base64) {
+        // Whole 3-byte groups keep the pieces' base64 joinable into the one string it must be.
+        const qint64 take = std::min(segment.end - m_offset, std::max<qint64>(3, budget / 4 * 3));
+        out->append(QByteArray::fromRawData(data + m_offset, take).toBase64());
+        m_offset += take;
+    } else {
+        // Escaping grows text by at most 6x (\u00XX); take input that fits, ending on a character.
+        qint64 end = std::min(segment.end, m_offset + std::max<qint64>(4, budget));
+        while (end < segment.end && end > m_offset && (static_cast<unsigned char>(data[end]) & 0xC0) == 0x80)
+            --end;
+        if (end == m_offset)
+            end = std::min(segment.end, m_offset + 4);
+        appendJsonEscaped(out, data + m_offset, end - m_offset);
+        m_offset = end;
+    }
+    if (m_offset >= segment.end) {
+        out->append('"');
+        m_quoteOpened = false;
+        ++m_segment;
+        m_offset = 0;
+    }
+}
+
+QByteArray ProxyResponseFrame::next(qint64 maxBytes)
+{
+    QByteArray out;
+    out.reserve(maxBytes + 16);
+    while (!atEnd() && out.size() < maxBytes) {
+        const Segment &segment = m_segments.at(m_segment);
+        if (segment.end < 0) {
+            const qint64 take = std::min<qint64>(segment.literal.size() - m_offset, maxBytes - out.size());
+            out.append(segment.literal.constData() + m_offset, take);
+            m_offset += take;
+            if (m_offset >= segment.literal.size()) {
+                ++m_segment;
+                m_offset = 0;
+            }
+            continue;
+        }
+        appendBody(&out, segment, maxBytes - out.size());
+    }
+    if (atEnd())
+        m_response.body = QByteArray(); // sent: let it go before the socket drains the last piece
+    return out;
+}
+
+QByteArray writeProxyResponseFrame(const QString &joinRef, const QString &ref, const QString &topic,
+                                   const ProxyResponse &response, const ResponseWriterOptions &options,
+                                   ResponseWriterStats *stats)
+{
+    ProxyResponseFrame frame(joinRef, ref, topic, response, options);
+    if (stats)
+        *stats = frame.stats();
+    QByteArray out;
+    const qint64 bodySize = response.body.size();
+    out.reserve(256 + 64 * response.headers.size() + (response.base64 ? bodySize * 4 / 3 + 8 : bodySize + bodySize / 16));
+    while (!frame.atEnd())
+        out += frame.next(1 << 20);
     return out;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/messagesource.h"
 #include "proxy/exchange.h"
 
 #include <QByteArray>
@@ -26,6 +27,38 @@ struct ResponseWriterStats {
     int chunks = 0;            ///< 0 when the body went unchunked
 };
 
+/// The Phoenix frame `[join_ref, ref, topic, "proxy_res", {...}]` for a response, produced piece by
+/// piece: the body is escaped (or base64-encoded) from where the last piece stopped, straight into
+/// the piece the socket asks for, so a large body is held once — never as a JSON tree, never as a
+/// whole encoded copy. Owns the response. Rules as writeProxyResponseFrame below.
+class ProxyResponseFrame : public MessageSource
+{
+public:
+    ProxyResponseFrame(const QString &joinRef, const QString &ref, const QString &topic, ProxyResponse response,
+                       const ResponseWriterOptions &options);
+
+    QByteArray next(qint64 maxBytes) override;
+    bool atEnd() const override { return m_segment >= m_segments.size(); }
+    const ResponseWriterStats &stats() const { return m_stats; }
+
+private:
+    // The frame is literal text with body ranges between: [prefix]["body"][suffix], or with
+    // chunks, [prefix]["c1"][,]["c2"]...[suffix].
+    struct Segment {
+        QByteArray literal; ///< used when end < 0
+        qint64 begin = 0;
+        qint64 end = -1;    ///< a body range [begin, end) written as one JSON string
+    };
+    void appendBody(QByteArray *out, const Segment &segment, qint64 budget);
+
+    ProxyResponse m_response;
+    QList<Segment> m_segments;
+    qsizetype m_segment = 0;
+    qint64 m_offset = 0;          ///< position inside the current segment (literal bytes or body bytes)
+    bool m_quoteOpened = false;   ///< the current body string's opening quote is out
+    ResponseWriterStats m_stats;
+};
+
 /// Writes the complete Phoenix frame `[join_ref, ref, topic, "proxy_res", {...}]` for a response
 /// straight into one buffer: the body is escaped (or base64-encoded) once into its final place
 /// rather than built as a JSON tree and serialised again, so a large body is held once plus its
@@ -42,6 +75,8 @@ inline bool isValidUtf8(const QByteArray &bytes) { return isValidUtf8(bytes.cons
 
 /// Appends `text` (valid UTF-8) to `out` as a JSON string literal, quotes included.
 void appendJsonString(QByteArray *out, const char *text, qint64 size);
+/// The same without the quotes, for a string written in pieces.
+void appendJsonEscaped(QByteArray *out, const char *text, qint64 size);
 
 /// Where to end a chunk that starts at `begin` and may be at most `maxSize` bytes long without
 /// cutting a UTF-8 sequence of valid UTF-8 `data`.

@@ -67,6 +67,7 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     , m_backoff(config.backoffInitial, config.backoffMax)
 {
     m_heartbeat->setInterval(config.heartbeatInterval);
+    m_socket->setHandshakeTimeout(std::max(config.joinTimeout, std::chrono::milliseconds(5000)));
     m_refresher->setMargin(config.refreshMargin);
     m_refresher->setRetryBackoff(config.backoffInitial, config.backoffMax);
     m_retryTimer.setSingleShot(true);
@@ -508,8 +509,9 @@ void Tunnel::sendResponse(const ProxyResponse &response)
     ResponseWriterOptions options;
     options.chunkSize = m_config.chunkSize;
     options.multiValueHeaders = m_features.contains(QLatin1String("multi_value_headers"));
-    ResponseWriterStats stats;
-    m_socket->sendEncoded(writeProxyResponseFrame(m_joinRef, m_socket->takeRef(), topic(), response, options, &stats));
+    auto frame = std::make_unique<ProxyResponseFrame>(m_joinRef, m_socket->takeRef(), topic(), response, options);
+    const ResponseWriterStats stats = frame->stats();
+    m_socket->sendEncoded(std::move(frame));
     if (stats.droppedSetCookies > 0) {
         m_droppedHeaderValues += stats.droppedSetCookies;
         qCWarning(lcTunnel).noquote()

@@ -1,0 +1,329 @@
+#include "protocol/websocketclient.h"
+
+#include <QCryptographicHash>
+#include <QLoggingCategory>
+#include <QRandomGenerator>
+#include <QSslSocket>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QtEndian>
+
+Q_LOGGING_CATEGORY(lcWebSocket, "telephone.protocol.websocket")
+
+namespace telephone {
+
+namespace {
+
+constexpr qint64 MaxHandshakeBytes = 16 * 1024;
+const QByteArray AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+QByteArray headerValue(const QList<QByteArray> &lines, const char *name)
+{
+    for (const QByteArray &line : lines) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
+            return line.mid(colon + 1).trimmed();
+    }
+    return {};
+}
+
+} // namespace
+
+WebSocketClient::WebSocketClient(QObject *parent)
+    : QObject(parent)
+    , m_handshakeTimer(new QTimer(this))
+{
+    m_handshakeTimer->setSingleShot(true);
+    connect(m_handshakeTimer, &QTimer::timeout, this, [this] {
+        fail(QStringLiteral("no WebSocket upgrade from the server within %1 s").arg(m_handshakeTimeoutMs / 1000.0));
+    });
+}
+
+WebSocketClient::~WebSocketClient()
+{
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+    }
+}
+
+void WebSocketClient::setMaxMessageSize(qint64 bytes)
+{
+    m_maxMessageSize = bytes;
+    m_reader = websocket::FrameReader(bytes);
+}
+
+void WebSocketClient::open(const QUrl &url)
+{
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+        m_socket->deleteLater();
+    }
+    m_url = url;
+    m_state = State::Connecting;
+    m_buffer.clear();
+    m_queue.clear();
+    m_reader = websocket::FrameReader(m_maxMessageSize);
+    m_handshakeStatus = 0;
+    m_closeCode = 0;
+    m_closeReason.clear();
+    m_error.clear();
+    m_wasOpen = false;
+    m_closeSent = false;
+
+    const bool tls = url.scheme() == QLatin1String("wss");
+    m_socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    connect(m_socket, &QTcpSocket::readyRead, this, &WebSocketClient::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, &WebSocketClient::onTransportDisconnected);
+    connect(m_socket, &QAbstractSocket::errorOccurred, this, &WebSocketClient::onTransportError);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &WebSocketClient::pump);
+    m_handshakeTimer->start(m_handshakeTimeoutMs);
+    const quint16 port = quint16(url.port(tls ? 443 : 80));
+    if (tls) {
+        auto *ssl = static_cast<QSslSocket *>(m_socket);
+        connect(ssl, &QSslSocket::encrypted, this, &WebSocketClient::onTransportConnected);
+        ssl->connectToHostEncrypted(url.host(), port);
+    } else {
+        connect(m_socket, &QTcpSocket::connected, this, &WebSocketClient::onTransportConnected);
+        m_socket->connectToHost(url.host(), port);
+    }
+}
+
+void WebSocketClient::onTransportConnected()
+{
+    m_state = State::Handshaking;
+    QByteArray nonce(16, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(nonce.data()), 4);
+    m_key = nonce.toBase64();
+    const bool tls = m_url.scheme() == QLatin1String("wss");
+    QByteArray host = m_url.host(QUrl::FullyEncoded).toUtf8();
+    if (host.contains(':'))
+        host = '[' + host + ']';
+    if (m_url.port() != -1 && m_url.port() != (tls ? 443 : 80))
+        host += ':' + QByteArray::number(m_url.port());
+    QByteArray target = m_url.path(QUrl::FullyEncoded).toUtf8();
+    if (target.isEmpty())
+        target = "/";
+    if (m_url.hasQuery())
+        target += '?' + m_url.query(QUrl::FullyEncoded).toUtf8();
+    QByteArray request = "GET " + target + " HTTP/1.1\r\nHost: " + host
+        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + m_key
+        + "\r\nSec-WebSocket-Version: 13\r\nUser-Agent: telephone/" TELEPHONE_VERSION "\r\n\r\n";
+    m_socket->write(request);
+}
+
+void WebSocketClient::onReadyRead()
+{
+    m_buffer += m_socket->readAll();
+    if (m_state == State::Handshaking && !readHandshake())
+        return;
+    if (m_state == State::Open || m_state == State::Closing)
+        readFrames();
+}
+
+bool WebSocketClient::readHandshake()
+{
+    const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+    if (end < 0) {
+        if (m_buffer.size() > MaxHandshakeBytes)
+            fail(QStringLiteral("the server's upgrade response is larger than %1 bytes").arg(MaxHandshakeBytes));
+        return false;
+    }
+    const QList<QByteArray> lines = m_buffer.left(end).split('\n');
+    m_buffer.remove(0, end + 4);
+    const QByteArray statusLine = lines.first().trimmed();
+    const int status = statusLine.startsWith("HTTP/1.") ? statusLine.mid(9, 3).toInt() : 0;
+    if (status != 101) {
+        m_handshakeStatus = status;
+        fail(status ? QStringLiteral("the server refused the WebSocket upgrade (HTTP %1)").arg(status)
+                    : QStringLiteral("the server did not answer the upgrade with HTTP"));
+        return false;
+    }
+    const QByteArray expected =
+        QCryptographicHash::hash(m_key + AcceptGuid, QCryptographicHash::Sha1).toBase64();
+    if (headerValue(lines, "upgrade").toLower() != "websocket"
+        || !headerValue(lines, "connection").toLower().contains("upgrade")
+        || headerValue(lines, "sec-websocket-accept") != expected) {
+        fail(QStringLiteral("the server's upgrade response is not a valid WebSocket handshake"));
+        return false;
+    }
+    m_handshakeTimer->stop();
+    m_state = State::Open;
+    m_wasOpen = true;
+    emit connected();
+    pump();
+    return m_state == State::Open;
+}
+
+void WebSocketClient::readFrames()
+{
+    qint64 offset = 0;
+    while (m_socket && offset < m_buffer.size()) {
+        websocket::FrameReader::Event event = m_reader.next(m_buffer.constData(), m_buffer.size(), &offset);
+        using Kind = websocket::FrameReader::Event::Kind;
+        if (event.kind == Kind::None)
+            break;
+        emit frameReceived();
+        switch (event.kind) {
+        case Kind::Message:
+            if (event.binary)
+                emit binaryMessageReceived(event.payload);
+            else
+                emit textMessageReceived(event.payload);
+            break;
+        case Kind::Ping:
+            writeControl(websocket::Pong, event.payload);
+            break;
+        case Kind::Pong:
+        case Kind::None:
+            break;
+        case Kind::Close:
+            m_closeCode = event.closeCode;
+            m_closeReason = QString::fromUtf8(event.payload);
+            if (!m_closeSent) { // echo it, then the server closes the TCP connection
+                QByteArray payload(2, Qt::Uninitialized);
+                qToBigEndian(quint16(event.closeCode == 1005 ? 1000 : event.closeCode), payload.data());
+                writeControl(websocket::Close, payload);
+                m_closeSent = true;
+            }
+            m_state = State::Closing;
+            break;
+        case Kind::Error: {
+            QByteArray payload(2, Qt::Uninitialized);
+            qToBigEndian(quint16(event.closeCode), payload.data());
+            writeControl(websocket::Close, payload);
+            fail(QStringLiteral("WebSocket protocol error from the server: %1").arg(QString::fromUtf8(event.payload)));
+            return;
+        }
+        }
+        // A handler may have aborted or reopened the connection: stop reading this buffer.
+        if (m_state != State::Open && m_state != State::Closing)
+            return;
+    }
+    m_buffer.remove(0, offset);
+}
+
+void WebSocketClient::writeControl(websocket::Opcode opcode, const QByteArray &payload)
+{
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    QByteArray frame;
+    websocket::appendClientFrame(&frame, opcode, true, payload.constData(), payload.size(),
+                                 QRandomGenerator::global()->generate());
+    m_bytesWritten += m_socket->write(frame);
+}
+
+void WebSocketClient::sendText(QByteArray utf8)
+{
+    sendText(std::make_unique<BufferSource>(std::move(utf8)));
+}
+
+void WebSocketClient::sendText(std::unique_ptr<MessageSource> source)
+{
+    if (m_state != State::Open)
+        return; // like QWebSocket: nothing is queued on a socket that is not open
+    Outgoing outgoing;
+    outgoing.source = std::move(source);
+    m_queue.push_back(std::move(outgoing));
+    pump();
+}
+
+void WebSocketClient::close(int code, const QString &reason)
+{
+    if (m_state != State::Open) {
+        if (m_state == State::Connecting || m_state == State::Handshaking)
+            abort();
+        return;
+    }
+    Outgoing outgoing;
+    outgoing.closeFrame = true;
+    outgoing.closePayload.resize(2);
+    qToBigEndian(quint16(code), outgoing.closePayload.data());
+    outgoing.closePayload += reason.toUtf8().left(123);
+    m_queue.push_back(std::move(outgoing));
+    pump();
+}
+
+void WebSocketClient::pump()
+{
+    // Fragments go out only while the socket's buffer has room, so a large message is never
+    // copied whole into it; other messages wait their turn (a message's fragments are contiguous).
+    while (m_socket && (m_state == State::Open) && !m_queue.empty() && m_socket->bytesToWrite() < HighWater) {
+        Outgoing &front = m_queue.front();
+        if (front.closeFrame) {
+            writeControl(websocket::Close, front.closePayload);
+            m_closeSent = true;
+            m_state = State::Closing;
+            m_queue.pop_front();
+            return;
+        }
+        QByteArray piece = front.source->next(FragmentSize);
+        const bool fin = front.source->atEnd();
+        QByteArray frame;
+        frame.reserve(piece.size() + 14);
+        websocket::appendClientFrame(&frame, front.started ? websocket::Continuation : websocket::Text, fin,
+                                     piece.constData(), piece.size(), QRandomGenerator::global()->generate());
+        front.started = true;
+        m_bytesWritten += m_socket->write(frame);
+        if (fin)
+            m_queue.pop_front();
+    }
+}
+
+void WebSocketClient::abort()
+{
+    if (!m_socket)
+        return;
+    if (m_error.isEmpty() && m_state != State::Closing)
+        m_error = QStringLiteral("connection dropped by Telephone");
+    m_socket->abort();
+    // abort() emits disconnected() only if the socket was connected; finish in every case.
+    finish();
+}
+
+void WebSocketClient::fail(const QString &error)
+{
+    if (m_error.isEmpty())
+        m_error = error;
+    qCDebug(lcWebSocket).noquote() << error;
+    if (m_socket)
+        m_socket->abort();
+    finish();
+}
+
+void WebSocketClient::onTransportError()
+{
+    if (m_socket->error() == QAbstractSocket::RemoteHostClosedError) {
+        onTransportDisconnected();
+        return;
+    }
+    fail(m_socket->errorString());
+}
+
+void WebSocketClient::onTransportDisconnected()
+{
+    if (m_socket && m_socket->bytesAvailable() > 0)
+        onReadyRead();
+    if (m_state == State::Open && m_closeCode == 0 && m_error.isEmpty())
+        m_error = QStringLiteral("the server closed the connection without a close frame");
+    finish();
+}
+
+void WebSocketClient::finish()
+{
+    if (m_state == State::Closed)
+        return; // one disconnected() per open()
+    m_state = State::Closed;
+    m_handshakeTimer->stop();
+    m_queue.clear();
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->deleteLater();
+        m_socket = nullptr;
+    }
+    emit disconnected();
+}
+
+} // namespace telephone

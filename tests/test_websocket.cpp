@@ -1,0 +1,303 @@
+// Telephone's WebSocket client: the frame codec, and the client against Qt's QWebSocketServer,
+// an independent implementation of the other side.
+
+#include "protocol/frame.h"
+#include "protocol/websocketclient.h"
+#include "protocol/websocketframes.h"
+#include "proxy/responsewriter.h"
+
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+using namespace telephone;
+using Event = websocket::FrameReader::Event;
+
+namespace {
+
+QByteArray serverFrame(quint8 firstByte, const QByteArray &payload)
+{
+    QByteArray f;
+    f.append(char(firstByte));
+    if (payload.size() < 126) {
+        f.append(char(payload.size()));
+    } else if (payload.size() <= 0xFFFF) {
+        f.append(char(126));
+        f.append(char(payload.size() >> 8));
+        f.append(char(payload.size() & 0xFF));
+    } else {
+        f.append(char(127));
+        for (int i = 7; i >= 0; --i)
+            f.append(char((quint64(payload.size()) >> (8 * i)) & 0xFF));
+    }
+    return f + payload;
+}
+
+QList<Event> readAll(websocket::FrameReader &reader, const QByteArray &bytes, bool byteByByte)
+{
+    QList<Event> events;
+    auto feed = [&](const char *data, qint64 size) {
+        qint64 offset = 0;
+        while (true) {
+            Event e = reader.next(data, size, &offset);
+            if (e.kind == Event::Kind::None)
+                break;
+            events.append(e);
+            if (e.kind == Event::Kind::Error)
+                return;
+        }
+    };
+    if (byteByByte) {
+        for (const char c : bytes)
+            feed(&c, 1);
+    } else {
+        feed(bytes.constData(), bytes.size());
+    }
+    return events;
+}
+
+} // namespace
+
+class TestWebSocket : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void clientFramesAreMaskedAndDecodable()
+    {
+        for (const qint64 size : {0, 5, 125, 126, 65535, 65536, 200000}) {
+            QByteArray payload(size, Qt::Uninitialized);
+            for (qint64 i = 0; i < size; ++i)
+                payload[i] = char(i * 7);
+            QByteArray frame;
+            websocket::appendClientFrame(&frame, websocket::Text, true, payload.constData(), size, 0x12345678);
+            QCOMPARE(quint8(frame[0]), quint8(0x81));
+            QVERIFY(quint8(frame[1]) & 0x80); // masked
+            const int lengthBytes = size < 126 ? 0 : size <= 0xFFFF ? 2 : 8;
+            const QByteArray masked = frame.mid(2 + lengthBytes + 4);
+            QCOMPARE(masked.size(), size);
+            QByteArray unmasked(size, Qt::Uninitialized);
+            websocket::mask(unmasked.data(), masked.constData(), size, 0x12345678);
+            QVERIFY(unmasked == payload);
+        }
+    }
+
+    void maskingAtAnyOffsetMatchesByteByByte()
+    {
+        const QByteArray data = QByteArray("The quick brown fox jumps over the lazy dog").repeated(3);
+        for (qint64 offset = 0; offset < 8; ++offset) {
+            QByteArray fast(data.size(), Qt::Uninitialized);
+            websocket::mask(fast.data(), data.constData(), data.size(), 0xA1B2C3D4, offset);
+            const unsigned char key[4] = {0xA1, 0xB2, 0xC3, 0xD4};
+            for (qsizetype i = 0; i < data.size(); ++i)
+                QCOMPARE(quint8(fast[i]), quint8(data[i] ^ key[(offset + i) & 3]));
+        }
+    }
+
+    void readerEvents_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QList<int>>("kinds");
+        QTest::addColumn<QByteArray>("lastPayload");
+        QTest::addColumn<int>("closeCode");
+        using K = Event::Kind;
+        QTest::newRow("text") << serverFrame(0x81, "hello") << QList<int>{int(K::Message)} << QByteArray("hello") << 0;
+        QTest::newRow("empty text") << serverFrame(0x81, "") << QList<int>{int(K::Message)} << QByteArray() << 0;
+        QTest::newRow("fragments with a ping between")
+            << serverFrame(0x01, "hel") + serverFrame(0x89, "p") + serverFrame(0x80, "lo")
+            << QList<int>{int(K::Ping), int(K::Message)} << QByteArray("hello") << 0;
+        QTest::newRow("16-bit length") << serverFrame(0x81, QByteArray(300, 'x')) << QList<int>{int(K::Message)}
+                                       << QByteArray(300, 'x') << 0;
+        QTest::newRow("64-bit length") << serverFrame(0x82, QByteArray(70000, 'y')) << QList<int>{int(K::Message)}
+                                       << QByteArray(70000, 'y') << 0;
+        QByteArray close("\x03\xe8" "bye", 5);
+        QTest::newRow("close with code") << serverFrame(0x88, close) << QList<int>{int(K::Close)} << QByteArray("bye")
+                                         << 1000;
+        QTest::newRow("close without code") << serverFrame(0x88, "") << QList<int>{int(K::Close)} << QByteArray() << 1005;
+        QTest::newRow("masked by the server") << QByteArray("\x81\x85\x01\x02\x03\x04hello", 11)
+                                              << QList<int>{int(K::Error)} << QByteArray() << 1002;
+        QTest::newRow("reserved bit") << serverFrame(0xC1, "x") << QList<int>{int(K::Error)} << QByteArray() << 1002;
+        QTest::newRow("unknown opcode") << serverFrame(0x83, "x") << QList<int>{int(K::Error)} << QByteArray() << 1002;
+        QTest::newRow("stray continuation") << serverFrame(0x80, "x") << QList<int>{int(K::Error)} << QByteArray()
+                                            << 1002;
+        QTest::newRow("fragmented ping") << serverFrame(0x09, "x") << QList<int>{int(K::Error)} << QByteArray() << 1002;
+        QTest::newRow("long ping") << serverFrame(0x89, QByteArray(126, 'p')) << QList<int>{int(K::Error)}
+                                   << QByteArray() << 1002;
+        QTest::newRow("too big") << serverFrame(0x81, QByteArray(2000, 'z')) << QList<int>{int(K::Error)} << QByteArray()
+                                 << 1009;
+    }
+
+    void readerEvents()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QList<int>, kinds);
+        QFETCH(QByteArray, lastPayload);
+        QFETCH(int, closeCode);
+        for (const bool byteByByte : {false, true}) {
+            websocket::FrameReader reader(kinds.contains(int(Event::Kind::Error)) && closeCode == 1009 ? 1000 : 1 << 20);
+            const QList<Event> events = readAll(reader, bytes, byteByByte);
+            QList<int> got;
+            for (const Event &e : events)
+                got << int(e.kind);
+            QCOMPARE(got, kinds);
+            const Event &last = events.last();
+            if (last.kind == Event::Kind::Error || last.kind == Event::Kind::Close)
+                QCOMPARE(last.closeCode, closeCode);
+            if (last.kind != Event::Kind::Error)
+                QCOMPARE(last.payload, lastPayload);
+        }
+    }
+
+    void streamedProxyResIsTheSameFrameInAnyPieceSize()
+    {
+        QByteArray body;
+        QRandomGenerator rng(3);
+        const QByteArray pieces[] = {"a", "\"", "\\", "\n", "\xc3\xa9", "\xe6\x97\xa5", "\xf0\x9f\x98\x80", "\x01"};
+        while (body.size() < 300000)
+            body += pieces[rng.bounded(int(std::size(pieces)))];
+        for (const bool base64 : {false, true}) {
+            ProxyResponse response{QStringLiteral("id"), 200, {{"content-type", "text/plain"}}, body, base64};
+            ResponseWriterOptions options;
+            options.chunkSize = 100000;
+            const QByteArray whole = writeProxyResponseFrame(QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("t"),
+                                                             response, options);
+            QVERIFY(decodeFrame(whole).frame);
+            for (const qint64 pieceSize : {1, 7, 4096, 1 << 20}) {
+                ProxyResponseFrame stream(QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("t"), response, options);
+                QByteArray joined;
+                while (!stream.atEnd()) {
+                    const QByteArray piece = stream.next(pieceSize);
+                    QVERIFY(!piece.isEmpty());
+                    QVERIFY2(isValidUtf8(piece), "a piece split a character");
+                    joined += piece;
+                }
+                QVERIFY2(joined == whole, qPrintable(QStringLiteral("piece size %1").arg(pieceSize)));
+            }
+        }
+    }
+
+    void talksToQtsServer()
+    {
+        QWebSocketServer server(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        QWebSocket *peer = nullptr;
+        connect(&server, &QWebSocketServer::newConnection, this, [&] { peer = server.nextPendingConnection(); });
+
+        WebSocketClient client;
+        QSignalSpy connected(&client, &WebSocketClient::connected);
+        QSignalSpy received(&client, &WebSocketClient::textMessageReceived);
+        QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/socket/websocket?token=a.b.c&vsn=2.0.0").arg(server.serverPort())));
+        QVERIFY(connected.wait(5000));
+        QTRY_VERIFY(peer);
+        QCOMPARE(peer->requestUrl().query(), QStringLiteral("token=a.b.c&vsn=2.0.0"));
+
+        // A 5 MiB message leaves in paced fragments and arrives whole, then a small one after it.
+        QStringList got;
+        connect(peer, &QWebSocket::textMessageReceived, this, [&got](const QString &m) { got << m; });
+        QByteArray big;
+        while (big.size() < 5 * 1024 * 1024)
+            big += "caf\xc3\xa9 \xf0\x9f\x98\x80 0123456789\n";
+        client.sendText(big);
+        client.sendText(QByteArray("after"));
+        QTRY_COMPARE_WITH_TIMEOUT(got.size(), 2, 10000);
+        QCOMPARE(got.at(0).toUtf8(), big);
+        QCOMPARE(got.at(1), QStringLiteral("after"));
+
+        // Server to client, large and small; pings are answered.
+        peer->sendTextMessage(QString::fromUtf8(big));
+        QVERIFY(received.wait(10000));
+        QCOMPARE(received.first().first().toByteArray(), big);
+        QSignalSpy pong(peer, &QWebSocket::pong);
+        peer->ping("are you there");
+        QVERIFY(pong.wait(5000));
+        QCOMPARE(pong.first().at(1).toByteArray(), QByteArray("are you there"));
+
+        // The server closes with a code and reason: one disconnected(), code and reason kept.
+        peer->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("restart"));
+        QVERIFY(disconnected.wait(5000));
+        QCOMPARE(disconnected.count(), 1);
+        QCOMPARE(client.closeCode(), 1001);
+        QCOMPARE(client.closeReason(), QStringLiteral("restart"));
+        QVERIFY(client.wasOpen());
+    }
+
+    void clientCloseIsClean()
+    {
+        QWebSocketServer server(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        QWebSocket *peer = nullptr;
+        connect(&server, &QWebSocketServer::newConnection, this, [&] { peer = server.nextPendingConnection(); });
+        WebSocketClient client;
+        QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())));
+        QTRY_VERIFY(client.isOpen() && peer);
+        QSignalSpy peerGone(peer, &QWebSocket::disconnected);
+        client.sendText(QByteArray("last words"));
+        client.close(1000, QStringLiteral("bye"));
+        QVERIFY(peerGone.wait(5000));
+        QCOMPARE(int(peer->closeCode()), 1000);
+        QCOMPARE(peer->closeReason(), QStringLiteral("bye"));
+        QVERIFY(disconnected.count() == 1 || disconnected.wait(5000));
+    }
+
+    void refusedUpgradeReportsTheStatus()
+    {
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        connect(&server, &QTcpServer::newConnection, this, [&server] {
+            QTcpSocket *s = server.nextPendingConnection();
+            connect(s, &QTcpSocket::readyRead, s, [s] {
+                s->readAll();
+                s->write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                s->disconnectFromHost();
+            });
+        });
+        WebSocketClient client;
+        QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/socket/websocket").arg(server.serverPort())));
+        QVERIFY(disconnected.wait(5000));
+        QCOMPARE(client.handshakeStatus(), 403);
+        QVERIFY(!client.wasOpen());
+        QVERIFY(client.errorString().contains(QLatin1String("403")));
+    }
+
+    void wrongAcceptKeyIsRefused()
+    {
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        connect(&server, &QTcpServer::newConnection, this, [&server] {
+            QTcpSocket *s = server.nextPendingConnection();
+            connect(s, &QTcpSocket::readyRead, s, [s] {
+                s->readAll();
+                s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Accept: bm90IHRoZSByaWdodCBrZXk=\r\n\r\n");
+            });
+        });
+        WebSocketClient client;
+        QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())));
+        QVERIFY(disconnected.wait(5000));
+        QVERIFY(!client.wasOpen());
+        QVERIFY(client.errorString().contains(QLatin1String("not a valid WebSocket handshake")));
+    }
+
+    void silentServerTimesOut()
+    {
+        QTcpServer server; // accepts TCP, never answers the upgrade
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        WebSocketClient client;
+        client.setHandshakeTimeout(300);
+        QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())));
+        QVERIFY(disconnected.wait(5000));
+        QVERIFY(client.errorString().contains(QLatin1String("no WebSocket upgrade")));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWebSocket)
+#include "test_websocket.moc"
