@@ -1,5 +1,6 @@
 // Entry point: decides GUI or headless before any application object exists (QApplication aborts
-// without a display), reads the settings, then hands over to Runner (and the tray, with a GUI).
+// without a display); headless runs here, the desktop through the module (desktopmain.cpp). Both
+// then share runTelephone: settings, logging, Runner, the event loop.
 
 #include "exitcodes.h"
 #include "runner.h"
@@ -7,17 +8,15 @@
 #include "signalwatcher.h"
 #include "tokencommand.h"
 
+#include "apprun.h"
 #include "config/settings.h"
 #include "ops/logging.h"
-#include "ui/desktopshell.h"
-#include "ui/singleinstance.h"
-#include "ui/translations.h"
 
-#include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
+#include <QLibrary>
 #include <QLoggingCategory>
-#include <QMessageBox>
 #include <QProcessEnvironment>
 
 #include <cstdio>
@@ -51,7 +50,9 @@ bool hasDisplay()
         || !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM");
 }
 
-void setIdentity()
+} // namespace
+
+void telephone::setApplicationIdentity()
 {
     // Before anything asks QStandardPaths: ~/.config/telephone, ~/.local/share/telephone.
     QCoreApplication::setApplicationName(QStringLiteral("telephone"));
@@ -59,11 +60,42 @@ void setIdentity()
     QCoreApplication::setApplicationVersion(QStringLiteral(TELEPHONE_VERSION));
 }
 
+namespace {
+
 QString helpEpilogue()
 {
     return QStringLiteral("\n") + Settings::environmentHelp()
         + QStringLiteral("\nExit codes: 0 clean stop; 1 internal error; 2 bad configuration (including a server that "
                          "refuses it, e.g. path_id_mismatch); 3 token refused (with --exit-on-auth-failure).\n");
+}
+
+// The desktop part lives in a module loaded only when a GUI is wanted: a headless process then
+// never maps Qt Gui, Widgets and their X11/GL/font libraries (about 7 MiB of resident memory).
+int runDesktop(int argc, char **argv)
+{
+    const QString exeDir = QFileInfo(QString::fromLocal8Bit(argv[0])).absolutePath();
+    const QStringList candidates{
+        qEnvironmentVariable("TELEPHONE_DESKTOP_MODULE"),
+        exeDir + QStringLiteral("/telephone-desktop.so"), // build tree
+        exeDir + QStringLiteral("/../" TELEPHONE_LIBDIR "/telephone/telephone-desktop.so"), // installed
+    };
+    QStringList tried;
+    for (const QString &path : candidates) {
+        if (path.isEmpty() || !QFileInfo::exists(path))
+            continue;
+        tried << path;
+        QLibrary module(path);
+        using Entry = int (*)(int, char **);
+        if (auto entry = reinterpret_cast<Entry>(module.resolve("telephone_desktop_main")))
+            return entry(argc, argv);
+        fprintf(stderr, "telephone: cannot load the desktop module %s: %s\n", qPrintable(path),
+                qPrintable(module.errorString()));
+    }
+    fprintf(stderr, "telephone: the desktop module (telephone-desktop.so) is %s; running headless\n",
+            tried.isEmpty() ? "not installed" : "unusable");
+    setApplicationIdentity();
+    QCoreApplication app(argc, argv);
+    return runTelephone(app, false, nullptr);
 }
 
 } // namespace
@@ -86,14 +118,17 @@ int main(int argc, char **argv)
         noDisplay = true;
     }
 
-    setIdentity();
-    std::unique_ptr<QCoreApplication> app;
-    if (headless)
-        app = std::make_unique<QCoreApplication>(argc, argv);
-    else
-        app = std::make_unique<QApplication>(argc, argv);
-    setIdentity();
+    if (headless) {
+        setApplicationIdentity();
+        QCoreApplication app(argc, argv);
+        return runTelephone(app, noDisplay, nullptr);
+    }
+    return runDesktop(argc, argv);
+}
 
+int telephone::runTelephone(QCoreApplication &app, bool noDisplay, DesktopHooks *hooks)
+{
+    setApplicationIdentity();
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Telephone connects a local port to a Plugboard reverse proxy.\n"
@@ -134,54 +169,28 @@ int main(int argc, char **argv)
     if (noDisplay)
         qCInfo(lcMain) << "no display found (DISPLAY and WAYLAND_DISPLAY are unset): running headless";
 
-    // GUI: one instance per user and config file; a second launch raises the first one's window
-    // and exits, before it could start a second tunnel.
-    std::unique_ptr<SingleInstance> instance;
-    if (!headless) {
-        QGuiApplication::setDesktopFileName(QStringLiteral("telephone"));
-        Translations::install(settings->language());
-        instance = std::make_unique<SingleInstance>(SingleInstance::keyFor(settings->configFile(), settings->demo()));
-        QString lockError;
-        if (!instance->becomePrimary(&lockError)) {
-            if (!lockError.isEmpty()) {
-                qCWarning(lcMain).noquote() << lockError + QStringLiteral("; not guarding against a second instance");
-            } else {
-                qCInfo(lcMain) << "Telephone is already running: asking it to show its window";
-                QObject::connect(instance.get(), &SingleInstance::activationSent, app.get(), [](bool ok, const QString &why) {
-                    if (!ok)
-                        fprintf(stderr, "telephone: another Telephone is running, but %s\n", qPrintable(why));
-                    QCoreApplication::exit(ok ? ExitOk : ExitInternal);
-                });
-                instance->activatePrimary();
-                return QCoreApplication::exec();
-            }
-        }
+    if (hooks) {
+        int exitCode = ExitOk;
+        if (!hooks->beforeStart(*settings, &exitCode))
+            return exitCode;
     }
 
-    Runner runner(*settings, headless);
+    Runner runner(*settings, hooks == nullptr);
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::stopRequested, &runner, [&runner](int signalNumber) {
         qCInfo(lcMain) << "signal" << signalNumber << "received; stopping (send it again to exit at once)";
         runner.stop(ExitOk);
     });
-    QObject::connect(&runner, &Runner::finished, app.get(), [](int code) { QCoreApplication::exit(code); });
+    QObject::connect(&runner, &Runner::finished, &app, [](int code) { QCoreApplication::exit(code); });
 
     int exitCode = ExitOk;
     if (!runner.start(&error, &exitCode)) {
         fprintf(stderr, "telephone: %s\n", qPrintable(error));
-        if (!headless) // started from a menu, nobody reads stderr
-            QMessageBox::critical(nullptr, QObject::tr("Telephone cannot start"), error);
+        if (hooks)
+            hooks->startFailed(error);
         return exitCode;
     }
-
-    std::unique_ptr<DesktopShell> shell;
-    if (!headless) {
-        QApplication::setQuitOnLastWindowClosed(false);
-        shell = std::make_unique<DesktopShell>(runner.manager(), runner.tunnel(), *settings);
-        // Quit drains: requests in flight finish before the socket closes (Runner::stop).
-        QObject::connect(shell.get(), &DesktopShell::quitRequested, &runner, [&runner] { runner.stop(ExitOk); });
-        QObject::connect(instance.get(), &SingleInstance::activationRequested, shell.get(), &DesktopShell::showWindow);
-        shell->start();
-    }
+    if (hooks)
+        hooks->started(runner, *settings);
     return QCoreApplication::exec();
 }

@@ -1,0 +1,87 @@
+// The desktop module (telephone-desktop.so): the QApplication, one instance per user, translations,
+// and the tray/window shell around the common run. Loaded by main() only when a GUI is wanted; it
+// uses the engine and Runner from the executable, which exports them (one copy of every class, so
+// that signals connected here are the ones emitted there).
+
+#include "apprun.h"
+#include "exitcodes.h"
+#include "runner.h"
+
+#include "config/settings.h"
+#include "ui/desktopshell.h"
+#include "ui/singleinstance.h"
+#include "ui/translations.h"
+
+#include <QApplication>
+#include <QLoggingCategory>
+#include <QMessageBox>
+
+#include <memory>
+
+Q_LOGGING_CATEGORY(lcDesktop, "telephone.app.desktop")
+
+namespace telephone {
+
+namespace {
+
+class Desktop : public DesktopHooks
+{
+public:
+    bool beforeStart(const Settings &settings, int *exitCode) override
+    {
+        QGuiApplication::setDesktopFileName(QStringLiteral("telephone"));
+        Translations::install(settings.language());
+        // One instance per user and config file; a second launch raises the first one's window
+        // and exits, before it could start a second tunnel.
+        m_instance = std::make_unique<SingleInstance>(SingleInstance::keyFor(settings.configFile(), settings.demo()));
+        QString lockError;
+        if (m_instance->becomePrimary(&lockError))
+            return true;
+        if (!lockError.isEmpty()) {
+            qCWarning(lcDesktop).noquote() << lockError + QStringLiteral("; not guarding against a second instance");
+            return true;
+        }
+        qCInfo(lcDesktop) << "Telephone is already running: asking it to show its window";
+        QObject::connect(m_instance.get(), &SingleInstance::activationSent, qApp, [](bool ok, const QString &why) {
+            if (!ok)
+                fprintf(stderr, "telephone: another Telephone is running, but %s\n", qPrintable(why));
+            QCoreApplication::exit(ok ? ExitOk : ExitInternal);
+        });
+        m_instance->activatePrimary();
+        *exitCode = QCoreApplication::exec();
+        return false;
+    }
+
+    void startFailed(const QString &error) override
+    {
+        // Started from a menu, nobody reads stderr.
+        QMessageBox::critical(nullptr, QObject::tr("Telephone cannot start"), error);
+    }
+
+    void started(Runner &runner, const Settings &settings) override
+    {
+        QApplication::setQuitOnLastWindowClosed(false);
+        m_shell = std::make_unique<DesktopShell>(runner.manager(), runner.tunnel(), settings);
+        // Quit drains: requests in flight finish before the socket closes (Runner::stop).
+        QObject::connect(m_shell.get(), &DesktopShell::quitRequested, &runner, [&runner] { runner.stop(ExitOk); });
+        QObject::connect(m_instance.get(), &SingleInstance::activationRequested, m_shell.get(),
+                         &DesktopShell::showWindow);
+        m_shell->start();
+    }
+
+private:
+    std::unique_ptr<SingleInstance> m_instance;
+    std::unique_ptr<DesktopShell> m_shell;
+};
+
+} // namespace
+
+} // namespace telephone
+
+extern "C" Q_DECL_EXPORT int telephone_desktop_main(int argc, char **argv)
+{
+    telephone::setApplicationIdentity();
+    QApplication app(argc, argv);
+    telephone::Desktop desktop;
+    return telephone::runTelephone(app, false, &desktop);
+}
