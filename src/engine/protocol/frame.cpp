@@ -1,5 +1,7 @@
 #include "protocol/frame.h"
 
+#include "protocol/jsonparser.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -45,13 +47,12 @@ QByteArray encodeFrame(const Frame &frame)
 
 DecodedFrame decodeFrame(const QByteArray &text)
 {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(text, &parseError);
-    if (parseError.error != QJsonParseError::NoError)
+    const std::optional<QJsonValue> doc = parseJson(text);
+    if (!doc)
         return {std::nullopt, FrameError::NotJson};
-    if (!doc.isArray())
+    if (!doc->isArray())
         return {std::nullopt, FrameError::NotArray};
-    const QJsonArray array = doc.array();
+    const QJsonArray array = doc->toArray();
     if (array.size() != 5)
         return {std::nullopt, FrameError::WrongArity};
 

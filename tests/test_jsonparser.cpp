@@ -1,0 +1,100 @@
+// The inbound JSON parser: agrees with QJsonDocument on valid input, and is stricter where Qt is lenient.
+
+#include "protocol/jsonparser.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRandomGenerator>
+#include <QTest>
+
+using namespace telephone;
+
+class TestJsonParser : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void agreesWithQt_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::newRow("frame") << QByteArray(R"([null,"1","telephone:p","phx_reply",{"status":"ok","response":{}}])");
+        // Plain literals here: moc's tokenizer loses track in raw strings holding backslash-quote.
+        QTest::newRow("escapes") << QByteArray("[\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\", \"\\u00e9\\u65e5\", \"\\ud83d\\ude00\", \"caf\\u00E9\"]");
+        QTest::newRow("raw unicode") << QByteArray("[\"caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80\"]");
+        QTest::newRow("numbers") << QByteArray(R"([0, -0, 1, -1, 123456789012, 1.5, -2.25e3, 1E-2, 9007199254740993, 1e300])");
+        QTest::newRow("literals") << QByteArray(R"({"t":true,"f":false,"n":null})");
+        QTest::newRow("nested") << QByteArray(R"({"a":[1,[2,[3,{"b":[]}]]],"c":{}})");
+        QTest::newRow("whitespace") << QByteArray(" \t\r\n[ 1 , { \"a\" : 2 } ] \n");
+        QTest::newRow("empty string key") << QByteArray(R"({"":1})");
+        QTest::newRow("NUL escape") << QByteArray(R"(["a\u0000b"])");
+    }
+
+    void agreesWithQt()
+    {
+        QFETCH(QByteArray, text);
+        const std::optional<QJsonValue> ours = parseJson(text);
+        QVERIFY(ours);
+        const QJsonDocument theirs = QJsonDocument::fromJson(text);
+        QVERIFY(!theirs.isNull());
+        const QJsonValue expected = theirs.isArray() ? QJsonValue(theirs.array()) : QJsonValue(theirs.object());
+        QCOMPARE(*ours, expected);
+    }
+
+    void largeBodiesRoundTrip()
+    {
+        QByteArray body;
+        QRandomGenerator rng(11);
+        const QByteArray pieces[] = {"a", "\\n", "\\\"", "\\\\", "\\u00e9", "\xc3\xa9", "\\ud83d\\ude00", "x y"};
+        while (body.size() < 200000)
+            body += pieces[rng.bounded(int(std::size(pieces)))];
+        const QByteArray text = "{\"body\":\"" + body + "\"}";
+        const std::optional<QJsonValue> ours = parseJson(text);
+        QVERIFY(ours);
+        QCOMPARE(ours->toObject().value(QLatin1String("body")).toString(),
+                 QJsonDocument::fromJson(text).object().value(QLatin1String("body")).toString());
+    }
+
+    void rejects_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::newRow("empty") << QByteArray();
+        QTest::newRow("truncated") << QByteArray("[1,");
+        QTest::newRow("trailing comma") << QByteArray("[1,]");
+        QTest::newRow("trailing garbage") << QByteArray("[1] x");
+        QTest::newRow("single quotes") << QByteArray("['a']");
+        QTest::newRow("unquoted key") << QByteArray("{a:1}");
+        QTest::newRow("leading zero") << QByteArray("[01]");
+        QTest::newRow("bare dot") << QByteArray("[1.]");
+        QTest::newRow("plus sign") << QByteArray("[+1]");
+        QTest::newRow("NaN") << QByteArray("[NaN]");
+        QTest::newRow("overflowing number") << QByteArray("[1e400]");
+        QTest::newRow("raw newline in string") << QByteArray("[\"a\nb\"]");
+        QTest::newRow("bad escape") << QByteArray(R"(["\x41"])");
+        QTest::newRow("short unicode escape") << QByteArray(R"(["\u12"])");
+        QTest::newRow("lone high surrogate") << QByteArray(R"(["\ud83d"])");
+        QTest::newRow("lone low surrogate") << QByteArray(R"(["\ude00"])");
+        QTest::newRow("reversed surrogates") << QByteArray(R"(["\ude00\ud83d"])");
+        QTest::newRow("invalid UTF-8") << QByteArray("[\"\xff\"]");
+        QTest::newRow("overlong UTF-8") << QByteArray("[\"\xc0\xaf\"]");
+        QTest::newRow("invalid UTF-8 with escapes") << QByteArray("[\"\\n\xff\"]");
+        QTest::newRow("too deep") << QByteArray(JsonMaxDepth + 1, '[') + QByteArray(JsonMaxDepth + 1, ']');
+        QTest::newRow("hostile depth") << QByteArray(100000, '[');
+        QTest::newRow("missing colon") << QByteArray(R"({"a" 1})");
+        QTest::newRow("true typo") << QByteArray("[tru]");
+    }
+
+    void rejects()
+    {
+        QFETCH(QByteArray, text);
+        QVERIFY(!parseJson(text));
+    }
+
+    void depthLimitIsExact()
+    {
+        QVERIFY(parseJson(QByteArray(JsonMaxDepth, '[') + QByteArray(JsonMaxDepth, ']')));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestJsonParser)
+#include "test_jsonparser.moc"
