@@ -61,6 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     options.chunkSize = p.ConsumeIntegralInRange<qint64>(1, 48);
     options.multiValueHeaders = p.ConsumeBool();
     response.base64 = p.ConsumeBool();
+    const quint32 pieceSeed = p.ConsumeIntegral<quint32>();
     const std::string body = p.ConsumeRemainingBytesAsString();
     response.body = QByteArray(body.data(), qsizetype(body.size()));
     if (!response.base64 && !isValidUtf8(response.body))
@@ -68,6 +69,28 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     ResponseWriterStats stats;
     const QByteArray frameText = writeProxyResponseFrame(joinRef, ref, topic, response, options, &stats);
+
+    // The streamed form (what the WebSocket client sends, piece by piece in fragments) is the same
+    // bytes whatever the piece sizes; every call before the end makes progress.
+    {
+        ProxyResponseFrame streamed(joinRef, ref, topic, response, options);
+        FUZZ_CHECK(streamed.stats().chunks == stats.chunks);
+        FUZZ_CHECK(streamed.stats().droppedSetCookies == stats.droppedSetCookies);
+        QByteArray joined;
+        quint32 seed = pieceSeed;
+        while (!streamed.atEnd()) {
+            seed = seed * 1103515245u + 12345u;
+            const qint64 maxBytes = 1 + (seed >> 16) % 64;
+            const QByteArray piece = streamed.next(maxBytes);
+            FUZZ_CHECK(!piece.isEmpty());
+            // "At most about maxBytes": the body input taken for the remaining budget (at least 4
+            // bytes) may grow up to 6x when escaped (\u00XX), plus the string's quotes.
+            FUZZ_CHECK(piece.size() <= maxBytes + 6 * std::max<qint64>(maxBytes, 4) + 2);
+            joined += piece;
+            FUZZ_CHECK(joined.size() <= frameText.size());
+        }
+        FUZZ_CHECK(joined == frameText);
+    }
 
     bool headersUtf8 = true;
     for (const auto &[name, value] : std::as_const(response.headers))

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -201,9 +202,9 @@ private:
                 return std::nullopt;
             return QString::fromUtf8(start, size);
         }
-        // Slow path: unescape into UTF-8, then convert once. The rest of the text bounds the string.
+        // Slow path: unescape into UTF-8, then convert once (the rest of the text bounds the size).
         QByteArray bytes;
-        bytes.reserve(m_end - start);
+        bytes.reserve(std::min<qint64>(m_end - start, 1 << 20));
         bytes.append(start, m_p - start);
         while (true) {
             if (m_p >= m_end)
