@@ -6,7 +6,11 @@
 #include "protocol/websocketframes.h"
 #include "proxy/responsewriter.h"
 
+#include <QCryptographicHash>
+#include <QFile>
 #include <QRandomGenerator>
+#include <QSslConfiguration>
+#include <QSslKey>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -284,6 +288,84 @@ private slots:
         QVERIFY(disconnected.wait(5000));
         QVERIFY(!client.wasOpen());
         QVERIFY(client.errorString().contains(QLatin1String("not a valid WebSocket handshake")));
+    }
+
+    void secureWebSocket()
+    {
+        // wss:// is the production path. The test certificate is trusted for this test only.
+        QFile certFile(QStringLiteral(TELEPHONE_TEST_DATA "/test-tls.crt"));
+        QFile keyFile(QStringLiteral(TELEPHONE_TEST_DATA "/test-tls.key"));
+        QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+        const QSslCertificate cert(&certFile, QSsl::Pem);
+        const QSslKey key(&keyFile, QSsl::Rsa, QSsl::Pem);
+        QVERIFY(!cert.isNull() && !key.isNull());
+
+        QWebSocketServer server(QStringLiteral("tls"), QWebSocketServer::SecureMode);
+        QSslConfiguration serverConfig = QSslConfiguration::defaultConfiguration();
+        serverConfig.setLocalCertificate(cert);
+        serverConfig.setPrivateKey(key);
+        serverConfig.setPeerVerifyMode(QSslSocket::VerifyNone);
+        server.setSslConfiguration(serverConfig);
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        QWebSocket *peer = nullptr;
+        connect(&server, &QWebSocketServer::newConnection, this, [&] { peer = server.nextPendingConnection(); });
+        const QUrl url(QStringLiteral("wss://localhost:%1/socket/websocket").arg(server.serverPort()));
+
+        // Untrusted: refused, and said so.
+        {
+            WebSocketClient client;
+            QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
+            client.open(url);
+            QVERIFY(disconnected.wait(10000));
+            QVERIFY(!client.wasOpen());
+            QVERIFY2(!client.errorString().isEmpty(), "no reason for the TLS failure");
+        }
+
+        const QSslConfiguration original = QSslConfiguration::defaultConfiguration();
+        QSslConfiguration trusting = original;
+        trusting.addCaCertificate(cert);
+        QSslConfiguration::setDefaultConfiguration(trusting);
+        WebSocketClient client;
+        QSignalSpy connected(&client, &WebSocketClient::connected);
+        client.open(url);
+        const bool ok = connected.wait(10000);
+        QSslConfiguration::setDefaultConfiguration(original);
+        QVERIFY2(ok, qPrintable(client.errorString()));
+        QTRY_VERIFY(peer);
+        QString got;
+        connect(peer, &QWebSocket::textMessageReceived, this, [&got](const QString &m) { got = m; });
+        QByteArray big(3 * 1024 * 1024, 'x');
+        client.sendText(big);
+        QTRY_COMPARE_WITH_TIMEOUT(got.size(), big.size(), 10000);
+    }
+
+    void unansweredCloseDoesNotHang()
+    {
+        QTcpServer server; // completes the upgrade, then ignores everything
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        connect(&server, &QTcpServer::newConnection, this, [&server] {
+            QTcpSocket *s = server.nextPendingConnection();
+            connect(s, &QTcpSocket::readyRead, s, [s] {
+                const QByteArray request = s->readAll();
+                const qsizetype at = request.indexOf("Sec-WebSocket-Key: ");
+                if (at < 0)
+                    return;
+                const QByteArray key = request.mid(at + 19, request.indexOf("\r\n", at) - at - 19);
+                const QByteArray accept = QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                                                   QCryptographicHash::Sha1)
+                                              .toBase64();
+                s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Accept: " + accept + "\r\n\r\n");
+            });
+        });
+        WebSocketClient client;
+        QSignalSpy connected(&client, &WebSocketClient::connected);
+        QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())));
+        QVERIFY(connected.wait(5000));
+        client.close(1000);
+        QVERIFY(disconnected.wait(8000));
+        QVERIFY(client.errorString().contains(QLatin1String("did not finish closing")));
     }
 
     void silentServerTimesOut()

@@ -32,7 +32,13 @@ QByteArray headerValue(const QList<QByteArray> &lines, const char *name)
 WebSocketClient::WebSocketClient(QObject *parent)
     : QObject(parent)
     , m_handshakeTimer(new QTimer(this))
+    , m_closeTimer(new QTimer(this))
 {
+    m_closeTimer->setSingleShot(true);
+    m_closeTimer->setInterval(5000);
+    connect(m_closeTimer, &QTimer::timeout, this, [this] {
+        fail(QStringLiteral("the server did not finish closing the connection within 5 s"));
+    });
     m_handshakeTimer->setSingleShot(true);
     connect(m_handshakeTimer, &QTimer::timeout, this, [this] {
         fail(QStringLiteral("no WebSocket upgrade from the server within %1 s").arg(m_handshakeTimeoutMs / 1000.0));
@@ -255,6 +261,7 @@ void WebSocketClient::pump()
         if (front.closeFrame) {
             writeControl(websocket::Close, front.closePayload);
             m_closeSent = true;
+            m_closeTimer->start();
             m_state = State::Closing;
             m_queue.pop_front();
             return;
@@ -317,6 +324,7 @@ void WebSocketClient::finish()
         return; // one disconnected() per open()
     m_state = State::Closed;
     m_handshakeTimer->stop();
+    m_closeTimer->stop();
     m_queue.clear();
     if (m_socket) {
         m_socket->disconnect(this);

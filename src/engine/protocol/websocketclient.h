@@ -88,6 +88,7 @@ private:
 
     QTcpSocket *m_socket = nullptr;
     QTimer *m_handshakeTimer;
+    QTimer *m_closeTimer; ///< a server that never answers our close frame does not hold us
     State m_state = State::Closed;
     QUrl m_url;
     QByteArray m_key;
