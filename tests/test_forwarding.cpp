@@ -382,6 +382,30 @@ private slots:
         QVERIFY(r.body == text);
     }
 
+    void headerValuesTheServerCannotCarryAre502_data()
+    {
+        QTest::addColumn<QByteArray>("rawResponse");
+        QTest::addColumn<QByteArray>("reason");
+        QTest::newRow("Latin-1 value") << QByteArray("HTTP/1.1 200 OK\r\nX-Name: caf\xe9\r\nContent-Length: 2\r\n\r\nok")
+                                       << QByteArray("not UTF-8");
+        QTest::newRow("bare CR splitting a header")
+            << QByteArray("HTTP/1.1 200 OK\r\nX-A: a\rSet-Cookie: evil=1\r\nContent-Length: 2\r\n\r\nok")
+            << QByteArray("control character");
+    }
+
+    void headerValuesTheServerCannotCarryAre502()
+    {
+        QFETCH(QByteArray, rawResponse);
+        QFETCH(QByteArray, reason);
+        Setup s;
+        s.backend.answer = [rawResponse](const sim::HttpRequest &, sim::HttpResponder *r) { r->respondRaw(rawResponse); };
+        QVERIFY(s.connected());
+        const RawResponse r = s.call("GET", "/h");
+        QCOMPARE(r.status, 502);
+        QVERIFY2(r.body.contains(reason), r.body.constData());
+        QCOMPARE(r.count("set-cookie"), 0);
+    }
+
     void responseLargerThanTheLimitIs502NamingIt()
     {
         Setup s([](TunnelConfig &c) { c.maxResponseSize = 1000; });

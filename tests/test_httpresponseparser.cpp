@@ -118,6 +118,11 @@ private slots:
         QTest::newRow("chunked too large") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n200000\r\n")
                                                   + QByteArray(0x200000, 'x')
                                            << true;
+        QTest::newRow("bare CR in a value") << QByteArray("HTTP/1.1 200 OK\r\nX-A: a\rInjected: 1\r\nContent-Length: 0\r\n\r\n")
+                                            << false;
+        QTest::newRow("NUL in a value") << QByteArray("HTTP/1.1 200 OK\r\nX-A: a") + QByteArray(1, '\0')
+                                               + QByteArray("b\r\nContent-Length: 0\r\n\r\n")
+                                        << false;
         QTest::newRow("huge head") << QByteArray("HTTP/1.1 200 OK\r\nX: ") + QByteArray(70000, 'a') << false;
     }
 

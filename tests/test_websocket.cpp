@@ -133,6 +133,12 @@ private slots:
                                    << QByteArray() << 1002;
         QTest::newRow("too big") << serverFrame(0x81, QByteArray(2000, 'z')) << QList<int>{int(K::Error)} << QByteArray()
                                  << 1009;
+        // Found by tests/fuzz (fuzz_websocketframes): a continuation whose 64-bit length is near 2^64
+        // wrapped the size check and made the remaining length negative: the reader went back in the
+        // stream (a hang) and appended strlen() bytes. It must be refused as too big.
+        QTest::newRow("64-bit length wrapping the size check")
+            << serverFrame(0x01, "hel") + QByteArray("\x80\x7f\xff\xff\xff\xff\xff\xff\xff\xfd", 10) + QByteArray("abcdef")
+            << QList<int>{int(K::Error)} << QByteArray() << 1009;
     }
 
     void readerEvents()
@@ -164,7 +170,9 @@ private slots:
         while (body.size() < 300000)
             body += pieces[rng.bounded(int(std::size(pieces)))];
         for (const bool base64 : {false, true}) {
-            ProxyResponse response{QStringLiteral("id"), 200, {{"content-type", "text/plain"}}, body, base64};
+            ProxyResponse response{QStringLiteral("id"), 200,
+                                   {{"content-type", "text/plain"}, {"x-name", "caf\xc3\xa9 \xf0\x9f\x98\x80 \xe6\x97\xa5"}},
+                                   body, base64};
             ResponseWriterOptions options;
             options.chunkSize = 100000;
             const QByteArray whole = writeProxyResponseFrame(QStringLiteral("1"), QStringLiteral("2"), QStringLiteral("t"),
@@ -189,7 +197,10 @@ private slots:
         QWebSocketServer server(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
         QVERIFY(server.listen(QHostAddress::LocalHost, 0));
         QWebSocket *peer = nullptr;
-        connect(&server, &QWebSocketServer::newConnection, this, [&] { peer = server.nextPendingConnection(); });
+        connect(&server, &QWebSocketServer::newConnection, this, [&] {
+            peer = server.nextPendingConnection(); // the caller owns it
+            peer->setParent(&server);
+        });
 
         WebSocketClient client;
         QSignalSpy connected(&client, &WebSocketClient::connected);
@@ -235,7 +246,10 @@ private slots:
         QWebSocketServer server(QStringLiteral("test"), QWebSocketServer::NonSecureMode);
         QVERIFY(server.listen(QHostAddress::LocalHost, 0));
         QWebSocket *peer = nullptr;
-        connect(&server, &QWebSocketServer::newConnection, this, [&] { peer = server.nextPendingConnection(); });
+        connect(&server, &QWebSocketServer::newConnection, this, [&] {
+            peer = server.nextPendingConnection(); // the caller owns it
+            peer->setParent(&server);
+        });
         WebSocketClient client;
         QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
         client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())));
@@ -308,7 +322,10 @@ private slots:
         server.setSslConfiguration(serverConfig);
         QVERIFY(server.listen(QHostAddress::LocalHost, 0));
         QWebSocket *peer = nullptr;
-        connect(&server, &QWebSocketServer::newConnection, this, [&] { peer = server.nextPendingConnection(); });
+        connect(&server, &QWebSocketServer::newConnection, this, [&] {
+            peer = server.nextPendingConnection(); // the caller owns it
+            peer->setParent(&server);
+        });
         const QUrl url(QStringLiteral("wss://localhost:%1/socket/websocket").arg(server.serverPort()));
 
         // Untrusted: refused, and said so.

@@ -114,7 +114,8 @@ FrameReader::Event FrameReader::next(const char *data, qint64 size, qint64 *offs
             } else {
                 return fail(1002, QStringLiteral("unknown data opcode %1").arg(m_opcode));
             }
-            if (!control && quint64(m_message.size()) + length > quint64(m_maxMessageSize))
+            // Written so that it cannot wrap: a 64-bit length near 2^64 must not pass as small.
+            if (!control && length > quint64(m_maxMessageSize) - quint64(m_message.size()))
                 return fail(1009, QStringLiteral("a message larger than %1 bytes").arg(m_maxMessageSize));
             if (!control && m_message.isEmpty() && length > 0)
                 m_message.reserve(qsizetype(length));

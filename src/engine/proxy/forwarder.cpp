@@ -235,6 +235,23 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         response.status = result.status;
         response.headers = endToEndResponseHeaders(result.headers);
         response.body = std::move(result.body);
+        // Header values travel as JSON strings: bytes that are not UTF-8 (Latin-1, say) cannot be
+        // carried as they are, and converting them would change what the caller receives.
+        QByteArray badHeader;
+        for (const auto &[name, value] : std::as_const(response.headers)) {
+            if (!isValidUtf8(value) || !isValidUtf8(name)) {
+                badHeader = name;
+                break;
+            }
+        }
+        if (!badHeader.isEmpty()) {
+            answerOwn(exchange, 502,
+                      QStringLiteral("the backend sent header %1 with bytes that are not UTF-8, which the server "
+                                     "cannot carry unchanged")
+                          .arg(QString::fromLatin1(badHeader)),
+                      false);
+            break;
+        }
         if (!isValidUtf8(response.body)) {
             if (!m_bodyBase64) {
                 answerOwn(exchange, 502,

@@ -117,7 +117,18 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
                 return false;
             }
         }
-        headers.append({name, line.mid(colon + 1).trimmed()});
+        const QByteArray value = line.mid(colon + 1).trimmed();
+        // A CR, NUL or other control byte inside a value could split the header for whoever parses
+        // it next (RFC 9110 5.5): refuse the response rather than pass it on or alter it.
+        for (const char c : value) {
+            const auto u = static_cast<unsigned char>(c);
+            if ((u < 0x20 && c != '\t') || u == 0x7f) {
+                fail(QStringLiteral("the backend sent a control character in the value of header %1")
+                         .arg(QString::fromLatin1(name)));
+                return false;
+            }
+        }
+        headers.append({name, value});
     }
 
     if (status >= 100 && status < 200) {

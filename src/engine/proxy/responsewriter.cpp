@@ -261,8 +261,18 @@ QByteArray ProxyResponseFrame::next(qint64 maxBytes)
     while (!atEnd() && out.size() < maxBytes) {
         const Segment &segment = m_segments.at(m_segment);
         if (segment.end < 0) {
-            const qint64 take = std::min<qint64>(segment.literal.size() - m_offset, maxBytes - out.size());
-            out.append(segment.literal.constData() + m_offset, take);
+            const QByteArray &text = segment.literal;
+            qint64 end = std::min<qint64>(text.size(), m_offset + (maxBytes - out.size()));
+            // Pieces end on a character boundary here too (header values may be non-ASCII).
+            while (end < text.size() && end > m_offset && (static_cast<unsigned char>(text.at(end)) & 0xC0) == 0x80)
+                --end;
+            if (end == m_offset) { // not even one character fits: take it whole
+                end = m_offset + 1;
+                while (end < text.size() && (static_cast<unsigned char>(text.at(end)) & 0xC0) == 0x80)
+                    ++end;
+            }
+            const qint64 take = end - m_offset;
+            out.append(text.constData() + m_offset, take);
             m_offset += take;
             if (m_offset >= segment.literal.size()) {
                 ++m_segment;
