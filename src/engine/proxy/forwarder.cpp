@@ -1,5 +1,7 @@
 #include "proxy/forwarder.h"
 
+#include "ops/logging.h"
+
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QUuid>
@@ -91,6 +93,8 @@ void Forwarder::abortAll()
 
 void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart)
 {
+    // JSON log lines name the request (the tunnel comes from the process-wide default).
+    const logging::ContextScope logContext(QString(), exchange.requestId);
     const QJsonObject details{{QStringLiteral("request_id"), exchange.requestId},
                               {QStringLiteral("backend"), m_options.backend.toString(QUrl::RemoveUserInfo)}};
     const QJsonObject body{{QStringLiteral("error"), true}, {QStringLiteral("reason"), reason},
