@@ -141,12 +141,8 @@ void MainWindow::buildMenus()
 
     QMenu *tunnel = menuBar()->addMenu(tr("&Tunnel"));
     m_connect = tunnel->addAction(tr("Connect"), this, [this] {
-        if (!m_tunnel)
-            return;
-        if (m_tunnel->state() == Tunnel::State::Disconnected)
-            m_tunnel->start();
-        else
-            m_tunnel->reconnectNow();
+        if (m_tunnel)
+            m_tunnel->startOrReconnect();
     });
     m_disconnect = tunnel->addAction(tr("Disconnect"), this, [this] {
         if (m_tunnel)

@@ -84,12 +84,8 @@ void TrayIcon::buildMenu()
             QGuiApplication::clipboard()->setText(m_tunnel->publicUrl().toString());
     });
     m_connectAction = m_menu->addAction(tr("Connect"), this, [this] {
-        if (!m_tunnel)
-            return;
-        if (m_tunnel->state() == Tunnel::State::Disconnected)
-            m_tunnel->start();
-        else
-            m_tunnel->reconnectNow();
+        if (m_tunnel)
+            m_tunnel->startOrReconnect();
     });
     m_disconnectAction = m_menu->addAction(tr("Disconnect"), this, [this] {
         if (m_tunnel)

@@ -92,16 +92,8 @@ void FileSecretStore::fetchKey(const QString &, bool create)
     bool created = false;
     QString error;
     const bool ok = load(&key, &created, create, &error);
-    QMetaObject::invokeMethod(
-        this,
-        [this, ok, key, created, error]() mutable {
-            if (ok)
-                emit keyReady(key, created);
-            else
-                emit failed(error);
-            crypto::wipe(key);
-        },
-        Qt::QueuedConnection);
+    reportLater(ok, key, created, error);
+    crypto::wipe(key);
 }
 
 } // namespace telephone

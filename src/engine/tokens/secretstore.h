@@ -39,6 +39,11 @@ signals:
     /// `created`: the key did not exist and was made now (so nothing stored before can be read).
     void keyReady(const QByteArray &key, bool created);
     void failed(const QString &error);
+
+protected:
+    /// Reports a result obtained synchronously, from the event loop (fetchKey promises its signal
+    /// after it returns), then wipes the key copy.
+    void reportLater(bool ok, QByteArray key, bool created, const QString &error);
 };
 
 } // namespace telephone

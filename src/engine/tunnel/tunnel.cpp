@@ -548,6 +548,14 @@ void Tunnel::reconnectNow()
         connectNow();
 }
 
+void Tunnel::startOrReconnect()
+{
+    if (m_state == State::Disconnected)
+        start();
+    else
+        reconnectNow();
+}
+
 void Tunnel::onNetworkReturned()
 {
     if (m_state != State::Reconnecting)

@@ -73,6 +73,8 @@ public:
     void stop();
     /// Skips the wait of Reconnecting / AuthFailed.
     void reconnectNow();
+    /// The "Connect" action: starts a stopped tunnel, or skips a waiting one's wait.
+    void startOrReconnect();
     /// The network came back: a tunnel waiting to reconnect tries at once, with a fresh backoff.
     void onNetworkReturned();
     /// The machine woke up: a joined tunnel proves its socket alive within the join timeout or
