@@ -166,6 +166,31 @@ private slots:
         QCOMPARE(bad.refusal.status, 400);
     }
 
+    void requestIdMustBeVisibleAscii_data()
+    {
+        QTest::addColumn<QString>("id");
+        QTest::addColumn<bool>("ok");
+        QTest::newRow("uuid") << QStringLiteral("550e8400-e29b-41d4-a716-446655440000") << true;
+        QTest::newRow("CRLF header injection") << QStringLiteral("r1\r\nX-Injected: 1") << false;
+        QTest::newRow("bare LF") << QStringLiteral("r1\nx") << false;
+        QTest::newRow("NUL") << QStringLiteral("r1") + QChar(0) << false;
+        QTest::newRow("space") << QStringLiteral("r 1") << false;
+        QTest::newRow("non-ASCII") << QStringLiteral("r\u00e9") << false;
+    }
+
+    void requestIdMustBeVisibleAscii()
+    {
+        QFETCH(QString, id);
+        QFETCH(bool, ok);
+        QJsonObject payload = request(QStringLiteral("/"));
+        payload.insert(QStringLiteral("request_id"), id);
+        const ParsedProxyRequest parsed = parseProxyRequest(payload);
+        QCOMPARE(parsed.request.has_value(), ok);
+        QCOMPARE(parsed.requestId, id); // a refusal can still be answered
+        if (!ok)
+            QCOMPARE(parsed.refusal.status, 400);
+    }
+
     void missingRequestIdCannotBeAnswered()
     {
         QJsonObject payload = request(QStringLiteral("/"));

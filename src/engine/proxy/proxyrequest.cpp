@@ -108,6 +108,13 @@ ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequ
         result.refusal = {status, reason};
         return result;
     };
+    // It becomes the x-request-id header: visible ASCII only, or it could carry a header of its own.
+    // (The refusal still echoes it, safely, as a JSON string in proxy_res.)
+    for (const QChar c : result.requestId) {
+        if (c.unicode() < 0x21 || c.unicode() > 0x7e)
+            return refuse(400, QStringLiteral("invalid request: the request_id contains a space, control or "
+                                              "non-ASCII character"));
+    }
 
     ProxyRequest req;
     req.requestId = result.requestId;
