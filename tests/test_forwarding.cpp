@@ -1,6 +1,7 @@
 // Forwarding end to end: caller → simulator's HTTP front → tunnel → a real local HTTP backend that
 // records what reached it, and back. Callers use raw sockets so that nothing adds headers of its own.
 
+#include "recordingbackend.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
 #include "tunnel/tokensink.h"
@@ -90,24 +91,7 @@ RawResponse rawCall(quint16 port, const QByteArray &method, const QByteArray &ta
     return r;
 }
 
-// A backend whose behaviour each test sets, recording every request it receives.
-struct Backend {
-    sim::HttpServer server;
-    QList<sim::HttpRequest> received;
-    std::function<void(const sim::HttpRequest &, sim::HttpResponder *)> answer =
-        [](const sim::HttpRequest &, sim::HttpResponder *r) { r->respond(200, {{"content-type", "text/plain"}}, "ok"); };
-
-    Backend()
-    {
-        server.setHandler([this](const sim::HttpRequest &request, sim::HttpResponder *responder) {
-            received.append(request);
-            answer(request, responder);
-        });
-        if (!server.listen(QHostAddress::LocalHost, 0))
-            qFatal("backend did not listen");
-    }
-    QUrl url(const QString &base = {}) const { return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(server.port()).arg(base)); }
-};
+using Backend = RecordingBackend;
 
 struct Setup {
     sim::PlugboardSimulator simulator;

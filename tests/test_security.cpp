@@ -12,6 +12,7 @@
 //    or process title, no error message.
 
 #include "protocol/frame.h"
+#include "recordingbackend.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
 #include "tunnel/tokensink.h"
@@ -79,23 +80,7 @@ RawResponse rawCall(quint16 port, const QByteArray &target, int timeoutMs = 1000
     return r;
 }
 
-struct Backend {
-    sim::HttpServer server;
-    QList<sim::HttpRequest> received;
-    std::function<void(const sim::HttpRequest &, sim::HttpResponder *)> answer =
-        [](const sim::HttpRequest &, sim::HttpResponder *r) { r->respond(200, {{"content-type", "text/plain"}}, "ok"); };
-
-    Backend()
-    {
-        server.setHandler([this](const sim::HttpRequest &request, sim::HttpResponder *responder) {
-            received.append(request);
-            answer(request, responder);
-        });
-        if (!server.listen(QHostAddress::LocalHost, 0))
-            qFatal("backend did not listen");
-    }
-    QByteArray hostPort() const { return "127.0.0.1:" + QByteArray::number(server.port()); }
-};
+using Backend = RecordingBackend;
 
 // A listener standing for "another host" (on loopback: no traffic leaves the machine). Nothing in a
 // proxy_req may make the client connect here.

@@ -58,7 +58,6 @@ public:
     void abort(quint64 id);
     void abortAll();
     int inFlight() const { return int(m_calls.size()); }
-    int idleConnections() const { return int(m_idle.size()); }
 
     QUrl backend() const { return m_backend; }
 

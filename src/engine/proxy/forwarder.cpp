@@ -68,11 +68,6 @@ Forwarder::~Forwarder()
     abortAll();
 }
 
-void Forwarder::setServerFeatures(bool bodyBase64, bool)
-{
-    m_bodyBase64 = bodyBase64;
-}
-
 void Forwarder::setDraining(bool draining)
 {
     m_draining = draining;

@@ -36,9 +36,9 @@ public:
     explicit Forwarder(const ForwarderOptions &options, QObject *parent = nullptr);
     ~Forwarder() override;
 
-    /// What the server said it can carry (join reply `features`).
-    void setServerFeatures(bool bodyBase64, bool multiValueHeaders);
-    bool bodyBase64() const { return m_bodyBase64; }
+    /// Whether the server carries binary bodies (join reply `features` lists body_base64).
+    /// Header arrays (multi_value_headers) are the frame writer's business, not ours.
+    void setBodyBase64(bool bodyBase64) { m_bodyBase64 = bodyBase64; }
 
     void handle(const QJsonObject &proxyRequest);
     /// Sends a captured request again, straight to the backend; published with `replay` set.

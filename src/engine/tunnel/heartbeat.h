@@ -42,7 +42,6 @@ public:
 
     std::optional<std::chrono::milliseconds> lastRoundTrip() const { return m_lastRoundTrip; }
     std::chrono::milliseconds deadAfter() const { return 2 * m_interval + m_interval / 2; }
-    std::chrono::milliseconds probeDeadline() const { return m_probeDeadline; }
 
 signals:
     /// Time to push a heartbeat with this `ts` (unix seconds, as the server expects).

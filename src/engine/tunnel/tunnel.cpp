@@ -299,8 +299,7 @@ void Tunnel::sendJoin()
             setState(State::Connected, QStringLiteral("joined; serving mount %1 from %2")
                                            .arg(m_mountPath.isEmpty() ? topic() : m_mountPath,
                                                 m_config.backend.toString()));
-            m_forwarder->setServerFeatures(m_features.contains(QLatin1String("body_base64")),
-                                           m_features.contains(QLatin1String("multi_value_headers")));
+            m_forwarder->setBodyBase64(m_features.contains(QLatin1String("body_base64")));
             m_heartbeat->start();
             m_refresher->setJoined(true);
             m_stableTimer.start(m_config.stableAfter);
