@@ -805,8 +805,8 @@ private slots:
         Backend backend;
         const QString pathId = simulator.addMount(QStringLiteral("/sec"));
         simulator.setTokenTtlSecs(3600);
-        // Lifetime 30 s and a 28 s refresh margin: the refresh is due about 2 s after the start.
-        const QString token = simulator.mintToken(pathId, 30);
+        // Lifetime 30 s, issued 14 s ago: the refresh (at half-life) is due about 1 s after the start.
+        const QString token = simulator.mintToken(pathId, 30, QDateTime::currentSecsSinceEpoch() - 14);
         QStringList refreshed;
         QObject::connect(&simulator, &sim::PlugboardSimulator::tokenRefreshed, &simulator,
                          [&](const QString &, const QString &t) { refreshed << t; });
@@ -819,7 +819,7 @@ private slots:
         t.start({QStringLiteral("--no-gui"), QStringLiteral("--debug"), QStringLiteral("--server"),
                  simulator.socketUrl().toString(), QStringLiteral("--backend"), QString::number(backend.server.port()),
                  QStringLiteral("--secret-store"), QStringLiteral("file"), QStringLiteral("--data-dir"), dataDir,
-                 QStringLiteral("--refresh-margin"), QStringLiteral("28"), QStringLiteral("--metrics-address"),
+                 QStringLiteral("--metrics-address"),
                  QString::number(metricsPort)},
                 env, home.filePath(QStringLiteral("stderr.log")), true);
         QVERIFY(t.process.waitForStarted(10000));

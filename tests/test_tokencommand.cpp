@@ -259,8 +259,9 @@ private slots:
         sim::PlugboardSimulator simulator;
         QVERIFY(simulator.listen());
         const QString pathId = simulator.addMount(QStringLiteral("/api"));
-        // Issued a while ago, so the refreshed token's iat is clearly later.
-        const QString given = simulator.mintToken(pathId, 3600, QDateTime::currentSecsSinceEpoch() - 120);
+        // Issued past its half-life: the refresh is due at once, and the refreshed token's iat is
+        // clearly later.
+        const QString given = simulator.mintToken(pathId, 3600, QDateTime::currentSecsSinceEpoch() - 1900);
         simulator.setTokenTtlSecs(7200);
         QTemporaryDir dir;
         QProcessEnvironment env = cleanEnvironment(dir.path());
@@ -269,11 +270,11 @@ private slots:
                                  QStringLiteral("--backend"), QStringLiteral("3000"), QStringLiteral("--secret-store"),
                                  QStringLiteral("file")};
 
-        // First run: refresh due at once (margin ≥ lifetime), then stop.
+        // First run: refresh due at once, then stop.
         QSignalSpy refreshed(&simulator, &sim::PlugboardSimulator::tokenRefreshed);
         QProcess first;
         first.setProcessEnvironment(env);
-        first.start(QStringLiteral(TELEPHONE_BINARY), common + QStringList{QStringLiteral("--refresh-margin"), QStringLiteral("3600")});
+        first.start(QStringLiteral(TELEPHONE_BINARY), common);
         QVERIFY(refreshed.wait(15000));
         // Stored before use: list shows the refreshed row once the client has it.
         QTRY_VERIFY_WITH_TIMEOUT(run({QStringLiteral("token"), QStringLiteral("list")}, env).out.contains("refreshed"), 10000);

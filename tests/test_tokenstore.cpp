@@ -414,9 +414,9 @@ private slots:
         simulator.setTokenTtlSecs(7200);
         TunnelConfig config;
         config.server = simulator.socketUrl();
-        config.token = simulator.mintToken(pathId);
+        // Past its half-life: the refresh is due at once.
+        config.token = simulator.mintToken(pathId, 3600, QDateTime::currentSecsSinceEpoch() - 1900);
         config.backend = backend.url();
-        config.refreshMargin = 3600s; // due at once
         config.backoffInitial = 20ms;
         Tunnel tunnel(config, s.store.get());
         QSignalSpy storeFailed(&tunnel, &Tunnel::tokenStoreFailed);

@@ -4,6 +4,7 @@
 #include "sim/echobackend.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
+#include "tunnel/tokenrefresher.h"
 #include "tunnel/tokensink.h"
 #include "tunnel/tunnel.h"
 #include "tunnel/tunnelmanager.h"
@@ -38,6 +39,12 @@ struct Fixture {
         token = simulator.mintToken(pathId);
     }
 
+    /// A token issued so long ago that its refresh (at half-life) is due at once.
+    QString tokenPastHalfLife(int ttlSecs = 3600)
+    {
+        return simulator.mintToken(pathId, ttlSecs, QDateTime::currentSecsSinceEpoch() - ttlSecs / 2 - 1);
+    }
+
     TunnelConfig config() const
     {
         TunnelConfig c;
@@ -50,7 +57,6 @@ struct Fixture {
         c.backoffMax = 200ms;
         c.stableAfter = 60s;
         c.authRetryInterval = 0ms;
-        c.refreshMargin = 600s;
         c.drainTimeout = 5s;
         return c;
     }
@@ -202,7 +208,7 @@ private slots:
         f.simulator.setRefreshReplyStyle(sim::PlugboardSimulator::RefreshReplyStyle(style));
         f.simulator.setTokenTtlSecs(7200); // the refreshed token is not due again at once
         TunnelConfig config = f.config();
-        config.refreshMargin = 3600s; // exp - margin is iat: due at once
+        config.token = f.tokenPastHalfLife();
         Tunnel tunnel(config, &f.sink);
         QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
         tunnel.start();
@@ -228,7 +234,7 @@ private slots:
         Fixture f;
         f.simulator.setRefreshFails(QStringLiteral("database_unavailable"));
         TunnelConfig config = f.config();
-        config.refreshMargin = 3600s;
+        config.token = f.tokenPastHalfLife();
         Tunnel tunnel(config, &f.sink);
         tunnel.start();
         QTRY_VERIFY_WITH_TIMEOUT(f.simulator.refreshRequests() >= 3, 5000);
@@ -244,11 +250,117 @@ private slots:
         Fixture f;
         f.simulator.setRefreshFails(QStringLiteral("token_revoked"));
         TunnelConfig config = f.config();
-        config.refreshMargin = 3600s;
+        config.token = f.tokenPastHalfLife();
         Tunnel tunnel(config, &f.sink);
         tunnel.start();
         QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::AuthFailed, 5000);
         QVERIFY(tunnel.stateReason().contains(QLatin1String("token_revoked")));
+    }
+
+    // Issue 11 item 1: a token that lives no longer than the old --refresh-margin (600 s) was due
+    // again the moment it was refreshed (a 300 s token: 3,641 refreshes in 6 s). A fresh token is
+    // refreshed at its half-life, never at once, whatever its lifetime.
+    void shortTokenIsRefreshedAtHalfLife_data()
+    {
+        QTest::addColumn<int>("ttlSecs");
+        QTest::newRow("300 s") << 300;
+        QTest::newRow("20 s") << 20;
+    }
+
+    void shortTokenIsRefreshedAtHalfLife()
+    {
+        QFETCH(int, ttlSecs);
+        Fixture f;
+        f.simulator.setTokenTtlSecs(ttlSecs);
+        TunnelConfig config = f.config();
+        config.token = f.tokenPastHalfLife(ttlSecs); // the first refresh is due at once
+        Tunnel tunnel(config, &f.sink);
+        QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
+        tunnel.start();
+        QVERIFY(refreshed.wait(5000));
+        QTest::qWait(3000);
+        QCOMPARE(f.simulator.refreshRequests(), 1);
+        QCOMPARE(refreshed.count(), 1);
+        // Planned from the fresh token's own iat/exp: at half-life, at most 2 % of the lifetime early.
+        const qint64 halfLife = tunnel.claims().iat + ttlSecs / 2;
+        const qint64 planned = tunnel.nextRefreshAt().toSecsSinceEpoch();
+        QVERIFY2(planned <= halfLife && planned >= halfLife - ttlSecs / 50 - 1,
+                 qPrintable(QStringLiteral("planned %1 s after iat").arg(planned - tunnel.claims().iat)));
+    }
+
+    // A server whose clock is behind ours mints tokens already past their half-life: each would be
+    // due at once. Refreshes stay TokenRefresher::MinInterval apart.
+    void serverClockBehindDoesNotStormRefreshes()
+    {
+        Fixture f;
+        f.simulator.setClockOffsetSecs(-200);
+        f.simulator.setTokenTtlSecs(300); // iat now - 200, exp now + 100: half-life 50 s ago
+        TunnelConfig config = f.config();
+        config.token = f.simulator.mintToken(f.pathId, 300);
+        Tunnel tunnel(config, &f.sink);
+        QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
+        const QDateTime started = QDateTime::currentDateTimeUtc();
+        tunnel.start();
+        QVERIFY(refreshed.wait(5000));
+        QTest::qWait(3000);
+        QCOMPARE(f.simulator.refreshRequests(), 1);
+        QVERIFY(tunnel.nextRefreshAt() >= started.addMSecs(TokenRefresher::MinInterval.count()));
+        QCOMPARE(tunnel.state(), State::Connected);
+    }
+
+    // exp = 1e16 overflowed exp * 1000 in the expiry timer: it fired without pause, flooding
+    // "expiring soon", and the refresh planned at an unrepresentable date was due at once.
+    void farFutureExpiryIsQuiet()
+    {
+        Fixture f;
+        const qint64 exp = 10000000000000000LL;
+        TunnelConfig config = f.config();
+        config.token = f.simulator.mintToken(f.pathId, 3600, exp - 3600);
+        Tunnel tunnel(config, &f.sink);
+        QSignalSpy expiring(&tunnel, &Tunnel::tokenExpiringSoon);
+        QSignalSpy expired(&tunnel, &Tunnel::tokenExpired);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        QTest::qWait(1000);
+        QCOMPARE(expiring.count(), 0);
+        QCOMPARE(expired.count(), 0);
+        QCOMPARE(f.simulator.refreshRequests(), 0);
+        QVERIFY(tunnel.nextRefreshAt() > QDateTime::currentDateTimeUtc().addYears(100));
+    }
+
+    void refreshPlanningRules_data()
+    {
+        QTest::addColumn<qint64>("iat");
+        QTest::addColumn<qint64>("exp");
+        QTest::addColumn<qint64>("now");
+        QTest::addColumn<qint64>("planned");
+        QTest::newRow("2 h token: half-life") << qint64(1000) << qint64(8200) << qint64(1000) << qint64(4600);
+        QTest::newRow("300 s token: half-life") << qint64(1000) << qint64(1300) << qint64(1000) << qint64(1150);
+        QTest::newRow("no iat: from now") << qint64(0) << qint64(2000) << qint64(1000) << qint64(1500);
+        QTest::newRow("iat after exp: from now") << qint64(3000) << qint64(2000) << qint64(1000) << qint64(1500);
+        QTest::newRow("exp 1e16: year 9999") << qint64(1000) << qint64(10000000000000000LL) << qint64(1000)
+                                              << qint64(253402300799LL);
+    }
+
+    void refreshPlanningRules()
+    {
+        QFETCH(qint64, iat);
+        QFETCH(qint64, exp);
+        QFETCH(qint64, now);
+        QFETCH(qint64, planned);
+        JwtClaims claims;
+        claims.pathId = QStringLiteral("p");
+        claims.iat = iat;
+        claims.exp = exp;
+        QCOMPARE(TokenRefresher::plannedRefreshSecs(claims, now), planned);
+    }
+
+    void refreshFloorAfterPreviousRequest()
+    {
+        // MinInterval after the previous request; half the time left when less than 2 x MinInterval is.
+        QCOMPARE(TokenRefresher::earliestAfterMs(1000000, 2000), 1000000 + TokenRefresher::MinInterval.count());
+        QCOMPARE(TokenRefresher::earliestAfterMs(1000000, 1008), qint64(1004000));
+        QCOMPARE(TokenRefresher::earliestAfterMs(1000000, 900), qint64(1000000));
     }
 
     void refusedTokenDoesNotSpin_data()

@@ -77,7 +77,6 @@ bool Runner::start(QString *error, int *exitCode)
     config.backoffMax = m_settings.backoffMax();
     config.stableAfter = m_settings.stableAfter();
     config.authRetryInterval = m_settings.authRetryInterval();
-    config.refreshMargin = m_settings.refreshMargin();
     config.drainTimeout = m_settings.drainTimeout();
     config.maxResponseSize = m_settings.maxResponseSize();
     config.chunkSize = m_settings.chunkSize();

@@ -219,7 +219,7 @@ int PlugboardSimulator::joinedClients(const QString &pathId) const
 
 qint64 PlugboardSimulator::nowSecs() const
 {
-    return QDateTime::currentSecsSinceEpoch();
+    return QDateTime::currentSecsSinceEpoch() + m_clockOffsetSecs;
 }
 
 // ---------------------------------------------------------------------------------------------------

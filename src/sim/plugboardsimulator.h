@@ -65,6 +65,9 @@ public:
     // --- Behaviour knobs ---
     void setJoinExpiresIn(int secs) { m_joinExpiresIn = secs; }
     void setTokenTtlSecs(int secs) { m_tokenTtlSecs = secs; }
+    /// The server's clock runs this far ahead (negative: behind) of the machine's: tokens it mints
+    /// carry iat/exp from it, and it checks expiry by it.
+    void setClockOffsetSecs(qint64 secs) { m_clockOffsetSecs = secs; }
     void setHeartbeatAcks(bool on) { m_heartbeatAcks = on; }
     /// Applies to channels joined after the call (the check timer starts at the join).
     void setHeartbeatTimeoutMs(int ms) { m_heartbeatTimeoutMs = ms; }
@@ -179,6 +182,7 @@ private:
 
     int m_joinExpiresIn = 3600;
     int m_tokenTtlSecs = 3600;
+    qint64 m_clockOffsetSecs = 0;
     bool m_heartbeatAcks = true;
     int m_heartbeatTimeoutMs = 60000;
     int m_requestTimeoutMs = 60000;

@@ -209,6 +209,7 @@ class ServerThread : public QThread
 {
 public:
     static constexpr int StartTokenLifetimeSecs = 50;
+    static constexpr int FirstRefreshAfterSecs = 12;
 
     ServerInfo startServers()
     {
@@ -285,8 +286,9 @@ protected:
         });
         // Above telephone's --request-timeout (2 s): telephone's own 504 comes first.
         sim.setRequestTimeoutMs(3000);
-        // The first refresh is due StartTokenLifetimeSecs - refresh margin after the start (see main);
-        // refreshed tokens live an hour, so there is exactly one refresh in a bounded run.
+        // The start token was issued FirstRefreshAfterSecs before its half-life, so the first refresh
+        // is due about that long after the start; refreshed tokens live an hour, so there is exactly
+        // one refresh in a bounded run.
         sim.setTokenTtlSecs(3600);
         if (!sim.listen(QHostAddress::LocalHost, 0)) {
             info.error = QStringLiteral("the simulator could not listen");
@@ -298,7 +300,9 @@ protected:
             backendPort = info.backendPort = back.port();
             info.socketUrl = sim.socketUrl();
             const QString pathId = sim.addMount(QStringLiteral("/chaos"));
-            info.token = sim.mintToken(pathId, StartTokenLifetimeSecs);
+            info.token = sim.mintToken(pathId, StartTokenLifetimeSecs,
+                                       QDateTime::currentSecsSinceEpoch() + FirstRefreshAfterSecs
+                                           - StartTokenLifetimeSecs / 2);
             m_secrets << info.token;
             QObject::connect(&sim, &sim::PlugboardSimulator::clientJoined, &context, [this] {
                 lastJoinNs = nowNs();
@@ -749,7 +753,6 @@ int main(int argc, char **argv)
     // telephone's timing, passed on its command line and used for the bounds below.
     const double backoffMaxS = 1.0;
     const double joinTimeoutS = 2.0;
-    const int refreshMarginS = 38; // first refresh due 50 - 38 = 12 s after the token was minted
     const int requestTimeoutMs = 10000;
     const qint64 rejoinBoundMs = qint64(backoffMaxS * 1000) + 500 /* join */ + 1000 /* slack */;
 
@@ -813,7 +816,6 @@ int main(int argc, char **argv)
         QStringLiteral("--backoff-initial"), QStringLiteral("0.05"),
         QStringLiteral("--backoff-max"), QString::number(backoffMaxS),
         QStringLiteral("--request-timeout"), QStringLiteral("2"),
-        QStringLiteral("--refresh-margin"), QString::number(refreshMarginS),
         QStringLiteral("--drain-timeout"), QStringLiteral("5"),
     };
     const QString logPath = scratch.filePath(QStringLiteral("telephone.stderr"));

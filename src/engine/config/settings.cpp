@@ -85,7 +85,9 @@ QList<SettingDef> buildTable()
         duration("auth-retry-interval", "300",
                  "After the server refuses the token, retry with it no more often than every this many seconds; "
                  "0 means never: wait for a new token."),
-        duration("refresh-margin", "600", "Refresh the token at the latest this many seconds before it expires."),
+        duration("refresh-margin", "600",
+                 "Ignored, kept so that existing configurations still start: the token is refreshed at half its "
+                 "lifetime, which for tokens of 20 minutes or more is at least 10 minutes before it expires."),
         def("log-format", SettingKind::Choice, "text", "text|json",
             "Format of the log lines on stderr: text, or json (one JSON object per line).",
             {QStringLiteral("text"), QStringLiteral("json")}),

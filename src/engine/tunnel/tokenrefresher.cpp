@@ -12,6 +12,8 @@ namespace telephone {
 namespace {
 // QTimer takes an int of milliseconds; a token valid for months is re-planned when the timer fires.
 constexpr qint64 MaxTimerMs = 24LL * 3600 * 1000;
+// 9999-12-31: a later exp (a server's "never", e.g. 1e16) is planned as this, which QDateTime holds.
+constexpr qint64 LatestPlanSecs = 253402300799LL;
 } // namespace
 
 TokenRefresher::TokenRefresher(QObject *parent)
@@ -26,12 +28,16 @@ void TokenRefresher::setRetryBackoff(std::chrono::milliseconds initial, std::chr
     m_retry = Backoff(initial, cap);
 }
 
-qint64 TokenRefresher::plannedRefreshSecs(const JwtClaims &claims, qint64 nowSecs, qint64 marginSecs)
+qint64 TokenRefresher::plannedRefreshSecs(const JwtClaims &claims, qint64 nowSecs)
 {
-    // Without iat, count the lifetime from now: the token is at most that old.
     const qint64 issued = claims.iat > 0 && claims.iat <= claims.exp ? claims.iat : std::min(nowSecs, claims.exp);
-    const qint64 halfLife = issued + (claims.exp - issued) / 2;
-    return std::min(halfLife, claims.exp - marginSecs);
+    return std::min(issued + (claims.exp - issued) / 2, LatestPlanSecs);
+}
+
+qint64 TokenRefresher::earliestAfterMs(qint64 lastMs, qint64 expSecs)
+{
+    const qint64 leftMs = std::max<qint64>(0, std::min(expSecs, LatestPlanSecs) * 1000 - lastMs);
+    return lastMs + std::min<qint64>(MinInterval.count(), leftMs / 2);
 }
 
 void TokenRefresher::setToken(const JwtClaims &claims)
@@ -45,13 +51,18 @@ void TokenRefresher::setToken(const JwtClaims &claims)
         qCInfo(lcRefresh) << "the token has no expiry; it is never refreshed";
         return;
     }
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const qint64 planned = plannedRefreshSecs(claims, now, m_margin.count() / 1000);
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 planned = plannedRefreshSecs(claims, nowMs / 1000);
     // Up to 2 % of the lifetime (at most 30 s) earlier, so that instances sharing a mount spread out.
-    const qint64 lifetime = claims.exp - (claims.iat > 0 ? claims.iat : now);
+    const qint64 lifetime = claims.exp - (claims.iat > 0 ? claims.iat : nowMs / 1000);
     const qint64 jitterMax = std::clamp<qint64>(lifetime / 50, 0, 30);
     const qint64 jitter = jitterMax > 0 ? QRandomGenerator::global()->bounded(jitterMax + 1) : 0;
-    m_dueAt = QDateTime::fromSecsSinceEpoch(std::max(now, planned - jitter));
+    qint64 dueMs = std::max(nowMs, (planned - jitter) * 1000);
+    // A token already past its half-life when it arrives (the server's clock behind ours) would be
+    // due at once, and so would every token refreshed after it.
+    if (m_lastRequestAt.isValid())
+        dueMs = std::max(dueMs, earliestAfterMs(m_lastRequestAt.toMSecsSinceEpoch(), claims.exp));
+    m_dueAt = QDateTime::fromMSecsSinceEpoch(dueMs, Qt::UTC);
     arm();
 }
 
@@ -60,7 +71,7 @@ void TokenRefresher::setJoined(bool joined)
     m_joined = joined;
     if (joined && m_due) {
         m_due = false;
-        emit refreshDue();
+        requestRefresh();
     }
 }
 
@@ -93,6 +104,12 @@ void TokenRefresher::onTimer()
         m_due = true;
         return;
     }
+    requestRefresh();
+}
+
+void TokenRefresher::requestRefresh()
+{
+    m_lastRequestAt = QDateTime::currentDateTimeUtc();
     emit refreshDue();
 }
 

@@ -11,17 +11,22 @@
 
 namespace telephone {
 
-/// Decides when the token is refreshed: at half its lifetime, never later than `margin` before it
-/// expires, a little earlier by random jitter; after a failure, again with backoff until expiry.
-/// It only says when (`refreshDue`); the tunnel sends the request. Lives on the engine's thread.
+/// Decides when the token is refreshed: at half its lifetime (`iat + (exp - iat) / 2`), a little
+/// earlier by random jitter, never sooner than MinInterval after the previous refresh was asked
+/// for; after a failure, again with backoff until expiry. It only says when (`refreshDue`); the
+/// tunnel sends the request, one at a time. Lives on the engine's thread.
 class TokenRefresher : public QObject
 {
     Q_OBJECT
 
 public:
+    /// However a token looks (short-lived, or its iat skewed into the past by the server's clock),
+    /// refreshes that succeed are at least this far apart, so that a refreshed token can never be
+    /// due again at once.
+    static constexpr std::chrono::milliseconds MinInterval{std::chrono::seconds(10)};
+
     explicit TokenRefresher(QObject *parent = nullptr);
 
-    void setMargin(std::chrono::milliseconds margin) { m_margin = margin; }
     void setRetryBackoff(std::chrono::milliseconds initial, std::chrono::milliseconds cap);
 
     /// A (new) token is in use: plan its refresh.
@@ -33,8 +38,12 @@ public:
 
     /// When the next refresh is planned (invalid when none is).
     QDateTime nextRefreshAt() const { return m_dueAt; }
-    /// Pure scheduling rule, exposed for table tests: seconds since the epoch.
-    static qint64 plannedRefreshSecs(const JwtClaims &claims, qint64 nowSecs, qint64 marginSecs);
+    /// The half-life rule, exposed for table tests: seconds since the epoch. Without a usable iat
+    /// the lifetime is counted from now (the token is at most that old).
+    static qint64 plannedRefreshSecs(const JwtClaims &claims, qint64 nowSecs);
+    /// The earliest a refresh may follow the previous request at `lastMs` (ms since the epoch) for a
+    /// token expiring at `expSecs`: MinInterval later, or half the time left when that is shorter.
+    static qint64 earliestAfterMs(qint64 lastMs, qint64 expSecs);
 
 signals:
     void refreshDue();
@@ -42,12 +51,13 @@ signals:
 private:
     void arm();
     void onTimer();
+    void requestRefresh();
 
-    std::chrono::milliseconds m_margin{std::chrono::minutes(10)};
     JwtClaims m_claims;
     Backoff m_retry;
     QTimer m_timer;
     QDateTime m_dueAt;
+    QDateTime m_lastRequestAt; ///< when refreshDue was last emitted
     bool m_joined = false;
     bool m_due = false;
 };

@@ -68,7 +68,6 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
 {
     m_heartbeat->setInterval(config.heartbeatInterval);
     m_socket->setHandshakeTimeout(std::max(config.joinTimeout, std::chrono::milliseconds(5000)));
-    m_refresher->setMargin(config.refreshMargin);
     m_refresher->setRetryBackoff(config.backoffInitial, config.backoffMax);
     m_retryTimer.setSingleShot(true);
     m_stableTimer.setSingleShot(true);
@@ -114,18 +113,19 @@ void Tunnel::armExpiryTimer()
     m_expiryTimer.stop();
     if (!m_claims.hasExpiry())
         return;
-    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
-    const qint64 expMs = m_claims.exp * 1000;
-    const qint64 warnMs = expMs - m_config.expiryWarning.count();
-    const qint64 next = nowMs < warnMs ? warnMs : expMs;
+    // In seconds: exp comes from the server and may be far off (1e16), where exp * 1000 overflows.
+    const qint64 left = m_claims.exp - QDateTime::currentSecsSinceEpoch();
+    const qint64 warnSecs = m_config.expiryWarning.count() / 1000;
+    const bool warned = m_expiryWarnedFor == m_claims.exp;
+    const qint64 wait = left > warnSecs && !warned ? left - warnSecs : left;
     // QTimer waits at most ~24 days; a longer wait is re-armed when it fires.
-    m_expiryTimer.start(std::chrono::milliseconds(std::clamp<qint64>(next - nowMs, 0, 24LL * 3600 * 1000)));
+    constexpr qint64 MaxWaitSecs = 24LL * 3600;
+    m_expiryTimer.start(std::chrono::seconds(std::clamp<qint64>(wait, 0, MaxWaitSecs)));
 }
 
 void Tunnel::onExpiryTimer()
 {
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const qint64 left = m_claims.exp - now;
+    const qint64 left = m_claims.exp - QDateTime::currentSecsSinceEpoch();
     if (left <= 0) {
         emit tokenExpired();
         if (m_state != State::Connected)
@@ -134,8 +134,11 @@ void Tunnel::onExpiryTimer()
         qCWarning(lcTunnel) << "the token has expired; the next reconnect will need a new token";
         return;
     }
-    if (left * 1000 <= m_config.expiryWarning.count())
+    // Once per token: the timer also fires on the way to a far-off expiry.
+    if (left <= m_config.expiryWarning.count() / 1000 && m_expiryWarnedFor != m_claims.exp) {
+        m_expiryWarnedFor = m_claims.exp;
         emit tokenExpiringSoon(left);
+    }
     armExpiryTimer();
 }
 

@@ -34,7 +34,6 @@ struct TunnelConfig {
     std::chrono::milliseconds backoffMax{std::chrono::seconds(30)};
     std::chrono::milliseconds stableAfter{std::chrono::seconds(60)};
     std::chrono::milliseconds authRetryInterval{std::chrono::minutes(5)}; ///< 0: wait for a new token
-    std::chrono::milliseconds refreshMargin{std::chrono::minutes(10)};
     std::chrono::milliseconds drainTimeout{std::chrono::seconds(30)};
     std::chrono::milliseconds expiryWarning{std::chrono::minutes(10)};
     qint64 maxResponseSize = 100LL * 1024 * 1024;
@@ -192,6 +191,7 @@ private:
     qint64 m_joins = 0;
     qint64 m_authFailures = 0;
     qint64 m_droppedHeaderValues = 0;
+    qint64 m_expiryWarnedFor = 0; ///< the exp that tokenExpiringSoon was emitted for
 };
 
 } // namespace telephone
