@@ -164,6 +164,53 @@ private slots:
         QVERIFY(s.store->load(QStringLiteral("wss://other"), QString(), now).tokens.isEmpty());
     }
 
+    // Issue 11 item 5: a token in the server URL (?token=...) was stored in clear in the server
+    // column and printed by `token list`.
+    void credentialsInTheServerUrlAreNotStored()
+    {
+        OpenStore s;
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const QString token = mint(QStringLiteral("p1"), now, now + 3600, QStringLiteral("a"));
+        QString error;
+        QVERIFY2(s.store->save(Server + QStringLiteral("?token=SECRETINURL"), token, claimsOf(token), TokenSource::Given,
+                               &error),
+                 qPrintable(error));
+        const auto rows = s.store->list(&error);
+        QVERIFY2(rows && rows->size() == 1, qPrintable(error));
+        QCOMPARE(rows->first().server, Server);
+        QCOMPARE(s.store->load(Server, QStringLiteral("p1"), now).tokens.size(), 1);
+        s.reopen();
+        QVERIFY(!allBytes(s.file).contains("SECRETINURL"));
+    }
+
+    // Rows written before credentials were stripped still belong to their tunnel and decrypt (their
+    // associated data is the server text as it was stored); listings show them stripped.
+    void rowsStoredWithCredentialsStillLoad()
+    {
+        OpenStore s;
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const QString token = mint(QStringLiteral("p1"), now, now + 3600, QStringLiteral("a"));
+        const QString legacyServer = Server + QStringLiteral("?token=OLDSECRET");
+        QString error;
+        const auto sealed = crypto::seal(s.key, token.toUtf8(), TokenStore::associatedData(legacyServer, QStringLiteral("p1")),
+                                         &error);
+        QVERIFY2(sealed, qPrintable(error));
+        rawExec(s.file, QStringLiteral("INSERT INTO tokens (server, path_id, ciphertext, iat, exp, jti, stored_at, source) "
+                                       "VALUES ('%1', 'p1', X'%2', %3, %4, 'a', %5, 'given')")
+                            .arg(legacyServer, QString::fromLatin1(sealed->toHex()))
+                            .arg(now)
+                            .arg(now + 3600)
+                            .arg(now * 1000));
+        const TokenStore::Loaded loaded = s.store->load(Server, QStringLiteral("p1"), now);
+        QVERIFY2(loaded.problems.isEmpty(), qPrintable(loaded.problems.join('\n')));
+        QCOMPARE(loaded.tokens.size(), 1);
+        QCOMPARE(loaded.tokens.first().token, token);
+        QCOMPARE(loaded.tokens.first().server, Server);
+        const auto rows = s.store->list(&error);
+        QVERIFY(rows && rows->size() == 1);
+        QCOMPARE(rows->first().server, Server);
+    }
+
     void filesArePrivate()
     {
         OpenStore s;

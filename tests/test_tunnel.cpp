@@ -363,6 +363,31 @@ private slots:
         QCOMPARE(TokenRefresher::earliestAfterMs(1000000, 900), qint64(1000000));
     }
 
+    // Issue 11 item 5: a token in the server URL and a password in the backend URL reached the token
+    // store's key, displayServer() and the state reasons (/health, /ready, logs).
+    void credentialsInUrlsAreNeitherStoredNorShown()
+    {
+        Fixture f;
+        TunnelConfig config = f.config();
+        config.server.setQuery(QStringLiteral("token=SECRETINURL"));
+        config.backend.setUserName(QStringLiteral("alice"));
+        config.backend.setPassword(QStringLiteral("PASSWORDINURL"));
+        config.token = f.tokenPastHalfLife();
+        Tunnel tunnel(config, &f.sink);
+        StateLog log(&tunnel);
+        QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
+        tunnel.start();
+        QVERIFY(refreshed.wait(5000));
+        QCOMPARE(tunnel.displayServer(), f.simulator.socketUrl().toString());
+        // Stored under the URL without the token: the same tunnel as without it.
+        QCOMPARE(f.sink.token(f.simulator.socketUrl().toString(), f.pathId), refreshed.first().first().toString());
+        const QString reasons = log.reasons.join(QLatin1Char('\n'));
+        QVERIFY2(reasons.contains(QLatin1String("serving mount")), qPrintable(reasons));
+        QVERIFY2(!reasons.contains(QLatin1String("SECRETINURL")) && !reasons.contains(QLatin1String("PASSWORDINURL"))
+                     && !reasons.contains(QLatin1String("alice@")),
+                 qPrintable(reasons));
+    }
+
     void refusedTokenDoesNotSpin_data()
     {
         QTest::addColumn<int>("retryMs");

@@ -1,5 +1,6 @@
 #include "tokencommand.h"
 
+#include "config/safeurl.h"
 #include "config/settings.h"
 #include "tokens/goimport.h"
 #include "tokens/jwt.h"
@@ -341,7 +342,7 @@ int TokenCommand::importGo(const Settings &settings, const QString &dbFile, cons
         print(stderr, QStringLiteral("telephone token import-go: %1").arg(error));
         return Exit::Failed;
     }
-    const QString server = settings.serverUrl().toString();
+    const QString server = displayUrl(settings.serverUrl());
     int saved = 0;
     for (const TokenCandidate &candidate : imported.tokens) {
         if (!store.save(server, candidate.token, candidate.claims, TokenSource::Imported, &error)) {

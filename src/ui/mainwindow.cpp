@@ -1,5 +1,6 @@
 #include "ui/mainwindow.h"
 
+#include "config/safeurl.h"
 #include "tunnel/tunnel.h"
 #include "ui/curlcommand.h"
 #include "ui/exchangedetailview.h"
@@ -237,7 +238,7 @@ void MainWindow::replaySelected()
     statusBar()->showMessage(tr("Replaying %1 to %2")
                                  .arg(selected.size() == 1 ? selected.constFirst().method + QLatin1Char(' ') + selected.constFirst().path
                                                            : tr("%1 requests").arg(selected.size()),
-                                      m_tunnel->config().backend.toString()),
+                                      displayUrl(m_tunnel->config().backend)),
                              5000);
 }
 

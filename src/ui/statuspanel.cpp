@@ -1,5 +1,6 @@
 #include "ui/statuspanel.h"
 
+#include "config/safeurl.h"
 #include "tunnel/tunnel.h"
 #include "tunnel/tunnelmanager.h"
 #include "ui/backendhealth.h"
@@ -155,7 +156,7 @@ void StatusPanel::refresh()
                                                   url.toString().toHtmlEscaped()));
     m_copyUrl->setEnabled(!url.isEmpty());
 
-    QString backend = m_tunnel->config().backend.toString();
+    QString backend = displayUrl(m_tunnel->config().backend);
     const BackendHealth::Health health = m_health ? m_health->health() : BackendHealth::Health::Unknown;
     const QString since = m_health && m_health->since().isValid()
         ? QLocale().toString(m_health->since().toLocalTime().time(), QStringLiteral("HH:mm:ss"))

@@ -1,5 +1,6 @@
 #include "ui/trayicon.h"
 
+#include "config/safeurl.h"
 #include "ui/backendhealth.h"
 #include "ui/humantext.h"
 
@@ -159,7 +160,7 @@ void TrayIcon::refresh()
     QStringList tip{tr("Telephone — %1").arg(status)};
     if (!mount.isEmpty())
         tip << tr("Mount: %1").arg(mount);
-    tip << tr("Backend: %1").arg(m_tunnel->config().backend.toString());
+    tip << tr("Backend: %1").arg(displayUrl(m_tunnel->config().backend));
     const JwtClaims &claims = m_tunnel->claims();
     if (!claims.pathId.isEmpty())
         tip << tr("Token %1").arg(HumanText::expiry(claims.exp, QDateTime::currentSecsSinceEpoch()));

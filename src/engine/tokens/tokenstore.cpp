@@ -1,5 +1,6 @@
 #include "tokens/tokenstore.h"
 
+#include "config/safeurl.h"
 #include "tokens/crypto.h"
 #include "tokens/privatefiles.h"
 
@@ -348,9 +349,11 @@ bool TokenStore::storePastedToken(const QString &serverKey, const QString &token
     return save(serverKey, token, claims, TokenSource::Pasted, error);
 }
 
-bool TokenStore::save(const QString &server, const QString &token, const JwtClaims &claims, TokenSource source,
+bool TokenStore::save(const QString &serverUrl, const QString &token, const JwtClaims &claims, TokenSource source,
                       QString *error)
 {
+    // Whoever calls, no token or password lands in the clear in the server column.
+    const QString server = displayUrl(serverUrl);
     if (!m_opened || m_key.isEmpty() || !m_unavailable.isEmpty()) {
         *error = unavailable();
         return false;
@@ -415,14 +418,14 @@ TokenStore::Loaded TokenStore::load(const QString &server, const QString &pathId
     if (!db.isOpen())
         return loaded;
     QSqlQuery query(db);
+    // The server is matched here, not in SQL: rows written before credentials were stripped from
+    // server URLs hold a token or password in that column; they still belong to their tunnel (and
+    // decrypt, their associated data is the text as stored).
     query.prepare(QStringLiteral("SELECT id, server, path_id, ciphertext, iat, exp, jti, stored_at, source FROM tokens "
-                                 "WHERE (? = '' OR server = ?) AND (? = '' OR path_id = ?) "
+                                 "WHERE (? = '' OR path_id = ?) "
                                  "ORDER BY iat DESC, id DESC"));
     // A null QString binds as NULL, and NULL = '' is not true: bind real empty strings for "any".
-    const QString anyServer = server.isEmpty() ? QStringLiteral("") : server;
     const QString anyPath = pathId.isEmpty() ? QStringLiteral("") : pathId;
-    query.addBindValue(anyServer);
-    query.addBindValue(anyServer);
     query.addBindValue(anyPath);
     query.addBindValue(anyPath);
     if (!query.exec()) {
@@ -432,7 +435,10 @@ TokenStore::Loaded TokenStore::load(const QString &server, const QString &pathId
     while (query.next()) {
         StoredToken row;
         row.id = query.value(0).toLongLong();
-        row.server = query.value(1).toString();
+        const QString storedServer = query.value(1).toString();
+        row.server = displayUrl(storedServer);
+        if (!server.isEmpty() && row.server != server)
+            continue;
         row.pathId = query.value(2).toString();
         const QByteArray sealed = query.value(3).toByteArray();
         row.iat = query.value(4).toLongLong();
@@ -448,7 +454,7 @@ TokenStore::Loaded TokenStore::load(const QString &server, const QString &pathId
         const QString remedy = QStringLiteral("it was skipped; `telephone token forget --path-id %1` removes it")
                                    .arg(row.pathId);
         QString detail;
-        std::optional<QByteArray> plaintext = crypto::open(m_key, sealed, associatedData(row.server, row.pathId), &detail);
+        std::optional<QByteArray> plaintext = crypto::open(m_key, sealed, associatedData(storedServer, row.pathId), &detail);
         if (!plaintext) {
             // The key check passed, so the key is right: the row itself was damaged or moved.
             loaded.problems << QStringLiteral("%1 cannot be decrypted: it is corrupted or was moved from another "
@@ -491,7 +497,7 @@ std::optional<QList<StoredToken>> TokenStore::list(QString *error) const
     while (query.next()) {
         StoredToken row;
         row.id = query.value(0).toLongLong();
-        row.server = query.value(1).toString();
+        row.server = displayUrl(query.value(1).toString());
         row.pathId = query.value(2).toString();
         row.iat = query.value(3).toLongLong();
         row.exp = query.value(4).toLongLong();

@@ -1,5 +1,6 @@
 #include "tunnel/tunnel.h"
 
+#include "config/safeurl.h"
 #include "ops/logging.h"
 #include "proxy/forwarder.h"
 #include "tunnel/heartbeat.h"
@@ -301,7 +302,7 @@ void Tunnel::sendJoin()
                 m_features.append(feature.toString());
             setState(State::Connected, QStringLiteral("joined; serving mount %1 from %2")
                                            .arg(m_mountPath.isEmpty() ? topic() : m_mountPath,
-                                                m_config.backend.toString()));
+                                                displayUrl(m_config.backend)));
             m_forwarder->setBodyBase64(m_features.contains(QLatin1String("body_base64")));
             m_heartbeat->start();
             m_refresher->setJoined(true);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "config/safeurl.h"
 #include "protocol/phoenixsocket.h"
 #include "proxy/exchange.h"
 #include "proxy/responsewriter.h"
@@ -118,8 +119,8 @@ public:
     /// Where people on the internet reach this tunnel: the server's http(s) origin + /call + the
     /// mount path from the join reply. Empty until joined once.
     QUrl publicUrl() const;
-    /// The server URL to show people: never holds the token.
-    QString displayServer() const { return m_config.server.toString(); }
+    /// The server URL to show people and to key the token store on: no token, no user info.
+    QString displayServer() const { return displayUrl(m_config.server); }
 
 signals:
     void stateChanged(telephone::Tunnel::State state, const QString &reason);
