@@ -228,6 +228,8 @@ private slots:
         QVERIFY2(e.error.isEmpty(), qPrintable(e.error));
         QCOMPARE(e.value(QStringLiteral("telephone_requests_total"), {{QStringLiteral("status_class"), QStringLiteral("5xx")}}), 1.0);
         QCOMPARE(e.value(QStringLiteral("telephone_requests_refused_total"), {{QStringLiteral("reason"), QStringLiteral("unavailable")}}), 0.0);
+        // Issue 11 item 12: Telephone's own 502 body is not a backend's response body.
+        QCOMPARE(e.value(QStringLiteral("telephone_response_body_bytes_total"), {{QStringLiteral("tunnel"), pathId}}), 0.0);
     }
 };
 

@@ -177,6 +177,12 @@ QByteArray OpsReport::metrics() const
     perTunnel(QStringLiteral("telephone_tunnel_auth_failures_total"), "counter",
               QStringLiteral("Times the server refused the token."),
               [](const TunnelObserver *o) { return double(o->tunnel()->authFailures()); });
+    perTunnel(QStringLiteral("telephone_token_refreshes_total"), "counter",
+              QStringLiteral("Token refreshes that gave a new token."),
+              [](const TunnelObserver *o) { return double(o->tokenRefreshes()); });
+    perTunnel(QStringLiteral("telephone_token_refresh_failures_total"), "counter",
+              QStringLiteral("Token refreshes that failed (each retry counts); a refused token is an auth failure instead."),
+              [](const TunnelObserver *o) { return double(o->tokenRefreshFailures()); });
     perTunnel(QStringLiteral("telephone_tunnel_malformed_frames_total"), "counter",
               QStringLiteral("Frames from the server that could not be decoded and were ignored."),
               [](const TunnelObserver *o) { return double(o->tunnel()->malformedFrames()); });
@@ -205,7 +211,8 @@ QByteArray OpsReport::metrics() const
               QStringLiteral("Bytes of request bodies forwarded to the backend."),
               [](const TunnelObserver *o) { return double(o->requestBodyBytes()); });
     perTunnel(QStringLiteral("telephone_response_body_bytes_total"), "counter",
-              QStringLiteral("Bytes of response bodies sent back to the server."),
+              QStringLiteral("Bytes of the backend's response bodies sent back to the server (Telephone's own error "
+                             "bodies are not counted)."),
               [](const TunnelObserver *o) { return double(o->responseBodyBytes()); });
     perTunnel(QStringLiteral("telephone_requests_in_flight"), "gauge",
               QStringLiteral("Requests forwarded and not yet answered."),

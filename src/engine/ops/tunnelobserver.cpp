@@ -60,6 +60,11 @@ TunnelObserver::TunnelObserver(Tunnel *tunnel, QObject *parent)
         m_refusals.insert(reason, 0);
     connect(tunnel, &Tunnel::stateChanged, this, &TunnelObserver::onStateChanged);
     connect(tunnel, &Tunnel::exchangeFinished, this, &TunnelObserver::onExchangeFinished);
+    connect(tunnel, &Tunnel::tokenRefreshed, this, [this] { ++m_tokenRefreshes; });
+    connect(tunnel, &Tunnel::refreshFailed, this, [this](const QString &reason) {
+        ++m_tokenRefreshFailures;
+        noteError(QStringLiteral("token refresh failed: %1; retrying until the token expires").arg(reason));
+    });
 }
 
 void TunnelObserver::onStateChanged(Tunnel::State state, const QString &reason)
@@ -71,12 +76,17 @@ void TunnelObserver::onStateChanged(Tunnel::State state, const QString &reason)
         [[fallthrough]];
     case Tunnel::State::AuthFailed:
     case Tunnel::State::ConfigError:
-        m_lastError = reason;
-        m_lastErrorAt = m_stateSince;
+        noteError(reason);
         break;
     default:
         break;
     }
+}
+
+void TunnelObserver::noteError(const QString &message)
+{
+    m_lastError = message;
+    m_lastErrorAt = QDateTime::currentDateTimeUtc();
 }
 
 void TunnelObserver::onExchangeFinished(const Exchange &exchange)
@@ -91,7 +101,10 @@ void TunnelObserver::onExchangeFinished(const Exchange &exchange)
     if (exchange.durationMs >= 0)
         m_durations.observe(double(exchange.durationMs) / 1000.0);
     m_requestBytes += exchange.requestBytes;
-    m_responseBytes += exchange.responseBytes;
+    // Telephone's own error bodies are not what the backend sent: counting them would make a
+    // failing backend look busy.
+    if (exchange.error.isEmpty())
+        m_responseBytes += exchange.responseBytes;
 }
 
 } // namespace telephone

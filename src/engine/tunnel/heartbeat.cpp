@@ -58,6 +58,7 @@ void Heartbeat::start()
 
 void Heartbeat::stop()
 {
+    m_lastRoundTrip.reset(); // it measured a connection that is gone: /health must not show it as current
     m_probeTimer.stop();
     m_sendTimer.stop();
     m_checkTimer.stop();
