@@ -4,6 +4,7 @@
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
 
+#include <QDateTime>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QProcess>
@@ -12,7 +13,17 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTcpServer>
+#include <QTcpSocket>
+
 #include <csignal>
+#include <memory>
+#include <vector>
+
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace telephone;
 
@@ -56,6 +67,26 @@ Run runToEnd(const QStringList &args, const QProcessEnvironment &env = cleanEnvi
     run.out = process.readAllStandardOutput();
     run.err = process.readAllStandardError();
     return run;
+}
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+// CPU time (user + system) the process has used so far, from /proc.
+double cpuSeconds(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    const QByteArray text = stat.readAll();
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name and state.
+    return double(fields.value(11).toLongLong() + fields.value(12).toLongLong()) / double(::sysconf(_SC_CLK_TCK));
 }
 
 } // namespace
@@ -165,6 +196,94 @@ private slots:
         QVERIFY2(err.contains("403"), err.constData());
         QVERIFY2(!err.contains(token.toUtf8()), err.constData());
         QVERIFY(!err.contains(token.section(QLatin1Char('.'), 1, 1).toUtf8())); // not even the payload part
+    }
+
+    // Issue 11 item 13: headless, a given token that cannot be sent waited forever ("waiting for a
+    // new token") though nothing could ever give it one. Exit 2 with the reason.
+    void unusableGivenTokenExitsWithCode2_data()
+    {
+        QTest::addColumn<bool>("expired");
+        QTest::addColumn<QByteArray>("reason");
+        QTest::newRow("malformed") << false << QByteArray("the token cannot be used");
+        QTest::newRow("expired") << true << QByteArray("the token expired at");
+    }
+
+    void unusableGivenTokenExitsWithCode2()
+    {
+        QFETCH(bool, expired);
+        QFETCH(QByteArray, reason);
+        sim::PlugboardSimulator simulator;
+        QVERIFY(simulator.listen());
+        const QString pathId = simulator.addMount(QStringLiteral("/api"));
+        const QString token = expired ? simulator.mintToken(pathId, 3600, QDateTime::currentSecsSinceEpoch() - 7200)
+                                      : QStringLiteral("not.a-jwt.at-all");
+        QTemporaryDir dir;
+        QProcess process;
+        process.setProcessEnvironment(cleanEnvironment());
+        process.start(QStringLiteral(TELEPHONE_BINARY),
+                      {QStringLiteral("--no-gui"), QStringLiteral("--server"), simulator.socketUrl().toString(),
+                       QStringLiteral("--backend"), QStringLiteral("3000"), QStringLiteral("--token"), token,
+                       QStringLiteral("--secret-store"), QStringLiteral("file"), QStringLiteral("--data-dir"),
+                       dir.path()});
+        QTRY_VERIFY_WITH_TIMEOUT(process.state() == QProcess::NotRunning, 10000);
+        const QByteArray err = process.readAllStandardError();
+        QCOMPARE(process.exitCode(), 2);
+        QVERIFY2(err.contains(reason), err.constData());
+        QVERIFY2(err.contains("headless"), err.constData());
+        QCOMPARE(simulator.upgradesAccepted() + simulator.upgradesRefused(), 0); // never sent
+    }
+
+    // Issue 11 item 4: under `ulimit -n 256`, 300 idle connections to the ops endpoints took every
+    // file descriptor; accept then failed and was retried at once, forever (100 % CPU), and the
+    // tunnel could not open a socket to the backend.
+    void heldOpsConnectionsUnderALowFileLimitNeitherSpinNorStarveTheTunnel()
+    {
+        QTemporaryDir dir;
+        const quint16 metricsPort = freePort();
+        QProcess process;
+        process.setProcessEnvironment(cleanEnvironment());
+        process.setChildProcessModifier([] {
+            const struct rlimit limit {256, 256};
+            ::setrlimit(RLIMIT_NOFILE, &limit);
+        });
+        QByteArray err;
+        connect(&process, &QProcess::readyReadStandardError, this, [&] { err += process.readAllStandardError(); });
+        process.start(QStringLiteral(TELEPHONE_BINARY),
+                      {QStringLiteral("--demo"), QStringLiteral("--no-gui"), QStringLiteral("--metrics-address"),
+                       QString::number(metricsPort), QStringLiteral("--data-dir"), dir.path()});
+        const QRegularExpression curl(QStringLiteral("curl (http://\\S+)"));
+        QRegularExpressionMatch match;
+        QTRY_VERIFY_WITH_TIMEOUT((match = curl.match(QString::fromUtf8(err))).hasMatch(), 15000);
+        const QUrl demoUrl(match.captured(1));
+
+        // One after the other, as a client holding connections open does; the server is another
+        // process, so waiting here blocks nothing of it. A connection it no longer accepts times out.
+        std::vector<std::unique_ptr<QTcpSocket>> held;
+        for (int i = 0; i < 300; ++i) {
+            held.push_back(std::make_unique<QTcpSocket>());
+            held.back()->connectToHost(QHostAddress::LocalHost, metricsPort);
+            if (!held.back()->waitForConnected(2000))
+                break;
+        }
+        QTest::qWait(1000);
+        const double cpuBefore = cpuSeconds(process.processId());
+        QElapsedTimer wall;
+        wall.start();
+        QTest::qWait(3000);
+        const double cpuUsed = cpuSeconds(process.processId()) - cpuBefore;
+        const double share = cpuUsed / (double(wall.elapsed()) / 1000.0);
+        QVERIFY2(share < 0.3, qPrintable(QStringLiteral("the process used %1 % of a CPU while idle").arg(share * 100)));
+
+        // The tunnel still reaches its backend, with every connection still held by the client.
+        QNetworkAccessManager nam;
+        QNetworkReply *reply = nam.get(QNetworkRequest(demoUrl));
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        QVERIFY2(finished.wait(10000), err.constData());
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+
+        ::kill(pid_t(process.processId()), SIGTERM);
+        QTRY_VERIFY_WITH_TIMEOUT(process.state() == QProcess::NotRunning, 10000);
+        QCOMPARE(process.exitCode(), 0);
     }
 
     void pathMismatchExitsWithCode2()

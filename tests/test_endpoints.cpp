@@ -15,10 +15,15 @@
 #include <QNetworkAccessManager>
 #include <QNetworkInterface>
 #include <QNetworkReply>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+
+#include <algorithm>
+#include <memory>
+#include <vector>
 
 using namespace telephone;
 using namespace std::chrono_literals;
@@ -194,6 +199,7 @@ private slots:
         f.simulator.kickAll();
         QTRY_COMPARE_WITH_TIMEOUT(f.simulator.joins(), 2, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(f.tunnel->state(), State::Connected, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.tunnel->heartbeatRoundTrip().has_value(), 5000); // measured anew
 
         QNetworkAccessManager nam;
         const Answer a = ask(nam, f.base, QStringLiteral("/health"));
@@ -216,6 +222,97 @@ private slots:
         QVERIFY2(!lastError.value(QStringLiteral("message")).toString().isEmpty(), a.body.constData());
         QVERIFY(QDateTime::fromString(lastError.value(QStringLiteral("at")).toString(), Qt::ISODateWithMs).isValid());
         QVERIFY(!a.body.contains(f.tunnel->config().token.toUtf8()));
+    }
+
+    // Issue 11 item 12: the round trip measured on a connection that is gone was still shown.
+    void noHeartbeatRoundTripWhileReconnecting()
+    {
+        Fixture f(1500ms); // stays down long enough to ask
+        f.manager.startAll();
+        QTRY_COMPARE_WITH_TIMEOUT(f.tunnel->state(), State::Connected, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(f.tunnel->heartbeatRoundTrip().has_value(), 5000);
+        f.simulator.kickAll();
+        QTRY_COMPARE_WITH_TIMEOUT(f.tunnel->state(), State::Reconnecting, 5000);
+        QNetworkAccessManager nam;
+        const Answer health = ask(nam, f.base, QStringLiteral("/health"));
+        const QJsonObject t = health.json().value(QStringLiteral("tunnels")).toArray().first().toObject();
+        QCOMPARE(t.value(QStringLiteral("state")).toString(), QStringLiteral("Reconnecting"));
+        QVERIFY2(t.value(QStringLiteral("heartbeat_rtt_ms")).isNull(), health.body.constData());
+        const Answer metrics = ask(nam, f.base, QStringLiteral("/metrics"));
+        QVERIFY2(!metrics.body.contains("telephone_tunnel_heartbeat_rtt_seconds{"), metrics.body.constData());
+    }
+
+    // Issue 11 item 12: a failing refresh left no trace in /health or /metrics.
+    void refreshFailuresShowInHealthAndMetrics()
+    {
+        Fixture f;
+        f.simulator.setRefreshFails(QStringLiteral("database_unavailable"));
+        // A token past its half-life: the refresh is due at once.
+        QString problem;
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        QVERIFY2(f.tunnel->setToken(f.simulator.mintToken(f.pathId, 3600, now - 1900), &problem), qPrintable(problem));
+        f.manager.startAll();
+        QTRY_VERIFY_WITH_TIMEOUT(f.simulator.refreshRequests() >= 2, 10000);
+        QNetworkAccessManager nam;
+        const Answer health = ask(nam, f.base, QStringLiteral("/health"));
+        const QJsonObject t = health.json().value(QStringLiteral("tunnels")).toArray().first().toObject();
+        QCOMPARE(t.value(QStringLiteral("state")).toString(), QStringLiteral("Connected"));
+        const QString message = t.value(QStringLiteral("last_error")).toObject().value(QStringLiteral("message")).toString();
+        QVERIFY2(message.contains(QLatin1String("refresh")) && message.contains(QLatin1String("database_unavailable")),
+                 health.body.constData());
+        const Answer metrics = ask(nam, f.base, QStringLiteral("/metrics"));
+        const QRegularExpression failures(QStringLiteral("telephone_token_refresh_failures_total\\{tunnel=\"%1\"\\} (\\d+)")
+                                              .arg(f.pathId));
+        const QRegularExpressionMatch match = failures.match(QString::fromUtf8(metrics.body));
+        QVERIFY2(match.hasMatch() && match.captured(1).toInt() >= 2, metrics.body.constData());
+    }
+
+    // Issue 11 item 4: idle connections were never closed; 300 of them took every file descriptor.
+    // At most OpsListener::maxConnections stay open (the newest replace the oldest), and the
+    // endpoints and the tunnel keep answering.
+    void heldConnectionsAreBoundedAndEverythingStillAnswers()
+    {
+        Fixture f;
+        f.manager.startAll();
+        QTRY_COMPARE_WITH_TIMEOUT(f.tunnel->state(), State::Connected, 5000);
+        const int max = f.server->listener()->maxConnections();
+        QVERIFY(max >= 2 && max <= OpsListener::DefaultMaxConnections);
+        std::vector<std::unique_ptr<QTcpSocket>> held;
+        const QUrl base(f.base);
+        int connected = 0;
+        for (int i = 0; i < 100; ++i) {
+            held.push_back(std::make_unique<QTcpSocket>());
+            connect(held.back().get(), &QTcpSocket::connected, this, [&connected] { ++connected; });
+            held.back()->connectToHost(QHostAddress::LocalHost, quint16(base.port()));
+        }
+        auto stillOpen = [&held] {
+            return std::count_if(held.begin(), held.end(), [](const auto &s) {
+                return s->state() == QAbstractSocket::ConnectedState;
+            });
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(connected, 100, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(stillOpen() <= max, 5000);
+        QVERIFY(f.server->listener()->openConnections() <= max);
+        QNetworkAccessManager nam;
+        QCOMPARE(ask(nam, f.base, QStringLiteral("/ready")).status, 200);
+        QNetworkReply *reply = nam.get(QNetworkRequest(QUrl(f.simulator.httpUrl().toString() + QStringLiteral("/call/demo/x"))));
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    }
+
+    // Issue 11 item 4: a connection that says nothing is closed after the idle timeout (shortened
+    // here; 30 s by default).
+    void idleConnectionsAreClosed()
+    {
+        Fixture f;
+        f.server->listener()->setIdleTimeout(300ms);
+        QTcpSocket idle;
+        idle.connectToHost(QHostAddress::LocalHost, quint16(QUrl(f.base).port()));
+        QVERIFY(idle.waitForConnected(5000));
+        QTRY_COMPARE_WITH_TIMEOUT(idle.state(), QAbstractSocket::UnconnectedState, 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(f.server->listener()->openConnections(), 0, 3000);
+        QCOMPARE(OpsListener::DefaultIdleTimeout, std::chrono::milliseconds(30000));
     }
 
     void onlyGetAndHead_data()

@@ -117,6 +117,7 @@ bool Runner::start(QString *error, int *exitCode)
         return false;
     }
     connect(m_tunnel, &Tunnel::stateChanged, this, &Runner::onTunnelState);
+    connect(m_tunnel, &Tunnel::tokenRefused, this, &Runner::onTokenRefused);
     if (m_settings.demo()) {
         m_manager->setSecretStoreDescription(QStringLiteral("none: --demo keeps its token in memory"));
         m_manager->startAll();
@@ -263,7 +264,8 @@ void Runner::onTunnelState()
         }
         break;
     case Tunnel::State::AuthFailed:
-        if (m_headless && m_settings.exitOnAuthFailure())
+        // A token that was never sent is not the server's refusal: onTokenRefused decides.
+        if (m_headless && m_settings.exitOnAuthFailure() && !tokenNeverSent())
             stop(ExitAuthFailure);
         break;
     case Tunnel::State::ConfigError:
@@ -274,6 +276,27 @@ void Runner::onTunnelState()
     default:
         break;
     }
+}
+
+bool Runner::tokenNeverSent() const
+{
+    return m_tunnel->connectAttempts() == 0;
+}
+
+void Runner::onTokenRefused(const QString &reason)
+{
+    // Headless, nothing hands a running Telephone another token: the token store is read once, at
+    // the start, and there is no tray to paste one into. A token that cannot even be sent
+    // (malformed, expired) would leave it waiting forever; under systemd, exit code 2 also stops
+    // the restart loop, which could not help.
+    if (!m_headless || !tokenNeverSent())
+        return;
+    fprintf(stderr, "telephone: %s; running headless, nothing else can supply a token: give a usable --token (or "
+                    "TELEPHONE_TOKEN)\n",
+            qPrintable(logging::redact(reason)));
+    fflush(stderr);
+    // Queued: this can happen inside start(), before the event loop that finished() ends is running.
+    QMetaObject::invokeMethod(this, [this] { stop(ExitBadConfig); }, Qt::QueuedConnection);
 }
 
 void Runner::stop(int exitCode)

@@ -48,6 +48,9 @@ private:
     bool openTokenStore(QString *error);
     void startWithBestToken(bool storeUsable);
     void onTunnelState();
+    void onTokenRefused(const QString &reason);
+    /// The tunnel has not tried to connect: a refusal so far is ours (unusable token), not the server's.
+    bool tokenNeverSent() const;
 
     Settings m_settings;
     bool m_headless;

@@ -11,6 +11,17 @@
 #include <QTcpSocket>
 #include <QWebSocket>
 
+#ifdef Q_OS_UNIX
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#endif
+
+#include <algorithm>
+
 Q_LOGGING_CATEGORY(lcOps, "telephone.ops.server")
 
 namespace telephone {
@@ -36,6 +47,118 @@ Reply errorReply(Status status, const QString &message)
 }
 
 } // namespace
+
+OpsListener::OpsListener(QObject *parent)
+    : QTcpServer(parent)
+{
+    m_resumeTimer.setSingleShot(true);
+    connect(&m_resumeTimer, &QTimer::timeout, this, [this] {
+        if (m_notifier)
+            m_notifier->setEnabled(true);
+        else
+            resumeAccepting();
+    });
+    // Where accepting is QTcpServer's (not Unix): it pauses itself and says so on errors it
+    // considers lasting; start again after a moment.
+    connect(this, &QTcpServer::acceptError, this, [this] { pauseAfterAcceptFailure(errorString()); });
+}
+
+bool OpsListener::listenBounded(const QHostAddress &address, quint16 port)
+{
+    if (!listen(address, port))
+        return false;
+#ifdef Q_OS_UNIX
+    pauseAccepting(); // QTcpServer's notifier off for good: ours below accepts on the same socket
+    m_notifier = new QSocketNotifier(socketDescriptor(), QSocketNotifier::Read, this);
+    connect(m_notifier, &QSocketNotifier::activated, this, &OpsListener::acceptAll);
+#endif
+    return true;
+}
+
+void OpsListener::acceptAll()
+{
+#ifdef Q_OS_UNIX
+    for (;;) {
+        const int fd = ::accept(int(socketDescriptor()), nullptr, nullptr);
+        if (fd >= 0) {
+            ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+            incomingConnection(fd);
+            continue;
+        }
+        switch (errno) {
+        case EINTR:
+        case ECONNABORTED: // the caller gave up before we accepted: take the next one
+            continue;
+        case EMFILE:
+        case ENFILE:
+        case ENOBUFS:
+        case ENOMEM:
+            pauseAfterAcceptFailure(QString::fromLocal8Bit(strerror(errno)));
+            return;
+        default: // EAGAIN: nothing more waiting
+            return;
+        }
+    }
+#endif
+}
+
+int OpsListener::maxConnectionsForFileLimit()
+{
+#ifdef Q_OS_UNIX
+    struct rlimit limit {};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
+        return int(std::clamp<rlim_t>(limit.rlim_cur / 8, 2, DefaultMaxConnections));
+#endif
+    return DefaultMaxConnections;
+}
+
+void OpsListener::incomingConnection(qintptr descriptor)
+{
+    m_acceptFailing = false;
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    if (int(m_connections.size()) >= m_maxConnections) {
+        // The endpoints answer in milliseconds, so this many open connections are idle ones, held
+        // by a scraper's keep-alive or on purpose: the oldest makes room for the newest, so that
+        // the endpoints keep answering and never hold more file descriptors than this.
+        if (m_evicted++ == 0)
+            qCWarning(lcOps).noquote() << "more than" << m_maxConnections
+                                       << "connections to the ops endpoints at once; closing the oldest ones";
+        QPointer<QTcpSocket> oldest = m_connections.takeFirst();
+        if (oldest)
+            oldest->abort();
+    }
+    m_connections.append(socket);
+    auto *idle = new QTimer(socket);
+    idle->setSingleShot(true);
+    connect(idle, &QTimer::timeout, socket, &QTcpSocket::abort);
+    connect(socket, &QTcpSocket::readyRead, idle, qOverload<>(&QTimer::start));
+    connect(socket, &QTcpSocket::bytesWritten, idle, qOverload<>(&QTimer::start));
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket, idle] {
+        idle->stop();
+        m_connections.removeAll(socket);
+    });
+    idle->start(m_idleTimeout);
+    addPendingConnection(socket);
+}
+
+void OpsListener::pauseAfterAcceptFailure(const QString &why)
+{
+    // Typically out of file descriptors (EMFILE). Retrying at once would fail at once, forever:
+    // wait a moment; idle connections get closed meanwhile.
+    if (!m_acceptFailing) // once until a connection is accepted again, not once a second
+        qCWarning(lcOps).noquote() << "the ops endpoints cannot accept connections (" + why + "); trying again every"
+                                   << AcceptPause.count() << "ms";
+    m_acceptFailing = true;
+    if (m_notifier)
+        m_notifier->setEnabled(false);
+    else
+        pauseAccepting();
+    m_resumeTimer.start(AcceptPause);
+}
 
 std::optional<OpsServer::Address> OpsServer::parseAddress(const QString &text, QString *error)
 {
@@ -91,8 +214,8 @@ bool OpsServer::listen(const QString &addressText, QString *error)
         return false;
     // Our own QTcpServer instead of QAbstractHttpServer::listen(), which only says "0" on failure:
     // the user needs to hear why (address in use, not an address of this machine).
-    auto *tcp = new QTcpServer(this);
-    if (!tcp->listen(address->host, address->port)) {
+    auto *tcp = new OpsListener(this);
+    if (!tcp->listenBounded(address->host, address->port)) {
         *error = QStringLiteral("could not listen on %1:%2: %3")
                      .arg(address->host.toString())
                      .arg(address->port)

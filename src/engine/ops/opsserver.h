@@ -2,15 +2,64 @@
 
 #include <QAbstractHttpServer>
 #include <QHostAddress>
+#include <QList>
+#include <QPointer>
 #include <QString>
+#include <QSocketNotifier>
+#include <QTcpServer>
+#include <QTimer>
 
+#include <chrono>
 #include <optional>
-
-class QTcpServer;
 
 namespace telephone {
 
 class OpsReport;
+
+/// The ops endpoints' listening socket, bounded so that it can never starve the tunnel of file
+/// descriptors or CPU: at most maxConnections open at once (32, or an eighth of the process's file
+/// descriptor limit when that is less; a new connection closes the oldest one), each closed after
+/// idleTimeout without traffic, and accepting paused for AcceptPause when accept fails
+/// for want of file descriptors. QTcpServer (6.4) takes EMFILE for a temporary error and polls the
+/// listening socket again at once, forever (100 % CPU); so on Unix the accepting is done here, on
+/// QTcpServer's socket, and QTcpServer's own accepting stays paused.
+class OpsListener : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    static constexpr int DefaultMaxConnections = 32;
+    /// DefaultMaxConnections, or fewer under a low RLIMIT_NOFILE: the tunnel needs the rest.
+    static int maxConnectionsForFileLimit();
+    static constexpr std::chrono::milliseconds DefaultIdleTimeout{std::chrono::seconds(30)};
+    static constexpr std::chrono::milliseconds AcceptPause{std::chrono::seconds(1)};
+
+    explicit OpsListener(QObject *parent = nullptr);
+
+    /// QTcpServer::listen(), then the accepting is taken over (see above).
+    bool listenBounded(const QHostAddress &address, quint16 port);
+    void setMaxConnections(int count) { m_maxConnections = count; }
+    void setIdleTimeout(std::chrono::milliseconds timeout) { m_idleTimeout = timeout; }
+    int maxConnections() const { return m_maxConnections; }
+    int openConnections() const { return int(m_connections.size()); }
+    /// Connections closed to make room for a newer one.
+    qint64 connectionsEvicted() const { return m_evicted; }
+
+protected:
+    void incomingConnection(qintptr descriptor) override;
+
+private:
+    void acceptAll();
+    void pauseAfterAcceptFailure(const QString &why);
+
+    int m_maxConnections = maxConnectionsForFileLimit();
+    std::chrono::milliseconds m_idleTimeout = DefaultIdleTimeout;
+    QList<QPointer<QTcpSocket>> m_connections; ///< open ones, oldest first
+    qint64 m_evicted = 0;
+    bool m_acceptFailing = false;
+    QTimer m_resumeTimer;
+    QSocketNotifier *m_notifier = nullptr;
+};
 
 /// The operations endpoints over HTTP: /live, /ready, /health and /metrics, GET and HEAD only
 /// (anything else 405), everything else 404. Bound to loopback unless an address says otherwise.
@@ -39,6 +88,8 @@ public:
     quint16 serverPort() const;
     /// http://host:port, for the log line that says where the endpoints are.
     QString baseUrl() const;
+    /// The listener's bounds (null before listen()); tests shorten the idle timeout.
+    OpsListener *listener() const { return m_tcpServer; }
 
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -46,7 +97,7 @@ protected:
 
 private:
     OpsReport *m_report;
-    QTcpServer *m_tcpServer = nullptr;
+    OpsListener *m_tcpServer = nullptr;
 };
 
 } // namespace telephone
