@@ -455,6 +455,9 @@ private slots:
         QTest::newRow("bare host") << QStringLiteral("example.com") << QString() << QStringLiteral("has no scheme");
         QTest::newRow("no host") << QStringLiteral("http:///path") << QString() << QStringLiteral("has no host");
         QTest::newRow("query") << QStringLiteral("http://h/?q=1") << QString() << QStringLiteral("query");
+        // Issue 11 item 5: the password is not echoed in the message.
+        QTest::newRow("query, with a password") << QStringLiteral("http://user:secretpw@h/?q=1") << QString()
+                                                << QStringLiteral("\"http://[redacted]@h/?q=1\" has a query");
         QTest::newRow("invalid") << QStringLiteral("http://exa mple.com") << QString()
                                  << QStringLiteral("is not a valid URL");
     }

@@ -160,13 +160,16 @@ QString quoted(const QString &text)
     return QLatin1Char('"') + shown + QLatin1Char('"');
 }
 
-// Works on raw text, not QUrl, so that even a URL that does not parse never echoes its token.
+// Works on raw text, not QUrl, so that even a URL that does not parse never echoes its token or
+// password in an error message (config/safeurl does the same for parsed URLs).
 QString redactTokenQuery(const QString &text)
 {
     static const QRegularExpression tokenParam(QStringLiteral("((?:^|[?&;])token=)[^&#;]*"),
                                                QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression userInfo(QStringLiteral("^((?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^/?#@]*@"));
     QString out = text;
     out.replace(tokenParam, QStringLiteral("\\1[redacted]"));
+    out.replace(userInfo, QStringLiteral("\\1[redacted]@"));
     return out;
 }
 
@@ -302,6 +305,7 @@ std::optional<bool> Settings::parseFlag(const QString &text)
 std::optional<QUrl> Settings::parseBackend(const QString &text, QString *error)
 {
     const QString t = text.trimmed();
+    const QString shown = redactTokenQuery(t);
     if (t.isEmpty()) {
         *error = QStringLiteral("the backend URL is empty");
         return std::nullopt;
@@ -312,7 +316,7 @@ std::optional<QUrl> Settings::parseBackend(const QString &text, QString *error)
         bool ok = false;
         const int port = t.toInt(&ok);
         if (!ok || port < 1 || port > 65535) {
-            *error = QStringLiteral("%1 is not a port number (1-65535)").arg(quoted(t));
+            *error = QStringLiteral("%1 is not a port number (1-65535)").arg(quoted(shown));
             return std::nullopt;
         }
         QUrl url;
@@ -324,25 +328,25 @@ std::optional<QUrl> Settings::parseBackend(const QString &text, QString *error)
 
     QUrl url(t, QUrl::StrictMode);
     if (!url.isValid()) {
-        *error = QStringLiteral("%1 is not a valid URL").arg(quoted(t));
+        *error = QStringLiteral("%1 is not a valid URL").arg(quoted(shown));
         return std::nullopt;
     }
     const QString scheme = url.scheme();
     if (scheme != QLatin1String("http") && scheme != QLatin1String("https")) {
         if (isSchemeLess(url))
-            *error = schemeHint(t, "http");
+            *error = schemeHint(shown, "http");
         else
             *error = QStringLiteral("%1 has scheme \"%2\"; only http:// and https:// backends are supported")
-                         .arg(quoted(t), scheme);
+                         .arg(quoted(shown), scheme);
         return std::nullopt;
     }
     if (url.host().isEmpty()) {
-        *error = QStringLiteral("%1 has no host").arg(quoted(t));
+        *error = QStringLiteral("%1 has no host").arg(quoted(shown));
         return std::nullopt;
     }
     if (url.hasQuery() || url.hasFragment()) {
         *error = QStringLiteral("%1 has a query or fragment; give only scheme, host, port and an optional base path")
-                     .arg(quoted(t));
+                     .arg(quoted(shown));
         return std::nullopt;
     }
     // The request path is appended to the base path, so "/base/" would make "//".
