@@ -8,10 +8,12 @@
 #include "ops/tunnelobserver.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
+#include "tokens/serviceaccountkey.h"
 #include "tokens/tokenchooser.h"
 #include "tokens/tokenstore.h"
 #include "tokens/tokenstoreunlocker.h"
 #include "tunnel/tokensink.h"
+#include "tunnel/tokensupply.h"
 #include "tunnel/tunnelmanager.h"
 
 #include <QDateTime>
@@ -108,6 +110,10 @@ bool Runner::start(QString *error, int *exitCode)
         return false;
     }
     m_tunnel = m_manager->addTunnel(config, m_tokenSink.get());
+    if (!startTokenSupply(error)) {
+        *exitCode = ExitBadConfig;
+        return false;
+    }
     // One tunnel per process today, so every log line is about it.
     logging::setDefaultTunnel(tunnelName(m_tunnel));
     // A token given later (tray, store) may be the first to name it.
@@ -146,6 +152,20 @@ bool Runner::start(QString *error, int *exitCode)
     } else {
         startWithBestToken(false);
     }
+    return true;
+}
+
+bool Runner::startTokenSupply(QString *error)
+{
+    const std::optional<ServiceAccountKey> key =
+        ServiceAccountKey::find(m_settings, QProcessEnvironment::systemEnvironment(), error);
+    if (!key)
+        return false;
+    if (key->isEmpty())
+        return true;
+    // Answers the tunnel's "I have no usable token" from the first start on.
+    m_tokenSupply = new TokenSupply(m_tunnel, m_tokenSink.get(), m_settings.serviceAccountPathId(), this);
+    m_tokenSupply->setKey(*key);
     return true;
 }
 
@@ -208,7 +228,7 @@ void Runner::startWithBestToken(bool storeUsable)
         qCInfo(lcApp).noquote() << note;
 
     if (!choice.chosen && given.isEmpty()) {
-        if (m_headless) {
+        if (m_headless && !(m_tokenSupply && m_tokenSupply->canSupply())) {
             fprintf(stderr, "telephone: missing --token (or TELEPHONE_TOKEN), and no unexpired token for %s is stored "
                             "in %s; try --demo for a first run without a server, or --help\n",
                     qPrintable(server), qPrintable(TokenStore::fileIn(m_settings.dataDir())));
@@ -264,7 +284,8 @@ void Runner::onTunnelState()
         }
         break;
     case Tunnel::State::AuthFailed:
-        if (m_headless && m_settings.exitOnAuthFailure())
+        // A service account can still bring a token, unless the server refused its key.
+        if (m_headless && m_settings.exitOnAuthFailure() && !(m_tokenSupply && m_tokenSupply->canSupply()))
             stop(ExitAuthFailure);
         break;
     case Tunnel::State::ConfigError:

@@ -11,6 +11,7 @@ namespace telephone {
 class OpsServer;
 class TokenSink;
 class TokenStore;
+class TokenSupply;
 struct TunnelConfig;
 class Tunnel;
 class TunnelManager;
@@ -34,6 +35,8 @@ public:
     bool start(QString *error, int *exitCode);
     TunnelManager *manager() const { return m_manager; }
     Tunnel *tunnel() const { return m_tunnel; }
+    /// Null without a service-account key.
+    TokenSupply *tokenSupply() const { return m_tokenSupply; }
 
 public slots:
     /// Graceful stop: drains, leaves, closes; then finished(exitCode).
@@ -46,6 +49,7 @@ private:
     bool startDemo(TunnelConfig *config, QString *error);
     bool startOps(QString *error);
     bool openTokenStore(QString *error);
+    bool startTokenSupply(QString *error);
     void startWithBestToken(bool storeUsable);
     void onTunnelState();
 
@@ -55,6 +59,7 @@ private:
     Tunnel *m_tunnel = nullptr;
     std::unique_ptr<TokenSink> m_tokenSink; ///< the encrypted TokenStore; in memory for --demo
     TokenStore *m_tokenStore = nullptr;     ///< m_tokenSink when it is the store
+    TokenSupply *m_tokenSupply = nullptr;   ///< service-account token vending; null without a key
     sim::PlugboardSimulator *m_simulator = nullptr;
     sim::EchoBackend *m_echoBackend = nullptr;
     OpsServer *m_opsServer = nullptr; ///< null when --metrics-address is empty
