@@ -2,6 +2,7 @@
 // over real sockets: TokenVendor's HTTP call, TokenSupply answering the tunnel's "no usable token",
 // and the states a person sees. Reconnection keeps its default backoff; only the heartbeat is short.
 
+#include "config/settings.h"
 #include "ops/logging.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
@@ -12,8 +13,10 @@
 #include "tunnel/tokensupply.h"
 #include "tunnel/tunnel.h"
 
+#include <QCommandLineParser>
 #include <QHostInfo>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
@@ -76,6 +79,25 @@ ServiceAccountKey keyFrom(const QString &key)
     return ServiceAccountKey{key, QStringLiteral("the test")};
 }
 
+std::optional<Settings> settingsFrom(const QStringList &args, const QProcessEnvironment &env)
+{
+    QCommandLineParser parser;
+    Settings::addOptions(parser);
+    if (!parser.parse(QStringList{QStringLiteral("telephone")} + args))
+        qFatal("bad arguments");
+    QString error;
+    return Settings::resolve(parser, env, &error);
+}
+
+void writePrivate(const QString &path, const QByteArray &content, QFileDevice::Permissions permissions)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        qFatal("cannot write %s", qPrintable(path));
+    f.write(content);
+    f.setPermissions(permissions);
+}
+
 qint64 secondsUntil(const QDateTime &when)
 {
     return QDateTime::currentDateTimeUtc().secsTo(when);
@@ -88,6 +110,11 @@ class TestTokenVending : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true); // no real config file is read
+    }
+
     void keyIsShownByItsPrefixOnly()
     {
         const QString key = QStringLiteral("sa_live_abcdef0123456789abcdef0123456789");
@@ -100,6 +127,58 @@ private slots:
                  QUrl(QStringLiteral("https://plug.example/api/token-vending/generate")));
         QCOMPARE(TokenVendor::endpointFor(QUrl(QStringLiteral("ws://127.0.0.1:4000/socket/websocket"))),
                  QUrl(QStringLiteral("http://127.0.0.1:4000/api/token-vending/generate")));
+    }
+
+    // File option, then the environment, then systemd's credential; bad sources are errors.
+    void keySources()
+    {
+        QTemporaryDir dir;
+        const QString key = QStringLiteral("sa_live_0123456789abcdef0123456789abcdef");
+        const QString other = QStringLiteral("sa_live_fedcba9876543210fedcba9876543210");
+        const auto owner = QFileDevice::ReadOwner | QFileDevice::WriteOwner;
+        writePrivate(dir.filePath(QStringLiteral("key")), key.toUtf8() + "\n", owner);
+        QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("creds")));
+        writePrivate(dir.filePath(QStringLiteral("creds/service-account-key")), other.toUtf8(), QFileDevice::ReadOwner);
+        QProcessEnvironment env;
+        env.insert(QStringLiteral("HOME"), dir.path());
+        QString error;
+
+        auto settings = settingsFrom({QStringLiteral("--service-account-key-file"), dir.filePath(QStringLiteral("key"))}, env);
+        QVERIFY(settings);
+        auto found = ServiceAccountKey::find(*settings, env, &error);
+        QVERIFY2(found, qPrintable(error));
+        QCOMPARE(found->key, key);
+        QVERIFY(found->origin.contains(dir.filePath(QStringLiteral("key"))));
+
+        env.insert(QStringLiteral("CREDENTIALS_DIRECTORY"), dir.filePath(QStringLiteral("creds")));
+        settings = settingsFrom({}, env);
+        found = ServiceAccountKey::find(*settings, env, &error);
+        QVERIFY2(found, qPrintable(error));
+        QCOMPARE(found->key, other);
+        QVERIFY(found->origin.contains(QLatin1String("systemd credential")));
+
+        env.insert(QStringLiteral("TELEPHONE_SERVICE_ACCOUNT_KEY"), key);
+        settings = settingsFrom({}, env);
+        found = ServiceAccountKey::find(*settings, env, &error);
+        QVERIFY2(found, qPrintable(error));
+        QCOMPARE(found->key, key);
+        QCOMPARE(found->origin, QStringLiteral("TELEPHONE_SERVICE_ACCOUNT_KEY"));
+
+        // A key file others can read is refused, and the message does not repeat the key.
+        writePrivate(dir.filePath(QStringLiteral("shared")), key.toUtf8(), owner | QFileDevice::ReadOther);
+        settings = settingsFrom({QStringLiteral("--service-account-key-file"), dir.filePath(QStringLiteral("shared"))}, env);
+        QVERIFY(!ServiceAccountKey::find(*settings, env, &error));
+        QVERIFY2(error.contains(QLatin1String("chmod 600")), qPrintable(error));
+        QVERIFY(!error.contains(key));
+        // A missing file and a file holding something else.
+        settings = settingsFrom({QStringLiteral("--service-account-key-file"), dir.filePath(QStringLiteral("none"))}, env);
+        QVERIFY(!ServiceAccountKey::find(*settings, env, &error));
+        QVERIFY2(error.contains(QLatin1String("does not exist")), qPrintable(error));
+        writePrivate(dir.filePath(QStringLiteral("jwt")), "eyJhbGciOiJIUzI1NiJ9.e30.sig", owner);
+        settings = settingsFrom({QStringLiteral("--service-account-key-file"), dir.filePath(QStringLiteral("jwt"))}, env);
+        QVERIFY(!ServiceAccountKey::find(*settings, env, &error));
+        QVERIFY2(error.contains(QLatin1String("not a service-account key")), qPrintable(error));
+        QVERIFY(!error.contains(QLatin1String("eyJ")));
     }
 
     // The request as the server receives it (parsed by QJsonDocument in the simulator), and the 201.
