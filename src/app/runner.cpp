@@ -8,6 +8,7 @@
 #include "ops/tunnelobserver.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
+#include "tokens/keychainsecretstore.h"
 #include "tokens/serviceaccountkey.h"
 #include "tokens/tokenchooser.h"
 #include "tokens/tokenstore.h"
@@ -161,12 +162,45 @@ bool Runner::startTokenSupply(QString *error)
         ServiceAccountKey::find(m_settings, QProcessEnvironment::systemEnvironment(), error);
     if (!key)
         return false;
-    if (key->isEmpty())
-        return true;
-    // Answers the tunnel's "I have no usable token" from the first start on.
-    m_tokenSupply = new TokenSupply(m_tunnel, m_tokenSink.get(), m_settings.serviceAccountPathId(), this);
-    m_tokenSupply->setKey(*key);
+    if (!key->isEmpty())
+        useServiceAccountKey(*key);
+    else if (!m_headless && !m_settings.demo())
+        readServiceAccountKeyFromKeychain();
     return true;
+}
+
+void Runner::useServiceAccountKey(const ServiceAccountKey &key)
+{
+    // Answers the tunnel's "I have no usable token" from the first start on.
+    if (!m_tokenSupply)
+        m_tokenSupply = new TokenSupply(m_tunnel, m_tokenSink.get(), m_settings.serviceAccountPathId(), this);
+    m_tokenSupply->setKey(key);
+}
+
+void Runner::readServiceAccountKeyFromKeychain()
+{
+    // The desktop keeps the key in the OS keychain (`telephone token key set`); a headless host,
+    // whose keychain is usually locked or absent, uses a file, the environment or a credential.
+    auto *keychain = new KeychainSecretStore(this);
+    connect(keychain, &KeychainSecretStore::entryRead, this,
+            [this, keychain](const QString &entry, const QByteArray &data, bool found) {
+                keychain->deleteLater();
+                if (!found)
+                    return;
+                const ServiceAccountKey key{QString::fromUtf8(data).trimmed(),
+                                            QStringLiteral("the OS keychain (entry %1/%2)")
+                                                .arg(QLatin1String(KeychainSecretStore::Service), entry)};
+                if (const QString problem = ServiceAccountKey::problemWith(key.key); !problem.isEmpty()) {
+                    qCWarning(lcApp).noquote() << key.origin + QStringLiteral(": ") + problem;
+                    return;
+                }
+                useServiceAccountKey(key);
+            });
+    connect(keychain, &KeychainSecretStore::failed, this, [keychain](const QString &problem) {
+        keychain->deleteLater();
+        qCDebug(lcApp).noquote() << "no service-account key from the OS keychain:" << problem;
+    });
+    keychain->readEntry(QLatin1String(KeychainSecretStore::ServiceAccountEntry));
 }
 
 bool Runner::openTokenStore(QString *error)

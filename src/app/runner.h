@@ -12,6 +12,7 @@ class OpsServer;
 class TokenSink;
 class TokenStore;
 class TokenSupply;
+struct ServiceAccountKey;
 struct TunnelConfig;
 class Tunnel;
 class TunnelManager;
@@ -50,6 +51,8 @@ private:
     bool startOps(QString *error);
     bool openTokenStore(QString *error);
     bool startTokenSupply(QString *error);
+    void useServiceAccountKey(const ServiceAccountKey &key);
+    void readServiceAccountKeyFromKeychain();
     void startWithBestToken(bool storeUsable);
     void onTunnelState();
 

@@ -3,6 +3,7 @@
 #include "config/settings.h"
 #include "tokens/goimport.h"
 #include "tokens/jwt.h"
+#include "tokens/keychainsecretstore.h"
 #include "tokens/serviceaccountkey.h"
 #include "tokens/tokenvendor.h"
 #include "tokens/tokenstore.h"
@@ -35,6 +36,8 @@ const char *const UsageText =
     "                                or reads it from $SECRET_KEY_BASE); needs --server\n"
     "  vend [--tunnel PATH_ID]       get a token from the server's token vending with the service-account\n"
     "                                key, store it and show its claims (never the token); needs --server\n"
+    "  key set | key forget          keep the service-account key in the OS keychain for the desktop app\n"
+    "                                (set reads it from stdin, not echoed), or remove it\n"
     "\n"
     "Options of the main program apply where they matter: --data-dir, --server, --secret-store, --config.\n"
     "Exit codes: 0 done (inspect: valid token); 1 the store could not be read or written, or the import\n"
@@ -122,6 +125,13 @@ int TokenCommand::run(const QStringList &arguments, const QProcessEnvironment &e
             return Exit::Usage;
         }
         return inspect(rest.value(0));
+    }
+    if (command == QLatin1String("key")) {
+        if (rest.size() != 1) {
+            print(stderr, QStringLiteral("telephone token key: give set (reads the key from stdin) or forget"));
+            return Exit::Usage;
+        }
+        return keychainKey(rest.first());
     }
     if (command != QLatin1String("list") && command != QLatin1String("forget") && command != QLatin1String("import-go")
         && command != QLatin1String("vend")) {
@@ -280,10 +290,15 @@ QByteArray TokenCommand::readSecretKeyBase(const QProcessEnvironment &env)
     const QString fromEnv = env.value(QStringLiteral("SECRET_KEY_BASE"));
     if (!fromEnv.isEmpty())
         return fromEnv.toUtf8();
+    return readHiddenLine("SECRET_KEY_BASE of the Go client (not shown): ");
+}
+
+QByteArray TokenCommand::readHiddenLine(const char *prompt)
+{
     const bool terminal = ::isatty(STDIN_FILENO) == 1;
     termios saved {};
     if (terminal) {
-        fputs("SECRET_KEY_BASE of the Go client (not shown): ", stderr);
+        fputs(prompt, stderr);
         fflush(stderr);
         ::tcgetattr(STDIN_FILENO, &saved);
         termios silent = saved;
@@ -302,6 +317,46 @@ QByteArray TokenCommand::readSecretKeyBase(const QProcessEnvironment &env)
         fputc('\n', stderr);
     }
     return line.trimmed();
+}
+
+int TokenCommand::keychainKey(const QString &action)
+{
+    const QString entry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
+    const QString where = QStringLiteral("the OS keychain (entry %1/%2)").arg(QLatin1String(KeychainSecretStore::Service), entry);
+    QString key;
+    if (action == QLatin1String("set")) {
+        key = QString::fromUtf8(readHiddenLine("service-account key (not shown): "));
+        if (const QString problem = ServiceAccountKey::problemWith(key); !problem.isEmpty()) {
+            print(stderr, QStringLiteral("telephone token key set: %1").arg(problem));
+            return Exit::Usage;
+        }
+    } else if (action != QLatin1String("forget")) {
+        print(stderr, QStringLiteral("telephone token key: give set (reads the key from stdin) or forget"));
+        return Exit::Usage;
+    }
+    KeychainSecretStore keychain;
+    QEventLoop loop;
+    QString error;
+    QObject::connect(&keychain, &KeychainSecretStore::entryWritten, &loop, &QEventLoop::quit);
+    QObject::connect(&keychain, &KeychainSecretStore::keyDeleted, &loop, &QEventLoop::quit);
+    QObject::connect(&keychain, &KeychainSecretStore::failed, &loop, [&](const QString &problem) {
+        error = problem;
+        loop.quit();
+    });
+    if (key.isEmpty())
+        keychain.deleteEntry(entry);
+    else
+        keychain.writeEntry(entry, key.toUtf8());
+    loop.exec();
+    if (!error.isEmpty()) {
+        print(stderr, QStringLiteral("telephone token key %1: %2").arg(action, error));
+        return Exit::Failed;
+    }
+    print(stdout, key.isEmpty() ? QStringLiteral("removed the service-account key from %1").arg(where)
+                                : QStringLiteral("stored the service-account key %1 in %2; the desktop app uses it "
+                                                 "from its next start")
+                                      .arg(ServiceAccountKey::shown(key), where));
+    return Exit::Ok;
 }
 
 bool TokenCommand::openUnlocked(TokenStore *store, const Settings &settings, const QProcessEnvironment &env,
