@@ -283,6 +283,26 @@ private slots:
         QCOMPARE(f.simulator.vendRequests(), 1);
     }
 
+    // The server refuses to refresh (revoked) while connected: a vended token takes over.
+    void refusedRefreshIsAnsweredWithAVendedToken()
+    {
+        Fixture f;
+        const QString token = f.simulator.mintToken(f.pathId);
+        Tunnel tunnel(f.config(token), &f.sink);
+        TokenSupply supply(&tunnel, &f.sink, QString());
+        supply.setKey(keyFrom(f.key));
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 10000);
+        f.simulator.setRefreshFails(QStringLiteral(":token_revoked"));
+        QSignalSpy refused(&tunnel, &Tunnel::tokenRefused);
+        tunnel.refreshTokenNow();
+        QVERIFY(refused.wait(10000));
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 15000);
+        QCOMPARE(f.simulator.vendRequests(), 1);
+        QVERIFY(tunnel.config().token != token);
+        QCOMPARE(f.sink.sources.value(0), QStringLiteral("vended"));
+    }
+
     void invalidKeyIsAuthFailedWithTheMessage()
     {
         Fixture f;

@@ -106,15 +106,22 @@ bool Runner::start(QString *error, int *exitCode)
         }
     }
 
-    if (!m_settings.demo() && !openTokenStore(error)) {
+    const std::optional<ServiceAccountKey> key =
+        ServiceAccountKey::find(m_settings, QProcessEnvironment::systemEnvironment(), error);
+    if (!key) {
+        *exitCode = ExitBadConfig;
+        return false;
+    }
+    if (!m_settings.demo() && !openTokenStore(!key->isEmpty(), error)) {
         *exitCode = ExitBadConfig;
         return false;
     }
     m_tunnel = m_manager->addTunnel(config, m_tokenSink.get());
-    if (!startTokenSupply(error)) {
-        *exitCode = ExitBadConfig;
-        return false;
-    }
+    // --demo has its own token from the simulator; a key is for a real server.
+    if (!key->isEmpty() && !m_settings.demo())
+        useServiceAccountKey(*key);
+    else if (key->isEmpty() && !m_headless && !m_settings.demo())
+        readServiceAccountKeyFromKeychain();
     // One tunnel per process today, so every log line is about it.
     logging::setDefaultTunnel(tunnelName(m_tunnel));
     // A token given later (tray, store) may be the first to name it.
@@ -156,19 +163,6 @@ bool Runner::start(QString *error, int *exitCode)
     return true;
 }
 
-bool Runner::startTokenSupply(QString *error)
-{
-    const std::optional<ServiceAccountKey> key =
-        ServiceAccountKey::find(m_settings, QProcessEnvironment::systemEnvironment(), error);
-    if (!key)
-        return false;
-    if (!key->isEmpty())
-        useServiceAccountKey(*key);
-    else if (!m_headless && !m_settings.demo())
-        readServiceAccountKeyFromKeychain();
-    return true;
-}
-
 void Runner::useServiceAccountKey(const ServiceAccountKey &key)
 {
     // Answers the tunnel's "I have no usable token" from the first start on.
@@ -203,13 +197,13 @@ void Runner::readServiceAccountKeyFromKeychain()
     keychain->readEntry(QLatin1String(KeychainSecretStore::ServiceAccountEntry));
 }
 
-bool Runner::openTokenStore(QString *error)
+bool Runner::openTokenStore(bool haveServiceAccount, QString *error)
 {
     auto store = std::make_unique<TokenStore>(TokenStore::fileIn(m_settings.dataDir()));
     QString problem;
     if (!store->open(&problem)) {
         // Without a token of its own a headless start has nothing to run on: stop here.
-        if (m_headless && m_settings.token().isEmpty()) {
+        if (m_headless && m_settings.token().isEmpty() && !haveServiceAccount) {
             *error = QStringLiteral("missing --token (or TELEPHONE_TOKEN), and stored tokens cannot be read: %1")
                          .arg(problem);
             return false;

@@ -49,8 +49,8 @@ signals:
 private:
     bool startDemo(TunnelConfig *config, QString *error);
     bool startOps(QString *error);
-    bool openTokenStore(QString *error);
-    bool startTokenSupply(QString *error);
+    /// With a service account, a headless run may go on without a store: vended tokens live in memory.
+    bool openTokenStore(bool haveServiceAccount, QString *error);
     void useServiceAccountKey(const ServiceAccountKey &key);
     void readServiceAccountKeyFromKeychain();
     void startWithBestToken(bool storeUsable);
