@@ -565,7 +565,7 @@ void PlugboardSimulator::vendToken(const HttpRequest &request, HttpResponder *re
     const auto answer = [&](int status, const QJsonObject &body) {
         responder->respond(status, {{"content-type", "application/json"}},
                            QJsonDocument(body).toJson(QJsonDocument::Compact));
-        emit vendRequested(status);
+        emit vendRequested(status, body.value(QLatin1String("token")).toString());
     };
     const auto error = [&](int status, const QString &text, QJsonObject extra = {}) {
         extra.insert(QStringLiteral("error"), text);

@@ -129,8 +129,8 @@ signals:
     void upgradeRefused(const QString &reason);
     void frameReceived(const telephone::Frame &frame);
     void tokenRefreshed(const QString &jti, const QString &token);
-    /// Every vending request, with the status it was answered.
-    void vendRequested(int status);
+    /// Every vending request, with the status it was answered and the token vended (201 only).
+    void vendRequested(int status, const QString &token);
 
 protected:
     void timerEvent(QTimerEvent *event) override;
