@@ -106,8 +106,16 @@ void TokenSupply::onTokenNeeded()
 
 void TokenSupply::onRetryDue()
 {
-    if (hasKey() && !m_pathRefused && !m_vendor->isBusy() && tunnelWaits())
-        requestNow();
+    m_nextAttemptAt = {};
+    if (!hasKey() || m_pathRefused || m_vendor->isBusy())
+        return;
+    if (!tunnelWaits()) {
+        // The tunnel is trying something else right now (its own retry of the old token). The wait
+        // is over all the same: the next time it needs a token, the key is asked again.
+        m_keyRefused = false;
+        return;
+    }
+    requestNow();
 }
 
 void TokenSupply::schedule(std::chrono::milliseconds delay)
