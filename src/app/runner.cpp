@@ -53,6 +53,9 @@ bool Runner::startDemo(TunnelConfig *config, QString *error)
     const QString pathId = m_simulator->addMount(DemoMount);
     config->server = m_simulator->socketUrl();
     config->token = m_simulator->mintToken(pathId);
+    // A service account too, so that a demo token that is revoked or expires is replaced the way a
+    // fleet's would be (the simulator serves the token vending endpoint).
+    m_demoServiceAccount = m_simulator->addServiceAccount(pathId);
     if (config->backend.isEmpty()) {
         m_echoBackend = new sim::EchoBackend(this);
         if (!m_echoBackend->listen(QHostAddress::LocalHost, 0)) {
@@ -117,8 +120,10 @@ bool Runner::start(QString *error, int *exitCode)
         return false;
     }
     m_tunnel = m_manager->addTunnel(config, m_tokenSink.get());
-    // --demo has its own token from the simulator; a key is for a real server.
-    if (!key->isEmpty() && !m_settings.demo())
+    // --demo has its own token and service account from the simulator; a key is for a real server.
+    if (m_settings.demo())
+        useServiceAccountKey({m_demoServiceAccount, QStringLiteral("the demo simulator")});
+    else if (!key->isEmpty())
         useServiceAccountKey(*key);
     else if (key->isEmpty() && !m_headless && !m_settings.demo())
         readServiceAccountKeyFromKeychain();

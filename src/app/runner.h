@@ -66,6 +66,7 @@ private:
     sim::PlugboardSimulator *m_simulator = nullptr;
     sim::EchoBackend *m_echoBackend = nullptr;
     OpsServer *m_opsServer = nullptr; ///< null when --metrics-address is empty
+    QString m_demoServiceAccount; ///< --demo: a key the simulator's token vending accepts
     int m_exitCode = 0;
     bool m_announcedDemo = false;
 };
