@@ -150,6 +150,14 @@ private slots:
         QCOMPARE(found->key, key);
         QVERIFY(found->origin.contains(dir.filePath(QStringLiteral("key"))));
 
+        // A relative file name in the config file is relative to that file.
+        writePrivate(dir.filePath(QStringLiteral("telephone.ini")), "service-account-key-file=key\n", owner);
+        settings = settingsFrom({QStringLiteral("--config"), dir.filePath(QStringLiteral("telephone.ini"))}, env);
+        QVERIFY(settings);
+        found = ServiceAccountKey::find(*settings, env, &error);
+        QVERIFY2(found, qPrintable(error));
+        QCOMPARE(found->key, key);
+
         env.insert(QStringLiteral("CREDENTIALS_DIRECTORY"), dir.filePath(QStringLiteral("creds")));
         settings = settingsFrom({}, env);
         found = ServiceAccountKey::find(*settings, env, &error);

@@ -61,10 +61,14 @@ std::optional<ServiceAccountKey> ServiceAccountKey::find(const Settings &setting
                                                          QString *error)
 {
     const QString fileKey = QStringLiteral("service-account-key-file");
-    if (const QString file = settings.value(fileKey); !file.isEmpty())
+    if (QString file = settings.value(fileKey); !file.isEmpty()) {
+        // As for the other paths: relative to the config file when it names it there.
+        if (settings.source(fileKey) == SettingSource::ConfigFile)
+            file = QFileInfo(settings.configFile()).dir().absoluteFilePath(file);
         return readFile(file, QStringLiteral("the service-account key file %1 (from %2)")
                                   .arg(file, settings.sourceDescription(fileKey)),
                         error);
+    }
     const QString valueKey = QStringLiteral("service-account-key");
     if (const QString key = settings.value(valueKey); !key.isEmpty()) {
         const QString origin = settings.sourceDescription(valueKey);
