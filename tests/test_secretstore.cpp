@@ -13,11 +13,14 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
+
+#include <qt6keychain/keychain.h>
 
 #include <sys/stat.h>
 
@@ -365,6 +368,58 @@ private slots:
         QVERIFY(failed.wait(5000));
         QVERIFY2(failed.first().first().toString().contains(QLatin1String("another key")),
                  qPrintable(failed.first().first().toString()));
+    }
+
+    // The service-account key (issue 16) through `telephone token key set` into the real Secret
+    // Service, read back by QtKeychain directly (not through our wrapper) and by the wrapper the
+    // desktop app uses; `token key forget` removes it.
+    void serviceAccountKeyRoundTripsThroughTheKeychain()
+    {
+        REQUIRE_KEYCHAIN();
+        const QString entry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
+        const QByteArray key = "sa_live_" + QUuid::createUuid().toByteArray(QUuid::Id128);
+        const auto telephone = [](const QStringList &args, const QByteArray &input) {
+            QProcess p;
+            p.start(QStringLiteral(TELEPHONE_BINARY), args);
+            p.write(input);
+            p.closeWriteChannel();
+            p.waitForFinished(30000);
+            return std::pair{p.exitCode(), p.readAllStandardOutput() + p.readAllStandardError()};
+        };
+        const auto [setCode, setOut] = telephone({QStringLiteral("token"), QStringLiteral("key"), QStringLiteral("set")},
+                                                 key + "\n");
+        QVERIFY2(setCode == 0, setOut.constData());
+        QVERIFY(setOut.contains("sa_live_"));
+        QVERIFY(!setOut.contains(key));
+
+        auto *job = new QKeychain::ReadPasswordJob(QLatin1String(KeychainSecretStore::Service));
+        job->setKey(entry);
+        QSignalSpy jobDone(job, &QKeychain::Job::finished);
+        job->start();
+        QVERIFY(jobDone.wait(15000));
+        QCOMPARE(job->error(), QKeychain::NoError);
+        QCOMPARE(job->binaryData(), key);
+
+        KeychainSecretStore store;
+        store.setRetryDelay(0ms);
+        QSignalSpy read(&store, &KeychainSecretStore::entryRead);
+        store.readEntry(entry);
+        QVERIFY(read.wait(15000));
+        QCOMPARE(read.first().at(1).toByteArray(), key);
+        QVERIFY(read.first().at(2).toBool());
+
+        const auto [forgetCode, forgetOut] =
+            telephone({QStringLiteral("token"), QStringLiteral("key"), QStringLiteral("forget")}, {});
+        QVERIFY2(forgetCode == 0, forgetOut.constData());
+        read.clear();
+        store.readEntry(entry);
+        QVERIFY(read.wait(15000));
+        QVERIFY(!read.first().at(2).toBool());
+
+        const auto [badCode, badOut] = telephone({QStringLiteral("token"), QStringLiteral("key"), QStringLiteral("set")},
+                                                 "eyJhbGciOiJIUzI1NiJ9.e30.sig\n");
+        QCOMPARE(badCode, 2);
+        QVERIFY2(badOut.contains("not a service-account key"), badOut.constData());
     }
 };
 

@@ -115,6 +115,8 @@ private slots:
             QStringLiteral("exit-on-auth-failure"),
             QStringLiteral("drain-timeout"),    QStringLiteral("max-response-size"), QStringLiteral("chunk-size"),
             QStringLiteral("max-concurrent"),   QStringLiteral("preserve-host"),  QStringLiteral("secret-store"),
+            QStringLiteral("service-account-key-file"), QStringLiteral("service-account-key"),
+            QStringLiteral("service-account-path-id"),
             QStringLiteral("metrics-address"),  QStringLiteral("start-hidden"),   QStringLiteral("notifications"),
             QStringLiteral("icon-style"),       QStringLiteral("language"),
         };
@@ -177,6 +179,25 @@ private slots:
                  QStringLiteral("TELEPHONE_HEARTBEAT_INTERVAL"));
         QCOMPARE(Settings::find(QStringLiteral("exit-on-auth-failure"))->envName(),
                  QStringLiteral("TELEPHONE_EXIT_ON_AUTH_FAILURE"));
+    }
+
+    // The key may come from the environment or the config file, never from the command line (ps).
+    void serviceAccountKeyIsRefusedOnTheCommandLine()
+    {
+        const QString key = QStringLiteral("sa_live_0123456789abcdef0123456789abcdef");
+        const Outcome fromArgs = resolveWith({QStringLiteral("--service-account-key"), key});
+        QVERIFY(!fromArgs.settings);
+        QVERIFY2(fromArgs.error.contains(QLatin1String("TELEPHONE_SERVICE_ACCOUNT_KEY")), qPrintable(fromArgs.error));
+        QVERIFY(fromArgs.error.contains(QLatin1String("(ps)")));
+        QVERIFY(!fromArgs.error.contains(key));
+        const Outcome fromEnv = resolveWith({}, {{QStringLiteral("TELEPHONE_SERVICE_ACCOUNT_KEY"), key}});
+        QVERIFY2(fromEnv.settings, qPrintable(fromEnv.error));
+        QCOMPARE(fromEnv.settings->value(QStringLiteral("service-account-key")), key);
+        const Outcome malformed =
+            resolveWith({}, {{QStringLiteral("TELEPHONE_SERVICE_ACCOUNT_KEY"), QStringLiteral("sa_live_ab cd")}});
+        QVERIFY(!malformed.settings);
+        QVERIFY2(malformed.error.contains(QLatin1String("the key is malformed")), qPrintable(malformed.error));
+        QVERIFY(!malformed.error.contains(QLatin1String("ab cd")));
     }
 
     void everyKeyIsACommandLineOption()

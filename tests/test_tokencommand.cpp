@@ -137,6 +137,52 @@ class TestTokenCommand : public QObject
     Q_OBJECT
 
 private slots:
+    // `token vend` gets one token with the service-account key, stores it as `vended`, prints its
+    // claims and never the token or the key; refusals are exit code 2 with the server's reason.
+    void vendFetchesStoresAndShowsClaims()
+    {
+        QTemporaryDir dir;
+        sim::PlugboardSimulator simulator;
+        QVERIFY(simulator.listen());
+        const QString pathId = simulator.addMount(QStringLiteral("/fleet"));
+        const QString key = simulator.addServiceAccount(pathId);
+        QProcessEnvironment env = cleanEnvironment(dir.path());
+        env.insert(QStringLiteral("TELEPHONE_SERVICE_ACCOUNT_KEY"), key);
+        const QStringList common{QStringLiteral("--server"), simulator.socketUrl().toString(),
+                                 QStringLiteral("--secret-store"), QStringLiteral("file")};
+
+        const Run vend = run(QStringList{QStringLiteral("token"), QStringLiteral("vend")} + common, env);
+        QVERIFY2(vend.exitCode == 0, vend.err.constData());
+        QVERIFY2(vend.out.contains("path_id:   " + pathId.toUtf8()), vend.out.constData());
+        QVERIFY(vend.out.contains("sa_live_"));
+        QVERIFY(!vend.out.contains(key.toUtf8()) && !vend.err.contains(key.toUtf8()));
+        QVERIFY(!vend.out.contains("eyJ") && !vend.err.contains("eyJ"));
+        QCOMPARE(simulator.tokensVended(), 1);
+
+        const Run list = run(QStringList{QStringLiteral("token"), QStringLiteral("list")} + common, env);
+        QCOMPARE(list.exitCode, 0);
+        QVERIFY2(list.out.contains("vended"), list.out.constData());
+
+        // Another mount than the account's: 403, said with the allowed path id.
+        const QString other = simulator.addMount(QStringLiteral("/other"));
+        const Run refused = run(QStringList{QStringLiteral("token"), QStringLiteral("vend"), QStringLiteral("--tunnel"),
+                                            other} + common, env);
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains("this service account may not serve " + other.toUtf8()), refused.err.constData());
+        QVERIFY(refused.err.contains(pathId.toUtf8()));
+
+        simulator.revokeServiceAccount(key);
+        const Run revoked = run(QStringList{QStringLiteral("token"), QStringLiteral("vend")} + common, env);
+        QCOMPARE(revoked.exitCode, 2);
+        QVERIFY2(revoked.err.contains("service account key invalid or revoked"), revoked.err.constData());
+        QVERIFY(!revoked.err.contains(key.toUtf8()));
+
+        env.remove(QStringLiteral("TELEPHONE_SERVICE_ACCOUNT_KEY"));
+        const Run noKey = run(QStringList{QStringLiteral("token"), QStringLiteral("vend")} + common, env);
+        QCOMPARE(noKey.exitCode, 2);
+        QVERIFY2(noKey.err.contains("no service-account key"), noKey.err.constData());
+    }
+
     void inspectShowsClaimsAndExitCodes_data()
     {
         const qint64 now = QDateTime::currentSecsSinceEpoch();

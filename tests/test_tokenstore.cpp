@@ -355,6 +355,39 @@ private slots:
                             TokenSource::Given, &storeError));
     }
 
+    // A store written by the previous version (schema 1, whose CHECK knows no 'vended') is upgraded
+    // in place: its tokens still decrypt, and vended tokens can be stored.
+    void schemaOneIsUpgradedForVendedTokens()
+    {
+        OpenStore s;
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const QString given = mint(QStringLiteral("p1"), now - 10, now + 3600, QStringLiteral("g"));
+        QString error;
+        QVERIFY2(s.store->save(Server, given, claimsOf(given), TokenSource::Given, &error), qPrintable(error));
+        s.store.reset();
+        // Back to what schema 1 looked like, rows kept.
+        rawExec(s.file, QStringLiteral("CREATE TABLE tokens_v1 (id INTEGER PRIMARY KEY AUTOINCREMENT, server TEXT NOT "
+                                       "NULL, path_id TEXT NOT NULL, ciphertext BLOB NOT NULL, iat INTEGER NOT NULL, "
+                                       "exp INTEGER NOT NULL, jti TEXT NOT NULL, stored_at INTEGER NOT NULL, source "
+                                       "TEXT NOT NULL CHECK (source IN ('given', 'pasted', 'refreshed', 'imported')), "
+                                       "UNIQUE (server, path_id, jti, iat, exp))"));
+        rawExec(s.file, QStringLiteral("INSERT INTO tokens_v1 SELECT * FROM tokens"));
+        rawExec(s.file, QStringLiteral("DROP TABLE tokens"));
+        rawExec(s.file, QStringLiteral("ALTER TABLE tokens_v1 RENAME TO tokens"));
+        rawExec(s.file, QStringLiteral("UPDATE schema_version SET version = 1"));
+
+        s.reopen();
+        const QString vended = mint(QStringLiteral("p1"), now, now + 3600, QStringLiteral("v"));
+        QVERIFY2(s.store->storeVendedToken(Server, vended, claimsOf(vended), &error), qPrintable(error));
+        const TokenStore::Loaded loaded = s.store->load(Server, QStringLiteral("p1"), now);
+        QVERIFY2(loaded.problems.isEmpty(), qPrintable(loaded.problems.join('\n')));
+        QCOMPARE(loaded.tokens.size(), 2);
+        QCOMPARE(loaded.tokens.at(0).token, vended);
+        QCOMPARE(loaded.tokens.at(0).source, TokenSource::Vended);
+        QCOMPARE(loaded.tokens.at(1).token, given);
+        QCOMPARE(loaded.tokens.at(1).source, TokenSource::Given);
+    }
+
     void freshFileGetsCurrentSchema()
     {
         OpenStore s;

@@ -8,10 +8,13 @@
 #include "ops/tunnelobserver.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
+#include "tokens/keychainsecretstore.h"
+#include "tokens/serviceaccountkey.h"
 #include "tokens/tokenchooser.h"
 #include "tokens/tokenstore.h"
 #include "tokens/tokenstoreunlocker.h"
 #include "tunnel/tokensink.h"
+#include "tunnel/tokensupply.h"
 #include "tunnel/tunnelmanager.h"
 
 #include <QDateTime>
@@ -50,6 +53,9 @@ bool Runner::startDemo(TunnelConfig *config, QString *error)
     const QString pathId = m_simulator->addMount(DemoMount);
     config->server = m_simulator->socketUrl();
     config->token = m_simulator->mintToken(pathId);
+    // A service account too, so that a demo token that is revoked or expires is replaced the way a
+    // fleet's would be (the simulator serves the token vending endpoint).
+    m_demoServiceAccount = m_simulator->addServiceAccount(pathId);
     if (config->backend.isEmpty()) {
         m_echoBackend = new sim::EchoBackend(this);
         if (!m_echoBackend->listen(QHostAddress::LocalHost, 0)) {
@@ -102,11 +108,24 @@ bool Runner::start(QString *error, int *exitCode)
         }
     }
 
-    if (!m_settings.demo() && !openTokenStore(error)) {
+    const std::optional<ServiceAccountKey> key =
+        ServiceAccountKey::find(m_settings, QProcessEnvironment::systemEnvironment(), error);
+    if (!key) {
+        *exitCode = ExitBadConfig;
+        return false;
+    }
+    if (!m_settings.demo() && !openTokenStore(!key->isEmpty(), error)) {
         *exitCode = ExitBadConfig;
         return false;
     }
     m_tunnel = m_manager->addTunnel(config, m_tokenSink.get());
+    // --demo has its own token and service account from the simulator; a key is for a real server.
+    if (m_settings.demo())
+        useServiceAccountKey({m_demoServiceAccount, QStringLiteral("the demo simulator")});
+    else if (!key->isEmpty())
+        useServiceAccountKey(*key);
+    else if (key->isEmpty() && !m_headless && !m_settings.demo())
+        readServiceAccountKeyFromKeychain();
     // One tunnel per process today, so every log line is about it.
     logging::setDefaultTunnel(tunnelName(m_tunnel));
     // A token given later (tray, store) may be the first to name it.
@@ -149,13 +168,47 @@ bool Runner::start(QString *error, int *exitCode)
     return true;
 }
 
-bool Runner::openTokenStore(QString *error)
+void Runner::useServiceAccountKey(const ServiceAccountKey &key)
+{
+    // Answers the tunnel's "I have no usable token" from the first start on.
+    if (!m_tokenSupply)
+        m_tokenSupply = new TokenSupply(m_tunnel, m_tokenSink.get(), m_settings.serviceAccountPathId(), this);
+    m_tokenSupply->setKey(key);
+}
+
+void Runner::readServiceAccountKeyFromKeychain()
+{
+    // The desktop keeps the key in the OS keychain (`telephone token key set`); a headless host,
+    // whose keychain is usually locked or absent, uses a file, the environment or a credential.
+    auto *keychain = new KeychainSecretStore(this);
+    connect(keychain, &KeychainSecretStore::entryRead, this,
+            [this, keychain](const QString &entry, const QByteArray &data, bool found) {
+                keychain->deleteLater();
+                if (!found)
+                    return;
+                const ServiceAccountKey key{QString::fromUtf8(data).trimmed(),
+                                            QStringLiteral("the OS keychain (entry %1/%2)")
+                                                .arg(QLatin1String(KeychainSecretStore::Service), entry)};
+                if (const QString problem = ServiceAccountKey::problemWith(key.key); !problem.isEmpty()) {
+                    qCWarning(lcApp).noquote() << key.origin + QStringLiteral(": ") + problem;
+                    return;
+                }
+                useServiceAccountKey(key);
+            });
+    connect(keychain, &KeychainSecretStore::failed, this, [keychain](const QString &problem) {
+        keychain->deleteLater();
+        qCDebug(lcApp).noquote() << "no service-account key from the OS keychain:" << problem;
+    });
+    keychain->readEntry(QLatin1String(KeychainSecretStore::ServiceAccountEntry));
+}
+
+bool Runner::openTokenStore(bool haveServiceAccount, QString *error)
 {
     auto store = std::make_unique<TokenStore>(TokenStore::fileIn(m_settings.dataDir()));
     QString problem;
     if (!store->open(&problem)) {
         // Without a token of its own a headless start has nothing to run on: stop here.
-        if (m_headless && m_settings.token().isEmpty()) {
+        if (m_headless && m_settings.token().isEmpty() && !haveServiceAccount) {
             *error = QStringLiteral("missing --token (or TELEPHONE_TOKEN), and stored tokens cannot be read: %1")
                          .arg(problem);
             return false;
@@ -208,7 +261,7 @@ void Runner::startWithBestToken(bool storeUsable)
         qCInfo(lcApp).noquote() << note;
 
     if (!choice.chosen && given.isEmpty()) {
-        if (m_headless) {
+        if (m_headless && !(m_tokenSupply && m_tokenSupply->canSupply())) {
             fprintf(stderr, "telephone: missing --token (or TELEPHONE_TOKEN), and no unexpired token for %s is stored "
                             "in %s; try --demo for a first run without a server, or --help\n",
                     qPrintable(server), qPrintable(TokenStore::fileIn(m_settings.dataDir())));
@@ -264,8 +317,10 @@ void Runner::onTunnelState()
         }
         break;
     case Tunnel::State::AuthFailed:
-        // A token that was never sent is not the server's refusal: onTokenRefused decides.
-        if (m_headless && m_settings.exitOnAuthFailure() && !tokenNeverSent())
+        // A token that was never sent is not the server's refusal (onTokenRefused decides); a
+        // service account can still bring a token, unless the server refused its key.
+        if (m_headless && m_settings.exitOnAuthFailure() && !tokenNeverSent()
+            && !(m_tokenSupply && m_tokenSupply->canSupply()))
             stop(ExitAuthFailure);
         break;
     case Tunnel::State::ConfigError:
@@ -288,8 +343,8 @@ void Runner::onTokenRefused(const QString &reason)
     // Headless, nothing hands a running Telephone another token: the token store is read once, at
     // the start, and there is no tray to paste one into. A token that cannot even be sent
     // (malformed, expired) would leave it waiting forever; under systemd, exit code 2 also stops
-    // the restart loop, which could not help.
-    if (!m_headless || !tokenNeverSent())
+    // the restart loop, which could not help. A service account is the exception: it can vend one.
+    if (!m_headless || !tokenNeverSent() || (m_tokenSupply && m_tokenSupply->canSupply()))
         return;
     fprintf(stderr, "telephone: %s; running headless, nothing else can supply a token: give a usable --token (or "
                     "TELEPHONE_TOKEN)\n",

@@ -11,6 +11,8 @@ namespace telephone {
 class OpsServer;
 class TokenSink;
 class TokenStore;
+class TokenSupply;
+struct ServiceAccountKey;
 struct TunnelConfig;
 class Tunnel;
 class TunnelManager;
@@ -34,6 +36,8 @@ public:
     bool start(QString *error, int *exitCode);
     TunnelManager *manager() const { return m_manager; }
     Tunnel *tunnel() const { return m_tunnel; }
+    /// Null without a service-account key.
+    TokenSupply *tokenSupply() const { return m_tokenSupply; }
 
 public slots:
     /// Graceful stop: drains, leaves, closes; then finished(exitCode).
@@ -45,7 +49,10 @@ signals:
 private:
     bool startDemo(TunnelConfig *config, QString *error);
     bool startOps(QString *error);
-    bool openTokenStore(QString *error);
+    /// With a service account, a headless run may go on without a store: vended tokens live in memory.
+    bool openTokenStore(bool haveServiceAccount, QString *error);
+    void useServiceAccountKey(const ServiceAccountKey &key);
+    void readServiceAccountKeyFromKeychain();
     void startWithBestToken(bool storeUsable);
     void onTunnelState();
     void onTokenRefused(const QString &reason);
@@ -58,9 +65,11 @@ private:
     Tunnel *m_tunnel = nullptr;
     std::unique_ptr<TokenSink> m_tokenSink; ///< the encrypted TokenStore; in memory for --demo
     TokenStore *m_tokenStore = nullptr;     ///< m_tokenSink when it is the store
+    TokenSupply *m_tokenSupply = nullptr;   ///< service-account token vending; null without a key
     sim::PlugboardSimulator *m_simulator = nullptr;
     sim::EchoBackend *m_echoBackend = nullptr;
     OpsServer *m_opsServer = nullptr; ///< null when --metrics-address is empty
+    QString m_demoServiceAccount; ///< --demo: a key the simulator's token vending accepts
     int m_exitCode = 0;
     bool m_announcedDemo = false;
 };

@@ -4,6 +4,9 @@
 #include "config/settings.h"
 #include "tokens/goimport.h"
 #include "tokens/jwt.h"
+#include "tokens/keychainsecretstore.h"
+#include "tokens/serviceaccountkey.h"
+#include "tokens/tokenvendor.h"
 #include "tokens/tokenstore.h"
 #include "tokens/tokenstoreunlocker.h"
 
@@ -32,10 +35,15 @@ const char *const UsageText =
     "  forget --path-id ID | --all   delete stored tokens of one mount, or all of them\n"
     "  import-go --db FILE           import the Go client's token database (asks for its SECRET_KEY_BASE,\n"
     "                                or reads it from $SECRET_KEY_BASE); needs --server\n"
+    "  vend [--tunnel PATH_ID]       get a token from the server's token vending with the service-account\n"
+    "                                key, store it and show its claims (never the token); needs --server\n"
+    "  key set | key forget          keep the service-account key in the OS keychain for the desktop app\n"
+    "                                (set reads it from stdin, not echoed), or remove it\n"
     "\n"
     "Options of the main program apply where they matter: --data-dir, --server, --secret-store, --config.\n"
     "Exit codes: 0 done (inspect: valid token); 1 the store could not be read or written, or the import\n"
-    "failed; 2 bad usage, malformed token or missing configuration; 3 inspect: the token has expired.\n";
+    "or vending failed; 2 bad usage, malformed token or missing configuration, or the server refused the\n"
+    "service-account key or mount; 3 inspect: the token has expired.\n";
 
 void print(FILE *stream, const QString &text)
 {
@@ -95,6 +103,10 @@ int TokenCommand::run(const QStringList &arguments, const QProcessEnvironment &e
     parser.addOption(pathIdOption);
     parser.addOption(allOption);
     parser.addOption(dbOption);
+    const QCommandLineOption tunnelOption(QStringLiteral("tunnel"),
+                                          QStringLiteral("vend: the tunnel (its path_id) to get a token for."),
+                                          QStringLiteral("name"));
+    parser.addOption(tunnelOption);
     Settings::addOptions(parser);
     if (!parser.parse(arguments)) {
         print(stderr, QStringLiteral("telephone token: %1").arg(parser.errorText()));
@@ -115,7 +127,15 @@ int TokenCommand::run(const QStringList &arguments, const QProcessEnvironment &e
         }
         return inspect(rest.value(0));
     }
-    if (command != QLatin1String("list") && command != QLatin1String("forget") && command != QLatin1String("import-go")) {
+    if (command == QLatin1String("key")) {
+        if (rest.size() != 1) {
+            print(stderr, QStringLiteral("telephone token key: give set (reads the key from stdin) or forget"));
+            return Exit::Usage;
+        }
+        return keychainKey(rest.first());
+    }
+    if (command != QLatin1String("list") && command != QLatin1String("forget") && command != QLatin1String("import-go")
+        && command != QLatin1String("vend")) {
         print(stderr, QStringLiteral("telephone token: unknown command '%1'").arg(command));
         fputs(UsageText, stderr);
         return Exit::Usage;
@@ -132,6 +152,8 @@ int TokenCommand::run(const QStringList &arguments, const QProcessEnvironment &e
     }
     if (command == QLatin1String("list"))
         return list(*settings);
+    if (command == QLatin1String("vend"))
+        return vend(*settings, parser.value(tunnelOption), env);
     if (command == QLatin1String("forget")) {
         const bool all = parser.isSet(allOption);
         const QString pathId = parser.value(pathIdOption);
@@ -149,23 +171,8 @@ int TokenCommand::run(const QStringList &arguments, const QProcessEnvironment &e
     return importGo(*settings, parser.value(dbOption), env);
 }
 
-int TokenCommand::inspect(const QString &argument)
+QString TokenCommand::describeClaims(const JwtClaims &c)
 {
-    QString token = argument;
-    if (token.isEmpty()) {
-        QFile in;
-        if (!in.open(stdin, QIODevice::ReadOnly)) {
-            print(stderr, QStringLiteral("telephone token inspect: cannot read stdin"));
-            return Exit::Failed;
-        }
-        token = QString::fromUtf8(in.readAll()).trimmed();
-    }
-    const JwtDecodeResult decoded = decodeJwt(token);
-    if (!decoded.claims) {
-        print(stderr, QStringLiteral("telephone token inspect: %1").arg(decoded.error));
-        return Exit::Usage;
-    }
-    const JwtClaims &c = *decoded.claims;
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     QStringList lines;
     lines << QStringLiteral("path_id:   %1").arg(c.pathId);
@@ -186,7 +193,27 @@ int TokenCommand::inspect(const QString &argument)
     lines << QStringLiteral("status:    %1").arg(expired ? QStringLiteral("EXPIRED - get a new token for this mount")
                                                          : QStringLiteral("not expired"));
     lines << QStringLiteral("(the signature is the server's to check; it is not verified here)");
-    print(stdout, lines.join(QLatin1Char('\n')));
+    return lines.join(QLatin1Char('\n'));
+}
+
+int TokenCommand::inspect(const QString &argument)
+{
+    QString token = argument;
+    if (token.isEmpty()) {
+        QFile in;
+        if (!in.open(stdin, QIODevice::ReadOnly)) {
+            print(stderr, QStringLiteral("telephone token inspect: cannot read stdin"));
+            return Exit::Failed;
+        }
+        token = QString::fromUtf8(in.readAll()).trimmed();
+    }
+    const JwtDecodeResult decoded = decodeJwt(token);
+    if (!decoded.claims) {
+        print(stderr, QStringLiteral("telephone token inspect: %1").arg(decoded.error));
+        return Exit::Usage;
+    }
+    const bool expired = decoded.claims->isExpiredAt(QDateTime::currentSecsSinceEpoch());
+    print(stdout, describeClaims(*decoded.claims));
     return expired ? Exit::Expired : Exit::Ok;
 }
 
@@ -264,10 +291,15 @@ QByteArray TokenCommand::readSecretKeyBase(const QProcessEnvironment &env)
     const QString fromEnv = env.value(QStringLiteral("SECRET_KEY_BASE"));
     if (!fromEnv.isEmpty())
         return fromEnv.toUtf8();
+    return readHiddenLine("SECRET_KEY_BASE of the Go client (not shown): ");
+}
+
+QByteArray TokenCommand::readHiddenLine(const char *prompt)
+{
     const bool terminal = ::isatty(STDIN_FILENO) == 1;
     termios saved {};
     if (terminal) {
-        fputs("SECRET_KEY_BASE of the Go client (not shown): ", stderr);
+        fputs(prompt, stderr);
         fflush(stderr);
         ::tcgetattr(STDIN_FILENO, &saved);
         termios silent = saved;
@@ -286,6 +318,122 @@ QByteArray TokenCommand::readSecretKeyBase(const QProcessEnvironment &env)
         fputc('\n', stderr);
     }
     return line.trimmed();
+}
+
+int TokenCommand::keychainKey(const QString &action)
+{
+    const QString entry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
+    const QString where = QStringLiteral("the OS keychain (entry %1/%2)").arg(QLatin1String(KeychainSecretStore::Service), entry);
+    QString key;
+    if (action == QLatin1String("set")) {
+        key = QString::fromUtf8(readHiddenLine("service-account key (not shown): "));
+        if (const QString problem = ServiceAccountKey::problemWith(key); !problem.isEmpty()) {
+            print(stderr, QStringLiteral("telephone token key set: %1").arg(problem));
+            return Exit::Usage;
+        }
+    } else if (action != QLatin1String("forget")) {
+        print(stderr, QStringLiteral("telephone token key: give set (reads the key from stdin) or forget"));
+        return Exit::Usage;
+    }
+    KeychainSecretStore keychain;
+    QEventLoop loop;
+    QString error;
+    QObject::connect(&keychain, &KeychainSecretStore::entryWritten, &loop, &QEventLoop::quit);
+    QObject::connect(&keychain, &KeychainSecretStore::keyDeleted, &loop, &QEventLoop::quit);
+    QObject::connect(&keychain, &KeychainSecretStore::failed, &loop, [&](const QString &problem) {
+        error = problem;
+        loop.quit();
+    });
+    if (key.isEmpty())
+        keychain.deleteEntry(entry);
+    else
+        keychain.writeEntry(entry, key.toUtf8());
+    loop.exec();
+    if (!error.isEmpty()) {
+        print(stderr, QStringLiteral("telephone token key %1: %2").arg(action, error));
+        return Exit::Failed;
+    }
+    print(stdout, key.isEmpty() ? QStringLiteral("removed the service-account key from %1").arg(where)
+                                : QStringLiteral("stored the service-account key %1 in %2; the desktop app uses it "
+                                                 "from its next start")
+                                      .arg(ServiceAccountKey::shown(key), where));
+    return Exit::Ok;
+}
+
+bool TokenCommand::openUnlocked(TokenStore *store, const Settings &settings, const QProcessEnvironment &env,
+                                QString *error)
+{
+    if (!store->open(error))
+        return false;
+    // The keychain answers asynchronously; this process has nothing else to do meanwhile.
+    TokenStoreUnlocker unlocker(store, settings.secretStore(), settings.dataDir(), env);
+    QEventLoop loop;
+    bool unlocked = false;
+    QObject::connect(&unlocker, &TokenStoreUnlocker::notice, &loop,
+                     [](const QString &message, bool) { print(stderr, QStringLiteral("telephone: ") + message); });
+    QObject::connect(&unlocker, &TokenStoreUnlocker::unlocked, &loop, [&] {
+        unlocked = true;
+        loop.quit();
+    });
+    QObject::connect(&unlocker, &TokenStoreUnlocker::failed, &loop, [&](const QString &problem) {
+        *error = problem;
+        loop.quit();
+    });
+    unlocker.start();
+    loop.exec();
+    return unlocked;
+}
+
+int TokenCommand::vend(const Settings &settings, const QString &tunnel, const QProcessEnvironment &env)
+{
+    const auto fail = [](int code, const QString &message) {
+        print(stderr, QStringLiteral("telephone token vend: ") + message);
+        return code;
+    };
+    if (settings.serverUrl().isEmpty())
+        return fail(Exit::Usage, QStringLiteral("give --server (or TELEPHONE_SERVER): tokens are vended by it"));
+    QString error;
+    const std::optional<ServiceAccountKey> key = ServiceAccountKey::find(settings, env, &error);
+    if (!key)
+        return fail(Exit::Usage, error);
+    if (key->isEmpty())
+        return fail(Exit::Usage, QStringLiteral("no service-account key: give --service-account-key-file FILE, set "
+                                                "TELEPHONE_SERVICE_ACCOUNT_KEY, or run under systemd with "
+                                                "LoadCredential=service-account-key:FILE"));
+    VendRequest request;
+    request.server = settings.serverUrl();
+    request.key = key->key;
+    request.pathId = tunnel.isEmpty() ? settings.serviceAccountPathId() : tunnel;
+    request.instanceId = TokenVendor::instanceIdFor(request.pathId);
+    request.description = TokenVendor::defaultDescription();
+    TokenVendor vendor;
+    QEventLoop loop;
+    VendResult result;
+    QObject::connect(&vendor, &TokenVendor::finished, &loop, [&](const VendResult &answer) {
+        result = answer;
+        loop.quit();
+    });
+    vendor.vend(request);
+    loop.exec();
+    switch (result.outcome) {
+    case VendResult::Outcome::Vended:
+        break;
+    case VendResult::Outcome::KeyRefused:
+    case VendResult::Outcome::PathRefused:
+        return fail(Exit::Usage, result.message);
+    case VendResult::Outcome::Failed:
+        return fail(Exit::Failed, result.message);
+    }
+    TokenStore store(TokenStore::fileIn(settings.dataDir()));
+    if (!openUnlocked(&store, settings, env, &error))
+        return fail(Exit::Failed, error);
+    const QString server = settings.serverUrl().toString();
+    if (!store.save(server, result.token, result.claims, TokenSource::Vended, &error))
+        return fail(Exit::Failed, error);
+    print(stdout, QStringLiteral("vended with service-account key %1 (%2) and stored in %3 for %4:\n%5")
+                      .arg(ServiceAccountKey::shown(key->key), key->origin, store.fileName(), server,
+                           describeClaims(result.claims)));
+    return Exit::Ok;
 }
 
 int TokenCommand::importGo(const Settings &settings, const QString &dbFile, const QProcessEnvironment &env)
@@ -318,27 +466,7 @@ int TokenCommand::importGo(const Settings &settings, const QString &dbFile, cons
 
     TokenStore store(TokenStore::fileIn(settings.dataDir()));
     QString error;
-    if (!store.open(&error)) {
-        print(stderr, QStringLiteral("telephone token import-go: %1").arg(error));
-        return Exit::Failed;
-    }
-    // The keychain answers asynchronously; this process has nothing else to do meanwhile.
-    TokenStoreUnlocker unlocker(&store, settings.secretStore(), settings.dataDir(), env);
-    QEventLoop loop;
-    bool unlocked = false;
-    QObject::connect(&unlocker, &TokenStoreUnlocker::notice, &loop,
-                     [](const QString &message, bool) { print(stderr, QStringLiteral("telephone: ") + message); });
-    QObject::connect(&unlocker, &TokenStoreUnlocker::unlocked, &loop, [&] {
-        unlocked = true;
-        loop.quit();
-    });
-    QObject::connect(&unlocker, &TokenStoreUnlocker::failed, &loop, [&](const QString &problem) {
-        error = problem;
-        loop.quit();
-    });
-    unlocker.start();
-    loop.exec();
-    if (!unlocked) {
+    if (!openUnlocked(&store, settings, env, &error)) {
         print(stderr, QStringLiteral("telephone token import-go: %1").arg(error));
         return Exit::Failed;
     }

@@ -7,8 +7,10 @@
 namespace telephone {
 
 class Settings;
+class TokenStore;
+struct JwtClaims;
 
-/// `telephone token inspect|list|forget|import-go`: look at a token, and at what the encrypted
+/// `telephone token inspect|list|forget|import-go|vend|key`: look at a token, and at what the encrypted
 /// store holds, from a shell. Never prints a token. A short command-line tool run from main()
 /// before any GUI decision; it may wait in a local event loop (for the keychain) because nothing
 /// else runs in this process.
@@ -37,6 +39,17 @@ private:
     static int forget(const Settings &settings, const QString &pathId, bool all);
     static int importGo(const Settings &settings, const QString &dbFile, const QProcessEnvironment &env);
     static QByteArray readSecretKeyBase(const QProcessEnvironment &env);
+    /// One line from stdin, not echoed when it is a terminal (after `prompt` on stderr).
+    static QByteArray readHiddenLine(const char *prompt);
+    /// `token key set|forget`: the service-account key in the OS keychain.
+    static int keychainKey(const QString &action);
+    /// `token vend`: one token from the server's token vending with the service-account key.
+    static int vend(const Settings &settings, const QString &tunnel, const QProcessEnvironment &env);
+    /// Opens the store and unlocks it with its secret store (waiting for the keychain).
+    static bool openUnlocked(TokenStore *store, const Settings &settings, const QProcessEnvironment &env,
+                             QString *error);
+    /// The claims as `inspect` prints them.
+    static QString describeClaims(const JwtClaims &claims);
 };
 
 } // namespace telephone

@@ -202,6 +202,25 @@ void PlugboardSimulator::reassignToken(const QString &jti, const QString &otherP
         it->pathId = otherPathId;
 }
 
+QString PlugboardSimulator::addServiceAccount(const QString &pathId)
+{
+    const QString key = QStringLiteral("sa_live_") + QUuid::createUuid().toString(QUuid::Id128);
+    m_serviceAccounts.insert(key, ServiceAccount{pathId, false});
+    return key;
+}
+
+void PlugboardSimulator::revokeServiceAccount(const QString &key)
+{
+    if (auto it = m_serviceAccounts.find(key); it != m_serviceAccounts.end())
+        it->revoked = true;
+}
+
+void PlugboardSimulator::bindServiceAccount(const QString &key, const QString &pathId)
+{
+    if (auto it = m_serviceAccounts.find(key); it != m_serviceAccounts.end())
+        it->pathId = pathId;
+}
+
 void PlugboardSimulator::setMaxRequestBodySize(qint64 bytes)
 {
     m_http->setMaxBodySize(bytes);
@@ -528,7 +547,68 @@ void PlugboardSimulator::onHttpRequest(const HttpRequest &request, HttpResponder
         proxy(request, responder);
         return;
     }
+    if (path == "/api/token-vending/generate" && request.method == "POST") {
+        vendToken(request, responder);
+        return;
+    }
     sendError(responder, 404, QStringLiteral("Not Found"), {{QStringLiteral("path"), QString::fromUtf8(path)}});
+}
+
+// As PROTOCOL.md describes the deployed server: 201 {token, token_id, path, expires_at, expires_in};
+// 401 {error}; 403 {error, allowed_path_id, requested_path_id}; 422 {error}.
+void PlugboardSimulator::vendToken(const HttpRequest &request, HttpResponder *responder)
+{
+    ++m_vendRequests;
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    m_lastVendRequest = document.object();
+    const auto answer = [&](int status, const QJsonObject &body) {
+        responder->respond(status, {{"content-type", "application/json"}},
+                           QJsonDocument(body).toJson(QJsonDocument::Compact));
+        emit vendRequested(status, body.value(QLatin1String("token")).toString());
+    };
+    const auto error = [&](int status, const QString &text, QJsonObject extra = {}) {
+        extra.insert(QStringLiteral("error"), text);
+        answer(status, extra);
+    };
+    if (m_vendingFailure != 0)
+        return error(m_vendingFailure, QStringLiteral("service unavailable"));
+
+    const QByteArray authorization = request.header("authorization");
+    if (!authorization.startsWith("Bearer "))
+        return error(401, QStringLiteral("missing service account key"));
+    const QString key = QString::fromUtf8(authorization.mid(7)).trimmed();
+    if (!key.startsWith(QLatin1String("sa_live_")))
+        return error(401, QStringLiteral("malformed service account key"));
+    const auto account = m_serviceAccounts.constFind(key);
+    if (account == m_serviceAccounts.constEnd() || account->revoked)
+        return error(401, QStringLiteral("invalid or revoked service account key"));
+
+    if (!request.body.trimmed().isEmpty() && (parseError.error != QJsonParseError::NoError || !document.isObject()))
+        return error(422, QStringLiteral("the body must be a JSON object"));
+    const QJsonObject body = document.object();
+    for (const char *field : {"path_id", "description", "instance_id"}) {
+        const QJsonValue value = body.value(QLatin1String(field));
+        if (!value.isUndefined() && !value.isNull() && !value.isString())
+            return error(422, QStringLiteral("%1 must be a string").arg(QLatin1String(field)));
+    }
+    const QString requested = body.value(QLatin1String("path_id")).toString();
+    if (!requested.isEmpty() && requested != account->pathId)
+        return error(403, QStringLiteral("service account is not allowed to access this path"),
+                     {{QStringLiteral("allowed_path_id"), account->pathId},
+                      {QStringLiteral("requested_path_id"), requested}});
+    if (!m_mountPathById.contains(account->pathId))
+        return error(422, QStringLiteral("the service account's path no longer exists"));
+
+    const QString token = mintToken(account->pathId, m_vendedTokenTtlSecs);
+    const QString jti = jtiOf(token);
+    const qint64 exp = m_tokens.value(jti).claims.value(QStringLiteral("exp")).toInteger();
+    ++m_tokensVended;
+    answer(201, {{QStringLiteral("token"), token},
+                 {QStringLiteral("token_id"), jti},
+                 {QStringLiteral("path"), m_mountPathById.value(account->pathId)},
+                 {QStringLiteral("expires_at"), QDateTime::fromSecsSinceEpoch(exp, Qt::UTC).toString(Qt::ISODate)},
+                 {QStringLiteral("expires_in"), m_vendedTokenTtlSecs}});
 }
 
 void PlugboardSimulator::sendError(HttpResponder *responder, int status, const QString &reason,

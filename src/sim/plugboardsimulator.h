@@ -62,6 +62,22 @@ public:
     void reassignToken(const QString &jti, const QString &otherPathId);
     TokenMinter &minter() { return m_minter; }
 
+    // --- Service accounts (the token vending endpoint, POST /api/token-vending/generate) ---
+    /// A new service account bound to `pathId`; returns its key ("sa_live_" + 32 hex digits).
+    QString addServiceAccount(const QString &pathId);
+    /// Its key is answered 401 from now on.
+    void revokeServiceAccount(const QString &key);
+    /// An admin moved the account to another mount.
+    void bindServiceAccount(const QString &key, const QString &pathId);
+    /// Lifetime of vended tokens (default 3600 s).
+    void setVendedTokenTtlSecs(int secs) { m_vendedTokenTtlSecs = secs; }
+    /// Non-zero: every vending request is answered with this status and a JSON error (503: down).
+    void setVendingFailure(int status) { m_vendingFailure = status; }
+    int vendRequests() const { return m_vendRequests; }
+    int tokensVended() const { return m_tokensVended; }
+    /// The body of the last vending request as received (parsed with QJsonDocument).
+    QJsonObject lastVendRequest() const { return m_lastVendRequest; }
+
     // --- Behaviour knobs ---
     void setJoinExpiresIn(int secs) { m_joinExpiresIn = secs; }
     void setTokenTtlSecs(int secs) { m_tokenTtlSecs = secs; }
@@ -116,6 +132,8 @@ signals:
     void upgradeRefused(const QString &reason);
     void frameReceived(const telephone::Frame &frame);
     void tokenRefreshed(const QString &jti, const QString &token);
+    /// Every vending request, with the status it was answered and the token vended (201 only).
+    void vendRequested(int status, const QString &token);
 
 protected:
     void timerEvent(QTimerEvent *event) override;
@@ -144,6 +162,7 @@ private:
     void onHttpRequest(const HttpRequest &request, HttpResponder *responder);
     void refuseUpgrade(const HttpRequest &request, HttpResponder *responder);
     void proxy(const HttpRequest &request, HttpResponder *responder);
+    void vendToken(const HttpRequest &request, HttpResponder *responder);
     void onNewWebSocket();
     void onTextMessage(Client *client, const QString &text);
     void onClientDisconnected(QWebSocket *socket);
@@ -171,6 +190,16 @@ private:
     QHash<QString, QString> m_mountPathById; ///< path_id -> mount path
     QHash<QByteArray, QString> m_pathIdByMount; ///< mount path (UTF-8) -> path_id
     QHash<QString, TokenRecord> m_tokens;    ///< jti -> record
+    struct ServiceAccount {
+        QString pathId;
+        bool revoked = false;
+    };
+    QHash<QString, ServiceAccount> m_serviceAccounts; ///< key -> account
+    int m_vendedTokenTtlSecs = 3600;
+    int m_vendingFailure = 0;
+    int m_vendRequests = 0;
+    int m_tokensVended = 0;
+    QJsonObject m_lastVendRequest;
 
     std::unordered_map<QWebSocket *, std::unique_ptr<Client>> m_clients;
     QHash<QString, QList<Client *>> m_joinedByPath; ///< in join order, for round robin

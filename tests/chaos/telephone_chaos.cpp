@@ -20,6 +20,8 @@
 //   - after each fault the client is joined again within the backoff bound;
 //   - after the storm its RSS is within 10 % of the reading after the warm-up;
 //   - the token and every refreshed token appear in no line of its stderr;
+//   - with --service-account (only a key, no token): the key appears in no line either, and after
+//     every token is revoked it gets one new token from the token vending and rejoins;
 //   - with the disk full at a token refresh, it keeps serving and logs that a restart will need a
 //     new token.
 // One JSON summary goes to stdout, ending with the line `chaos: N passed, N failed`; progress goes
@@ -203,6 +205,7 @@ struct ServerInfo {
     quint16 backendPort = 0;
     QUrl socketUrl;
     QString token;
+    QString serviceAccountKey; ///< --service-account: telephone gets this instead of a token
 };
 
 class ServerThread : public QThread
@@ -230,10 +233,12 @@ public:
     std::atomic<int> leaves{0};
     std::atomic<qint64> lastJoinNs{0};
     std::atomic<int> refreshes{0};
+    std::atomic<int> vended{0};
+    bool serviceAccount = false; ///< set before startServers()
     std::atomic<int> backendRequests{0};
     std::atomic<int> stalledNow{0};
 
-    QStringList secrets() // the start token and every refreshed one
+    QStringList secrets() // the start token (or service-account key) and every refreshed or vended token
     {
         std::lock_guard<std::mutex> lock(m_mutex);
         return m_secrets;
@@ -300,10 +305,25 @@ protected:
             backendPort = info.backendPort = back.port();
             info.socketUrl = sim.socketUrl();
             const QString pathId = sim.addMount(QStringLiteral("/chaos"));
-            info.token = sim.mintToken(pathId, StartTokenLifetimeSecs,
-                                       QDateTime::currentSecsSinceEpoch() + FirstRefreshAfterSecs
-                                           - StartTokenLifetimeSecs / 2);
-            m_secrets << info.token;
+            if (serviceAccount) {
+                // The first token comes from the token vending, with the lifetime a minted one has.
+                sim.setVendedTokenTtlSecs(StartTokenLifetimeSecs);
+                info.serviceAccountKey = sim.addServiceAccount(pathId);
+                m_secrets << info.serviceAccountKey;
+                QObject::connect(&sim, &sim::PlugboardSimulator::vendRequested, &context,
+                                 [this](int, const QString &token) {
+                                     if (token.isEmpty())
+                                         return;
+                                     std::lock_guard<std::mutex> lock(m_mutex);
+                                     m_secrets << token;
+                                     ++vended;
+                                 });
+            } else {
+                info.token = sim.mintToken(pathId, StartTokenLifetimeSecs,
+                                           QDateTime::currentSecsSinceEpoch() + FirstRefreshAfterSecs
+                                               - StartTokenLifetimeSecs / 2);
+                m_secrets << info.token;
+            }
             QObject::connect(&sim, &sim::PlugboardSimulator::clientJoined, &context, [this] {
                 lastJoinNs = nowNs();
                 joined = simulator->joinedClients();
@@ -734,7 +754,12 @@ int main(int argc, char **argv)
                                           QStringLiteral("path"), QStringLiteral(TELEPHONE_BINARY));
     const QCommandLineOption keepOpt(QStringLiteral("keep-log"), QStringLiteral("Copy telephone's stderr to this file."),
                                      QStringLiteral("file"));
-    parser.addOptions({seedOpt, faultsOpt, quickOpt, minutesOpt, connectionsOpt, thinkOpt, telephoneOpt, keepOpt});
+    const QCommandLineOption serviceAccountOpt(
+        QStringLiteral("service-account"),
+        QStringLiteral("Give telephone only a service-account key (no token); after the storm the server revokes every "
+                       "token, and telephone must get a new one from the token vending (once) and rejoin."));
+    parser.addOptions({seedOpt, faultsOpt, quickOpt, minutesOpt, connectionsOpt, thinkOpt, telephoneOpt, keepOpt,
+                       serviceAccountOpt});
     parser.process(app);
 
     const quint32 seed = parser.isSet(seedOpt) ? parser.value(seedOpt).toUInt()
@@ -766,7 +791,9 @@ int main(int argc, char **argv)
     }
 
     // --- Servers -----------------------------------------------------------------------------------
+    const bool serviceAccountMode = parser.isSet(serviceAccountOpt);
     ServerThread servers;
+    servers.serviceAccount = serviceAccountMode;
     const ServerInfo info = servers.startServers();
     if (!info.ok) {
         fprintf(stderr, "telephone-chaos: %s\n", qPrintable(info.error));
@@ -800,12 +827,26 @@ int main(int argc, char **argv)
     }
     for (const char *key : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "QT_LOGGING_RULES", "CREDENTIALS_DIRECTORY"})
         env.remove(QString::fromLatin1(key));
-    env.insert(QStringLiteral("TELEPHONE_TOKEN"), info.token); // the environment keeps it out of `ps`
+    QStringList credentialArgs;
+    if (serviceAccountMode) {
+        const QString keyFile = scratch.filePath(QStringLiteral("sa-key"));
+        QFile f(keyFile);
+        if (!f.open(QIODevice::WriteOnly) || !f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+            || f.write(info.serviceAccountKey.toUtf8()) < 0) {
+            fprintf(stderr, "telephone-chaos: cannot write %s\n", qPrintable(keyFile));
+            servers.quit();
+            servers.wait();
+            return 1;
+        }
+        credentialArgs << QStringLiteral("--service-account-key-file") << keyFile;
+    } else {
+        env.insert(QStringLiteral("TELEPHONE_TOKEN"), info.token); // the environment keeps it out of `ps`
+    }
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), scratch.filePath(QStringLiteral("config")));
     env.insert(QStringLiteral("XDG_DATA_HOME"), scratch.filePath(QStringLiteral("xdg-data")));
     env.insert(QStringLiteral("HOME"), scratch.path());
 
-    const QStringList telephoneArgs{
+    const QStringList telephoneArgs = QStringList{
         QStringLiteral("--no-gui"),
         QStringLiteral("--server"), info.socketUrl.toString(),
         QStringLiteral("--backend"), QStringLiteral("http://127.0.0.1:%1").arg(info.backendPort),
@@ -817,7 +858,7 @@ int main(int argc, char **argv)
         QStringLiteral("--backoff-max"), QString::number(backoffMaxS),
         QStringLiteral("--request-timeout"), QStringLiteral("2"),
         QStringLiteral("--drain-timeout"), QStringLiteral("5"),
-    };
+    } + credentialArgs;
     const QString logPath = scratch.filePath(QStringLiteral("telephone.stderr"));
     QProcess telephone;
     telephone.setProcessEnvironment(env);
@@ -1060,6 +1101,34 @@ int main(int argc, char **argv)
         }
     }
 
+    // --- Revocation, with a service account -------------------------------------------------------
+    // Every token revoked and the socket kicked: the only way back is one request to the token
+    // vending, which telephone sends at most once a minute (counted from its first one at start).
+    Check revokeCheck{"revoked_token_replaced_by_one_vended_token", false, {}};
+    if (serviceAccountMode && alive()) {
+        ++injected["token_revoked"];
+        const int vendedBefore = servers.vended;
+        int joinsAtEnd = 0;
+        servers.call([&] {
+            joinsAtEnd = joinsNow();
+            servers.simulator->revokeAllTokens();
+            servers.simulator->kickAll();
+        });
+        const qint64 start = nowNs();
+        const bool rejoined = waitFor([&] { return !alive() || servers.joins > joinsAtEnd; },
+                                      60000 + int(rejoinBoundMs) + 20000)
+            && servers.joins > joinsAtEnd;
+        const double seconds = double(nowNs() - start) / 1e9;
+        sleepWithEvents(2000);
+        const int newTokens = servers.vended - vendedBefore;
+        revokeCheck.passed = rejoined && newTokens == 1 && !crashed;
+        revokeCheck.detail = QStringLiteral("%1 after %2 s; %3 token(s) vended")
+                                 .arg(rejoined ? QStringLiteral("rejoined") : QStringLiteral("NOT rejoined"))
+                                 .arg(seconds, 0, 'f', 1)
+                                 .arg(newTokens);
+        progress(QStringLiteral("token revocation: %1").arg(revokeCheck.detail));
+    }
+
     // --- After the storm ---------------------------------------------------------------------------
     sleepWithEvents(2000); // settle under the same load as the start reading
     const qint64 rssEndKib = statusKib(pid, "VmRSS:");
@@ -1117,6 +1186,8 @@ int main(int argc, char **argv)
                       QStringLiteral("max %1 ms, bound %2 ms, %3 not rejoined").arg(maxRejoin).arg(rejoinBoundMs).arg(rejoinTimeouts)});
     checks.push_back({"rss_within_10_percent", std::isfinite(rssRatio) && rssRatio <= 1.10,
                       QStringLiteral("%1 -> %2 KiB (%3)").arg(rssStartKib).arg(rssEndKib).arg(rssRatio, 0, 'f', 3)});
+    if (serviceAccountMode)
+        checks.push_back(revokeCheck);
     checks.push_back({"no_token_in_stderr", leakLines == 0 && !log.isEmpty(),
                       QStringLiteral("%1 lines of %2 tokens' text in %3 bytes of stderr").arg(leakLines).arg(secrets.size()).arg(log.size())});
     if (!diskSkipped)

@@ -30,6 +30,7 @@ const QString kHeartbeat = QStringLiteral("heartbeat-interval");
 const QString kAuthRetry = QStringLiteral("auth-retry-interval");
 const QString kBackoffInitial = QStringLiteral("backoff-initial");
 const QString kBackoffMax = QStringLiteral("backoff-max");
+const QString kServiceAccountKey = QStringLiteral("service-account-key");
 
 // The server closes a socket that has been silent for 60 s, so a heartbeat at or above that
 // guarantees a disconnect.
@@ -120,6 +121,17 @@ QList<SettingDef> buildTable()
             "directory or $CREDENTIALS_DIRECTORY, or derived from TELEPHONE_SECRET_KEY_BASE. auto: the "
             "keychain when it answers, else the file; the choice is always reported.",
             {QStringLiteral("auto"), QStringLiteral("keychain"), QStringLiteral("file"), QStringLiteral("env")}),
+        // Service accounts (issue 16)
+        def("service-account-key-file", SettingKind::String, "", "file",
+            "File (0600) holding a Plugboard service-account key (sa_live_...): when the tunnel has no usable "
+            "token, Telephone asks the server's token vending for one. Under systemd, LoadCredential="
+            "service-account-key:FILE is read from $CREDENTIALS_DIRECTORY without this option."),
+        def("service-account-key", SettingKind::Secret, "", "key",
+            "The service-account key itself, from TELEPHONE_SERVICE_ACCOUNT_KEY or the config file only: on "
+            "the command line other users would see it (ps), so it is refused there."),
+        def("service-account-path-id", SettingKind::String, "", "id",
+            "Mount (path_id) to ask the service account's tokens for. Default: the previous token's, else the "
+            "one the account is bound to."),
         // Operations
         def("metrics-address", SettingKind::String, "", "host:port",
             "Serve /live, /ready, /health and /metrics on this address (a bare port binds 127.0.0.1). "
@@ -500,12 +512,18 @@ std::optional<Settings> Settings::resolve(const QCommandLineParser &parser, cons
             break;
         case SettingKind::Secret: {
             entry.value = text;
+            if (d.key == kServiceAccountKey && entry.source == SettingSource::CommandLine)
+                return fail(QStringLiteral("a service-account key on the command line can be read by every user of "
+                                           "this machine (ps); use %1, --service-account-key-file or the config "
+                                           "file")
+                                .arg(d.envName()));
             // It travels in a URL query and an HTTP header; anything else is a paste accident.
             // The value itself never appears in the message.
             for (const QChar c : text) {
                 if (c.unicode() <= 0x20 || c.unicode() >= 0x7f)
-                    return fail(QStringLiteral("the token is malformed (it may contain only printable ASCII "
-                                               "characters, no spaces)"));
+                    return fail(QStringLiteral("the %1 is malformed (it may contain only printable ASCII "
+                                               "characters, no spaces)")
+                                    .arg(d.key == kToken ? QStringLiteral("token") : QStringLiteral("key")));
             }
             break;
         }
@@ -614,10 +632,11 @@ std::optional<Settings> Settings::resolve(const QCommandLineParser &parser, cons
         return std::nullopt;
     }
 
-    if (s.source(kToken) == SettingSource::ConfigFile
-        && (QFileInfo(configFile).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther))) {
-        s.m_warnings << QStringLiteral("%1 holds the token and other users can read it; chmod 600 it")
-                            .arg(configLabel);
+    const bool configShared = QFileInfo(configFile).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther);
+    for (const auto &[key, what] : {std::pair{kToken, "token"}, std::pair{kServiceAccountKey, "service-account key"}}) {
+        if (configShared && s.source(key) == SettingSource::ConfigFile)
+            s.m_warnings << QStringLiteral("%1 holds the %2 and other users can read it; chmod 600 it")
+                                .arg(configLabel, QLatin1String(what));
     }
 
     return s;

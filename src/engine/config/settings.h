@@ -114,6 +114,8 @@ public:
 
     // Tokens: "auto", "keychain", "file" or "env"
     QString secretStore() const { return value(QStringLiteral("secret-store")); }
+    /// The mount a service account's tokens are asked for; empty: the previous token's, else the account's.
+    QString serviceAccountPathId() const { return value(QStringLiteral("service-account-path-id")); }
 
     // Operations: empty when the endpoints are off
     QString metricsAddress() const { return value(QStringLiteral("metrics-address")); }

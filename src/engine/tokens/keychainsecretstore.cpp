@@ -177,12 +177,8 @@ bool KeychainSecretStore::retryOnce()
 
 void KeychainSecretStore::fetchKey(const QString &name, bool create)
 {
-    if (m_busy) {
-        QMetaObject::invokeMethod(this, [this] { emit failed(QStringLiteral("the keychain is busy with another request")); },
-                                  Qt::QueuedConnection);
+    if (!claim())
         return;
-    }
-    m_onFail = [this](const QString &error) { emit failed(QStringLiteral("the OS keychain: ") + error); };
     const QString entry = entryName(name);
     begin([this, entry, create] {
         run(Step::Read, entry, {}, [this, entry, create](int error, const QString &errorString, const QByteArray &data) {
@@ -269,13 +265,25 @@ void KeychainSecretStore::probe()
 
 void KeychainSecretStore::deleteKey(const QString &name)
 {
+    deleteEntry(entryName(name));
+}
+
+bool KeychainSecretStore::claim()
+{
     if (m_busy) {
-        QMetaObject::invokeMethod(this, [this] { emit failed(QStringLiteral("the keychain is busy with another request")); },
-                                  Qt::QueuedConnection);
-        return;
+        QMetaObject::invokeMethod(
+            this, [this] { emit failed(QStringLiteral("the keychain is busy with another request")); },
+            Qt::QueuedConnection);
+        return false;
     }
     m_onFail = [this](const QString &error) { emit failed(QStringLiteral("the OS keychain: ") + error); };
-    const QString entry = entryName(name);
+    return true;
+}
+
+void KeychainSecretStore::deleteEntry(const QString &entry)
+{
+    if (!claim())
+        return;
     begin([this, entry] {
         run(Step::Delete, entry, {}, [this](int error, const QString &errorString, const QByteArray &) {
             if (error != QKeychain::NoError && error != QKeychain::EntryNotFound) {
@@ -284,6 +292,38 @@ void KeychainSecretStore::deleteKey(const QString &name)
             }
             finish();
             emit keyDeleted();
+        });
+    });
+}
+
+void KeychainSecretStore::readEntry(const QString &entry)
+{
+    if (!claim())
+        return;
+    begin([this, entry] {
+        run(Step::Read, entry, {}, [this, entry](int error, const QString &errorString, const QByteArray &data) {
+            if (error != QKeychain::NoError && error != QKeychain::EntryNotFound) {
+                fail(describe(error, errorString));
+                return;
+            }
+            finish();
+            emit entryRead(entry, data, error == QKeychain::NoError);
+        });
+    });
+}
+
+void KeychainSecretStore::writeEntry(const QString &entry, const QByteArray &data)
+{
+    if (!claim())
+        return;
+    begin([this, entry, data] {
+        run(Step::Write, entry, data, [this, entry](int error, const QString &errorString, const QByteArray &) {
+            if (error != QKeychain::NoError) {
+                fail(describe(error, errorString));
+                return;
+            }
+            finish();
+            emit entryWritten(entry);
         });
     });
 }

@@ -42,6 +42,14 @@ public:
     /// Removes the entry `name`; ends in keyDeleted() or failed(). A missing entry counts as removed.
     void deleteKey(const QString &name);
 
+    /// Other secrets of this service under their own entry names (the service-account key, entry
+    /// ServiceAccountEntry). readEntry ends in entryRead() (found or not) or failed(); writeEntry in
+    /// entryWritten() or failed(); deleteEntry in keyDeleted() or failed().
+    void readEntry(const QString &entry);
+    void writeEntry(const QString &entry, const QByteArray &data);
+    void deleteEntry(const QString &entry);
+    static constexpr const char *ServiceAccountEntry = "service-account-key";
+
     void setRetryDelay(std::chrono::milliseconds delay) { m_retryTimer.setInterval(delay); }
     void setTimeout(std::chrono::milliseconds timeout) { m_timeoutTimer.setInterval(timeout); }
 
@@ -51,6 +59,8 @@ public:
 signals:
     void probeFinished(bool ok, const QString &error);
     void keyDeleted();
+    void entryRead(const QString &entry, const QByteArray &data, bool found);
+    void entryWritten(const QString &entry);
 
 private:
     using Done = std::function<void(int error, const QString &errorString, const QByteArray &data)>;
@@ -63,6 +73,9 @@ private:
     void fail(const QString &error);
     bool retryOnce();
     void failProbe(const QString &error);
+    /// Takes the store for one operation that reports errors through failed(); false (and failed()
+    /// after the call returns) while another operation runs.
+    bool claim();
     static QString noBusReason();
 
     QTimer m_retryTimer;   ///< the one retry after a failure

@@ -26,25 +26,43 @@ namespace {
 const QByteArray KeyCheckPlaintext = QByteArrayLiteral("telephone token store key check v1");
 const QByteArray KeyCheckAad = QByteArrayLiteral("telephone-key-check-v1");
 
+// The tokens table as each schema version has it; only the sources a row may name differ.
+QString tokensTable(const QString &name, const QString &sources)
+{
+    return QStringLiteral("CREATE TABLE %1 ("
+                          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+                          " server TEXT NOT NULL,"
+                          " path_id TEXT NOT NULL,"
+                          " ciphertext BLOB NOT NULL,"
+                          " iat INTEGER NOT NULL,"
+                          " exp INTEGER NOT NULL,"
+                          " jti TEXT NOT NULL,"
+                          " stored_at INTEGER NOT NULL,"
+                          " source TEXT NOT NULL CHECK (source IN (%2)),"
+                          // One token per row: the same token given at every start is stored once.
+                          " UNIQUE (server, path_id, jti, iat, exp))")
+        .arg(name, sources);
+}
+
 // Migration N takes the schema from version N to N + 1. Never edit a released step: add one.
 const QList<QStringList> &migrations()
 {
     static const QList<QStringList> steps = {
         {
             QStringLiteral("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"),
-            QStringLiteral(
-                "CREATE TABLE tokens ("
-                " id INTEGER PRIMARY KEY AUTOINCREMENT,"
-                " server TEXT NOT NULL,"
-                " path_id TEXT NOT NULL,"
-                " ciphertext BLOB NOT NULL,"
-                " iat INTEGER NOT NULL,"
-                " exp INTEGER NOT NULL,"
-                " jti TEXT NOT NULL,"
-                " stored_at INTEGER NOT NULL,"
-                " source TEXT NOT NULL CHECK (source IN ('given', 'pasted', 'refreshed', 'imported')),"
-                // One token per row: the same token given at every start is stored once.
-                " UNIQUE (server, path_id, jti, iat, exp))"),
+            tokensTable(QStringLiteral("tokens"), QStringLiteral("'given', 'pasted', 'refreshed', 'imported'")),
+            QStringLiteral("CREATE INDEX tokens_newest ON tokens (server, path_id, iat DESC)"),
+            QStringLiteral("CREATE INDEX tokens_expiry ON tokens (exp)"),
+        },
+        {
+            // Version 2: tokens vended to a service account (issue 16). SQLite cannot change a CHECK
+            // constraint in place, so the table is copied.
+            tokensTable(QStringLiteral("tokens_v2"),
+                        QStringLiteral("'given', 'pasted', 'refreshed', 'imported', 'vended'")),
+            QStringLiteral("INSERT INTO tokens_v2 (id, server, path_id, ciphertext, iat, exp, jti, stored_at, source) "
+                           "SELECT id, server, path_id, ciphertext, iat, exp, jti, stored_at, source FROM tokens"),
+            QStringLiteral("DROP TABLE tokens"),
+            QStringLiteral("ALTER TABLE tokens_v2 RENAME TO tokens"),
             QStringLiteral("CREATE INDEX tokens_newest ON tokens (server, path_id, iat DESC)"),
             QStringLiteral("CREATE INDEX tokens_expiry ON tokens (exp)"),
         },
@@ -72,13 +90,16 @@ QString tokenSourceName(TokenSource source)
         return QStringLiteral("refreshed");
     case TokenSource::Imported:
         return QStringLiteral("imported");
+    case TokenSource::Vended:
+        return QStringLiteral("vended");
     }
     return {};
 }
 
 std::optional<TokenSource> parseTokenSource(const QString &name)
 {
-    for (TokenSource source : {TokenSource::Given, TokenSource::Pasted, TokenSource::Refreshed, TokenSource::Imported}) {
+    for (TokenSource source : {TokenSource::Given, TokenSource::Pasted, TokenSource::Refreshed, TokenSource::Imported,
+                               TokenSource::Vended}) {
         if (tokenSourceName(source) == name)
             return source;
     }
@@ -347,6 +368,12 @@ bool TokenStore::storePastedToken(const QString &serverKey, const QString &token
                                   QString *error)
 {
     return save(serverKey, token, claims, TokenSource::Pasted, error);
+}
+
+bool TokenStore::storeVendedToken(const QString &serverKey, const QString &token, const JwtClaims &claims,
+                                  QString *error)
+{
+    return save(serverKey, token, claims, TokenSource::Vended, error);
 }
 
 bool TokenStore::save(const QString &serverUrl, const QString &token, const JwtClaims &claims, TokenSource source,

@@ -17,7 +17,7 @@ class QSqlDatabase;
 namespace telephone {
 
 /// Where a stored token came from. Stored as these words.
-enum class TokenSource { Given, Pasted, Refreshed, Imported };
+enum class TokenSource { Given, Pasted, Refreshed, Imported, Vended };
 QString tokenSourceName(TokenSource source);
 std::optional<TokenSource> parseTokenSource(const QString &name);
 
@@ -48,7 +48,7 @@ struct StoredToken {
 class TokenStore : public TokenSink
 {
 public:
-    static constexpr int SchemaVersion = 1;
+    static constexpr int SchemaVersion = 2;
     static constexpr int KeepPerTunnel = 3;
     static constexpr const char *DefaultFileName = "tokens.sqlite";
 
@@ -91,6 +91,8 @@ public:
     /// TokenSink: a refreshed token.
     bool storeToken(const QString &serverKey, const QString &token, const JwtClaims &claims, QString *error) override;
     bool storePastedToken(const QString &serverKey, const QString &token, const JwtClaims &claims,
+                          QString *error) override;
+    bool storeVendedToken(const QString &serverKey, const QString &token, const JwtClaims &claims,
                           QString *error) override;
     /// Stores one token (a duplicate of a stored one is ignored), then deletes expired rows and all
     /// but the newest KeepPerTunnel of that tunnel, in one transaction.

@@ -23,6 +23,12 @@ public:
     {
         return storeToken(serverKey, token, claims, error);
     }
+    /// A token a service account got from the server's token vending (TokenSupply).
+    virtual bool storeVendedToken(const QString &serverKey, const QString &token, const JwtClaims &claims,
+                                  QString *error)
+    {
+        return storeToken(serverKey, token, claims, error);
+    }
 };
 
 class MemoryTokenSink : public TokenSink

@@ -635,6 +635,15 @@ bool Tunnel::setToken(const QString &token, QString *problem)
     return true;
 }
 
+void Tunnel::setWaitingReason(State state, const QString &reason)
+{
+    if (m_state != State::AuthFailed || (state != State::AuthFailed && state != State::ConfigError))
+        return;
+    if (state == State::ConfigError)
+        m_retryTimer.stop(); // the refused token is not tried again either: nothing can change by itself
+    setState(state, reason);
+}
+
 void Tunnel::stop()
 {
     if (m_state == State::Stopping)

@@ -89,6 +89,10 @@ public:
     /// A new token (pasted, or given again): used at once when the tunnel is waiting for one.
     /// An unusable token (malformed, expired) leaves the tunnel as it is and says why.
     bool setToken(const QString &token, QString *problem);
+    /// For a token supply (TokenSupply): what a tunnel that waits for a token (AuthFailed) is waiting
+    /// for, or why no token will come — AuthFailed with that reason, or ConfigError when retrying
+    /// cannot help. Ignored in any other state.
+    void setWaitingReason(State state, const QString &reason);
 
     State state() const { return m_state; }
     QString stateReason() const { return m_stateReason; }
