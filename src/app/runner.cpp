@@ -15,6 +15,7 @@
 #include "tunnel/tunnelmanager.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QLoggingCategory>
 #include <QProcessEnvironment>
 
@@ -75,7 +76,8 @@ bool Runner::start(QString *error, int *exitCode)
     config.joinTimeout = m_settings.joinTimeout();
     config.backoffInitial = m_settings.backoffInitial();
     config.backoffMax = m_settings.backoffMax();
-    config.stableAfter = m_settings.stableAfter();
+    config.discoverSocketPath = !m_settings.serverPathGiven();
+    config.socketPathMemory = QDir(m_settings.dataDir()).filePath(QStringLiteral("socket-paths.json"));
     config.authRetryInterval = m_settings.authRetryInterval();
     config.refreshMargin = m_settings.refreshMargin();
     config.drainTimeout = m_settings.drainTimeout();
@@ -85,6 +87,7 @@ bool Runner::start(QString *error, int *exitCode)
     config.preserveHost = m_settings.preserveHost();
 
     if (m_settings.demo()) {
+        config.discoverSocketPath = false; // the built-in simulator's URL names its path
         if (!startDemo(&config, error)) {
             *exitCode = ExitInternal;
             return false;

@@ -42,7 +42,8 @@ public:
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     bool isListening() const;
     quint16 port() const;
-    QUrl socketUrl() const; ///< ws://127.0.0.1:<port>/socket/websocket
+    QUrl socketUrl() const; ///< ws://127.0.0.1:<port> + the first socket path served
+    QUrl baseUrl() const;   ///< ws://127.0.0.1:<port>, no path: what a user who knows only the host types
     QUrl httpUrl() const;   ///< http://127.0.0.1:<port>
     /// Stops listening and resets every client connection (WebSocket and HTTP), like a crash.
     void close();
@@ -78,6 +79,17 @@ public:
     /// Phoenix puts the join_ref on channel pushes; the reference document shows null. Default null.
     void setPushesCarryJoinRef(bool on) { m_pushesCarryJoinRef = on; }
     void setMaxRequestBodySize(qint64 bytes);
+    /// Where the socket is mounted: the reference document's /socket/websocket (default on), the
+    /// deployed server's /telephone/websocket (default off). A path not served answers HTTP 404.
+    void setSocketPaths(bool reference, bool deployed);
+    static const QByteArray ReferenceSocketPath;
+    static const QByteArray DeployedSocketPath;
+    /// Non-empty: every phx_join is answered with this error reason.
+    void setJoinFails(const QString &reason) { m_joinFails = reason; }
+    /// Like a crash-looping server: each upgrade request's TCP connection is dropped at once.
+    void setDropConnectionsAtOnce(bool on) { m_dropAtOnce = on; }
+    /// > 0: a socket that sends nothing for this long is closed (the deployed server: 60 s).
+    void setSocketIdleTimeoutMs(int ms);
 
     // --- Test controls ---
     /// Closes every client WebSocket with code 1011, or resets the TCP connections when `abort`.
@@ -89,6 +101,9 @@ public:
 
     // --- Observability ---
     int upgradesAccepted() const { return m_upgradesAccepted; }
+    int connectionsDroppedAtOnce() const { return m_droppedAtOnce; }
+    int socketsIdleClosed() const { return m_idleClosed; }
+    int joinsRefused() const { return m_joinsRefused; }
     int upgradesRefused() const { return m_upgradesRefused; }
     int joins() const { return m_joins; }
     int heartbeatsReceived() const { return m_heartbeatsReceived; }
@@ -137,6 +152,8 @@ private:
     };
 
     Authorization authorize(const QByteArray &target) const;
+    bool servesSocketAt(const QByteArray &path) const;
+    void closeIdleSockets();
     bool onUpgrade(const HttpRequest &request, QTcpSocket *socket);
     void onHttpRequest(const HttpRequest &request, HttpResponder *responder);
     void refuseUpgrade(const HttpRequest &request, HttpResponder *responder);
@@ -187,6 +204,15 @@ private:
     bool m_featureBodyBase64 = false;
     bool m_featureMultiValueHeaders = false;
     bool m_pushesCarryJoinRef = false;
+    bool m_serveReferencePath = true;
+    bool m_serveDeployedPath = false;
+    QString m_joinFails;
+    bool m_dropAtOnce = false;
+    int m_socketIdleTimeoutMs = 0;
+    int m_idleCheckTimerId = 0;
+    int m_droppedAtOnce = 0;
+    int m_idleClosed = 0;
+    int m_joinsRefused = 0;
 
     int m_upgradesAccepted = 0;
     int m_upgradesRefused = 0;
