@@ -9,6 +9,10 @@
 #include "tunnel/tunnelmanager.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -222,10 +226,18 @@ private slots:
         QCOMPARE(refreshed.count(), 1);
     }
 
+    void refreshFailureIsRetried_data()
+    {
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("plain") << QStringLiteral("database_unavailable");
+        QTest::newRow("inspected atom") << QStringLiteral(":timeout");
+    }
+
     void refreshFailureIsRetried()
     {
+        QFETCH(QString, reason);
         Fixture f;
-        f.simulator.setRefreshFails(QStringLiteral("database_unavailable"));
+        f.simulator.setRefreshFails(reason);
         TunnelConfig config = f.config();
         config.refreshMargin = 3600s;
         Tunnel tunnel(config, &f.sink);
@@ -238,16 +250,27 @@ private slots:
         QVERIFY(refreshed.wait(5000));
     }
 
+    // The reference document's "token_revoked" and the deployed server's ":token_revoked" (Elixir's
+    // inspect of the atom) are the same auth failure; likewise expired and invalid.
+    void refreshOfRevokedTokenIsAnAuthFailure_data()
+    {
+        QTest::addColumn<QString>("reason");
+        for (const char *reason : {"token_revoked", ":token_revoked", "token_expired", ":token_expired",
+                                   "token_invalid", ":token_invalid", "invalid_token", ":invalid_token"})
+            QTest::newRow(reason) << QString::fromLatin1(reason);
+    }
+
     void refreshOfRevokedTokenIsAnAuthFailure()
     {
+        QFETCH(QString, reason);
         Fixture f;
-        f.simulator.setRefreshFails(QStringLiteral("token_revoked"));
+        f.simulator.setRefreshFails(reason);
         TunnelConfig config = f.config();
         config.refreshMargin = 3600s;
         Tunnel tunnel(config, &f.sink);
         tunnel.start();
         QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::AuthFailed, 5000);
-        QVERIFY(tunnel.stateReason().contains(QLatin1String("token_revoked")));
+        QVERIFY2(tunnel.stateReason().contains(reason), qPrintable(tunnel.stateReason()));
     }
 
     void refusedTokenDoesNotSpin_data()
@@ -420,6 +443,85 @@ private slots:
         QVERIFY(log.reasons.join(QLatin1Char('|')).contains(QLatin1String("phx_close")));
         // The channel ended, not the socket (PROTOCOL.md, "Reconnecting").
         QCOMPARE(f.simulator.upgradesAccepted(), 1);
+    }
+
+    // A slow join is not a bad token (issue 11, item 3): joins we give up on are failed attempts.
+    void joinTimeoutsAreNoAuthFailure()
+    {
+        Fixture f;
+        f.simulator.setIgnoreJoins(true);
+        TunnelConfig config = f.config();
+        config.joinTimeout = 300ms;
+        Tunnel tunnel(config, &f.sink);
+        StateLog log(&tunnel);
+        tunnel.start();
+        QTRY_VERIFY_WITH_TIMEOUT(tunnel.connectAttempts() >= 4, 10000);
+        QCOMPARE(log.count(State::AuthFailed), 0);
+        QCOMPARE(tunnel.authFailures(), 0);
+        QVERIFY(log.reasons.join(QLatin1Char('|')).contains(QLatin1String("no join reply within")));
+        f.simulator.setIgnoreJoins(false);
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+    }
+
+    // wss://host without a path: /socket/websocket, then /telephone/websocket on a 404 (and the other
+    // way round); the path that answered is remembered for the next start; the identity is unchanged.
+    void socketPathIsDiscoveredAndRemembered_data()
+    {
+        QTest::addColumn<bool>("deployed");
+        QTest::newRow("deployed server") << true;
+        QTest::newRow("reference server") << false;
+    }
+
+    void socketPathIsDiscoveredAndRemembered()
+    {
+        QFETCH(bool, deployed);
+        const QString found = deployed ? QStringLiteral("/telephone/websocket") : QStringLiteral("/socket/websocket");
+        const QString other = deployed ? QStringLiteral("/socket/websocket") : QStringLiteral("/telephone/websocket");
+        QTemporaryDir dir;
+        const QString memory = dir.filePath(QStringLiteral("socket-paths.json"));
+        Fixture f;
+        f.simulator.setSocketPaths(!deployed, deployed);
+        TunnelConfig config = f.config();
+        config.server = QUrl(f.simulator.baseUrl().toString() + QStringLiteral("/socket/websocket"));
+        config.discoverSocketPath = true;
+        config.socketPathMemory = memory;
+        if (!deployed) { // remembered from an earlier run, but the server moved back
+            QFile file(memory);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QJsonDocument(QJsonObject{{config.server.toString(), other}}).toJson());
+        }
+        {
+            Tunnel tunnel(config, &f.sink);
+            tunnel.start();
+            QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+            QCOMPARE(tunnel.socketPath(), found);
+            QCOMPARE(tunnel.connectAttempts(), 2); // one 404, one upgrade
+            QCOMPARE(tunnel.displayServer(), config.server.toString()); // the token store's key is untouched
+        }
+        QFile file(memory);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(file.readAll()).object().value(config.server.toString()).toString(), found);
+        // Restarted: straight to the remembered path.
+        Tunnel again(config, &f.sink);
+        again.start();
+        QTRY_COMPARE_WITH_TIMEOUT(again.state(), State::Connected, 5000);
+        QCOMPARE(again.connectAttempts(), 1);
+        QCOMPARE(again.socketPath(), found);
+    }
+
+    void socketPathNotFoundAnywhereIsAConfigurationError()
+    {
+        Fixture f;
+        f.simulator.setSocketPaths(false, false);
+        TunnelConfig config = f.config();
+        config.discoverSocketPath = true;
+        Tunnel tunnel(config, &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::ConfigError, 5000);
+        QVERIFY2(tunnel.stateReason().contains(QLatin1String("/socket/websocket and /telephone/websocket")),
+                 qPrintable(tunnel.stateReason()));
+        QVERIFY(tunnel.stateReason().contains(QLatin1String("404")));
+        QCOMPARE(tunnel.connectAttempts(), 2);
     }
 
     void stopLeavesAndClosesNormally()

@@ -13,6 +13,8 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <sys/socket.h>
+
 namespace telephone::sim {
 
 Q_LOGGING_CATEGORY(lcSimulator, "telephone.sim.plugboardsimulator")
@@ -311,6 +313,8 @@ bool PlugboardSimulator::onUpgrade(const HttpRequest &request, QTcpSocket *socke
     }
     ++m_upgradesAccepted;
     socket->setParent(m_wsServer);
+    m_upgradedTcp.removeAll(nullptr);
+    m_upgradedTcp.append(socket);
     // The handshake is still unread in the socket (HttpServer only peeked at it). Qt 6.4's
     // handleConnection() copes: it emits readyRead itself when bytes are already available, so no
     // kick is needed (test_simulator's upgradeHandoverWithBufferedHandshake checks this).
@@ -453,6 +457,8 @@ void PlugboardSimulator::handleJoin(Client *client, const Frame &frame)
         reply(client, frame, QStringLiteral("error"), {{QStringLiteral("reason"), QStringLiteral("unmatched topic")}});
         return;
     }
+    if (m_ignoreJoins)
+        return;
     if (client->joined) {
         // Phoenix closes the running channel on a duplicate join before it joins again.
         const QPointer<QWebSocket> guard = client->socket;
@@ -853,6 +859,28 @@ void PlugboardSimulator::kickAll(bool abort)
             onClientDisconnected(socket);
         } else {
             socket->close(QWebSocketProtocol::CloseCodeBadOperation, QStringLiteral("kicked"));
+        }
+    }
+}
+
+void PlugboardSimulator::dropAll(Drop how)
+{
+    if (how == Drop::CloseFrame) {
+        kickAll(false);
+        return;
+    }
+    // The TCP sockets handed to QWebSocketServer: the only way to end a connection without a close frame.
+    const QList<QPointer<QTcpSocket>> upgraded = std::exchange(m_upgradedTcp, {});
+    for (const QPointer<QTcpSocket> &tcp : upgraded) {
+        if (!tcp || tcp->state() != QAbstractSocket::ConnectedState)
+            continue;
+        if (how == Drop::Reset) {
+            // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+            const struct linger hard{1, 0};
+            ::setsockopt(int(tcp->socketDescriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+            tcp->abort();
+        } else {
+            tcp->disconnectFromHost();
         }
     }
 }

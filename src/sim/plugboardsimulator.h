@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QSet>
+#include <QTcpSocket>
 #include <QUrl>
 
 #include <memory>
@@ -94,6 +95,11 @@ public:
     // --- Test controls ---
     /// Closes every client WebSocket with code 1011, or resets the TCP connections when `abort`.
     void kickAll(bool abort = false);
+    /// How a connection ends in dropAll: a close frame, a bare TCP FIN (no close frame), a TCP RST.
+    enum class Drop { CloseFrame, Fin, Reset };
+    void dropAll(Drop how);
+    /// Leaves every phx_join unanswered (a slow or stuck server); the client's join timeout decides.
+    void setIgnoreJoins(bool on) { m_ignoreJoins = on; }
     /// Sends any text message (e.g. a malformed frame) to every connected client.
     void sendToAll(const QByteArray &rawText);
     /// Pushes `event` on each joined client's topic; phx_close / phx_error also end the channel.
@@ -187,6 +193,7 @@ private:
     QHash<QString, TokenRecord> m_tokens;    ///< jti -> record
 
     std::unordered_map<QWebSocket *, std::unique_ptr<Client>> m_clients;
+    QList<QPointer<QTcpSocket>> m_upgradedTcp; ///< for dropAll: FIN or RST without a close frame
     QHash<QString, QList<Client *>> m_joinedByPath; ///< in join order, for round robin
     QHash<QString, quint64> m_roundRobin;
     QHash<QString, Pending> m_pending;             ///< request_id -> waiting HTTP caller
@@ -208,6 +215,7 @@ private:
     bool m_serveDeployedPath = false;
     QString m_joinFails;
     bool m_dropAtOnce = false;
+    bool m_ignoreJoins = false;
     int m_socketIdleTimeoutMs = 0;
     int m_idleCheckTimerId = 0;
     int m_droppedAtOnce = 0;

@@ -88,6 +88,8 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     m_refresher->setMargin(config.refreshMargin);
     m_refresher->setRetryBackoff(config.backoffInitial, config.backoffMax);
     m_retryTimer.setSingleShot(true);
+    // A coarse timer may fire 5 % early: the wait announced to the user is the wait kept.
+    m_retryTimer.setTimerType(Qt::PreciseTimer);
     m_drainTimer.setSingleShot(true);
     m_closeTimer.setSingleShot(true);
 
@@ -411,13 +413,14 @@ bool Tunnel::tryOtherSocketPath(const SocketClosed &why)
     if (m_pathDiscovery->notFound()) {
         qCInfo(lcTunnel).noquote() << "the server has no socket at" << refused << "(HTTP 404); trying"
                                    << m_pathDiscovery->current();
-        connectNow();
+        m_retryTimer.start(0ms); // not from inside the closing socket's signal
         return true;
     }
+    const QUrl host = m_config.server.adjusted(QUrl::RemovePath | QUrl::RemoveQuery);
     setState(State::ConfigError,
-             QStringLiteral("the server answered HTTP 404 at %1 (tried %2): check --server; give the socket's "
-                            "full path if it is somewhere else")
-                 .arg(displayServer(), m_pathDiscovery->triedPaths()));
+             QStringLiteral("the server %1 has no Telephone socket: it answered HTTP 404 at both paths tried (%2); "
+                            "check --server, or give the socket's full path if it is somewhere else")
+                 .arg(host.toString(), m_pathDiscovery->triedPaths()));
     return true;
 }
 
