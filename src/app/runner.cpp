@@ -261,9 +261,14 @@ void Runner::onTunnelState()
             m_announcedDemo = true;
             // stderr on purpose, in GUI mode too: the newcomer started us from a terminal.
             const QString url = m_tunnel->publicUrl().toString();
-            fprintf(stderr, "\nTelephone demo is running. Try:\n\n    curl %s\n\nPress Ctrl+C to stop.\n\n",
-                    qPrintable(url));
-            fflush(stderr);
+            if (m_settings.logFormat() == QLatin1String("json")) {
+                // Every stderr line is a JSON object in this format: the banner is a log record.
+                qCInfo(lcApp).noquote() << "Telephone demo is running; try: curl" << url;
+            } else {
+                fprintf(stderr, "\nTelephone demo is running. Try:\n\n    curl %s\n\nPress Ctrl+C to stop.\n\n",
+                        qPrintable(url));
+                fflush(stderr);
+            }
         }
         break;
     case Tunnel::State::AuthFailed:
