@@ -492,6 +492,28 @@ private slots:
         }
     }
 
+    // Without a path the socket path is discovered; serverUrl() (the token store's key) is the same
+    // as before discovery existed.
+    void serverPathGivenOrDiscovered_data()
+    {
+        QTest::addColumn<QString>("server");
+        QTest::addColumn<bool>("given");
+        QTest::newRow("host only") << QStringLiteral("wss://h") << false;
+        QTest::newRow("host and slash") << QStringLiteral("wss://h/") << false;
+        QTest::newRow("query only") << QStringLiteral("wss://h?x=1") << false;
+        QTest::newRow("deployed path") << QStringLiteral("wss://h/telephone/websocket") << true;
+        QTest::newRow("reference path") << QStringLiteral("wss://h/socket/websocket") << true;
+    }
+
+    void serverPathGivenOrDiscovered()
+    {
+        QFETCH(QString, server);
+        QFETCH(bool, given);
+        const Outcome o = resolveWith({QStringLiteral("--server"), server}, {});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        QCOMPARE(o.settings->serverPathGiven(), given);
+    }
+
     void parseFlag_data()
     {
         QTest::addColumn<QString>("text");
