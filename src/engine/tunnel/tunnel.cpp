@@ -434,6 +434,7 @@ void Tunnel::failAuth(const QString &reason)
     const bool hasToken = !m_config.token.isEmpty() && !m_claims.pathId.isEmpty();
     QString detail;
     if (expired || !hasToken || m_config.authRetryInterval.count() == 0) {
+        m_nextRetryAt = {}; // nothing is scheduled: no "next try" may be shown
         detail = QStringLiteral("waiting for a new token");
     } else {
         // A refused token does not heal by itself; try again only rarely, in case the server erred.
