@@ -79,7 +79,7 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     , m_refresher(new TokenRefresher(this))
     , m_forwarder(new Forwarder(forwarderOptions(config), this))
     , m_pathDiscovery(config.discoverSocketPath
-                          ? new SocketPathDiscovery(config.server.toString(), config.socketPathMemory)
+                          ? std::make_unique<SocketPathDiscovery>(config.server.toString(), config.socketPathMemory)
                           : nullptr)
     , m_backoff(config.backoffInitial, config.backoffMax)
 {
@@ -169,7 +169,6 @@ void Tunnel::onExpiryTimer()
 Tunnel::~Tunnel()
 {
     registerSecret(QString());
-    delete m_pathDiscovery;
 }
 
 QString Tunnel::socketPath() const

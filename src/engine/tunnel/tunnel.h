@@ -13,6 +13,7 @@
 #include <QUrl>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 namespace telephone {
@@ -179,7 +180,7 @@ private:
     Heartbeat *m_heartbeat;
     TokenRefresher *m_refresher;
     Forwarder *m_forwarder;
-    SocketPathDiscovery *m_pathDiscovery; ///< null when the user gave the path
+    std::unique_ptr<SocketPathDiscovery> m_pathDiscovery; ///< null when the user gave the path
     Backoff m_backoff;
     QTimer m_retryTimer;
     QTimer m_drainTimer;
