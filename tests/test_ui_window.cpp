@@ -128,7 +128,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(tunnel->state(), Tunnel::State::Connected, 5000);
         status.refresh();
         QCOMPARE(status.text(QStringLiteral("server")),
-                 config.server.toString() + QStringLiteral(" (socket found at /telephone/websocket)"));
+                 sim.baseUrl().toString() + QStringLiteral(" (socket found at /telephone/websocket)"));
         sim.setJoinFails(QStringLiteral("join_crashed"));
         sim.pushToAll(QStringLiteral("phx_error"));
         QTRY_COMPARE_WITH_TIMEOUT(tunnel->state(), Tunnel::State::Reconnecting, 3000);

@@ -135,7 +135,9 @@ void StatusPanel::refresh()
     if (server.isEmpty())
         m_server->setText(tr("not configured"));
     else if (m_tunnel->config().discoverSocketPath) // the user gave no path: say which one answered
-        m_server->setText(tr("%1 (socket found at %2)").arg(server, m_tunnel->socketPath()));
+        m_server->setText(tr("%1 (socket found at %2)")
+                              .arg(m_tunnel->config().server.adjusted(QUrl::RemovePath).toString(),
+                                   m_tunnel->socketPath()));
     else
         m_server->setText(server);
     m_state->setText(QStringLiteral("<b>%1</b> — %2")

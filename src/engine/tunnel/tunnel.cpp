@@ -176,6 +176,13 @@ QString Tunnel::socketPath() const
     return m_pathDiscovery ? m_pathDiscovery->current() : m_config.server.path();
 }
 
+QUrl Tunnel::socketUrl() const
+{
+    QUrl url = m_config.server;
+    url.setPath(socketPath());
+    return url;
+}
+
 void Tunnel::registerSecret(const QString &token)
 {
     if (token == m_registeredSecret)
@@ -271,9 +278,7 @@ bool Tunnel::adoptToken(const QString &token, QString *problem)
 
 QUrl Tunnel::connectUrl() const
 {
-    QUrl url = m_config.server;
-    if (m_pathDiscovery)
-        url.setPath(m_pathDiscovery->current());
+    QUrl url = socketUrl();
     QUrlQuery query(url);
     query.removeAllQueryItems(QStringLiteral("token"));
     query.removeAllQueryItems(QStringLiteral("vsn"));
@@ -307,9 +312,7 @@ void Tunnel::connectNow()
     ++m_connectAttempts;
     m_provedHealthy = false;
     m_failedRejoins = 0;
-    setState(State::Connecting, m_pathDiscovery ? QStringLiteral("connecting to %1 (socket path %2)")
-                                                      .arg(displayServer(), m_pathDiscovery->current())
-                                                : QStringLiteral("connecting to %1").arg(displayServer()));
+    setState(State::Connecting, QStringLiteral("connecting to %1").arg(socketUrl().toString()));
     m_socket->open(connectUrl());
 }
 

@@ -108,6 +108,8 @@ public:
     QStringList serverFeatures() const { return m_features; }
     /// The socket path connected to (or tried next): the configured one, or the discovered one.
     QString socketPath() const;
+    /// The server URL with socketPath(), without the token: what is connected to, for people.
+    QUrl socketUrl() const;
     bool socketOpen() const { return m_socket->isOpen(); }
     std::optional<std::chrono::milliseconds> heartbeatRoundTrip() const;
     QDateTime nextRefreshAt() const;
