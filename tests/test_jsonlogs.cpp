@@ -150,6 +150,31 @@ private slots:
         QVERIFY2(banner, err.constData());
     }
 
+    // An error that ends the program is a JSON record too (headless, nothing to connect with: exit 2).
+    void fatalStartErrorIsAJsonRecord()
+    {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        QProcess process;
+        process.setProcessEnvironment(cleanEnvironment(home.path()));
+        process.start(QStringLiteral(TELEPHONE_BINARY),
+                      {QStringLiteral("--no-gui"), QStringLiteral("--log-format"), QStringLiteral("json"),
+                       QStringLiteral("--server"), QStringLiteral("ws://127.0.0.1:9"), QStringLiteral("--backend"),
+                       QStringLiteral("3000"), QStringLiteral("--secret-store"), QStringLiteral("file"),
+                       QStringLiteral("--data-dir"), home.path() + QStringLiteral("/state")});
+        QVERIFY(process.waitForFinished(15000));
+        QCOMPARE(process.exitCode(), 2);
+        const QList<QByteArray> lines = process.readAllStandardError().split('\n');
+        QVERIFY2(lines.constLast().isEmpty(), "the last line is not terminated");
+        bool fatal = false;
+        for (int i = 0; i < lines.size() - 1; ++i) {
+            const QJsonObject o = parseLine(lines[i]);
+            QVERIFY2(!o.isEmpty(), lines[i].constData());
+            fatal = fatal || o.value(QStringLiteral("message")).toString().contains(QLatin1String("missing --token"));
+        }
+        QVERIFY(fatal);
+    }
+
     void fullDebugSessionIsJsonLinesWithoutTheToken()
     {
         sim::PlugboardSimulator simulator;

@@ -212,10 +212,10 @@ void Runner::startWithBestToken(bool storeUsable)
 
     if (!choice.chosen && given.isEmpty()) {
         if (m_headless) {
-            fprintf(stderr, "telephone: missing --token (or TELEPHONE_TOKEN), and no unexpired token for %s is stored "
-                            "in %s; try --demo for a first run without a server, or --help\n",
-                    qPrintable(server), qPrintable(TokenStore::fileIn(m_settings.dataDir())));
-            fflush(stderr);
+            logging::printFatal(lcApp().categoryName(),
+                                QStringLiteral("missing --token (or TELEPHONE_TOKEN), and no unexpired token for %1 "
+                                               "is stored in %2; try --demo for a first run without a server, or --help")
+                                    .arg(server, TokenStore::fileIn(m_settings.dataDir())));
             stop(ExitBadConfig);
             return;
         }
