@@ -50,6 +50,23 @@ QList<QByteArray> secretParts(const QString &token)
     return {token.toUtf8(), token.section(QLatin1Char('.'), 1, 1).toUtf8(), token.section(QLatin1Char('.'), 2, 2).toUtf8()};
 }
 
+// The environment of a user with nothing configured, living in `home`.
+QProcessEnvironment cleanEnvironment(const QString &home)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : env.keys()) {
+        if (key.startsWith(QLatin1String("TELEPHONE_")))
+            env.remove(key);
+    }
+    env.remove(QStringLiteral("DISPLAY"));
+    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+    env.remove(QStringLiteral("QT_LOGGING_RULES"));
+    env.insert(QStringLiteral("HOME"), home);
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
+    return env;
+}
+
 } // namespace
 
 class TestJsonLogs : public QObject
@@ -104,6 +121,60 @@ private slots:
         QVERIFY(logging::currentContext().tunnel.isEmpty());
     }
 
+    // --demo prints a banner for people; in JSON format it is a log record like every other line.
+    void demoBannerIsAJsonRecord()
+    {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        QProcess process;
+        process.setProcessEnvironment(cleanEnvironment(home.path()));
+        QByteArray err;
+        connect(&process, &QProcess::readyReadStandardError, this, [&] { err += process.readAllStandardError(); });
+        process.start(QStringLiteral(TELEPHONE_BINARY),
+                      {QStringLiteral("--demo"), QStringLiteral("--no-gui"), QStringLiteral("--log-format"),
+                       QStringLiteral("json"), QStringLiteral("--data-dir"), home.path() + QStringLiteral("/state")});
+        QVERIFY(process.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(err.contains("/call/demo/"), 10000);
+        ::kill(pid_t(process.processId()), SIGTERM);
+        QVERIFY(process.waitForFinished(15000));
+        err += process.readAllStandardError();
+        const QList<QByteArray> lines = err.split('\n');
+        QVERIFY2(lines.constLast().isEmpty(), "the last line is not terminated");
+        bool banner = false;
+        for (int i = 0; i < lines.size() - 1; ++i) {
+            const QJsonObject o = parseLine(lines[i]);
+            QVERIFY2(!o.isEmpty(), lines[i].constData());
+            const QString message = o.value(QStringLiteral("message")).toString();
+            banner = banner || (message.contains(QLatin1String("curl http://127.0.0.1:")) && message.contains(QLatin1String("/call/demo/")));
+        }
+        QVERIFY2(banner, err.constData());
+    }
+
+    // An error that ends the program is a JSON record too (headless, nothing to connect with: exit 2).
+    void fatalStartErrorIsAJsonRecord()
+    {
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        QProcess process;
+        process.setProcessEnvironment(cleanEnvironment(home.path()));
+        process.start(QStringLiteral(TELEPHONE_BINARY),
+                      {QStringLiteral("--no-gui"), QStringLiteral("--log-format"), QStringLiteral("json"),
+                       QStringLiteral("--server"), QStringLiteral("ws://127.0.0.1:9"), QStringLiteral("--backend"),
+                       QStringLiteral("3000"), QStringLiteral("--secret-store"), QStringLiteral("file"),
+                       QStringLiteral("--data-dir"), home.path() + QStringLiteral("/state")});
+        QVERIFY(process.waitForFinished(15000));
+        QCOMPARE(process.exitCode(), 2);
+        const QList<QByteArray> lines = process.readAllStandardError().split('\n');
+        QVERIFY2(lines.constLast().isEmpty(), "the last line is not terminated");
+        bool fatal = false;
+        for (int i = 0; i < lines.size() - 1; ++i) {
+            const QJsonObject o = parseLine(lines[i]);
+            QVERIFY2(!o.isEmpty(), lines[i].constData());
+            fatal = fatal || o.value(QStringLiteral("message")).toString().contains(QLatin1String("missing --token"));
+        }
+        QVERIFY(fatal);
+    }
+
     void fullDebugSessionIsJsonLinesWithoutTheToken()
     {
         sim::PlugboardSimulator simulator;
@@ -117,17 +188,7 @@ private slots:
 
         QTemporaryDir home;
         QVERIFY(home.isValid());
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const QString &key : env.keys()) {
-            if (key.startsWith(QLatin1String("TELEPHONE_")))
-                env.remove(key);
-        }
-        env.remove(QStringLiteral("DISPLAY"));
-        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
-        env.remove(QStringLiteral("QT_LOGGING_RULES"));
-        env.insert(QStringLiteral("HOME"), home.path());
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.path() + QStringLiteral("/config"));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), home.path() + QStringLiteral("/data"));
+        QProcessEnvironment env = cleanEnvironment(home.path());
         env.insert(QStringLiteral("TELEPHONE_TOKEN"), token);
 
         QProcess process;

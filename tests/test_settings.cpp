@@ -109,7 +109,7 @@ private slots:
             QStringLiteral("server"),           QStringLiteral("token"),          QStringLiteral("backend"),
             QStringLiteral("config"),           QStringLiteral("data-dir"),       QStringLiteral("heartbeat-interval"),
             QStringLiteral("request-timeout"),  QStringLiteral("join-timeout"),   QStringLiteral("backoff-initial"),
-            QStringLiteral("backoff-max"),      QStringLiteral("stable-after"),   QStringLiteral("auth-retry-interval"),
+            QStringLiteral("backoff-max"),      QStringLiteral("auth-retry-interval"),
             QStringLiteral("refresh-margin"),   QStringLiteral("log-format"),     QStringLiteral("log-level"),
             QStringLiteral("debug"),            QStringLiteral("no-gui"),         QStringLiteral("demo"),
             QStringLiteral("exit-on-auth-failure"),
@@ -233,7 +233,6 @@ private slots:
         QCOMPARE(s.joinTimeout(), 10s);
         QCOMPARE(s.backoffInitial(), 1s);
         QCOMPARE(s.backoffMax(), 30s);
-        QCOMPARE(s.stableAfter(), 60s);
         QCOMPARE(s.authRetryInterval(), 300s);
         QCOMPARE(s.refreshMargin(), 600s);
         QCOMPARE(s.logFormat(), QStringLiteral("text"));
@@ -338,16 +337,16 @@ private slots:
     {
         const QString path = writeIni("join-timeout = 3\n");
         const Outcome o = resolveWith({QStringLiteral("--config"), path, QStringLiteral("--backoff-max=40")},
-                                      {{QStringLiteral("TELEPHONE_STABLE_AFTER"), QStringLiteral("90")}});
+                                      {{QStringLiteral("TELEPHONE_AUTH_RETRY_INTERVAL"), QStringLiteral("90")}});
         QVERIFY2(o.settings, qPrintable(o.error));
         QCOMPARE(o.settings->sourceDescription(QStringLiteral("backoff-max")), QStringLiteral("command line"));
-        QCOMPARE(o.settings->sourceDescription(QStringLiteral("stable-after")),
-                 QStringLiteral("TELEPHONE_STABLE_AFTER"));
+        QCOMPARE(o.settings->sourceDescription(QStringLiteral("auth-retry-interval")),
+                 QStringLiteral("TELEPHONE_AUTH_RETRY_INTERVAL"));
         QCOMPARE(o.settings->sourceDescription(QStringLiteral("join-timeout")), QStringLiteral("config file ") + path);
         QCOMPARE(o.settings->sourceDescription(QStringLiteral("request-timeout")), QStringLiteral("default"));
         QCOMPARE(o.settings->joinTimeout(), 3s);
         QCOMPARE(o.settings->backoffMax(), 40s);
-        QCOMPARE(o.settings->stableAfter(), 90s);
+        QCOMPARE(o.settings->authRetryInterval(), 90s);
     }
 
     void parseDuration_data()
@@ -412,7 +411,7 @@ private slots:
                                               << QString();
         QTest::newRow("auth retry fraction") << QStringLiteral("auth-retry-interval") << QStringLiteral("0.25")
                                              << QString();
-        QTest::newRow("stable-after tiny") << QStringLiteral("stable-after") << QStringLiteral("0.0001")
+        QTest::newRow("join-timeout tiny") << QStringLiteral("join-timeout") << QStringLiteral("0.0001")
                                            << QStringLiteral("shorter than a millisecond");
         QTest::newRow("backoff-initial over max")
             << QStringLiteral("backoff-initial") << QStringLiteral("31")
@@ -549,6 +548,28 @@ private slots:
             QVERIFY2(url, qPrintable(message));
             QCOMPARE(url->toString(), expected);
         }
+    }
+
+    // Without a path the socket path is discovered; serverUrl() (the token store's key) is the same
+    // as before discovery existed.
+    void serverPathGivenOrDiscovered_data()
+    {
+        QTest::addColumn<QString>("server");
+        QTest::addColumn<bool>("given");
+        QTest::newRow("host only") << QStringLiteral("wss://h") << false;
+        QTest::newRow("host and slash") << QStringLiteral("wss://h/") << false;
+        QTest::newRow("query only") << QStringLiteral("wss://h?x=1") << false;
+        QTest::newRow("deployed path") << QStringLiteral("wss://h/telephone/websocket") << true;
+        QTest::newRow("reference path") << QStringLiteral("wss://h/socket/websocket") << true;
+    }
+
+    void serverPathGivenOrDiscovered()
+    {
+        QFETCH(QString, server);
+        QFETCH(bool, given);
+        const Outcome o = resolveWith({QStringLiteral("--server"), server}, {});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        QCOMPARE(o.settings->serverPathGiven(), given);
     }
 
     void parseFlag_data()

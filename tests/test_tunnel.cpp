@@ -1,5 +1,6 @@
 // The tunnel against the Plugboard simulator and a real local HTTP backend, over real sockets.
-// Timers are shrunk through TunnelConfig so that the whole class runs in seconds.
+// The heartbeat and other timers are shrunk through TunnelConfig so that the class runs in seconds;
+// the reconnection backoff is not.
 
 #include "sim/echobackend.h"
 #include "sim/httpserver.h"
@@ -10,6 +11,10 @@
 #include "tunnel/tunnelmanager.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
@@ -53,9 +58,7 @@ struct Fixture {
         c.backend = backend.url();
         c.heartbeatInterval = 1s;
         c.joinTimeout = 2s;
-        c.backoffInitial = 20ms;
-        c.backoffMax = 200ms;
-        c.stableAfter = 60s;
+        // The backoff stays at its default (1 s doubling to 30 s): reconnection is tested as users get it.
         c.authRetryInterval = 0ms;
         c.drainTimeout = 5s;
         return c;
@@ -229,10 +232,18 @@ private slots:
         QCOMPARE(refreshed.count(), 1);
     }
 
+    void refreshFailureIsRetried_data()
+    {
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("plain") << QStringLiteral("database_unavailable");
+        QTest::newRow("inspected atom") << QStringLiteral(":timeout");
+    }
+
     void refreshFailureIsRetried()
     {
+        QFETCH(QString, reason);
         Fixture f;
-        f.simulator.setRefreshFails(QStringLiteral("database_unavailable"));
+        f.simulator.setRefreshFails(reason);
         TunnelConfig config = f.config();
         config.token = f.tokenPastHalfLife();
         Tunnel tunnel(config, &f.sink);
@@ -245,16 +256,27 @@ private slots:
         QVERIFY(refreshed.wait(5000));
     }
 
+    // The reference document's "token_revoked" and the deployed server's ":token_revoked" (Elixir's
+    // inspect of the atom) are the same auth failure; likewise expired and invalid.
+    void refreshOfRevokedTokenIsAnAuthFailure_data()
+    {
+        QTest::addColumn<QString>("reason");
+        for (const char *reason : {"token_revoked", ":token_revoked", "token_expired", ":token_expired",
+                                   "token_invalid", ":token_invalid", "invalid_token", ":invalid_token"})
+            QTest::newRow(reason) << QString::fromLatin1(reason);
+    }
+
     void refreshOfRevokedTokenIsAnAuthFailure()
     {
+        QFETCH(QString, reason);
         Fixture f;
-        f.simulator.setRefreshFails(QStringLiteral("token_revoked"));
+        f.simulator.setRefreshFails(reason);
         TunnelConfig config = f.config();
         config.token = f.tokenPastHalfLife();
         Tunnel tunnel(config, &f.sink);
         tunnel.start();
         QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::AuthFailed, 5000);
-        QVERIFY(tunnel.stateReason().contains(QLatin1String("token_revoked")));
+        QVERIFY2(tunnel.stateReason().contains(reason), qPrintable(tunnel.stateReason()));
     }
 
     // Issue 11 item 1: a token that lives no longer than the old --refresh-margin (600 s) was due
@@ -546,7 +568,7 @@ private slots:
         QCOMPARE(f.simulator.upgradesAccepted(), 1);
     }
 
-    void phxCloseReconnects()
+    void phxCloseRejoinsOnTheSameSocket()
     {
         Fixture f;
         Tunnel tunnel(f.config(), &f.sink);
@@ -556,7 +578,87 @@ private slots:
         f.simulator.pushToAll(QStringLiteral("phx_close"));
         QTRY_VERIFY_WITH_TIMEOUT(log.count(State::Connected) == 2, 5000);
         QVERIFY(log.reasons.join(QLatin1Char('|')).contains(QLatin1String("phx_close")));
-        QCOMPARE(f.simulator.upgradesAccepted(), 2);
+        // The channel ended, not the socket (PROTOCOL.md, "Reconnecting").
+        QCOMPARE(f.simulator.upgradesAccepted(), 1);
+    }
+
+    // A slow join is not a bad token (issue 11, item 3): joins we give up on are failed attempts.
+    void joinTimeoutsAreNoAuthFailure()
+    {
+        Fixture f;
+        f.simulator.setIgnoreJoins(true);
+        TunnelConfig config = f.config();
+        config.joinTimeout = 300ms;
+        Tunnel tunnel(config, &f.sink);
+        StateLog log(&tunnel);
+        tunnel.start();
+        QTRY_VERIFY_WITH_TIMEOUT(tunnel.connectAttempts() >= 3, 10000); // two timeouts, backed off 1 s and 2 s
+        QCOMPARE(log.count(State::AuthFailed), 0);
+        QCOMPARE(tunnel.authFailures(), 0);
+        QVERIFY(log.reasons.join(QLatin1Char('|')).contains(QLatin1String("no join reply within")));
+        f.simulator.setIgnoreJoins(false);
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 10000);
+    }
+
+    // wss://host without a path: /socket/websocket, then /telephone/websocket on a 404 (and the other
+    // way round); the path that answered is remembered for the next start; the identity is unchanged.
+    void socketPathIsDiscoveredAndRemembered_data()
+    {
+        QTest::addColumn<bool>("deployed");
+        QTest::newRow("deployed server") << true;
+        QTest::newRow("reference server") << false;
+    }
+
+    void socketPathIsDiscoveredAndRemembered()
+    {
+        QFETCH(bool, deployed);
+        const QString found = deployed ? QStringLiteral("/telephone/websocket") : QStringLiteral("/socket/websocket");
+        const QString other = deployed ? QStringLiteral("/socket/websocket") : QStringLiteral("/telephone/websocket");
+        QTemporaryDir dir;
+        const QString memory = dir.filePath(QStringLiteral("socket-paths.json"));
+        Fixture f;
+        f.simulator.setSocketPaths(!deployed, deployed);
+        TunnelConfig config = f.config();
+        config.server = QUrl(f.simulator.baseUrl().toString() + QStringLiteral("/socket/websocket"));
+        config.discoverSocketPath = true;
+        config.socketPathMemory = memory;
+        if (!deployed) { // remembered from an earlier run, but the server moved back
+            QFile file(memory);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QJsonDocument(QJsonObject{{config.server.toString(), other}}).toJson());
+        }
+        {
+            Tunnel tunnel(config, &f.sink);
+            tunnel.start();
+            QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+            QCOMPARE(tunnel.socketPath(), found);
+            QCOMPARE(tunnel.connectAttempts(), 2); // one 404, one upgrade
+            QCOMPARE(tunnel.displayServer(), config.server.toString()); // the token store's key is untouched
+        }
+        QFile file(memory);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(QJsonDocument::fromJson(file.readAll()).object().value(config.server.toString()).toString(), found);
+        // Restarted: straight to the remembered path.
+        Tunnel again(config, &f.sink);
+        again.start();
+        QTRY_COMPARE_WITH_TIMEOUT(again.state(), State::Connected, 5000);
+        QCOMPARE(again.connectAttempts(), 1);
+        QCOMPARE(again.socketPath(), found);
+    }
+
+    void socketPathNotFoundAnywhereIsAConfigurationError()
+    {
+        Fixture f;
+        f.simulator.setSocketPaths(false, false);
+        TunnelConfig config = f.config();
+        config.discoverSocketPath = true;
+        Tunnel tunnel(config, &f.sink);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::ConfigError, 5000);
+        QVERIFY2(tunnel.stateReason().contains(QLatin1String("/socket/websocket and /telephone/websocket")),
+                 qPrintable(tunnel.stateReason()));
+        QVERIFY(tunnel.stateReason().contains(QLatin1String("404")));
+        QCOMPARE(tunnel.connectAttempts(), 2);
     }
 
     void stopLeavesAndClosesNormally()

@@ -105,6 +105,38 @@ private slots:
         QFile(m_dir.filePath(QStringLiteral("telephone.ini"))).open(QIODevice::WriteOnly);
     }
 
+    // The status panel names the socket path that discovery found, and a channel lost on a live
+    // socket as such (not as a closed socket).
+    void statusPanelNamesTheDiscoveredSocketPath()
+    {
+        sim::PlugboardSimulator sim;
+        sim.setSocketPaths(false, true); // the deployed server
+        QVERIFY(sim.listen());
+        const QString pathId = sim.addMount(QStringLiteral("/demo"));
+        sim::EchoBackend backend;
+        QVERIFY(backend.listen());
+        TunnelConfig config;
+        config.server = QUrl(sim.baseUrl().toString() + QStringLiteral("/socket/websocket"));
+        config.discoverSocketPath = true;
+        config.token = sim.mintToken(pathId);
+        config.backend = backend.url();
+        MemoryTokenSink sink;
+        TunnelManager manager;
+        Tunnel *tunnel = manager.addTunnel(config, &sink);
+        StatusPanel status(tunnel, &manager, nullptr);
+        manager.startAll();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel->state(), Tunnel::State::Connected, 5000);
+        status.refresh();
+        QCOMPARE(status.text(QStringLiteral("server")),
+                 sim.baseUrl().toString() + QStringLiteral(" (socket found at /telephone/websocket)"));
+        sim.setJoinFails(QStringLiteral("join_crashed"));
+        sim.pushToAll(QStringLiteral("phx_error"));
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel->state(), Tunnel::State::Reconnecting, 3000);
+        status.refresh();
+        QCOMPARE(status.text(QStringLiteral("socket")), QStringLiteral("socket open · channel lost, rejoining"));
+        QCOMPARE(status.text(QStringLiteral("heartbeat")), QStringLiteral("not running"));
+    }
+
     void inspectorEndToEnd()
     {
         sim::PlugboardSimulator sim;

@@ -12,6 +12,7 @@
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QSignalSpy>
+#include <QElapsedTimer>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -39,6 +40,22 @@ QByteArray serverFrame(quint8 firstByte, const QByteArray &payload)
             f.append(char((quint64(payload.size()) >> (8 * i)) & 0xFF));
     }
     return f + payload;
+}
+
+// Answers a client's upgrade request on a raw socket (a server that then misbehaves). Returns false
+// while the request is still incomplete.
+bool answerUpgrade(QTcpSocket *s)
+{
+    const QByteArray request = s->readAll();
+    const qsizetype at = request.indexOf("Sec-WebSocket-Key: ");
+    if (at < 0)
+        return false;
+    const QByteArray key = request.mid(at + 19, request.indexOf("\r\n", at) - at - 19);
+    const QByteArray accept =
+        QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1).toBase64();
+    s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+             "Sec-WebSocket-Accept: " + accept + "\r\n\r\n");
+    return true;
 }
 
 QList<Event> readAll(websocket::FrameReader &reader, const QByteArray &bytes, bool byteByByte)
@@ -362,18 +379,7 @@ private slots:
         QVERIFY(server.listen(QHostAddress::LocalHost, 0));
         connect(&server, &QTcpServer::newConnection, this, [&server] {
             QTcpSocket *s = server.nextPendingConnection();
-            connect(s, &QTcpSocket::readyRead, s, [s] {
-                const QByteArray request = s->readAll();
-                const qsizetype at = request.indexOf("Sec-WebSocket-Key: ");
-                if (at < 0)
-                    return;
-                const QByteArray key = request.mid(at + 19, request.indexOf("\r\n", at) - at - 19);
-                const QByteArray accept = QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
-                                                                   QCryptographicHash::Sha1)
-                                              .toBase64();
-                s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Accept: " + accept + "\r\n\r\n");
-            });
+            connect(s, &QTcpSocket::readyRead, s, [s] { answerUpgrade(s); });
         });
         WebSocketClient client;
         QSignalSpy connected(&client, &WebSocketClient::connected);
@@ -383,6 +389,35 @@ private slots:
         client.close(1000);
         QVERIFY(disconnected.wait(8000));
         QVERIFY(client.errorString().contains(QLatin1String("did not finish closing")));
+    }
+
+    // Issue 11, item 9: the server sends a close frame and never closes the TCP connection. The
+    // close handshake times out within seconds instead of leaving the link "connected".
+    void serverCloseWithoutFinTimesOut()
+    {
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        connect(&server, &QTcpServer::newConnection, this, [&server] {
+            QTcpSocket *s = server.nextPendingConnection();
+            connect(s, &QTcpSocket::readyRead, s, [s] {
+                if (s->property("upgraded").toBool()) {
+                    s->readAll(); // our close echo: ignored, and no FIN follows
+                    return;
+                }
+                if (answerUpgrade(s)) {
+                    s->setProperty("upgraded", true);
+                    s->write(serverFrame(0x88, QByteArray("\x03\xe9", 2) + "going away")); // 1001
+                }
+            });
+        });
+        WebSocketClient client;
+        QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
+        QElapsedTimer clock;
+        clock.start();
+        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())));
+        QVERIFY(disconnected.wait(8000));
+        QVERIFY2(clock.elapsed() < 7000, "the close handshake did not time out");
+        QCOMPARE(client.closeCode(), 1001);
     }
 
     void silentServerTimesOut()

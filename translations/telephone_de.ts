@@ -580,6 +580,14 @@
         <translation>Socket offen · Kanal beigetreten</translation>
     </message>
     <message>
+        <source>socket open · channel lost, rejoining</source>
+        <translation>Socket offen · Kanal verloren, tritt erneut bei</translation>
+    </message>
+    <message>
+        <source>%1 (socket found at %2)</source>
+        <translation>%1 (Socket gefunden unter %2)</translation>
+    </message>
+    <message>
         <source>leaving the channel · closing the socket</source>
         <translation>verlässt den Kanal · schließt den Socket</translation>
     </message>

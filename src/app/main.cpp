@@ -185,7 +185,7 @@ int telephone::runTelephone(QCoreApplication &app, bool noDisplay, DesktopHooks 
 
     int exitCode = ExitOk;
     if (!runner.start(&error, &exitCode)) {
-        fprintf(stderr, "telephone: %s\n", qPrintable(error));
+        logging::printFatal(lcMain().categoryName(), error);
         if (hooks)
             hooks->startFailed(error);
         return exitCode;

@@ -18,6 +18,7 @@
 #include "tunnel/tunnelmanager.h"
 
 #include <QDateTime>
+#include <QDir>
 #include <QLoggingCategory>
 #include <QProcessEnvironment>
 
@@ -81,7 +82,8 @@ bool Runner::start(QString *error, int *exitCode)
     config.joinTimeout = m_settings.joinTimeout();
     config.backoffInitial = m_settings.backoffInitial();
     config.backoffMax = m_settings.backoffMax();
-    config.stableAfter = m_settings.stableAfter();
+    config.discoverSocketPath = !m_settings.serverPathGiven();
+    config.socketPathMemory = QDir(m_settings.dataDir()).filePath(QStringLiteral("socket-paths.json"));
     config.authRetryInterval = m_settings.authRetryInterval();
     config.drainTimeout = m_settings.drainTimeout();
     config.maxResponseSize = m_settings.maxResponseSize();
@@ -90,6 +92,7 @@ bool Runner::start(QString *error, int *exitCode)
     config.preserveHost = m_settings.preserveHost();
 
     if (m_settings.demo()) {
+        config.discoverSocketPath = false; // the built-in simulator's URL names its path
         if (!startDemo(&config, error)) {
             *exitCode = ExitInternal;
             return false;
@@ -262,10 +265,10 @@ void Runner::startWithBestToken(bool storeUsable)
 
     if (!choice.chosen && given.isEmpty()) {
         if (m_headless && !(m_tokenSupply && m_tokenSupply->canSupply())) {
-            fprintf(stderr, "telephone: missing --token (or TELEPHONE_TOKEN), and no unexpired token for %s is stored "
-                            "in %s; try --demo for a first run without a server, or --help\n",
-                    qPrintable(server), qPrintable(TokenStore::fileIn(m_settings.dataDir())));
-            fflush(stderr);
+            logging::printFatal(lcApp().categoryName(),
+                                QStringLiteral("missing --token (or TELEPHONE_TOKEN), and no unexpired token for %1 "
+                                               "is stored in %2; try --demo for a first run without a server, or --help")
+                                    .arg(server, TokenStore::fileIn(m_settings.dataDir())));
             stop(ExitBadConfig);
             return;
         }
@@ -311,9 +314,14 @@ void Runner::onTunnelState()
             m_announcedDemo = true;
             // stderr on purpose, in GUI mode too: the newcomer started us from a terminal.
             const QString url = m_tunnel->publicUrl().toString();
-            fprintf(stderr, "\nTelephone demo is running. Try:\n\n    curl %s\n\nPress Ctrl+C to stop.\n\n",
-                    qPrintable(url));
-            fflush(stderr);
+            if (m_settings.logFormat() == QLatin1String("json")) {
+                // Every stderr line is a JSON object in this format: the banner is a log record.
+                qCInfo(lcApp).noquote() << "Telephone demo is running; try: curl" << url;
+            } else {
+                fprintf(stderr, "\nTelephone demo is running. Try:\n\n    curl %s\n\nPress Ctrl+C to stop.\n\n",
+                        qPrintable(url));
+                fflush(stderr);
+            }
         }
         break;
     case Tunnel::State::AuthFailed:

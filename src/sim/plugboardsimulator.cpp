@@ -13,6 +13,8 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <sys/socket.h>
+
 namespace telephone::sim {
 
 Q_LOGGING_CATEGORY(lcSimulator, "telephone.sim.plugboardsimulator")
@@ -20,7 +22,6 @@ Q_LOGGING_CATEGORY(lcSimulator, "telephone.sim.plugboardsimulator")
 namespace {
 
 const QString kTopicPrefix = QStringLiteral("telephone:");
-const QByteArray kSocketPath = QByteArrayLiteral("/socket/websocket");
 
 QByteArray tokenHash(const QString &token)
 {
@@ -65,6 +66,9 @@ std::optional<QByteArray> decodeBodyText(const QJsonValue &value, bool base64)
 
 } // namespace
 
+const QByteArray PlugboardSimulator::ReferenceSocketPath = QByteArrayLiteral("/socket/websocket");
+const QByteArray PlugboardSimulator::DeployedSocketPath = QByteArrayLiteral("/telephone/websocket");
+
 struct PlugboardSimulator::Client {
     QWebSocket *socket = nullptr;
     QString pathId; ///< assigned at connect from the token record
@@ -73,6 +77,7 @@ struct PlugboardSimulator::Client {
     QString joinRef;
     bool joined = false;
     qint64 lastHeartbeatMs = 0;
+    qint64 lastInboundMs = 0; ///< any message at all, for the socket's idle timeout
     int heartbeatTimerId = 0;
     QSet<QString> waiting; ///< request_ids pushed to this client and not answered yet
 };
@@ -122,7 +127,48 @@ quint16 PlugboardSimulator::port() const
 
 QUrl PlugboardSimulator::socketUrl() const
 {
-    return QUrl(QStringLiteral("ws://127.0.0.1:%1/socket/websocket").arg(port()));
+    QUrl url = baseUrl();
+    url.setPath(QString::fromLatin1(m_serveReferencePath || !m_serveDeployedPath ? ReferenceSocketPath
+                                                                                  : DeployedSocketPath));
+    return url;
+}
+
+QUrl PlugboardSimulator::baseUrl() const
+{
+    return QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(port()));
+}
+
+void PlugboardSimulator::setSocketPaths(bool reference, bool deployed)
+{
+    m_serveReferencePath = reference;
+    m_serveDeployedPath = deployed;
+}
+
+bool PlugboardSimulator::servesSocketAt(const QByteArray &path) const
+{
+    return (m_serveReferencePath && path == ReferenceSocketPath) || (m_serveDeployedPath && path == DeployedSocketPath);
+}
+
+void PlugboardSimulator::setSocketIdleTimeoutMs(int ms)
+{
+    m_socketIdleTimeoutMs = ms;
+    if (m_idleCheckTimerId)
+        killTimer(m_idleCheckTimerId);
+    m_idleCheckTimerId = ms > 0 ? startTimer(std::max(ms / 10, 10)) : 0;
+}
+
+void PlugboardSimulator::closeIdleSockets()
+{
+    QList<QWebSocket *> idle;
+    for (const auto &entry : m_clients) {
+        if (m_clock.elapsed() - entry.second->lastInboundMs > m_socketIdleTimeoutMs)
+            idle.append(entry.first);
+    }
+    for (QWebSocket *socket : idle) {
+        ++m_idleClosed;
+        qCInfo(lcSimulator) << "closing a socket that sent nothing for" << m_socketIdleTimeoutMs << "ms";
+        socket->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("idle"));
+    }
 }
 
 QUrl PlugboardSimulator::httpUrl() const
@@ -275,10 +321,19 @@ PlugboardSimulator::Authorization PlugboardSimulator::authorize(const QByteArray
 
 bool PlugboardSimulator::onUpgrade(const HttpRequest &request, QTcpSocket *socket)
 {
-    if (request.path() != kSocketPath || !authorize(request.target).reason.isEmpty())
+    if (!servesSocketAt(request.path()) || !authorize(request.target).reason.isEmpty())
         return false; // answered by onHttpRequest (404 / 403)
+    if (m_dropAtOnce) {
+        ++m_droppedAtOnce;
+        socket->setParent(this);
+        socket->abort();
+        socket->deleteLater();
+        return true;
+    }
     ++m_upgradesAccepted;
     socket->setParent(m_wsServer);
+    m_upgradedTcp.removeAll(nullptr);
+    m_upgradedTcp.append(socket);
     // The handshake is still unread in the socket (HttpServer only peeked at it). Qt 6.4's
     // handleConnection() copes: it emits readyRead itself when bytes are already available, so no
     // kick is needed (test_simulator's upgradeHandoverWithBufferedHandshake checks this).
@@ -321,6 +376,7 @@ void PlugboardSimulator::onNewWebSocket()
         client->socket = socket;
         client->pathId = record->pathId;
         client->jti = jti;
+        client->lastInboundMs = m_clock.elapsed();
         Client *raw = client.get();
         connect(socket, &QWebSocket::textMessageReceived, this,
                 [this, raw](const QString &text) { onTextMessage(raw, text); });
@@ -376,6 +432,7 @@ void PlugboardSimulator::reply(Client *client, const Frame &to, const QString &s
 
 void PlugboardSimulator::onTextMessage(Client *client, const QString &text)
 {
+    client->lastInboundMs = m_clock.elapsed();
     const DecodedFrame decoded = decodeFrame(text.toUtf8());
     if (!decoded.frame) {
         noteMalformed(frameErrorName(decoded.error));
@@ -419,6 +476,8 @@ void PlugboardSimulator::handleJoin(Client *client, const Frame &frame)
         reply(client, frame, QStringLiteral("error"), {{QStringLiteral("reason"), QStringLiteral("unmatched topic")}});
         return;
     }
+    if (m_ignoreJoins)
+        return;
     if (client->joined) {
         // Phoenix closes the running channel on a duplicate join before it joins again.
         const QPointer<QWebSocket> guard = client->socket;
@@ -428,6 +487,11 @@ void PlugboardSimulator::handleJoin(Client *client, const Frame &frame)
             return;
     }
     const QString pathId = frame.topic.mid(kTopicPrefix.size());
+    if (!m_joinFails.isEmpty()) {
+        ++m_joinsRefused;
+        reply(client, frame, QStringLiteral("error"), {{QStringLiteral("reason"), m_joinFails}});
+        return;
+    }
     if (pathId != client->pathId) {
         reply(client, frame, QStringLiteral("error"),
               {{QStringLiteral("reason"), QStringLiteral("path_id_mismatch")}});
@@ -539,7 +603,7 @@ void PlugboardSimulator::leaveChannel(Client *client, const QString &reason)
 void PlugboardSimulator::onHttpRequest(const HttpRequest &request, HttpResponder *responder)
 {
     const QByteArray path = request.path();
-    if (path == kSocketPath) {
+    if (servesSocketAt(path)) {
         refuseUpgrade(request, responder);
         return;
     }
@@ -832,6 +896,10 @@ void PlugboardSimulator::handleProxyResponse(Client *client, const Frame &frame)
 void PlugboardSimulator::timerEvent(QTimerEvent *event)
 {
     const int id = event->timerId();
+    if (id == m_idleCheckTimerId) {
+        closeIdleSockets();
+        return;
+    }
     if (const auto request = m_requestTimers.constFind(id); request != m_requestTimers.constEnd()) {
         Pending pending;
         if (takePending(request.value(), &pending)) {
@@ -871,6 +939,28 @@ void PlugboardSimulator::kickAll(bool abort)
             onClientDisconnected(socket);
         } else {
             socket->close(QWebSocketProtocol::CloseCodeBadOperation, QStringLiteral("kicked"));
+        }
+    }
+}
+
+void PlugboardSimulator::dropAll(Drop how)
+{
+    if (how == Drop::CloseFrame) {
+        kickAll(false);
+        return;
+    }
+    // The TCP sockets handed to QWebSocketServer: the only way to end a connection without a close frame.
+    const QList<QPointer<QTcpSocket>> upgraded = std::exchange(m_upgradedTcp, {});
+    for (const QPointer<QTcpSocket> &tcp : upgraded) {
+        if (!tcp || tcp->state() != QAbstractSocket::ConnectedState)
+            continue;
+        if (how == Drop::Reset) {
+            // SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+            const struct linger hard{1, 0};
+            ::setsockopt(int(tcp->socketDescriptor()), SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+            tcp->abort();
+        } else {
+            tcp->disconnectFromHost();
         }
     }
 }

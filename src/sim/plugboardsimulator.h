@@ -11,6 +11,7 @@
 #include <QObject>
 #include <QPointer>
 #include <QSet>
+#include <QTcpSocket>
 #include <QUrl>
 
 #include <memory>
@@ -42,7 +43,8 @@ public:
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     bool isListening() const;
     quint16 port() const;
-    QUrl socketUrl() const; ///< ws://127.0.0.1:<port>/socket/websocket
+    QUrl socketUrl() const; ///< ws://127.0.0.1:<port> + the first socket path served
+    QUrl baseUrl() const;   ///< ws://127.0.0.1:<port>, no path: what a user who knows only the host types
     QUrl httpUrl() const;   ///< http://127.0.0.1:<port>
     /// Stops listening and resets every client connection (WebSocket and HTTP), like a crash.
     void close();
@@ -97,10 +99,26 @@ public:
     /// Phoenix puts the join_ref on channel pushes; the reference document shows null. Default null.
     void setPushesCarryJoinRef(bool on) { m_pushesCarryJoinRef = on; }
     void setMaxRequestBodySize(qint64 bytes);
+    /// Where the socket is mounted: the reference document's /socket/websocket (default on), the
+    /// deployed server's /telephone/websocket (default off). A path not served answers HTTP 404.
+    void setSocketPaths(bool reference, bool deployed);
+    static const QByteArray ReferenceSocketPath;
+    static const QByteArray DeployedSocketPath;
+    /// Non-empty: every phx_join is answered with this error reason.
+    void setJoinFails(const QString &reason) { m_joinFails = reason; }
+    /// Like a crash-looping server: each upgrade request's TCP connection is dropped at once.
+    void setDropConnectionsAtOnce(bool on) { m_dropAtOnce = on; }
+    /// > 0: a socket that sends nothing for this long is closed (the deployed server: 60 s).
+    void setSocketIdleTimeoutMs(int ms);
 
     // --- Test controls ---
     /// Closes every client WebSocket with code 1011, or resets the TCP connections when `abort`.
     void kickAll(bool abort = false);
+    /// How a connection ends in dropAll: a close frame, a bare TCP FIN (no close frame), a TCP RST.
+    enum class Drop { CloseFrame, Fin, Reset };
+    void dropAll(Drop how);
+    /// Leaves every phx_join unanswered (a slow or stuck server); the client's join timeout decides.
+    void setIgnoreJoins(bool on) { m_ignoreJoins = on; }
     /// Sends any text message (e.g. a malformed frame) to every connected client.
     void sendToAll(const QByteArray &rawText);
     /// Pushes `event` on each joined client's topic; phx_close / phx_error also end the channel.
@@ -108,6 +126,9 @@ public:
 
     // --- Observability ---
     int upgradesAccepted() const { return m_upgradesAccepted; }
+    int connectionsDroppedAtOnce() const { return m_droppedAtOnce; }
+    int socketsIdleClosed() const { return m_idleClosed; }
+    int joinsRefused() const { return m_joinsRefused; }
     int upgradesRefused() const { return m_upgradesRefused; }
     int joins() const { return m_joins; }
     int heartbeatsReceived() const { return m_heartbeatsReceived; }
@@ -158,6 +179,8 @@ private:
     };
 
     Authorization authorize(const QByteArray &target) const;
+    bool servesSocketAt(const QByteArray &path) const;
+    void closeIdleSockets();
     bool onUpgrade(const HttpRequest &request, QTcpSocket *socket);
     void onHttpRequest(const HttpRequest &request, HttpResponder *responder);
     void refuseUpgrade(const HttpRequest &request, HttpResponder *responder);
@@ -202,6 +225,7 @@ private:
     QJsonObject m_lastVendRequest;
 
     std::unordered_map<QWebSocket *, std::unique_ptr<Client>> m_clients;
+    QList<QPointer<QTcpSocket>> m_upgradedTcp; ///< for dropAll: FIN or RST without a close frame
     QHash<QString, QList<Client *>> m_joinedByPath; ///< in join order, for round robin
     QHash<QString, quint64> m_roundRobin;
     QHash<QString, Pending> m_pending;             ///< request_id -> waiting HTTP caller
@@ -220,6 +244,16 @@ private:
     bool m_featureBodyBase64 = false;
     bool m_featureMultiValueHeaders = false;
     bool m_pushesCarryJoinRef = false;
+    bool m_serveReferencePath = true;
+    bool m_serveDeployedPath = false;
+    QString m_joinFails;
+    bool m_dropAtOnce = false;
+    bool m_ignoreJoins = false;
+    int m_socketIdleTimeoutMs = 0;
+    int m_idleCheckTimerId = 0;
+    int m_droppedAtOnce = 0;
+    int m_idleClosed = 0;
+    int m_joinsRefused = 0;
 
     int m_upgradesAccepted = 0;
     int m_upgradesRefused = 0;

@@ -20,7 +20,7 @@ namespace telephone {
 
 namespace {
 
-QString socketAndChannel(Tunnel::State state)
+QString socketAndChannel(Tunnel::State state, bool socketOpen)
 {
     switch (state) {
     case Tunnel::State::Connecting: return StatusPanel::tr("socket opening · channel not joined");
@@ -28,6 +28,10 @@ QString socketAndChannel(Tunnel::State state)
     case Tunnel::State::Connected: return StatusPanel::tr("socket open · channel joined");
     case Tunnel::State::Stopping: return StatusPanel::tr("leaving the channel · closing the socket");
     case Tunnel::State::Reconnecting:
+        // The channel was lost on a live socket (phx_error / phx_close): rejoined on that socket.
+        if (socketOpen)
+            return StatusPanel::tr("socket open · channel lost, rejoining");
+        [[fallthrough]];
     case Tunnel::State::AuthFailed:
     case Tunnel::State::ConfigError:
     case Tunnel::State::Disconnected: return StatusPanel::tr("socket closed · channel not joined");
@@ -128,10 +132,18 @@ void StatusPanel::refresh()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const qint64 nowSecs = now.toSecsSinceEpoch();
 
-    m_server->setText(m_tunnel->displayServer().isEmpty() ? tr("not configured") : m_tunnel->displayServer());
+    const QString server = m_tunnel->displayServer();
+    if (server.isEmpty())
+        m_server->setText(tr("not configured"));
+    else if (m_tunnel->config().discoverSocketPath) // the user gave no path: say which one answered
+        m_server->setText(tr("%1 (socket found at %2)")
+                              .arg(m_tunnel->config().server.adjusted(QUrl::RemovePath).toString(),
+                                   m_tunnel->socketPath()));
+    else
+        m_server->setText(server);
     m_state->setText(QStringLiteral("<b>%1</b> — %2")
                          .arg(HumanText::stateName(state).toHtmlEscaped(), m_tunnel->stateReason().toHtmlEscaped()));
-    m_socket->setText(socketAndChannel(state));
+    m_socket->setText(socketAndChannel(state, m_tunnel->socketOpen()));
 
     const auto rtt = m_tunnel->heartbeatRoundTrip();
     m_heartbeat->setText(state != Tunnel::State::Connected ? tr("not running")

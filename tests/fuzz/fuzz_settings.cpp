@@ -59,7 +59,7 @@ void fuzzResolve(const QByteArray &ini)
     FUZZ_CHECK(settings->configFile() == path);
     // Every duration is one a QTimer can wait.
     for (const auto ms : {settings->heartbeatInterval(), settings->requestTimeout(), settings->joinTimeout(),
-                          settings->backoffInitial(), settings->backoffMax(), settings->stableAfter(),
+                          settings->backoffInitial(), settings->backoffMax(),
                           settings->authRetryInterval(), settings->refreshMargin()})
         FUZZ_CHECK(ms.count() >= 0 && ms.count() <= INT_MAX);
     const QUrl server = settings->serverUrl();

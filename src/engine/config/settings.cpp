@@ -58,7 +58,9 @@ QList<SettingDef> buildTable()
     return {
         def("server", SettingKind::Url, "", "url",
             "Plugboard server URL: wss://host, ws://127.0.0.1:4000 or a full URL with a path. Without a path, "
-            "/socket/websocket is used; http:// and https:// are taken as ws:// and wss://. A query is kept."),
+            "/socket/websocket is tried, then /telephone/websocket on HTTP 404 (the path that answered is "
+            "remembered per server in the data directory); http:// and https:// are taken as ws:// and wss://. "
+            "A query is kept."),
         def("token", SettingKind::Secret, "", "jwt",
             "Access token (JWT) for the Plugboard path. Other users can read command-line arguments (ps), so "
             "prefer TELEPHONE_TOKEN or the config file. An empty value means no token was given."),
@@ -78,11 +80,10 @@ QList<SettingDef> buildTable()
         duration("join-timeout", "10",
                  "Seconds to wait for the server to accept the channel join before reconnecting."),
         duration("backoff-initial", "1",
-                 "Seconds to wait before the first reconnect; the wait doubles after each failure up to "
-                 "--backoff-max."),
+                 "Seconds to wait before reconnecting; the wait doubles after each failed attempt up to "
+                 "--backoff-max (+-25 % jitter). A connection that was healthy (joined, heartbeat answered) "
+                 "starts the wait over when it ends."),
         duration("backoff-max", "30", "Longest wait between reconnect attempts, in seconds."),
-        duration("stable-after", "60",
-                 "Seconds a connection must stay up before the reconnect wait resets to --backoff-initial."),
         duration("auth-retry-interval", "300",
                  "After the server refuses the token, retry with it no more often than every this many seconds; "
                  "0 means never: wait for a new token."),
@@ -537,6 +538,8 @@ std::optional<Settings> Settings::resolve(const QCommandLineParser &parser, cons
                 if (!url)
                     return fail(reason);
                 s.m_serverUrl = *url;
+                const QString givenPath = QUrl(text.trimmed()).path();
+                s.m_serverPathGiven = !givenPath.isEmpty() && givenPath != QLatin1String("/");
             } else {
                 const auto url = parseBackend(text, &reason);
                 if (!url)

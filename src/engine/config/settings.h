@@ -80,6 +80,9 @@ public:
     /// ws:// or wss:// with /socket/websocket when no path was given; the user's query is kept.
     /// Empty when no server was configured. vsn and token are the connection's business.
     QUrl serverUrl() const { return m_serverUrl; }
+    /// The user's server URL named a socket path; without one, /socket/websocket stands in
+    /// serverUrl() (the tunnel's identity) and the real path is discovered.
+    bool serverPathGiven() const { return m_serverPathGiven; }
     QString token() const { return value(QStringLiteral("token")); }
     /// http:// or https://, no trailing slash on the base path. Empty when not configured.
     QUrl backendUrl() const { return m_backendUrl; }
@@ -92,7 +95,6 @@ public:
     std::chrono::milliseconds joinTimeout() const { return duration(QStringLiteral("join-timeout")); }
     std::chrono::milliseconds backoffInitial() const { return duration(QStringLiteral("backoff-initial")); }
     std::chrono::milliseconds backoffMax() const { return duration(QStringLiteral("backoff-max")); }
-    std::chrono::milliseconds stableAfter() const { return duration(QStringLiteral("stable-after")); }
     /// Zero means: after an auth failure, never retry with the same token.
     std::chrono::milliseconds authRetryInterval() const { return duration(QStringLiteral("auth-retry-interval")); }
     std::chrono::milliseconds refreshMargin() const { return duration(QStringLiteral("refresh-margin")); }
@@ -164,6 +166,7 @@ private:
     QHash<QString, std::chrono::milliseconds> m_durations;
     QHash<QString, qint64> m_numbers; ///< Size and Count values
     QUrl m_serverUrl;
+    bool m_serverPathGiven = false;
     QUrl m_backendUrl;
     QStringList m_warnings;
 };

@@ -174,6 +174,17 @@ void messageHandler(QtMsgType type, const QMessageLogContext &context, const QSt
 
 } // namespace
 
+void printFatal(const char *category, const QString &message)
+{
+    const auto format = static_cast<Format>(g_format.load(std::memory_order_relaxed));
+    const QByteArray line = format == Format::Json
+        ? formatLine(format, QDateTime::currentDateTimeUtc(), QtCriticalMsg, category, redact(message), {})
+        : "telephone: " + redact(message).toUtf8() + '\n';
+    QMutexLocker locker(&g_writeMutex);
+    std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), stderr);
+    std::fflush(stderr);
+}
+
 std::optional<Format> parseFormat(const QString &text)
 {
     const QString t = text.trimmed().toLower();

@@ -39,6 +39,11 @@ void install(Format format, Level minimum, bool debugCategories);
 /// Restores the handler that was active before the first install() (for tests).
 void uninstall();
 
+/// A message that ends the program, for the person who started it: "telephone: <message>" on
+/// stderr in text format; in JSON format (where every stderr line is a JSON object) a critical
+/// record of `category`. Secrets are masked either way.
+void printFatal(const char *category, const QString &message);
+
 /// Registers a secret to be replaced by "[redacted]" in every message written by the handler.
 /// Secrets shorter than 8 characters are ignored: masking short strings would mangle ordinary words
 /// while protecting nothing. Registrations are counted; remove as often as added.

@@ -194,6 +194,10 @@ void WebSocketClient::readFrames()
                 writeControl(websocket::Close, payload);
                 m_closeSent = true;
             }
+            // The server closes the TCP connection next; one that never does must not keep us
+            // "connected" until the heartbeat gives up.
+            if (m_state != State::Closing)
+                m_closeTimer->start();
             m_state = State::Closing;
             break;
         case Kind::Error: {

@@ -32,6 +32,9 @@ struct Exchange {
     qint64 responseBytes = 0;
     QString error;             ///< why Telephone answered itself (400/405/502/503/504), empty otherwise
     bool replay = false;       ///< sent again from the inspector, not by the server
+    /// "gzip" / "deflate": Telephone decoded the backend's compressed text because the server cannot
+    /// carry compressed (binary) bodies; the response went out without content-encoding.
+    QString decodedContentEncoding;
 
     bool isPending() const { return durationMs < 0; }
     bool requestBodyTruncated() const { return requestBytes > requestBody.size(); }

@@ -1,6 +1,7 @@
 #include "proxy/forwarder.h"
 
 #include "ops/logging.h"
+#include "proxy/contentdecoding.h"
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -130,6 +131,8 @@ BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req) const
         out.headers.append({"x-forwarded-host", req.host});
     if (!m_options.forwardedProto.isEmpty() && !hasHeader(req.headers, "x-forwarded-proto"))
         out.headers.append({"x-forwarded-proto", m_options.forwardedProto});
+    if (!m_bodyBase64) // compressed bodies are binary, which this server cannot carry
+        ContentDecoding::askForIdentity(&out.headers);
     return out;
 }
 
@@ -250,6 +253,15 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
                           .arg(QString::fromLatin1(badHeader)),
                       false);
             break;
+        }
+        if (!m_bodyBase64) {
+            const ContentDecoding::Outcome decoded =
+                ContentDecoding::decodeText(&response.headers, &response.body, m_options.maxResponseSize);
+            if (!decoded.error.isEmpty()) {
+                answerOwn(exchange, 502, decoded.error, false);
+                break;
+            }
+            exchange.decodedContentEncoding = decoded.coding;
         }
         if (!isValidUtf8(response.body)) {
             if (!m_bodyBase64) {

@@ -63,6 +63,8 @@ void Heartbeat::stop()
     m_sendTimer.stop();
     m_checkTimer.stop();
     m_unacked.clear();
+    // A round-trip time belongs to the connection it was measured on; none is shown between them.
+    m_lastRoundTrip.reset();
 }
 
 void Heartbeat::onSendTimer()

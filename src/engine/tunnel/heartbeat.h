@@ -25,6 +25,7 @@ public:
     std::chrono::milliseconds interval() const { return m_interval; }
 
     void start();
+    /// Stops beating and forgets the last round-trip time (it described the connection that ended).
     void stop();
     bool isRunning() const { return m_sendTimer.isActive(); }
 

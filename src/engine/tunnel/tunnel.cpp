@@ -4,6 +4,7 @@
 #include "ops/logging.h"
 #include "proxy/forwarder.h"
 #include "tunnel/heartbeat.h"
+#include "tunnel/socketpathdiscovery.h"
 #include "tunnel/tokenrefresher.h"
 #include "tunnel/tokensink.h"
 
@@ -13,6 +14,7 @@
 #include <QUrlQuery>
 
 #include <algorithm>
+#include <array>
 
 Q_LOGGING_CATEGORY(lcTunnel, "telephone.tunnel.tunnel")
 
@@ -30,6 +32,10 @@ const QString EventRefreshAck = QStringLiteral("refresh_token_ack");
 const QString EventPhxError = QStringLiteral("phx_error");
 const QString EventPhxClose = QStringLiteral("phx_close");
 const QString EventPhxLeave = QStringLiteral("phx_leave");
+const QString PhoenixTopic = QStringLiteral("phoenix");
+
+// Phoenix's own rejoin schedule for a channel lost on a live socket: 1, 2, 5, then every 10 s.
+constexpr std::array<std::chrono::milliseconds, 4> RejoinDelays{1s, 2s, 5s, 10s};
 
 QString seconds(std::chrono::milliseconds ms)
 {
@@ -49,10 +55,18 @@ ForwarderOptions forwarderOptions(const TunnelConfig &config)
     return options;
 }
 
-bool isAuthReason(const QString &reason)
+// The reference document's reasons are plain ("token_revoked"); the deployed server sends Elixir's
+// inspect of the atom (":token_revoked"). Both name the same auth failure.
+bool isAuthReason(QString reason)
 {
-    return reason.contains(QLatin1String("revoked")) || reason.contains(QLatin1String("expired"))
-        || reason.contains(QLatin1String("unauthorized")) || reason.contains(QLatin1String("invalid_token"));
+    if (reason.startsWith(QLatin1Char(':')))
+        reason.remove(0, 1);
+    static const QStringList authReasons{
+        QStringLiteral("token_revoked"), QStringLiteral("token_expired"), QStringLiteral("token_invalid"),
+        QStringLiteral("invalid_token"), QStringLiteral("unauthorized"),  QStringLiteral("invalid")};
+    reason = reason.trimmed();
+    return authReasons.contains(reason) || reason.contains(QLatin1String("revoked"))
+        || reason.contains(QLatin1String("expired"));
 }
 
 } // namespace
@@ -65,13 +79,17 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     , m_heartbeat(new Heartbeat(this))
     , m_refresher(new TokenRefresher(this))
     , m_forwarder(new Forwarder(forwarderOptions(config), this))
+    , m_pathDiscovery(config.discoverSocketPath
+                          ? std::make_unique<SocketPathDiscovery>(config.server.toString(), config.socketPathMemory)
+                          : nullptr)
     , m_backoff(config.backoffInitial, config.backoffMax)
 {
     m_heartbeat->setInterval(config.heartbeatInterval);
     m_socket->setHandshakeTimeout(std::max(config.joinTimeout, std::chrono::milliseconds(5000)));
     m_refresher->setRetryBackoff(config.backoffInitial, config.backoffMax);
     m_retryTimer.setSingleShot(true);
-    m_stableTimer.setSingleShot(true);
+    // A coarse timer may fire 5 % early: the wait announced to the user is the wait kept.
+    m_retryTimer.setTimerType(Qt::PreciseTimer);
     m_drainTimer.setSingleShot(true);
     m_closeTimer.setSingleShot(true);
 
@@ -80,9 +98,19 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     connect(m_socket, &PhoenixSocket::frameReceived, this, &Tunnel::onFrame);
     connect(m_socket, &PhoenixSocket::trafficReceived, m_heartbeat, &Heartbeat::noteTraffic);
     connect(m_heartbeat, &Heartbeat::beatDue, this, [this](qint64 ts) {
-        m_socket->push(topic(), EventHeartbeat, {{QStringLiteral("ts"), ts}}, m_joinRef);
+        if (m_state == State::Connected) {
+            m_socket->push(topic(), EventHeartbeat, {{QStringLiteral("ts"), ts}}, m_joinRef);
+            return;
+        }
+        // Between channel joins the socket is kept alive with Phoenix's socket-level heartbeat:
+        // the server closes a socket that has sent nothing for 60 s.
+        m_socket->push(PhoenixTopic, EventHeartbeat, {});
     });
-    connect(m_heartbeat, &Heartbeat::roundTripMeasured, this, &Tunnel::heartbeatRoundTripMeasured);
+    connect(m_heartbeat, &Heartbeat::roundTripMeasured, this, [this](std::chrono::milliseconds rtt) {
+        if (m_state == State::Connected)
+            m_provedHealthy = true; // joined and acknowledged: its end resets the backoff
+        emit heartbeatRoundTripMeasured(rtt);
+    });
     connect(m_heartbeat, &Heartbeat::peerDead, this, &Tunnel::onPeerDead);
     connect(m_refresher, &TokenRefresher::refreshDue, this, &Tunnel::onRefreshDue);
     connect(m_forwarder, &Forwarder::responseReady, this, &Tunnel::sendResponse);
@@ -96,7 +124,6 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
         else
             connectNow();
     });
-    connect(&m_stableTimer, &QTimer::timeout, this, &Tunnel::onStableConnection);
     connect(&m_drainTimer, &QTimer::timeout, this, [this] {
         qCWarning(lcTunnel) << "drain timeout: abandoning" << m_forwarder->inFlight() << "requests still in flight";
         m_forwarder->abortAll();
@@ -146,6 +173,18 @@ void Tunnel::onExpiryTimer()
 Tunnel::~Tunnel()
 {
     registerSecret(QString());
+}
+
+QString Tunnel::socketPath() const
+{
+    return m_pathDiscovery ? m_pathDiscovery->current() : m_config.server.path();
+}
+
+QUrl Tunnel::socketUrl() const
+{
+    QUrl url = m_config.server;
+    url.setPath(socketPath());
+    return url;
 }
 
 void Tunnel::registerSecret(const QString &token)
@@ -243,7 +282,7 @@ bool Tunnel::adoptToken(const QString &token, QString *problem)
 
 QUrl Tunnel::connectUrl() const
 {
-    QUrl url = m_config.server;
+    QUrl url = socketUrl();
     QUrlQuery query(url);
     query.removeAllQueryItems(QStringLiteral("token"));
     query.removeAllQueryItems(QStringLiteral("vsn"));
@@ -275,7 +314,9 @@ void Tunnel::connectNow()
         return;
     }
     ++m_connectAttempts;
-    setState(State::Connecting, QStringLiteral("connecting to %1").arg(displayServer()));
+    m_provedHealthy = false;
+    m_failedRejoins = 0;
+    setState(State::Connecting, QStringLiteral("connecting to %1").arg(socketUrl().toString()));
     m_socket->open(connectUrl());
 }
 
@@ -283,6 +324,13 @@ void Tunnel::onOpened()
 {
     if (m_state != State::Connecting)
         return;
+    if (m_pathDiscovery) {
+        QString problem;
+        if (!m_pathDiscovery->upgraded(&problem))
+            qCWarning(lcTunnel).noquote() << problem;
+        qCInfo(lcTunnel).noquote() << "the server's socket is at" << m_pathDiscovery->current()
+                                   << (m_pathDiscovery->isRemembered() ? "(remembered for this server)" : "");
+    }
     sendJoin();
 }
 
@@ -294,7 +342,7 @@ void Tunnel::sendJoin()
             return;
         switch (reply.kind) {
         case PushReply::Kind::Ok: {
-            m_closesBeforeJoin = 0;
+            m_failedRejoins = 0;
             ++m_joins;
             m_mountPath = reply.response.value(QLatin1String("path")).toString();
             m_features.clear();
@@ -306,7 +354,6 @@ void Tunnel::sendJoin()
             m_forwarder->setBodyBase64(m_features.contains(QLatin1String("body_base64")));
             m_heartbeat->start();
             m_refresher->setJoined(true);
-            m_stableTimer.start(m_config.stableAfter);
             break;
         }
         case PushReply::Kind::Error: {
@@ -320,12 +367,13 @@ void Tunnel::sendJoin()
             } else if (isAuthReason(reason)) {
                 failAuth(QStringLiteral("the server refused the join: %1").arg(reason));
             } else {
-                scheduleRetry(QStringLiteral("the server refused the join: %1").arg(reason));
+                scheduleRejoin(QStringLiteral("the server refused the join: %1").arg(reason));
             }
             break;
         }
         case PushReply::Kind::Timeout:
-            qCWarning(lcTunnel).noquote() << "no join reply within" << seconds(m_config.joinTimeout) << "s; reconnecting";
+            // Our own give-up, not the server's verdict on the token: a failed attempt like any other.
+            m_pendingCloseReason = QStringLiteral("no join reply within %1 s").arg(seconds(m_config.joinTimeout));
             m_socket->abort();
             break;
         case PushReply::Kind::Closed:
@@ -338,11 +386,48 @@ void Tunnel::scheduleRetry(const QString &reason)
 {
     m_heartbeat->stop();
     m_refresher->setJoined(false);
-    m_stableTimer.stop();
+    // A connection that proved itself ended: that was not a failure, so the wait starts over.
+    if (std::exchange(m_provedHealthy, false))
+        m_backoff.reset();
     const auto delay = m_backoff.next();
     m_nextRetryAt = QDateTime::currentDateTimeUtc().addMSecs(delay.count());
     setState(State::Reconnecting, QStringLiteral("%1; next try in %2 s").arg(reason, seconds(delay)));
     m_retryTimer.start(delay);
+}
+
+void Tunnel::scheduleRejoin(const QString &reason)
+{
+    m_refresher->setJoined(false);
+    // The server answered the channel's callers 502 when it ended; responses now have no caller.
+    m_forwarder->abortAll();
+    // Keep beating (on the socket's own topic) so that the server does not idle-close the socket.
+    m_heartbeat->stop();
+    m_heartbeat->start();
+    const auto delay = RejoinDelays[std::min<size_t>(size_t(m_failedRejoins), RejoinDelays.size() - 1)];
+    ++m_failedRejoins;
+    m_nextRetryAt = QDateTime::currentDateTimeUtc().addMSecs(delay.count());
+    setState(State::Reconnecting,
+             QStringLiteral("%1; rejoining on the same connection; next try in %2 s").arg(reason, seconds(delay)));
+    m_retryTimer.start(delay);
+}
+
+bool Tunnel::tryOtherSocketPath(const SocketClosed &why)
+{
+    if (!m_pathDiscovery || why.httpStatus != 404 || m_state != State::Connecting)
+        return false;
+    const QString refused = m_pathDiscovery->current();
+    if (m_pathDiscovery->notFound()) {
+        qCInfo(lcTunnel).noquote() << "the server has no socket at" << refused << "(HTTP 404); trying"
+                                   << m_pathDiscovery->current();
+        m_retryTimer.start(0ms); // not from inside the closing socket's signal
+        return true;
+    }
+    const QUrl host = m_config.server.adjusted(QUrl::RemovePath | QUrl::RemoveQuery);
+    setState(State::ConfigError,
+             QStringLiteral("the server %1 has no Telephone socket: it answered HTTP 404 at both paths tried (%2); "
+                            "check --server, or give the socket's full path if it is somewhere else")
+                 .arg(host.toString(), m_pathDiscovery->triedPaths()));
+    return true;
 }
 
 void Tunnel::failAuth(const QString &reason)
@@ -350,12 +435,12 @@ void Tunnel::failAuth(const QString &reason)
     ++m_authFailures;
     m_heartbeat->stop();
     m_refresher->setJoined(false);
-    m_stableTimer.stop();
     m_retryTimer.stop();
     const bool expired = m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch());
     const bool hasToken = !m_config.token.isEmpty() && !m_claims.pathId.isEmpty();
     QString detail;
     if (expired || !hasToken || m_config.authRetryInterval.count() == 0) {
+        m_nextRetryAt = {}; // nothing is scheduled: no "next try" may be shown
         detail = QStringLiteral("waiting for a new token");
     } else {
         // A refused token does not heal by itself; try again only rarely, in case the server erred.
@@ -373,7 +458,6 @@ void Tunnel::onClosed(const SocketClosed &why)
 {
     m_heartbeat->stop();
     m_refresher->setJoined(false);
-    m_stableTimer.stop();
     m_closeTimer.stop();
     // The server answered their callers 502 when the socket went; a response now has nowhere to go.
     if (m_state != State::Stopping)
@@ -403,11 +487,10 @@ void Tunnel::onClosed(const SocketClosed &why)
                      .arg(why.httpStatus));
         return;
     }
-    if (m_state == State::Joining && why.wasConnected && ++m_closesBeforeJoin >= 2) {
-        failAuth(QStringLiteral("the server closed the connection before the join, twice in a row: the token is "
-                                "probably invalid, expired or revoked"));
+    // Only the server's word makes an auth failure (401/403 above, an auth reason in a reply): a
+    // socket that dies before the join, or a join we gave up on, is a failed attempt like any other.
+    if (tryOtherSocketPath(why))
         return;
-    }
     const QString reason = m_pendingCloseReason.isEmpty() ? why.reason : m_pendingCloseReason;
     m_pendingCloseReason.clear();
     scheduleRetry(reason);
@@ -427,14 +510,13 @@ void Tunnel::onFrame(const Frame &frame)
         m_heartbeat->noteAck(frame.payload.value(QLatin1String("ts")).toInteger());
     } else if (event == EventRefreshAck) {
         acceptRefreshedToken(frame.payload);
-    } else if (event == EventPhxError) {
+    } else if (event == EventPhxError || event == EventPhxClose) {
+        // Lifecycle events carry the join_ref: one for an earlier join is about a channel already gone.
+        if (!frame.joinRef.isEmpty() && frame.joinRef != m_joinRef)
+            return;
         if (m_state == State::Connected || m_state == State::Joining)
-            scheduleRetry(QStringLiteral("the server-side channel crashed (phx_error); rejoining"));
-    } else if (event == EventPhxClose) {
-        if (m_state == State::Connected || m_state == State::Joining) {
-            m_pendingCloseReason = QStringLiteral("the server closed the channel (phx_close)");
-            m_socket->close(1000);
-        }
+            scheduleRejoin(event == EventPhxError ? QStringLiteral("the server-side channel crashed (phx_error)")
+                                                  : QStringLiteral("the server closed the channel (phx_close)"));
     } else {
         qCDebug(lcTunnel).noquote() << "ignoring unknown event" << event;
     }
@@ -523,11 +605,6 @@ void Tunnel::sendResponse(const ProxyResponse &response)
                    .arg(response.requestId)
                    .arg(stats.droppedSetCookies + 1);
     }
-}
-
-void Tunnel::onStableConnection()
-{
-    m_backoff.reset();
 }
 
 void Tunnel::replay(const Exchange &exchange)
@@ -623,7 +700,6 @@ bool Tunnel::setToken(const QString &token, QString *problem)
     case State::ConfigError:
         break;
     }
-    m_closesBeforeJoin = 0;
     m_backoff.reset();
     if (m_socket->isOpen()) {
         // The old connection's close must not count as a failure of the new token.
@@ -649,7 +725,6 @@ void Tunnel::stop()
     if (m_state == State::Stopping)
         return;
     m_retryTimer.stop();
-    m_stableTimer.stop();
     if (m_state == State::Disconnected) {
         emit stopped();
         return;

@@ -14,18 +14,24 @@
 #include <QUrl>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 namespace telephone {
 
 class Forwarder;
 class Heartbeat;
+class SocketPathDiscovery;
 class TokenRefresher;
 class TokenSink;
 
 /// Everything one tunnel needs to know. Durations are settings so that tests can shrink them.
 struct TunnelConfig {
     QUrl server;  ///< ws(s) URL with its path; the token and vsn are added on connect
+    /// The user gave no path: the socket path is found (see SocketPathDiscovery) and remembered in
+    /// `socketPathMemory` (a file; empty: not remembered). `server` stays the tunnel's identity.
+    bool discoverSocketPath = false;
+    QString socketPathMemory;
     QString token;
     QUrl backend; ///< http(s)://host:port[/base]
     std::chrono::milliseconds heartbeatInterval{std::chrono::seconds(30)};
@@ -33,7 +39,6 @@ struct TunnelConfig {
     std::chrono::milliseconds joinTimeout{std::chrono::seconds(10)};
     std::chrono::milliseconds backoffInitial{std::chrono::seconds(1)};
     std::chrono::milliseconds backoffMax{std::chrono::seconds(30)};
-    std::chrono::milliseconds stableAfter{std::chrono::seconds(60)};
     std::chrono::milliseconds authRetryInterval{std::chrono::minutes(5)}; ///< 0: wait for a new token
     std::chrono::milliseconds drainTimeout{std::chrono::seconds(30)};
     std::chrono::milliseconds expiryWarning{std::chrono::minutes(10)};
@@ -46,6 +51,9 @@ struct TunnelConfig {
 /// One server + token + backend: connects, joins `telephone:<path_id>`, keeps the link alive
 /// (heartbeat, refresh, reconnection with backoff) and hands `proxy_req` to its Forwarder. Its
 /// state is explicit and every transition is announced with a reason a person can read.
+/// Reconnection rule: the backoff paces failed attempts only; a connection that proved itself
+/// (joined, one heartbeat acknowledged) resets it when it ends. A channel lost on a live socket
+/// (phx_error / phx_close) is rejoined on that socket after 1, 2, 5, then every 10 s.
 /// Owns its PhoenixSocket, Heartbeat, TokenRefresher and Forwarder. Lives on the engine's thread.
 class Tunnel : public QObject
 {
@@ -57,7 +65,7 @@ public:
         Connecting,   ///< opening the WebSocket
         Joining,      ///< socket open, waiting for the join reply
         Connected,    ///< joined: requests flow
-        Reconnecting, ///< waiting for the next attempt (nextRetryAt)
+        Reconnecting, ///< waiting for the next attempt (nextRetryAt); the socket may still be open (rejoin)
         AuthFailed,   ///< the token is missing, expired, invalid or revoked: waits for a new one
         ConfigError,  ///< the server refused our configuration (e.g. path_id_mismatch): no retries
         Stopping,     ///< draining in-flight requests, leaving, closing
@@ -102,6 +110,11 @@ public:
     const JwtClaims &claims() const { return m_claims; }
     QString mountPath() const { return m_mountPath; }
     QStringList serverFeatures() const { return m_features; }
+    /// The socket path connected to (or tried next): the configured one, or the discovered one.
+    QString socketPath() const;
+    /// The server URL with socketPath(), without the token: what is connected to, for people.
+    QUrl socketUrl() const;
+    bool socketOpen() const { return m_socket->isOpen(); }
     std::optional<std::chrono::milliseconds> heartbeatRoundTrip() const;
     QDateTime nextRefreshAt() const;
     /// The countdown the UI shows: seconds until the current token expires (0 once it has), -1
@@ -150,6 +163,8 @@ private:
     void connectNow();
     void sendJoin();
     void scheduleRetry(const QString &reason);
+    void scheduleRejoin(const QString &reason);
+    bool tryOtherSocketPath(const SocketClosed &why);
     void failAuth(const QString &reason);
     void onOpened();
     void onClosed(const SocketClosed &why);
@@ -157,7 +172,6 @@ private:
     void onPeerDead(const QString &reason);
     void onRefreshDue();
     void acceptRefreshedToken(const QJsonObject &payload);
-    void onStableConnection();
     void sendResponse(const ProxyResponse &response);
     void finishStop();
     bool adoptToken(const QString &token, QString *problem);
@@ -172,9 +186,9 @@ private:
     Heartbeat *m_heartbeat;
     TokenRefresher *m_refresher;
     Forwarder *m_forwarder;
+    std::unique_ptr<SocketPathDiscovery> m_pathDiscovery; ///< null when the user gave the path
     Backoff m_backoff;
     QTimer m_retryTimer;
-    QTimer m_stableTimer;
     QTimer m_drainTimer;
     QTimer m_closeTimer;
     QTimer m_expiryTimer; ///< fires at "expiring soon", then at expiry
@@ -191,7 +205,8 @@ private:
     bool m_leaveSent = false;
     bool m_connectWhenClosed = false;
     QString m_registeredSecret; ///< the token masked in logs
-    int m_closesBeforeJoin = 0;
+    bool m_provedHealthy = false; ///< this socket joined and had a heartbeat acknowledged
+    int m_failedRejoins = 0;      ///< on the open socket, since the channel was lost
     qint64 m_connectAttempts = 0;
     qint64 m_joins = 0;
     qint64 m_authFailures = 0;
