@@ -18,6 +18,7 @@
 #include "ui/statuspanel.h"
 #include "ui/trayicon.h"
 #include "ui/trayicons.h"
+#include "uitestsettings.h"
 
 #include <QAction>
 #include <QApplication>
@@ -47,18 +48,6 @@ using namespace telephone;
 using namespace std::chrono_literals;
 
 namespace {
-
-Settings settingsFor(const QString &configFile)
-{
-    QCommandLineParser parser;
-    Settings::addOptions(parser);
-    parser.parse({QStringLiteral("telephone"), QStringLiteral("--config"), configFile});
-    QString error;
-    auto settings = Settings::resolve(parser, QProcessEnvironment(), &error);
-    if (!settings)
-        qFatal("settings: %s", qPrintable(error));
-    return *settings;
-}
 
 QAction *menuAction(QMenu *menu, const QString &text)
 {

@@ -10,6 +10,7 @@
 #include "ui/requestsview.h"
 #include "ui/statuspanel.h"
 #include "ui/trayicons.h"
+#include "ui/tunnelactions.h"
 
 #include <QAction>
 #include <QApplication>
@@ -40,10 +41,11 @@
 namespace telephone {
 
 MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *health, ExchangeModel *model,
-                       QWidget *parent)
+                       TunnelActions *actions, QWidget *parent)
     : QMainWindow(parent)
     , m_tunnel(tunnel)
     , m_model(model)
+    , m_tunnelActions(actions)
     , m_status(new StatusPanel(tunnel, manager, health, this))
     , m_requests(new RequestsView(model, this))
     , m_detail(new ExchangeDetailView(this))
@@ -116,6 +118,7 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
         updateTitle();
         updateActions();
     });
+    connect(m_status, &StatusPanel::tokenActionRequested, this, &MainWindow::tokenDialogRequested);
     connect(this, &MainWindow::harExported, this, [this](bool, const QString &message) {
         statusBar()->showMessage(message, 10000);
     });
@@ -140,20 +143,11 @@ void MainWindow::buildMenus()
     file->addAction(tr("Quit"), QKeySequence::Quit, this, &MainWindow::quitRequested);
 
     QMenu *tunnel = menuBar()->addMenu(tr("&Tunnel"));
-    m_connect = tunnel->addAction(tr("Connect"), this, [this] {
-        if (m_tunnel)
-            m_tunnel->startOrReconnect();
-    });
-    m_disconnect = tunnel->addAction(tr("Disconnect"), this, [this] {
-        if (m_tunnel)
-            m_tunnel->stop();
-    });
+    tunnel->addAction(m_tunnelActions->connectAction());
+    tunnel->addAction(m_tunnelActions->disconnectAction());
     tunnel->addSeparator();
     tunnel->addAction(tr("Set token…"), QKeySequence(Qt::CTRL | Qt::Key_T), this, &MainWindow::tokenDialogRequested);
-    m_refreshToken = tunnel->addAction(tr("Refresh token now"), this, [this] {
-        if (m_tunnel)
-            m_tunnel->refreshTokenNow();
-    });
+    tunnel->addAction(m_tunnelActions->refreshTokenAction());
     tunnel->addSeparator();
     tunnel->addAction(tr("Settings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), this, &MainWindow::settingsRequested);
 
@@ -202,13 +196,6 @@ void MainWindow::updateActions()
     m_copyCurl->setEnabled(selected.size() == 1);
     m_exportSelected->setEnabled(!selected.isEmpty());
     m_exportAll->setEnabled(m_model->rowCount() > 0);
-    if (m_tunnel) {
-        const Tunnel::State state = m_tunnel->state();
-        m_connect->setEnabled(state == Tunnel::State::Disconnected || state == Tunnel::State::AuthFailed);
-        m_disconnect->setEnabled(state != Tunnel::State::Disconnected && state != Tunnel::State::Stopping
-                                 && state != Tunnel::State::AuthFailed);
-        m_refreshToken->setEnabled(state == Tunnel::State::Connected);
-    }
 }
 
 void MainWindow::updateCounts()

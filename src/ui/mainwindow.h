@@ -15,6 +15,7 @@ class RequestsView;
 class StatusPanel;
 class Tunnel;
 class TunnelManager;
+class TunnelActions;
 
 /// The Telephone window: the tunnel's status on top, the request inspector below (list, detail),
 /// and the inspector's actions: Replay, Copy as curl, Export as HAR. Closing it hides it while a
@@ -25,7 +26,7 @@ class MainWindow : public QMainWindow
 
 public:
     MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *health, ExchangeModel *model,
-               QWidget *parent = nullptr);
+               TunnelActions *actions, QWidget *parent = nullptr);
 
     /// Whether closing the window may just hide it (a tray icon can bring it back).
     void setHideOnClose(bool hide) { m_hideOnClose = hide; }
@@ -61,6 +62,7 @@ private:
 
     QPointer<Tunnel> m_tunnel;
     ExchangeModel *m_model;
+    TunnelActions *m_tunnelActions;
     StatusPanel *m_status;
     RequestsView *m_requests;
     ExchangeDetailView *m_detail;
@@ -70,9 +72,6 @@ private:
     QAction *m_exportSelected = nullptr;
     QAction *m_exportAll = nullptr;
     QAction *m_includeSecrets = nullptr;
-    QAction *m_connect = nullptr;
-    QAction *m_disconnect = nullptr;
-    QAction *m_refreshToken = nullptr;
     bool m_hideOnClose = false;
     int m_exportsRunning = 0;
 };

@@ -16,6 +16,7 @@ class QTimer;
 namespace telephone {
 
 class BackendHealth;
+class TunnelActions;
 
 /// The tray icon: the tunnel's state at a glance (icon), in words (tooltip, status line), and every
 /// action on it in the menu, because AppIndicator hosts open the menu on any click. An observer of
@@ -25,7 +26,7 @@ class TrayIcon : public QObject
     Q_OBJECT
 
 public:
-    TrayIcon(Tunnel *tunnel, BackendHealth *health, QObject *parent = nullptr);
+    TrayIcon(Tunnel *tunnel, BackendHealth *health, TunnelActions *actions, QObject *parent = nullptr);
     ~TrayIcon() override;
 
     /// "auto", "colour", "light" or "dark" (the icon-style setting).
@@ -46,6 +47,8 @@ signals:
     /// Left click outside AppIndicator hosts: show or hide the window.
     void toggleWindowRequested();
     void pasteTokenRequested();
+    /// "Paste token…" beside a token problem: the token dialog, empty.
+    void tokenDialogRequested();
     void settingsRequested();
     void quitRequested();
     /// No tray host appeared after the retries: the caller shows a window instead.
@@ -60,13 +63,12 @@ private:
 
     QPointer<Tunnel> m_tunnel;
     QPointer<BackendHealth> m_health;
+    TunnelActions *m_actions;
     QSystemTrayIcon *m_tray;
     QMenu *m_menu;
     QAction *m_statusAction = nullptr;
     QAction *m_copyUrlAction = nullptr;
-    QAction *m_connectAction = nullptr;
-    QAction *m_disconnectAction = nullptr;
-    QAction *m_refreshAction = nullptr;
+    QAction *m_fixTokenAction = nullptr; ///< "Paste token…" under the status when the token is the problem
     QTimer *m_trayRetry;
     QTimer *m_tooltipTimer;
     QElapsedTimer m_lastActivation;
