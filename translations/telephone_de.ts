@@ -104,10 +104,6 @@
         <translation>keine Antwort</translation>
     </message>
     <message>
-        <source>%1 ms</source>
-        <translation>%1 ms</translation>
-    </message>
-    <message>
         <source>replayed from the inspector</source>
         <translation>aus dem Inspektor erneut gesendet</translation>
     </message>
@@ -133,10 +129,6 @@
     <message>
         <source>no answer</source>
         <translation>keine Antwort</translation>
-    </message>
-    <message>
-        <source>%1 ms</source>
-        <translation>%1 ms</translation>
     </message>
     <message>
         <source>Answered by Telephone: %1</source>
@@ -173,6 +165,85 @@
     <message>
         <source>Received</source>
         <translation>Empfangen</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::FirstRunPage</name>
+    <message>
+        <source>Connect</source>
+        <translation type="unfinished">Verbinden</translation>
+    </message>
+    <message>
+        <source>Set up Telephone</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>eyJ… (from Plugboard)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>3000 or http://127.0.0.1:3000</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Connect a local port to Plugboard&lt;/b&gt;&lt;br&gt;Three things, once. They are kept for the next start; the token is stored encrypted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation type="unfinished">Server:</translation>
+    </message>
+    <message>
+        <source>Token:</source>
+        <translation type="unfinished">Token:</translation>
+    </message>
+    <message>
+        <source>Local port or URL:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The Plugboard server&apos;s address, e.g. wss://plugboard.example</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connects to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste the token Plugboard gave you for your mount.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mount %1 · issued %2 · %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where your app listens on this computer: a port number or a URL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests go to %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking that something answers at %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing answers at %1 (%2). Start your app and press Connect again, or connect anyway.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connect anyway</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not save the settings: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved. Connecting…</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -245,6 +316,46 @@
         <source>expires in %1</source>
         <translation>läuft in %1 ab</translation>
     </message>
+    <message>
+        <source>%1 ms</source>
+        <translation type="unfinished">%1 ms</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No token yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token unusable: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token expired at %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Token refused by the server: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>paste the token Plugboard gave you for your mount</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>get a new token from Plugboard and paste it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>paste a new token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paste token…</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>telephone::MainWindow</name>
@@ -289,20 +400,8 @@
         <translation>&amp;Tunnel</translation>
     </message>
     <message>
-        <source>Connect</source>
-        <translation>Verbinden</translation>
-    </message>
-    <message>
-        <source>Disconnect</source>
-        <translation>Trennen</translation>
-    </message>
-    <message>
         <source>Set token…</source>
         <translation>Token setzen …</translation>
-    </message>
-    <message>
-        <source>Refresh token now</source>
-        <translation>Token jetzt erneuern</translation>
     </message>
     <message>
         <source>Settings…</source>
@@ -349,14 +448,6 @@
         <translation>Der Inhalt einer ausgewählten Anfrage wurde nicht vollständig aufgezeichnet, daher kann sie nicht erneut gesendet werden</translation>
     </message>
     <message>
-        <source>Requests: %1</source>
-        <translation>Anfragen: %1</translation>
-    </message>
-    <message>
-        <source>Requests: %1 of %2 match the filter</source>
-        <translation>Anfragen: %1 von %2 passen zum Filter</translation>
-    </message>
-    <message>
         <source>history keeps the last %1 requests or %2</source>
         <translation>der Verlauf behält die letzten %1 Anfragen oder %2</translation>
     </message>
@@ -367,10 +458,6 @@
     <message>
         <source>Replaying %1 to %2</source>
         <translation>Sende %1 erneut an %2</translation>
-    </message>
-    <message>
-        <source>%1 requests</source>
-        <translation>%1 Anfragen</translation>
     </message>
     <message>
         <source>curl command copied</source>
@@ -392,13 +479,30 @@
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
-    <message>
-        <source>Exported %1 requests to %2</source>
-        <translation>%1 Anfragen nach %2 exportiert</translation>
+    <message numerus="yes">
+        <source>%Ln request(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
-        <source>Exported %1 requests to %2 (credentials redacted)</source>
-        <translation>%1 Anfragen nach %2 exportiert (Zugangsdaten entfernt)</translation>
+        <source>%1 of %2 shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %Ln request(s) to %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %Ln request(s) to %1 (credentials redacted)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -471,8 +575,27 @@
         <translation>Die neueste Anfrage im Blick behalten</translation>
     </message>
     <message>
-        <source>Forget every captured request</source>
-        <translation>Alle aufgezeichneten Anfragen vergessen</translation>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Forget every captured request (can be undone for a few seconds)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow paused while you read — scroll to the bottom to resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear filter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Cleared %Ln request(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -699,6 +822,30 @@
         <source>none reported — tokens are kept in memory only</source>
         <translation>keiner gemeldet — Tokens liegen nur im Arbeitsspeicher</translation>
     </message>
+    <message>
+        <source>Paste token…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>refused — see State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>cannot be used — see State</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>telephone::TokenDialog</name>
@@ -773,20 +920,8 @@
         <translation>Öffentliche URL kopieren</translation>
     </message>
     <message>
-        <source>Connect</source>
-        <translation>Verbinden</translation>
-    </message>
-    <message>
-        <source>Disconnect</source>
-        <translation>Trennen</translation>
-    </message>
-    <message>
         <source>Paste token from clipboard…</source>
         <translation>Token aus der Zwischenablage einfügen …</translation>
-    </message>
-    <message>
-        <source>Refresh token now</source>
-        <translation>Token jetzt erneuern</translation>
     </message>
     <message>
         <source>Open Telephone</source>
@@ -823,6 +958,25 @@
     <message>
         <source>Next try in %1</source>
         <translation>Nächster Versuch in %1</translation>
+    </message>
+    <message>
+        <source>Paste token…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>telephone::TunnelActions</name>
+    <message>
+        <source>Connect</source>
+        <translation type="unfinished">Verbinden</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation type="unfinished">Trennen</translation>
+    </message>
+    <message>
+        <source>Refresh token now</source>
+        <translation type="unfinished">Token jetzt erneuern</translation>
     </message>
 </context>
 </TS>

@@ -1,6 +1,7 @@
 #include "ui/exchangedetailview.h"
 
 #include "ui/bodyformatter.h"
+#include "ui/humantext.h"
 
 #include <QFontDatabase>
 #include <QHeaderView>
@@ -8,6 +9,7 @@
 #include <QLocale>
 #include <QPlainTextEdit>
 #include <QSplitter>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -91,6 +93,14 @@ QWidget *ExchangeDetailView::buildSide(Side *side, const QString &name)
     return page;
 }
 
+QList<QWidget *> ExchangeDetailView::focusChain() const
+{
+    QList<QWidget *> chain{m_tabs->tabBar()};
+    for (const Side *side : {&m_request, &m_response})
+        chain << side->headers << side->body;
+    return chain;
+}
+
 void ExchangeDetailView::clear()
 {
     m_has = false;
@@ -119,7 +129,7 @@ void ExchangeDetailView::setExchange(const Exchange &exchange)
     else
         summary += QStringLiteral(" — %1 · %2")
                        .arg(exchange.status == 0 ? tr("no answer") : QString::number(exchange.status),
-                            tr("%1 ms").arg(exchange.durationMs));
+                            HumanText::elapsed(exchange.durationMs));
     summary += QStringLiteral("<br>") + QLocale().toString(exchange.startedAt.toLocalTime(), QLocale::LongFormat);
     if (exchange.replay)
         summary += QStringLiteral(" · ") + tr("replayed from the inspector");

@@ -27,6 +27,8 @@ public:
     bool hasExchange() const { return m_has; }
     /// For tests: the tab widget (0 = request, 1 = response).
     QTabWidget *tabs() const { return m_tabs; }
+    /// The widgets Tab walks through, in order (the window chains them after the list).
+    QList<QWidget *> focusChain() const;
 
 private:
     struct Side {

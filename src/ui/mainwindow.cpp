@@ -52,6 +52,7 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
     , m_counts(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
+    m_counts->setObjectName(QStringLiteral("counts"));
     setWindowIcon(TrayIcons::icon(TrayIcons::Look::Connected, TrayIcons::Style::Colour));
 
     auto *statusBox = new QGroupBox(tr("Tunnel"), this);
@@ -62,6 +63,7 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
     auto *detailLayout = new QVBoxLayout(detailBox);
     detailLayout->setContentsMargins(0, 0, 0, 0);
     auto *tools = new QToolBar(detailBox);
+    m_tools = tools;
     tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
     detailLayout->addWidget(tools);
     detailLayout->addWidget(m_detail, 1);
@@ -99,19 +101,36 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
     exportButton->setMenu(exportMenu);
     exportButton->setPopupMode(QToolButton::InstantPopup);
     tools->addWidget(exportButton);
+    // Keyboard users reach the actions too: filter → list → detail → actions.
+    for (QAction *action : tools->actions()) {
+        if (QWidget *button = tools->widgetForAction(action))
+            button->setFocusPolicy(Qt::TabFocus);
+    }
+    QList<QWidget *> chain{m_requests->filterEdit(), m_requests->table()};
+    chain += m_detail->focusChain();
+    chain << tools->widgetForAction(m_replay) << tools->widgetForAction(m_copyCurl) << exportButton;
+    for (int i = 1; i < chain.size(); ++i)
+        setTabOrder(chain.at(i - 1), chain.at(i));
 
-    connect(m_requests, &RequestsView::currentChanged, this, [this] {
-        if (m_requests->hasCurrent())
-            m_detail->setExchange(m_requests->currentExchange());
-        else
+    // The detail pane shows the selected current row and nothing else: a row filtered out,
+    // removed or deselected takes its detail with it.
+    const auto showDetail = [this] {
+        const std::optional<Exchange> shown = m_requests->shownExchange();
+        if (!shown)
             m_detail->clear();
+        else if (!m_detail->hasExchange() || m_detail->exchange().requestId != shown->requestId
+                 || m_detail->exchange().durationMs != shown->durationMs || m_detail->exchange().replay != shown->replay)
+            m_detail->setExchange(*shown); // formatting a body is not free: only when it changed
         updateActions();
-    });
-    connect(m_requests, &RequestsView::selectionChanged, this, &MainWindow::updateActions);
+    };
+    connect(m_requests, &RequestsView::currentChanged, this, showDetail);
+    connect(m_requests, &RequestsView::selectionChanged, this, showDetail);
     connect(model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCounts);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCounts);
     connect(model, &QAbstractItemModel::modelReset, this, &MainWindow::updateCounts);
+    connect(m_requests->filterModel(), &ExchangeFilterModel::filterTextChanged, this, &MainWindow::updateCounts);
     connect(m_requests->filterModel(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCounts);
+    connect(m_requests->filterModel(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCounts);
     connect(m_requests->filterModel(), &QAbstractItemModel::layoutChanged, this, &MainWindow::updateCounts);
     connect(m_requests->filterModel(), &QAbstractItemModel::modelReset, this, &MainWindow::updateCounts);
     connect(tunnel, &Tunnel::stateChanged, this, [this] {
@@ -166,6 +185,11 @@ void MainWindow::buildMenus()
     requests->addAction(tr("Select newest"), QKeySequence(Qt::CTRL | Qt::Key_End), m_requests, &RequestsView::selectNewest);
 }
 
+QWidget *MainWindow::actionButton(QAction *action) const
+{
+    return m_tools ? m_tools->widgetForAction(action) : nullptr;
+}
+
 void MainWindow::bringToFront()
 {
     if (isMinimized())
@@ -202,14 +226,15 @@ void MainWindow::updateCounts()
 {
     const int shown = m_requests->filterModel()->rowCount();
     const int held = m_model->rowCount();
-    // Counts as "Requests: 12", not "%n request(s)": English source text has no plural forms.
-    QString text = shown == held ? tr("Requests: %1").arg(held) : tr("Requests: %1 of %2 match the filter").arg(shown).arg(held);
+    const QLocale locale;
+    QString text = m_requests->filterModel()->filterText().trimmed().isEmpty()
+        ? tr("%Ln request(s)", "", held)
+        : tr("%1 of %2 shown").arg(locale.toString(shown), locale.toString(held));
     text += QStringLiteral(" · ")
         + tr("history keeps the last %1 requests or %2")
-              .arg(m_model->maxCount())
-              .arg(QLocale().formattedDataSize(m_model->maxBytes()));
+              .arg(locale.toString(m_model->maxCount()), locale.formattedDataSize(m_model->maxBytes()));
     if (m_model->evictedCount() > 0)
-        text += QStringLiteral(" · ") + tr("older requests dropped: %1").arg(m_model->evictedCount());
+        text += QStringLiteral(" · ") + tr("older requests dropped: %1").arg(locale.toString(m_model->evictedCount()));
     m_counts->setText(text);
     m_exportAll->setEnabled(held > 0);
 }
@@ -223,7 +248,7 @@ void MainWindow::replaySelected()
         m_tunnel->replay(exchange);
     statusBar()->showMessage(tr("Replaying %1 to %2")
                                  .arg(selected.size() == 1 ? selected.constFirst().method + QLatin1Char(' ') + selected.constFirst().path
-                                                           : tr("%1 requests").arg(selected.size()),
+                                                           : tr("%Ln request(s)", "", int(selected.size())),
                                       m_tunnel->config().backend.toString()),
                              5000);
 }
@@ -274,9 +299,8 @@ void MainWindow::exportHar(const QString &file, bool selectedOnly)
             emit harExported(false, tr("Could not write %1: %2").arg(QDir::toNativeSeparators(file), *error));
             return;
         }
-        emit harExported(true, (includeSecrets ? tr("Exported %1 requests to %2")
-                                               : tr("Exported %1 requests to %2 (credentials redacted)"))
-                                   .arg(count)
+        emit harExported(true, (includeSecrets ? tr("Exported %Ln request(s) to %1", "", int(count))
+                                               : tr("Exported %Ln request(s) to %1 (credentials redacted)", "", int(count)))
                                    .arg(QDir::toNativeSeparators(file)));
     });
     thread->start();

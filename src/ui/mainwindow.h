@@ -39,6 +39,9 @@ public:
     QAction *copyCurlAction() const { return m_copyCurl; }
     QAction *includeSecretsAction() const { return m_includeSecrets; }
 
+    /// The toolbar button of an action (Tab reaches it), or null.
+    QWidget *actionButton(QAction *action) const;
+
     /// Writes a HAR file off the GUI thread; harExported reports the outcome.
     void exportHar(const QString &file, bool selectedOnly);
 
@@ -67,6 +70,7 @@ private:
     RequestsView *m_requests;
     ExchangeDetailView *m_detail;
     QLabel *m_counts;
+    class QToolBar *m_tools = nullptr;
     QAction *m_replay = nullptr;
     QAction *m_copyCurl = nullptr;
     QAction *m_exportSelected = nullptr;
