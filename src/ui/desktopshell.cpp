@@ -71,6 +71,12 @@ DesktopShell::DesktopShell(TunnelManager *manager, Tunnel *tunnel, const Setting
     connect(m_window.get(), &MainWindow::tokenDialogRequested, this, [this] { showTokenDialog(false); });
     connect(m_window.get(), &MainWindow::settingsRequested, this, &DesktopShell::showSettings);
     connect(m_window.get(), &MainWindow::quitRequested, this, &DesktopShell::quitRequested);
+    connect(m_window.get(), &MainWindow::hiddenToTray, this, [this](bool first) {
+        if (first)
+            m_tray->showNotification(tr("Telephone keeps running"),
+                                     tr("The tunnel stays open in the tray. Quit from the tray menu to stop it."),
+                                     Notifier::Kind::Information);
+    });
 }
 
 DesktopShell::~DesktopShell() = default;

@@ -5,8 +5,11 @@
 #include "ui/exchangedetailview.h"
 #include "ui/exchangefiltermodel.h"
 #include "ui/exchangemodel.h"
+#include "ui/exchangeurl.h"
 #include "ui/harexport.h"
 #include "ui/humantext.h"
+#include "ui/replaycomparison.h"
+#include "ui/replayeditor.h"
 #include "ui/requestsview.h"
 #include "ui/statuspanel.h"
 #include "ui/trayicons.h"
@@ -32,6 +35,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QThread>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -88,6 +92,7 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
 
     buildMenus();
     tools->addAction(m_replay);
+    tools->addAction(m_editReplay);
     tools->addAction(m_copyCurl);
     tools->addSeparator();
     // One button for the three export choices: the detail pane is narrow.
@@ -108,7 +113,8 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
     }
     QList<QWidget *> chain{m_requests->filterEdit(), m_requests->table()};
     chain += m_detail->focusChain();
-    chain << tools->widgetForAction(m_replay) << tools->widgetForAction(m_copyCurl) << exportButton;
+    chain << tools->widgetForAction(m_replay) << tools->widgetForAction(m_editReplay) << tools->widgetForAction(m_copyCurl)
+          << exportButton;
     for (int i = 1; i < chain.size(); ++i)
         setTabOrder(chain.at(i - 1), chain.at(i));
 
@@ -138,6 +144,22 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
         updateActions();
     });
     connect(m_status, &StatusPanel::tokenActionRequested, this, &MainWindow::tokenDialogRequested);
+    connect(m_detail, &ExchangeDetailView::saveBodyRequested, this, &MainWindow::saveBody);
+    connect(tunnel, &Tunnel::exchangeStarted, this, &MainWindow::onReplayExchange);
+    connect(tunnel, &Tunnel::exchangeFinished, this, &MainWindow::onReplayExchange);
+    // Right-click on the list: what the Requests menu offers for the selection.
+    m_requestMenu = new QMenu(this);
+    m_requestMenu->addAction(m_copyUrl);
+    m_requestMenu->addAction(m_copyCurl);
+    m_requestMenu->addSeparator();
+    m_requestMenu->addAction(m_replay);
+    m_requestMenu->addAction(m_editReplay);
+    m_requestMenu->addSeparator();
+    m_requestMenu->addAction(m_exportSelected);
+    m_requests->table()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_requests->table(), &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        m_requestMenu->popup(m_requests->table()->viewport()->mapToGlobal(at));
+    });
     connect(this, &MainWindow::harExported, this, [this](bool, const QString &message) {
         statusBar()->showMessage(message, 10000);
     });
@@ -156,7 +178,7 @@ void MainWindow::buildMenus()
     m_includeSecrets = file->addAction(tr("Include credentials in exports"));
     m_includeSecrets->setCheckable(true);
     m_includeSecrets->setToolTip(tr("Authorization, Cookie and Set-Cookie values are replaced by [redacted] in HAR "
-                                    "files and curl commands unless this is on"));
+                                    "files and left out of curl commands unless this is on"));
     file->addSeparator();
     file->addAction(tr("Close window"), QKeySequence::Close, this, &QWidget::close);
     file->addAction(tr("Quit"), QKeySequence::Quit, this, &MainWindow::quitRequested);
@@ -173,8 +195,12 @@ void MainWindow::buildMenus()
     QMenu *requests = menuBar()->addMenu(tr("&Requests"));
     m_replay = requests->addAction(tr("Replay"), QKeySequence(Qt::CTRL | Qt::Key_R), this, &MainWindow::replaySelected);
     m_replay->setToolTip(tr("Send the selected requests to the local backend again, from the captured bytes"));
+    m_editReplay = requests->addAction(tr("Edit and replay…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                                       &MainWindow::editAndReplay);
+    m_editReplay->setToolTip(tr("Change method, path, headers or body, send it, and compare the answers"));
     m_copyCurl = requests->addAction(tr("Copy as curl"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this,
                                      &MainWindow::copyCurl);
+    m_copyUrl = requests->addAction(tr("Copy URL"), this, &MainWindow::copyUrl);
     requests->addSeparator();
     requests->addAction(tr("Find"), QKeySequence::Find, this, [this] {
         m_requests->filterEdit()->setFocus();
@@ -218,6 +244,8 @@ void MainWindow::updateActions()
                                ? tr("A selected request's body was not captured in full, so it cannot be replayed")
                                : QString());
     m_copyCurl->setEnabled(selected.size() == 1);
+    m_copyUrl->setEnabled(selected.size() == 1);
+    m_editReplay->setEnabled(selected.size() == 1 && replayable && m_tunnel);
     m_exportSelected->setEnabled(!selected.isEmpty());
     m_exportAll->setEnabled(m_model->rowCount() > 0);
 }
@@ -261,8 +289,105 @@ void MainWindow::copyCurl()
     QApplication::clipboard()->setText(
         CurlCommand::build(selected.constFirst(), m_tunnel->config().backend, m_includeSecrets->isChecked()));
     statusBar()->showMessage(m_includeSecrets->isChecked() ? tr("curl command copied")
-                                                           : tr("curl command copied (credentials redacted)"),
+                                                           : tr("curl command copied (credentials left out)"),
                              5000);
+}
+
+void MainWindow::copyUrl()
+{
+    const QList<Exchange> selected = m_requests->selectedExchanges();
+    if (selected.size() != 1 || !m_tunnel)
+        return;
+    const QUrl base = m_tunnel->publicUrl().isEmpty() ? m_tunnel->config().backend : m_tunnel->publicUrl();
+    const QString url = QString::fromUtf8(ExchangeUrl::join(base, selected.constFirst()));
+    QApplication::clipboard()->setText(url);
+    statusBar()->showMessage(tr("URL copied: %1").arg(url), 5000);
+}
+
+void MainWindow::editAndReplay()
+{
+    const QList<Exchange> selected = m_requests->selectedExchanges();
+    if (selected.size() != 1 || !m_tunnel)
+        return;
+    auto *editor = new ReplayEditor(selected.constFirst(), this);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    const Exchange original = selected.constFirst();
+    connect(editor, &QDialog::accepted, this, [this, editor, original] {
+        QString problem;
+        if (const std::optional<Exchange> edited = editor->edited(&problem))
+            replayEdited(original, *edited);
+    });
+    editor->open();
+}
+
+ReplayComparison *MainWindow::comparison() const
+{
+    return m_comparison;
+}
+
+void MainWindow::replayEdited(const Exchange &original, const Exchange &edited)
+{
+    if (!m_tunnel)
+        return;
+    if (m_comparison)
+        m_comparison->close();
+    m_comparison = new ReplayComparison(original, this);
+    m_comparison->setAttribute(Qt::WA_DeleteOnClose);
+    m_awaitedReplay = edited;
+    m_awaitedReplayId.clear();
+    m_comparison->show();
+    m_tunnel->replay(edited);
+}
+
+void MainWindow::onReplayExchange(const Exchange &exchange)
+{
+    if (!exchange.replay || !m_comparison)
+        return;
+    if (m_awaitedReplayId.isEmpty()) {
+        // The forwarder names a replay itself: the first one for the edited request is ours.
+        if (exchange.method != m_awaitedReplay.method || exchange.path != m_awaitedReplay.path
+            || exchange.query != m_awaitedReplay.query)
+            return;
+        m_awaitedReplayId = exchange.requestId;
+    } else if (exchange.requestId != m_awaitedReplayId) {
+        return;
+    }
+    m_comparison->setReplay(exchange);
+    if (exchange.isPending())
+        return;
+    // Select the answer in the list once the model has it (it takes rows in batches).
+    QTimer::singleShot(0, this, [this, exchange] {
+        m_model->flush();
+        const int row = m_model->rowOf(exchange);
+        const QModelIndex index =
+            row < 0 ? QModelIndex() : m_requests->filterModel()->mapFromSource(m_model->index(row, 0));
+        if (index.isValid())
+            m_requests->table()->selectionModel()->setCurrentIndex(
+                index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    });
+}
+
+void MainWindow::saveBody(bool request)
+{
+    if (!m_detail->hasExchange())
+        return;
+    const Exchange &exchange = m_detail->exchange();
+    const QByteArray body = request ? exchange.requestBody : exchange.responseBody;
+    const qint64 full = request ? exchange.requestBytes : exchange.responseBytes;
+    const QString file = QFileDialog::getSaveFileName(this, tr("Save body"), QString());
+    if (file.isEmpty())
+        return;
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly) || out.write(body) < 0 || !out.commit()) {
+        statusBar()->showMessage(tr("Could not write %1: %2").arg(QDir::toNativeSeparators(file), out.errorString()), 10000);
+        return;
+    }
+    statusBar()->showMessage(full > body.size() ? tr("Saved the %1 captured of %2 to %3")
+                                                      .arg(QLocale().formattedDataSize(body.size()),
+                                                           QLocale().formattedDataSize(full), QDir::toNativeSeparators(file))
+                                                : tr("Saved %1 to %2").arg(QLocale().formattedDataSize(body.size()),
+                                                                           QDir::toNativeSeparators(file)),
+                             10000);
 }
 
 void MainWindow::askExportHar(bool selectedOnly)
@@ -311,6 +436,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_hideOnClose) {
         hide();
         event->ignore();
+        emit hiddenToTray(!std::exchange(m_hiddenBefore, true));
         return;
     }
     // Without a tray nothing could bring the window back: closing it means quitting.

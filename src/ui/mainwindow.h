@@ -3,8 +3,11 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include "proxy/exchange.h"
+
 class QAction;
 class QLabel;
+class QMenu;
 
 namespace telephone {
 
@@ -38,6 +41,14 @@ public:
     QAction *replayAction() const { return m_replay; }
     QAction *copyCurlAction() const { return m_copyCurl; }
     QAction *includeSecretsAction() const { return m_includeSecrets; }
+    QAction *editReplayAction() const { return m_editReplay; }
+    QAction *copyUrlAction() const { return m_copyUrl; }
+    /// The context menu of the request list (built on demand; for tests).
+    QMenu *requestMenu() const { return m_requestMenu; }
+    /// The last edit-and-replay comparison window, if any.
+    class ReplayComparison *comparison() const;
+    /// Sends `edited` (a changed copy of `original`) and compares the answers side by side.
+    void replayEdited(const Exchange &original, const Exchange &edited);
 
     /// The toolbar button of an action (Tab reaches it), or null.
     QWidget *actionButton(QAction *action) const;
@@ -50,6 +61,8 @@ signals:
     void settingsRequested();
     void quitRequested();
     void harExported(bool ok, const QString &message);
+    /// Closing the window only hid it (a tray icon brings it back); `first` the first time this run.
+    void hiddenToTray(bool first);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -60,7 +73,11 @@ private:
     void updateTitle();
     void updateCounts();
     void replaySelected();
+    void editAndReplay();
+    void onReplayExchange(const Exchange &exchange);
     void copyCurl();
+    void copyUrl();
+    void saveBody(bool request);
     void askExportHar(bool selectedOnly);
 
     QPointer<Tunnel> m_tunnel;
@@ -73,6 +90,13 @@ private:
     class QToolBar *m_tools = nullptr;
     QAction *m_replay = nullptr;
     QAction *m_copyCurl = nullptr;
+    QAction *m_editReplay = nullptr;
+    QAction *m_copyUrl = nullptr;
+    QMenu *m_requestMenu = nullptr;
+    QPointer<class ReplayComparison> m_comparison;
+    Exchange m_awaitedReplay;    ///< the edited request whose answer the comparison waits for
+    QString m_awaitedReplayId;   ///< its request id once the forwarder started it
+    bool m_hiddenBefore = false;
     QAction *m_exportSelected = nullptr;
     QAction *m_exportAll = nullptr;
     QAction *m_includeSecrets = nullptr;
