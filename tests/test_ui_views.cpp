@@ -12,9 +12,11 @@
 #include "ui/humantext.h"
 #include "ui/mainwindow.h"
 #include "ui/requestsview.h"
+#include "ui/statuspanel.h"
 #include "ui/translations.h"
 
 #include <QAbstractItemModelTester>
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QHeaderView>
@@ -253,6 +255,50 @@ private slots:
         for (int i = 0; i < 12 && QApplication::focusWidget() != replayButton; ++i)
             QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
         QCOMPARE(QApplication::focusWidget(), replayButton);
+    }
+
+    // Last: it switches the application to German for good.
+    void germanFitsAtTheMinimumWidth()
+    {
+        m_shell.reset();
+        QCOMPARE(Translations::install(QStringLiteral("de")), QStringLiteral("de_DE"));
+        init(); // a window built in German
+        window()->resize(MainWindow::MinimumWidth, 640);
+        QTest::qWait(50);
+        QCOMPARE(window()->width(), MainWindow::MinimumWidth);
+        QVERIFY(window()->isStacked());
+        QVERIFY(window()->statusPanel()->isSingleColumn());
+        add(1);
+        m_shell->model()->addStarted(started(QStringLiteral("waiting")));
+        m_shell->model()->flush();
+        QCOMPARE(m_shell->model()->index(1, ExchangeModel::StatusColumn).data().toString(), QStringLiteral("ausstehend"));
+
+        // Every column holds its title and its longest usual text ("ausstehend" was cut).
+        QTableView *table = requests()->table();
+        const QFontMetrics metrics = table->fontMetrics();
+        for (int column = 0; column < ExchangeModel::ColumnCount; ++column) {
+            if (column == ExchangeModel::PathColumn)
+                continue; // stretches
+            const QString title = m_shell->model()->headerData(column, Qt::Horizontal).toString();
+            QVERIFY2(table->horizontalHeader()->sectionSize(column) > metrics.horizontalAdvance(title), qPrintable(title));
+        }
+        QVERIFY(table->horizontalHeader()->sectionSize(ExchangeModel::StatusColumn)
+                > metrics.horizontalAdvance(QStringLiteral("ausstehend")));
+
+        // Buttons and check boxes are at least as wide as their German text needs.
+        for (QAbstractButton *button : window()->findChildren<QAbstractButton *>()) {
+            if (!button->isVisibleTo(window()) || button->text().isEmpty())
+                continue;
+            QVERIFY2(button->width() >= button->minimumSizeHint().width(), qPrintable(button->text()));
+            QVERIFY2(button->width() >= button->fontMetrics().horizontalAdvance(button->text()), qPrintable(button->text()));
+        }
+        // One-line labels too (wrapping labels grow downwards instead).
+        for (QLabel *label : window()->findChildren<QLabel *>()) {
+            if (!label->isVisibleTo(window()) || label->wordWrap() || label->text().isEmpty()
+                || label->textFormat() == Qt::RichText || label->text().contains(QLatin1Char('<')))
+                continue;
+            QVERIFY2(label->width() >= label->fontMetrics().horizontalAdvance(label->text()), qPrintable(label->text()));
+        }
     }
 };
 

@@ -42,6 +42,14 @@
         <source>Binary — hex view</source>
         <translation>Binär — Hex-Ansicht</translation>
     </message>
+    <message>
+        <source>JSON, shown as sent: over %1 is not re-indented</source>
+        <translation>JSON, wie gesendet: über %1 wird nicht neu eingerückt</translation>
+    </message>
+    <message>
+        <source>JSON (pretty-printed; cut where the capture ends)</source>
+        <translation>JSON (formatiert; endet, wo die Aufzeichnung endet)</translation>
+    </message>
 </context>
 <context>
     <name>telephone::ConfigWriter</name>
@@ -71,6 +79,21 @@
     <message>
         <source>Only the first %1 of %2 bytes of the request body were captured: this command sends that part only.</source>
         <translation>Nur die ersten %1 von %2 Bytes des Anfrage-Inhalts wurden aufgezeichnet: Dieser Befehl sendet nur diesen Teil.</translation>
+    </message>
+    <message>
+        <source>Left out (credentials): %1. Add them with --header if needed.</source>
+        <translation>Weggelassen (Zugangsdaten): %1. Bei Bedarf mit --header ergänzen.</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::DesktopShell</name>
+    <message>
+        <source>Telephone keeps running</source>
+        <translation>Telephone läuft weiter</translation>
+    </message>
+    <message>
+        <source>The tunnel stays open in the tray. Quit from the tray menu to stop it.</source>
+        <translation>Der Tunnel bleibt im Tray offen. Zum Beenden „Beenden“ im Tray-Menü wählen.</translation>
     </message>
 </context>
 <context>
@@ -118,6 +141,70 @@
     <message>
         <source>Truncated: only the first %1 of %2 were captured.</source>
         <translation>Gekürzt: Nur die ersten %1 von %2 wurden aufgezeichnet.</translation>
+    </message>
+    <message>
+        <source>[%1 of binary data]</source>
+        <translation>[%1 Binärdaten]</translation>
+    </message>
+    <message>
+        <source>[… cut: %1 of %2 captured]</source>
+        <translation>[… gekürzt: %1 von %2 aufgezeichnet]</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Raw</source>
+        <translation>Roh</translation>
+    </message>
+    <message>
+        <source>Save body…</source>
+        <translation>Inhalt speichern …</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>Query</translation>
+    </message>
+    <message>
+        <source>Form (application/x-www-form-urlencoded body)</source>
+        <translation>Formular (Inhalt application/x-www-form-urlencoded)</translation>
+    </message>
+    <message>
+        <source>Received %1</source>
+        <translation>Empfangen %1</translation>
+    </message>
+    <message>
+        <source>answered %1 (+%2)</source>
+        <translation>beantwortet %1 (+%2)</translation>
+    </message>
+    <message>
+        <source>The backend answered %1; Telephone did not pass it on: %2</source>
+        <translation>Das Backend hat %1 geantwortet; Telephone hat es nicht weitergegeben: %2</translation>
+    </message>
+    <message>
+        <source>Backend sent</source>
+        <translation>Vom Backend</translation>
+    </message>
+    <message>
+        <source>Telephone answered this request in place of the backend&apos;s %1 (see Backend sent): %2</source>
+        <translation>Telephone hat diese Anfrage an Stelle der Antwort %1 des Backends beantwortet (siehe „Vom Backend“): %2</translation>
+    </message>
+    <message>
+        <source>(no response yet)</source>
+        <translation>(noch keine Antwort)</translation>
+    </message>
+    <message>
+        <source>(no answer: %1)</source>
+        <translation>(keine Antwort: %1)</translation>
+    </message>
+    <message>
+        <source>Formatting %1…</source>
+        <translation>Formatiere %1 …</translation>
     </message>
 </context>
 <context>
@@ -171,79 +258,79 @@
     <name>telephone::FirstRunPage</name>
     <message>
         <source>Connect</source>
-        <translation type="unfinished">Verbinden</translation>
+        <translation>Verbinden</translation>
     </message>
     <message>
         <source>Set up Telephone</source>
-        <translation type="unfinished"></translation>
+        <translation>Telephone einrichten</translation>
     </message>
     <message>
         <source>eyJ… (from Plugboard)</source>
-        <translation type="unfinished"></translation>
+        <translation>eyJ… (aus Plugboard)</translation>
     </message>
     <message>
         <source>3000 or http://127.0.0.1:3000</source>
-        <translation type="unfinished"></translation>
+        <translation>3000 oder http://127.0.0.1:3000</translation>
     </message>
     <message>
         <source>&lt;b&gt;Connect a local port to Plugboard&lt;/b&gt;&lt;br&gt;Three things, once. They are kept for the next start; the token is stored encrypted.</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;b&gt;Einen lokalen Port mit Plugboard verbinden&lt;/b&gt;&lt;br&gt;Drei Angaben, einmalig. Sie bleiben für den nächsten Start; das Token wird verschlüsselt gespeichert.</translation>
     </message>
     <message>
         <source>Server:</source>
-        <translation type="unfinished">Server:</translation>
+        <translation>Server:</translation>
     </message>
     <message>
         <source>Token:</source>
-        <translation type="unfinished">Token:</translation>
+        <translation>Token:</translation>
     </message>
     <message>
         <source>Local port or URL:</source>
-        <translation type="unfinished"></translation>
+        <translation>Lokaler Port oder URL:</translation>
     </message>
     <message>
         <source>The Plugboard server&apos;s address, e.g. wss://plugboard.example</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Adresse des Plugboard-Servers, z. B. wss://plugboard.example</translation>
     </message>
     <message>
         <source>Connects to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindet mit %1</translation>
     </message>
     <message>
         <source>Paste the token Plugboard gave you for your mount.</source>
-        <translation type="unfinished"></translation>
+        <translation>Fügen Sie das Token ein, das Plugboard Ihnen für Ihren Mount gegeben hat.</translation>
     </message>
     <message>
         <source>Mount %1 · issued %2 · %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Mount %1 · ausgestellt %2 · %3</translation>
     </message>
     <message>
         <source>Where your app listens on this computer: a port number or a URL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wo Ihre App auf diesem Rechner lauscht: eine Portnummer oder eine URL.</translation>
     </message>
     <message>
         <source>Requests go to %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Anfragen gehen an %1</translation>
     </message>
     <message>
         <source>Checking that something answers at %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfe, ob unter %1 etwas antwortet …</translation>
     </message>
     <message>
         <source>Nothing answers at %1 (%2). Start your app and press Connect again, or connect anyway.</source>
-        <translation type="unfinished"></translation>
+        <translation>Unter %1 antwortet nichts (%2). Starten Sie Ihre App und drücken Sie erneut Verbinden, oder verbinden Sie trotzdem.</translation>
     </message>
     <message>
         <source>Connect anyway</source>
-        <translation type="unfinished"></translation>
+        <translation>Trotzdem verbinden</translation>
     </message>
     <message>
         <source>Could not save the settings: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Einstellungen konnten nicht gespeichert werden: %1</translation>
     </message>
     <message>
         <source>Saved. Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert. Verbinde …</translation>
     </message>
 </context>
 <context>
@@ -318,43 +405,43 @@
     </message>
     <message>
         <source>%1 ms</source>
-        <translation type="unfinished">%1 ms</translation>
+        <translation>%1 ms</translation>
     </message>
     <message>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 Min. %2 s</translation>
     </message>
     <message>
         <source>No token yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch kein Token</translation>
     </message>
     <message>
         <source>Token unusable: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Token unbrauchbar: %1</translation>
     </message>
     <message>
         <source>Token expired at %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Token abgelaufen um %1</translation>
     </message>
     <message>
         <source>Token refused by the server: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Token vom Server abgelehnt: %1</translation>
     </message>
     <message>
         <source>paste the token Plugboard gave you for your mount</source>
-        <translation type="unfinished"></translation>
+        <translation>fügen Sie das Token ein, das Plugboard Ihnen für Ihren Mount gegeben hat</translation>
     </message>
     <message>
         <source>get a new token from Plugboard and paste it</source>
-        <translation type="unfinished"></translation>
+        <translation>holen Sie ein neues Token aus Plugboard und fügen Sie es ein</translation>
     </message>
     <message>
         <source>paste a new token</source>
-        <translation type="unfinished"></translation>
+        <translation>fügen Sie ein neues Token ein</translation>
     </message>
     <message>
         <source>Paste token…</source>
-        <translation type="unfinished"></translation>
+        <translation>Token einfügen …</translation>
     </message>
 </context>
 <context>
@@ -382,10 +469,6 @@
     <message>
         <source>Include credentials in exports</source>
         <translation>Zugangsdaten in Exporte aufnehmen</translation>
-    </message>
-    <message>
-        <source>Authorization, Cookie and Set-Cookie values are replaced by [redacted] in HAR files and curl commands unless this is on</source>
-        <translation>Werte von Authorization, Cookie und Set-Cookie werden in HAR-Dateien und curl-Befehlen durch [redacted] ersetzt, solange dies aus ist</translation>
     </message>
     <message>
         <source>Close window</source>
@@ -464,10 +547,6 @@
         <translation>curl-Befehl kopiert</translation>
     </message>
     <message>
-        <source>curl command copied (credentials redacted)</source>
-        <translation>curl-Befehl kopiert (Zugangsdaten entfernt)</translation>
-    </message>
-    <message>
         <source>Export as HAR</source>
         <translation>Als HAR exportieren</translation>
     </message>
@@ -481,28 +560,64 @@
     </message>
     <message numerus="yes">
         <source>%Ln request(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln Anfrage</numerusform>
+            <numerusform>%Ln Anfragen</numerusform>
         </translation>
     </message>
     <message>
         <source>%1 of %2 shown</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 angezeigt</translation>
     </message>
     <message numerus="yes">
         <source>Exported %Ln request(s) to %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln Anfrage nach %1 exportiert</numerusform>
+            <numerusform>%Ln Anfragen nach %1 exportiert</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>Exported %Ln request(s) to %1 (credentials redacted)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln Anfrage nach %1 exportiert (Zugangsdaten geschwärzt)</numerusform>
+            <numerusform>%Ln Anfragen nach %1 exportiert (Zugangsdaten geschwärzt)</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Authorization, Cookie and Set-Cookie values are replaced by [redacted] in HAR files and left out of curl commands unless this is on</source>
+        <translation>Werte von Authorization, Cookie und Set-Cookie werden in HAR-Dateien durch [redacted] ersetzt und in curl-Befehlen weggelassen, außer dies ist eingeschaltet</translation>
+    </message>
+    <message>
+        <source>Edit and replay…</source>
+        <translation>Bearbeiten und erneut senden …</translation>
+    </message>
+    <message>
+        <source>Change method, path, headers or body, send it, and compare the answers</source>
+        <translation>Methode, Pfad, Header oder Inhalt ändern, senden und die Antworten vergleichen</translation>
+    </message>
+    <message>
+        <source>Copy URL</source>
+        <translation>URL kopieren</translation>
+    </message>
+    <message>
+        <source>curl command copied (credentials left out)</source>
+        <translation>curl-Befehl kopiert (ohne Zugangsdaten)</translation>
+    </message>
+    <message>
+        <source>URL copied: %1</source>
+        <translation>URL kopiert: %1</translation>
+    </message>
+    <message>
+        <source>Save body</source>
+        <translation>Inhalt speichern</translation>
+    </message>
+    <message>
+        <source>Saved the %1 captured of %2 to %3</source>
+        <translation>Die aufgezeichneten %1 von %2 in %3 gespeichert</translation>
+    </message>
+    <message>
+        <source>Saved %1 to %2</source>
+        <translation>%1 in %2 gespeichert</translation>
     </message>
 </context>
 <context>
@@ -557,6 +672,80 @@
     </message>
 </context>
 <context>
+    <name>telephone::ReplayComparison</name>
+    <message>
+        <source>waiting…</source>
+        <translation>wartet …</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>keine Antwort</translation>
+    </message>
+    <message>
+        <source>Replay compared — Telephone</source>
+        <translation>Vergleich der erneuten Sendung — Telephone</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>Original</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Erneut gesendet</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Original: %2 · Replay: %3</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Original: %2 · Erneut: %3</translation>
+    </message>
+    <message>
+        <source>sending…</source>
+        <translation>sendet …</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::ReplayEditor</name>
+    <message>
+        <source>Edit and replay — Telephone</source>
+        <translation>Bearbeiten und erneut senden — Telephone</translation>
+    </message>
+    <message>
+        <source>The captured body is binary: it is sent unchanged.</source>
+        <translation>Der aufgezeichnete Inhalt ist binär: Er wird unverändert gesendet.</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Erneut gesendet</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>Methode:</translation>
+    </message>
+    <message>
+        <source>Path:</source>
+        <translation>Pfad:</translation>
+    </message>
+    <message>
+        <source>Headers (Name: value, one a line):</source>
+        <translation>Header (Name: Wert, einer pro Zeile):</translation>
+    </message>
+    <message>
+        <source>Body:</source>
+        <translation>Inhalt:</translation>
+    </message>
+    <message>
+        <source>The method must be one word, such as GET.</source>
+        <translation>Die Methode muss ein Wort sein, etwa GET.</translation>
+    </message>
+    <message>
+        <source>The path must start with / and contain no spaces.</source>
+        <translation>Der Pfad muss mit / beginnen und darf keine Leerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>This line is not a header (Name: value): %1</source>
+        <translation>Diese Zeile ist kein Header (Name: Wert): %1</translation>
+    </message>
+</context>
+<context>
     <name>telephone::RequestsView</name>
     <message>
         <source>Follow</source>
@@ -576,25 +765,25 @@
     </message>
     <message>
         <source>Undo</source>
-        <translation type="unfinished"></translation>
+        <translation>Rückgängig</translation>
     </message>
     <message>
         <source>Forget every captured request (can be undone for a few seconds)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle aufgezeichneten Anfragen vergessen (einige Sekunden lang rückgängig zu machen)</translation>
     </message>
     <message>
         <source>Follow paused while you read — scroll to the bottom to resume</source>
-        <translation type="unfinished"></translation>
+        <translation>Mitlaufen pausiert, während Sie lesen — nach unten scrollen, um fortzusetzen</translation>
     </message>
     <message>
         <source>Clear filter</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter leeren</translation>
     </message>
     <message numerus="yes">
         <source>Cleared %Ln request(s).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%Ln Anfrage geleert.</numerusform>
+            <numerusform>%Ln Anfragen geleert.</numerusform>
         </translation>
     </message>
 </context>
@@ -824,27 +1013,27 @@
     </message>
     <message>
         <source>Paste token…</source>
-        <translation type="unfinished"></translation>
+        <translation>Token einfügen …</translation>
     </message>
     <message>
         <source>Copied</source>
-        <translation type="unfinished"></translation>
+        <translation>Kopiert</translation>
     </message>
     <message>
         <source>Asked</source>
-        <translation type="unfinished"></translation>
+        <translation>Angefragt</translation>
     </message>
     <message>
         <source>none yet</source>
-        <translation type="unfinished"></translation>
+        <translation>noch keins</translation>
     </message>
     <message>
         <source>refused — see State</source>
-        <translation type="unfinished"></translation>
+        <translation>abgelehnt — siehe Zustand</translation>
     </message>
     <message>
         <source>cannot be used — see State</source>
-        <translation type="unfinished"></translation>
+        <translation>unbrauchbar — siehe Zustand</translation>
     </message>
 </context>
 <context>
@@ -961,22 +1150,22 @@
     </message>
     <message>
         <source>Paste token…</source>
-        <translation type="unfinished"></translation>
+        <translation>Token einfügen …</translation>
     </message>
 </context>
 <context>
     <name>telephone::TunnelActions</name>
     <message>
         <source>Connect</source>
-        <translation type="unfinished">Verbinden</translation>
+        <translation>Verbinden</translation>
     </message>
     <message>
         <source>Disconnect</source>
-        <translation type="unfinished">Trennen</translation>
+        <translation>Trennen</translation>
     </message>
     <message>
         <source>Refresh token now</source>
-        <translation type="unfinished">Token jetzt erneuern</translation>
+        <translation>Token jetzt erneuern</translation>
     </message>
 </context>
 </TS>

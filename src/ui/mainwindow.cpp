@@ -73,6 +73,7 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
     detailLayout->addWidget(m_detail, 1);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
+    m_split = split;
     split->addWidget(m_requests);
     split->addWidget(detailBox);
     split->setStretchFactor(0, 1);
@@ -164,6 +165,10 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
         statusBar()->showMessage(message, 10000);
     });
 
+    m_counts->setWordWrap(true);
+    m_counts->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    setMinimumWidth(MinimumWidth);
     resize(1300, 800);
     updateTitle();
     updateActions();
@@ -429,6 +434,20 @@ void MainWindow::exportHar(const QString &file, bool selectedOnly)
                                    .arg(QDir::toNativeSeparators(file)));
     });
     thread->start();
+}
+
+bool MainWindow::isStacked() const
+{
+    return m_split->orientation() == Qt::Vertical;
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    // Side by side needs room for a table and a hex line; narrower, the detail goes below.
+    const Qt::Orientation wanted = width() < NarrowBelow ? Qt::Vertical : Qt::Horizontal;
+    if (m_split->orientation() != wanted)
+        m_split->setOrientation(wanted);
+    QMainWindow::resizeEvent(event);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -8,6 +8,8 @@
 class QAction;
 class QLabel;
 class QMenu;
+class QSplitter;
+class QToolBar;
 
 namespace telephone {
 
@@ -50,6 +52,11 @@ public:
     /// Sends `edited` (a changed copy of `original`) and compares the answers side by side.
     void replayEdited(const Exchange &original, const Exchange &edited);
 
+    /// The narrowest the window goes; below NarrowBelow the list and the detail stack vertically.
+    static constexpr int MinimumWidth = 480;
+    static constexpr int NarrowBelow = 900;
+    bool isStacked() const;
+
     /// The toolbar button of an action (Tab reaches it), or null.
     QWidget *actionButton(QAction *action) const;
 
@@ -66,6 +73,7 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void buildMenus();
@@ -87,7 +95,8 @@ private:
     RequestsView *m_requests;
     ExchangeDetailView *m_detail;
     QLabel *m_counts;
-    class QToolBar *m_tools = nullptr;
+    QToolBar *m_tools = nullptr;
+    QSplitter *m_split = nullptr;
     QAction *m_replay = nullptr;
     QAction *m_copyCurl = nullptr;
     QAction *m_editReplay = nullptr;

@@ -2,6 +2,7 @@
 
 #include "ui/exchangefiltermodel.h"
 #include "ui/exchangemodel.h"
+#include "ui/humantext.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -77,14 +78,22 @@ RequestsView::RequestsView(ExchangeModel *model, QWidget *parent)
     QHeaderView *header = m_table->horizontalHeader();
     header->setSectionResizeMode(QHeaderView::Interactive);
     header->setSectionResizeMode(ExchangeModel::PathColumn, QHeaderView::Stretch);
-    const int digit = m_table->fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    // Sized for their longest usual text ("12:34:56.789", "OPTIONS", "pending", "1023.9 KiB").
-    header->resizeSection(ExchangeModel::TimeColumn, digit * 13);
-    header->resizeSection(ExchangeModel::MethodColumn, digit * 9);
-    header->resizeSection(ExchangeModel::StatusColumn, digit * 8);
-    header->resizeSection(ExchangeModel::DurationColumn, digit * 8);
-    header->resizeSection(ExchangeModel::RequestSizeColumn, digit * 10);
-    header->resizeSection(ExchangeModel::ResponseSizeColumn, digit * 10);
+    // Sized for their longest usual text in the language shown ("12:34:56.789", "OPTIONS",
+    // "ausstehend", "59 min 59 s", "1023.9 KiB") and their title, so that nothing is cut.
+    const QFontMetrics metrics = m_table->fontMetrics();
+    const int padding = metrics.horizontalAdvance(QStringLiteral("0000"));
+    const auto fit = [&](int column, const QStringList &samples) {
+        int width = metrics.horizontalAdvance(model->headerData(column, Qt::Horizontal).toString());
+        for (const QString &sample : samples)
+            width = qMax(width, metrics.horizontalAdvance(sample));
+        header->resizeSection(column, width + padding);
+    };
+    fit(ExchangeModel::TimeColumn, {QStringLiteral("00:00:00.000")});
+    fit(ExchangeModel::MethodColumn, {QStringLiteral("↻ OPTIONS")});
+    fit(ExchangeModel::StatusColumn, {ExchangeModel::tr("pending"), ExchangeModel::tr("no answer")});
+    fit(ExchangeModel::DurationColumn, {HumanText::elapsed(3599000), HumanText::elapsed(59999)});
+    fit(ExchangeModel::RequestSizeColumn, {QLocale().formattedDataSize(1023 * 1024 + 900, 1)});
+    fit(ExchangeModel::ResponseSizeColumn, {QLocale().formattedDataSize(1023 * 1024 + 900, 1)});
 
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(0, 0, 0, 0);
