@@ -101,10 +101,10 @@ private slots:
     void countsFollowTheFilter()
     {
         add(1);
-        QVERIFY2(counts().startsWith(QStringLiteral("1 request ·")), qPrintable(counts()));
+        QCOMPARE(counts(), QStringLiteral("1 request"));
         add(1200);
         add(3, QStringLiteral("POST"), QStringLiteral("/orders"));
-        QVERIFY2(counts().startsWith(QStringLiteral("1,204 requests ·")), qPrintable(counts()));
+        QVERIFY2(counts().startsWith(QStringLiteral("1,204 requests")), qPrintable(counts()));
         setFilter(QStringLiteral("POST"));
         QVERIFY2(counts().startsWith(QStringLiteral("3 of 1,204 shown")), qPrintable(counts()));
         // A filter matching nothing says 0, and a cleared list says 0 of 0, never stale numbers.

@@ -103,11 +103,13 @@ ExchangeDetailView::ExchangeDetailView(QWidget *parent)
 {
     m_summary->setObjectName(QStringLiteral("detailSummary"));
     m_summary->setWordWrap(true);
+    m_summary->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_tabs->setObjectName(QStringLiteral("detailTabs"));
     m_tabs->addTab(buildSide(&m_request, QStringLiteral("request")), tr("Request"));
     m_tabs->addTab(buildSide(&m_response, QStringLiteral("response")), tr("Response"));
     m_backendPage = buildSide(&m_backend, QStringLiteral("backend"));
+    m_backendPage->hide(); // a tab only when Telephone withheld the backend's answer
     m_tabs->addTab(buildParameters(), tr("Parameters"));
     m_raw = new QPlainTextEdit(this);
     m_raw->setObjectName(QStringLiteral("raw"));
@@ -230,14 +232,15 @@ void ExchangeDetailView::setExchange(const Exchange &exchange)
         summary += QStringLiteral(" — %1 · %2")
                        .arg(exchange.status == 0 ? tr("no answer") : QString::number(exchange.status),
                             HumanText::elapsed(exchange.durationMs));
-    // The timeline: when it came in, and when it was answered.
+    // The timeline: when it came in, and when it was answered (the full date in the tooltip).
     const QDateTime received = exchange.startedAt.toLocalTime();
-    summary += QStringLiteral("<br>") + tr("Received %1").arg(QLocale().toString(received, QLocale::LongFormat));
+    summary += QStringLiteral("<br>") + tr("Received %1").arg(received.toString(QStringLiteral("HH:mm:ss.zzz")));
     if (!exchange.isPending())
         summary += QStringLiteral(" · ")
             + tr("answered %1 (+%2)")
                   .arg(received.addMSecs(exchange.durationMs).toString(QStringLiteral("HH:mm:ss.zzz")),
                        HumanText::elapsed(exchange.durationMs));
+    m_summary->setToolTip(QLocale().toString(received, QLocale::LongFormat));
     if (exchange.replay)
         summary += QStringLiteral(" · ") + tr("replayed from the inspector");
     m_summary->setText(summary);

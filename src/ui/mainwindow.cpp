@@ -165,8 +165,6 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
         statusBar()->showMessage(message, 10000);
     });
 
-    m_counts->setWordWrap(true);
-    m_counts->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
     setMinimumWidth(MinimumWidth);
     resize(1300, 800);
@@ -263,11 +261,11 @@ void MainWindow::updateCounts()
     QString text = m_requests->filterModel()->filterText().trimmed().isEmpty()
         ? tr("%Ln request(s)", "", held)
         : tr("%1 of %2 shown").arg(locale.toString(shown), locale.toString(held));
-    text += QStringLiteral(" · ")
-        + tr("history keeps the last %1 requests or %2")
-              .arg(locale.toString(m_model->maxCount()), locale.formattedDataSize(m_model->maxBytes()));
     if (m_model->evictedCount() > 0)
         text += QStringLiteral(" · ") + tr("older requests dropped: %1").arg(locale.toString(m_model->evictedCount()));
+    // The cap is not news on every change: it is in the tooltip.
+    m_counts->setToolTip(tr("history keeps the last %1 requests or %2")
+                             .arg(locale.toString(m_model->maxCount()), locale.formattedDataSize(m_model->maxBytes())));
     m_counts->setText(text);
     m_exportAll->setEnabled(held > 0);
 }

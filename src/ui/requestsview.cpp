@@ -81,7 +81,7 @@ RequestsView::RequestsView(ExchangeModel *model, QWidget *parent)
     // Sized for their longest usual text in the language shown ("12:34:56.789", "OPTIONS",
     // "ausstehend", "59 min 59 s", "1023.9 KiB") and their title, so that nothing is cut.
     const QFontMetrics metrics = m_table->fontMetrics();
-    const int padding = metrics.horizontalAdvance(QStringLiteral("0000"));
+    const int padding = metrics.horizontalAdvance(QStringLiteral("00"));
     const auto fit = [&](int column, const QStringList &samples) {
         int width = metrics.horizontalAdvance(model->headerData(column, Qt::Horizontal).toString());
         for (const QString &sample : samples)
@@ -90,8 +90,8 @@ RequestsView::RequestsView(ExchangeModel *model, QWidget *parent)
     };
     fit(ExchangeModel::TimeColumn, {QStringLiteral("00:00:00.000")});
     fit(ExchangeModel::MethodColumn, {QStringLiteral("↻ OPTIONS")});
-    fit(ExchangeModel::StatusColumn, {ExchangeModel::tr("pending"), ExchangeModel::tr("no answer")});
-    fit(ExchangeModel::DurationColumn, {HumanText::elapsed(3599000), HumanText::elapsed(59999)});
+    fit(ExchangeModel::StatusColumn, {ExchangeModel::tr("pending")});
+    fit(ExchangeModel::DurationColumn, {HumanText::elapsed(59949)});
     fit(ExchangeModel::RequestSizeColumn, {QLocale().formattedDataSize(1023 * 1024 + 900, 1)});
     fit(ExchangeModel::ResponseSizeColumn, {QLocale().formattedDataSize(1023 * 1024 + 900, 1)});
 
