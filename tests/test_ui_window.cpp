@@ -18,6 +18,8 @@
 #include "ui/statuspanel.h"
 #include "ui/trayicon.h"
 #include "ui/trayicons.h"
+#include "ui/tunnelactions.h"
+#include "ui/panelscheme.h"
 #include "ui/replaycomparison.h"
 #include "ui/replayeditor.h"
 #include "recordingbackend.h"
@@ -25,6 +27,10 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QDBusConnection>
+#include <QDBusError>
+#include <QDBusMessage>
+#include <QDBusVariant>
 #include <QClipboard>
 #include <QCommandLineParser>
 #include <QFile>
@@ -66,6 +72,36 @@ QAction *menuAction(QMenu *menu, const QString &text)
 }
 
 } // namespace
+
+// The freedesktop portal's Settings interface, as xdg-desktop-portal offers it on the session bus:
+// Read answers the colour scheme (wrapped twice, as older portals do); SettingChanged announces one.
+class FakePortal : public QObject
+{
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.portal.Settings")
+
+public:
+    uint scheme = 0;
+
+    void announce(uint value)
+    {
+        scheme = value;
+        QDBusMessage signal = QDBusMessage::createSignal(QStringLiteral("/org/freedesktop/portal/desktop"),
+                                                         QStringLiteral("org.freedesktop.portal.Settings"),
+                                                         QStringLiteral("SettingChanged"));
+        signal << QStringLiteral("org.freedesktop.appearance") << QStringLiteral("color-scheme")
+               << QVariant::fromValue(QDBusVariant(value));
+        QDBusConnection::sessionBus().send(signal);
+    }
+
+public slots:
+    QDBusVariant Read(const QString &group, const QString &key)
+    {
+        if (group != QLatin1String("org.freedesktop.appearance") || key != QLatin1String("color-scheme"))
+            return QDBusVariant(QString());
+        return QDBusVariant(QVariant::fromValue(QDBusVariant(scheme)));
+    }
+};
 
 // A DesktopShell on a tunnel to `sim`'s mount, connected and shown.
 struct ConnectedShell {
@@ -503,6 +539,43 @@ private slots:
         const QImage a = TrayIcons::icon(TrayIcons::Look::Connected, TrayIcons::Style::Dark).pixmap(22, 22).toImage();
         const QImage b = TrayIcons::icon(TrayIcons::Look::BackendDown, TrayIcons::Style::Dark).pixmap(22, 22).toImage();
         QVERIFY(a != b);
+    }
+
+    // "auto" follows the panel as the portal reports it, not the application's palette.
+    void autoIconStyleFollowsThePortal()
+    {
+        QDBusConnection bus = QDBusConnection::sessionBus();
+        if (!bus.isConnected())
+            QSKIP("no session bus (scripts/test provides one)");
+        FakePortal portal;
+        portal.scheme = 1; // prefer dark
+        QVERIFY(bus.registerObject(QStringLiteral("/org/freedesktop/portal/desktop"), &portal, QDBusConnection::ExportAllSlots));
+        QVERIFY2(bus.registerService(QStringLiteral("org.freedesktop.portal.Desktop")), qPrintable(bus.lastError().message()));
+        // The application's palette is light: the old rule would pick dark glyphs.
+        QPalette light;
+        light.setColor(QPalette::Window, QColor(0xef, 0xef, 0xef));
+        QApplication::setPalette(light);
+        TunnelConfig config;
+        config.server = QUrl(QStringLiteral("ws://127.0.0.1:9/socket/websocket"));
+        config.backend = QUrl(QStringLiteral("http://127.0.0.1:9"));
+        MemoryTokenSink sink;
+        Tunnel tunnel(config, &sink);
+        BackendHealth health;
+        TunnelActions actions(&tunnel);
+        TrayIcon tray(&tunnel, &health, &actions);
+        tray.setIconStyle(QStringLiteral("auto"));
+        QTRY_COMPARE(tray.panelScheme()->scheme(), PanelScheme::Scheme::Dark);
+        QCOMPARE(tray.style(), TrayIcons::Style::Light);
+        // The desktop switches to light panels.
+        portal.announce(2);
+        QTRY_COMPARE(tray.panelScheme()->scheme(), PanelScheme::Scheme::Light);
+        QCOMPARE(tray.style(), TrayIcons::Style::Dark);
+        // An explicit style is kept whatever the panel.
+        tray.setIconStyle(QStringLiteral("colour"));
+        QCOMPARE(tray.style(), TrayIcons::Style::Colour);
+        bus.unregisterService(QStringLiteral("org.freedesktop.portal.Desktop"));
+        bus.unregisterObject(QStringLiteral("/org/freedesktop/portal/desktop"));
+        QApplication::setPalette(QPalette());
     }
 
     void trayLooksAndStyles()

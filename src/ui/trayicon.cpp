@@ -39,6 +39,7 @@ TrayIcon::TrayIcon(Tunnel *tunnel, BackendHealth *health, TunnelActions *actions
     , m_menu(new QMenu)
     , m_trayRetry(new QTimer(this))
     , m_tooltipTimer(new QTimer(this))
+    , m_panel(new PanelScheme(this))
 {
     buildMenu();
     m_tray->setContextMenu(m_menu);
@@ -59,7 +60,9 @@ TrayIcon::TrayIcon(Tunnel *tunnel, BackendHealth *health, TunnelActions *actions
     m_tooltipTimer->setInterval(std::chrono::seconds(30));
     connect(m_tooltipTimer, &QTimer::timeout, this, &TrayIcon::refresh);
     m_tooltipTimer->start();
-    // Follow the desktop switching between light and dark when the style is automatic.
+    // Follow the desktop switching between light and dark when the style is automatic: the
+    // panel's scheme from the portal, or else the palette.
+    connect(m_panel, &PanelScheme::changed, this, &TrayIcon::refresh);
     qApp->installEventFilter(this);
 
     refresh(); // an icon before setVisible, or some hosts show an empty slot
@@ -133,7 +136,8 @@ void TrayIcon::refresh()
         return;
     const Tunnel::State state = m_tunnel->state();
     m_look = TrayIcons::lookFor(state, backendAnswering(m_health));
-    m_tray->setIcon(TrayIcons::icon(m_look, TrayIcons::resolveStyle(m_styleSetting, QApplication::palette())));
+    m_style = TrayIcons::resolveStyle(m_styleSetting, m_panel->scheme(), QApplication::palette());
+    m_tray->setIcon(TrayIcons::icon(m_look, m_style));
 
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const HumanText::TokenProblem tokenProblem = HumanText::tokenProblem(*m_tunnel, now);

@@ -37,6 +37,9 @@ public:
     QMenu *menu() const { return m_menu; }
     QString toolTip() const;
     TrayIcons::Look look() const { return m_look; }
+    /// The glyph style in use (auto resolved).
+    TrayIcons::Style style() const { return m_style; }
+    PanelScheme *panelScheme() const { return m_panel; }
 
 public slots:
     void showNotification(const QString &title, const QString &message, telephone::Notifier::Kind kind);
@@ -74,6 +77,8 @@ private:
     QElapsedTimer m_lastActivation;
     QString m_styleSetting = QStringLiteral("auto");
     TrayIcons::Look m_look = TrayIcons::Look::Stopped;
+    TrayIcons::Style m_style = TrayIcons::Style::Colour;
+    PanelScheme *m_panel;
     int m_trayRetries = 0;
     int m_maxRetries = 5;
 };
