@@ -91,8 +91,11 @@ public:
                                                          QStringLiteral("SettingChanged"));
         signal << QStringLiteral("org.freedesktop.appearance") << QStringLiteral("color-scheme")
                << QVariant::fromValue(QDBusVariant(value));
-        QDBusConnection::sessionBus().send(signal);
+        connection.send(signal);
     }
+
+    // Its own connection to the bus: a peer of the tray's, as the real portal is.
+    QDBusConnection connection = QDBusConnection::connectToBus(QDBusConnection::SessionBus, QStringLiteral("fake-portal"));
 
 public slots:
     QDBusVariant Read(const QString &group, const QString &key)
@@ -544,10 +547,10 @@ private slots:
     // "auto" follows the panel as the portal reports it, not the application's palette.
     void autoIconStyleFollowsThePortal()
     {
-        QDBusConnection bus = QDBusConnection::sessionBus();
-        if (!bus.isConnected())
+        if (!QDBusConnection::sessionBus().isConnected())
             QSKIP("no session bus (scripts/test provides one)");
         FakePortal portal;
+        QDBusConnection bus = portal.connection;
         portal.scheme = 1; // prefer dark
         QVERIFY(bus.registerObject(QStringLiteral("/org/freedesktop/portal/desktop"), &portal, QDBusConnection::ExportAllSlots));
         QVERIFY2(bus.registerService(QStringLiteral("org.freedesktop.portal.Desktop")), qPrintable(bus.lastError().message()));
@@ -575,6 +578,7 @@ private slots:
         QCOMPARE(tray.style(), TrayIcons::Style::Colour);
         bus.unregisterService(QStringLiteral("org.freedesktop.portal.Desktop"));
         bus.unregisterObject(QStringLiteral("/org/freedesktop/portal/desktop"));
+        QDBusConnection::disconnectFromBus(QStringLiteral("fake-portal"));
         QApplication::setPalette(QPalette());
     }
 

@@ -32,8 +32,9 @@ PanelScheme::PanelScheme(QObject *parent)
     QDBusConnection bus = QDBusConnection::sessionBus();
     if (!bus.isConnected())
         return;
+    // The slot's signature as moc normalises it (no spaces), or QtDBus does not find it.
     bus.connect(Service, Path, Interface, QStringLiteral("SettingChanged"), this,
-                SLOT(onSettingChanged(QString, QString, QDBusVariant)));
+                SLOT(onSettingChanged(QString,QString,QDBusVariant)));
     QDBusMessage read = QDBusMessage::createMethodCall(Service, Path, Interface, QStringLiteral("Read"));
     read << Group << Key;
     // Asynchronous: a missing portal must not hold up the tray (D-Bus activation can take seconds).
