@@ -49,6 +49,7 @@
 #include <QSvgRenderer>
 #include <QSystemTrayIcon>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -424,6 +425,23 @@ private slots:
         // The echo backend repeats the request: the bodies differ, and the diff marks it both sides.
         QVERIFY(comparison->originalPane()->toHtml().contains(QStringLiteral("#f6c6c6")));
         QVERIFY(comparison->replayPane()->toHtml().contains(QStringLiteral("#c6f6d5")));
+
+        // Copy says it copied, on the button itself, for a moment.
+        auto *copy = window->statusPanel()->findChild<QPushButton *>(QStringLiteral("copyUrl"));
+        copy->click();
+        QCOMPARE(QApplication::clipboard()->text(), run.manager.tunnels().constFirst()->publicUrl().toString());
+        QCOMPARE(copy->text(), QStringLiteral("Copied"));
+        QTRY_COMPARE(copy->text(), QStringLiteral("Copy"));
+
+        // Closing to the tray says so the first time only.
+        window->setHideOnClose(true);
+        QSignalSpy hidden(window, &MainWindow::hiddenToTray);
+        window->close();
+        window->show();
+        window->close();
+        QCOMPARE(hidden.count(), 2);
+        QCOMPARE(hidden.at(0).at(0).toBool(), true);
+        QCOMPARE(hidden.at(1).at(0).toBool(), false);
         manager.stopAll();
     }
 
