@@ -12,43 +12,52 @@
 #include <QTableView>
 #include <QTest>
 
+#include "exchangesamples.h"
+
 using namespace telephone;
 using namespace std::chrono_literals;
 
-namespace {
-
-Exchange started(const QString &id, const QString &method = QStringLiteral("GET"),
-                 const QString &path = QStringLiteral("/"), qint64 bodyBytes = 0)
-{
-    Exchange e;
-    e.requestId = id;
-    e.startedAt = QDateTime::currentDateTimeUtc();
-    e.method = method;
-    e.path = path;
-    e.requestHeaders = {{"host", "127.0.0.1"}, {"accept", "*/*"}};
-    e.requestBody = QByteArray(bodyBytes, 'x');
-    e.requestBytes = bodyBytes;
-    return e;
-}
-
-Exchange finished(Exchange e, int status, const QByteArray &body = "ok", const QString &error = {})
-{
-    e.status = status;
-    e.durationMs = 3;
-    e.responseHeaders = {{"content-type", "text/plain"}};
-    e.responseBody = body;
-    e.responseBytes = body.size();
-    e.error = error;
-    return e;
-}
-
-} // namespace
 
 class TestUiExchangeModel : public QObject
 {
     Q_OBJECT
 
 private slots:
+    void clearIsUndoneInOrderUnderTheTester()
+    {
+        ExchangeModel model;
+        model.setLimits(10, ExchangeModel::DefaultMaxBytes);
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ExchangeFilterModel filter;
+        filter.setSourceModel(&model);
+        QAbstractItemModelTester filterTester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        for (int i = 0; i < 6; ++i)
+            model.addFinished(finished(started(QStringLiteral("old%1").arg(i)), 200));
+        model.addStarted(started(QStringLiteral("pending")));
+        model.flush();
+        QCOMPARE(model.undoClear(), 0); // nothing cleared yet
+        model.clear();
+        QCOMPARE(model.rowCount(), 0);
+        for (int i = 0; i < 5; ++i)
+            model.addFinished(finished(started(QStringLiteral("new%1").arg(i)), 201));
+        model.flush();
+        QCOMPARE(model.undoClear(), 7);
+        // Old rows first, then the caps: 12 rows, 10 kept, the two oldest dropped.
+        QCOMPARE(model.rowCount(), 10);
+        QCOMPARE(model.exchangeAt(0).requestId, QStringLiteral("old2"));
+        QCOMPARE(model.exchangeAt(9).requestId, QStringLiteral("new4"));
+        QCOMPARE(model.evictedCount(), 2);
+        QCOMPARE(model.rowOf(model.exchangeAt(3)), 3);
+        // The pending row still takes its answer after the undo.
+        model.addFinished(finished(started(QStringLiteral("pending")), 204));
+        model.flush();
+        QCOMPARE(model.exchangeAt(4).requestId, QStringLiteral("pending"));
+        QCOMPARE(model.exchangeAt(4).status, 204);
+        QCOMPARE(model.undoClear(), 0);
+        // Sorting role: numbers, not text.
+        QCOMPARE(model.index(0, ExchangeModel::StatusColumn).data(ExchangeModel::SortRole).toInt(), 200);
+    }
+
     void pendingThenFinishedIsOneRow()
     {
         ExchangeModel model;

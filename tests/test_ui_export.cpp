@@ -461,7 +461,13 @@ private slots:
         const QString redacted = CurlCommand::build(sample(), Backend, false);
         QVERIFY(!redacted.contains(QStringLiteral("s3cret-token")));
         QVERIFY(!redacted.contains(QStringLiteral("abc123")));
-        QVERIFY(redacted.contains(QStringLiteral("Authorization: [redacted]")));
+        // Left out, not replaced (a placeholder cookie would be sent), and named in a comment.
+        QVERIFY2(!redacted.contains(QStringLiteral("[redacted]")), qPrintable(redacted));
+        QVERIFY(redacted.startsWith(QStringLiteral("# Left out (credentials): Authorization, Cookie.")));
+        const CurlRun redactedRun = runCurl(redacted);
+        QVERIFY2(redactedRun.error.isEmpty(), qPrintable(redactedRun.error));
+        for (const QByteArray &arg : redactedRun.args)
+            QVERIFY2(!arg.startsWith("Authorization") && !arg.startsWith("Cookie"), arg.constData());
         QVERIFY(!redacted.contains(QStringLiteral("Content-Length")));
         const QString full = CurlCommand::build(sample(), Backend, true);
         QVERIFY(full.contains(QStringLiteral("'Authorization: Bearer s3cret-token'")));

@@ -18,9 +18,19 @@
 #include "ui/statuspanel.h"
 #include "ui/trayicon.h"
 #include "ui/trayicons.h"
+#include "ui/tunnelactions.h"
+#include "ui/panelscheme.h"
+#include "ui/replaycomparison.h"
+#include "ui/replayeditor.h"
+#include "recordingbackend.h"
+#include "uitestsettings.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QDBusConnection>
+#include <QDBusError>
+#include <QDBusMessage>
+#include <QDBusVariant>
 #include <QClipboard>
 #include <QCommandLineParser>
 #include <QFile>
@@ -38,7 +48,12 @@
 #include <QStandardPaths>
 #include <QSvgRenderer>
 #include <QSystemTrayIcon>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTabWidget>
 #include <QTableView>
+#include <QTableWidget>
+#include <QTextEdit>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
@@ -47,18 +62,6 @@ using namespace telephone;
 using namespace std::chrono_literals;
 
 namespace {
-
-Settings settingsFor(const QString &configFile)
-{
-    QCommandLineParser parser;
-    Settings::addOptions(parser);
-    parser.parse({QStringLiteral("telephone"), QStringLiteral("--config"), configFile});
-    QString error;
-    auto settings = Settings::resolve(parser, QProcessEnvironment(), &error);
-    if (!settings)
-        qFatal("settings: %s", qPrintable(error));
-    return *settings;
-}
 
 QAction *menuAction(QMenu *menu, const QString &text)
 {
@@ -70,6 +73,60 @@ QAction *menuAction(QMenu *menu, const QString &text)
 }
 
 } // namespace
+
+// The freedesktop portal's Settings interface, as xdg-desktop-portal offers it on the session bus:
+// Read answers the colour scheme (wrapped twice, as older portals do); SettingChanged announces one.
+class FakePortal : public QObject
+{
+    Q_OBJECT
+    Q_CLASSINFO("D-Bus Interface", "org.freedesktop.portal.Settings")
+
+public:
+    uint scheme = 0;
+
+    void announce(uint value)
+    {
+        scheme = value;
+        QDBusMessage signal = QDBusMessage::createSignal(QStringLiteral("/org/freedesktop/portal/desktop"),
+                                                         QStringLiteral("org.freedesktop.portal.Settings"),
+                                                         QStringLiteral("SettingChanged"));
+        signal << QStringLiteral("org.freedesktop.appearance") << QStringLiteral("color-scheme")
+               << QVariant::fromValue(QDBusVariant(value));
+        connection.send(signal);
+    }
+
+    // Its own connection to the bus: a peer of the tray's, as the real portal is.
+    QDBusConnection connection = QDBusConnection::connectToBus(QDBusConnection::SessionBus, QStringLiteral("fake-portal"));
+
+public slots:
+    QDBusVariant Read(const QString &group, const QString &key)
+    {
+        if (group != QLatin1String("org.freedesktop.appearance") || key != QLatin1String("color-scheme"))
+            return QDBusVariant(QString());
+        return QDBusVariant(QVariant::fromValue(QDBusVariant(scheme)));
+    }
+};
+
+// A DesktopShell on a tunnel to `sim`'s mount, connected and shown.
+struct ConnectedShell {
+    MemoryTokenSink sink;
+    TunnelManager manager;
+    std::unique_ptr<DesktopShell> shell;
+
+    bool start(sim::PlugboardSimulator *sim, const QString &pathId, const QUrl &backend, const QString &iniFile)
+    {
+        TunnelConfig config;
+        config.server = sim->socketUrl();
+        config.token = sim->mintToken(pathId);
+        config.backend = backend;
+        Tunnel *tunnel = manager.addTunnel(config, &sink);
+        shell = std::make_unique<DesktopShell>(&manager, tunnel, settingsFor(iniFile));
+        shell->model()->setBatchInterval(10ms);
+        shell->start();
+        manager.startAll();
+        return QTest::qWaitFor([tunnel] { return tunnel->state() == Tunnel::State::Connected; }, 5000);
+    }
+};
 
 class TestUiWindow : public QObject
 {
@@ -203,7 +260,8 @@ private slots:
         const QString curl = QApplication::clipboard()->text();
         QVERIFY2(curl.contains(QStringLiteral("--request 'POST'")), qPrintable(curl));
         QVERIFY(curl.contains(backend->url().toString()));
-        QVERIFY(curl.contains(QStringLiteral("authorization: [redacted]"), Qt::CaseInsensitive));
+        QVERIFY(!curl.contains(QStringLiteral("[redacted]")));
+        QVERIFY(curl.contains(QStringLiteral("# Left out (credentials): authorization"), Qt::CaseInsensitive));
         QVERIFY(!curl.contains(QStringLiteral("caller-secret")));
 
         // Replay: a new row, marked, answered by the backend straight away.
@@ -294,6 +352,196 @@ private slots:
         QVERIFY(allStopped.wait(5000));
     }
 
+    // The backend answered, Telephone could not pass the answer on (binary body, no body_base64 on
+    // this server): both sides are shown, and the backend is not called down.
+    void withheldAnswerIsNoBackendOutage()
+    {
+        sim::PlugboardSimulator sim;
+        QVERIFY(sim.listen());
+        const QString pathId = sim.addMount(QStringLiteral("/demo"));
+        RecordingBackend backend;
+        const QByteArray png("\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", 12);
+        backend.answer = [png](const sim::HttpRequest &, sim::HttpResponder *r) {
+            r->respond(200, {{"content-type", "image/png"}}, png);
+        };
+        ConnectedShell run;
+        QVERIFY(run.start(&sim, pathId, backend.url(), m_dir.filePath(QStringLiteral("withheld.ini"))));
+        DesktopShell &shell = *run.shell;
+        TunnelManager &manager = run.manager;
+        QVERIFY(finishes(call(&sim, QStringLiteral("GET"), QStringLiteral("/logo.png"))));
+        ExchangeModel *model = shell.model();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 5000);
+        QTRY_COMPARE(model->exchangeAt(0).status, 502);
+        const Exchange exchange = model->exchangeAt(0);
+        QVERIFY(exchange.backendAnswerWithheld());
+        QCOMPARE(exchange.backendStatus, 200);
+        QCOMPARE(exchange.backendBody, png);
+        QVERIFY(exchange.backendHeaders.contains({QByteArray("content-type"), QByteArray("image/png")}));
+
+        StatusPanel *status = shell.window()->statusPanel();
+        QTRY_VERIFY(status->text(QStringLiteral("backend")).contains(QStringLiteral("answering")));
+        QVERIFY(!status->text(QStringLiteral("backend")).contains(QStringLiteral("NOT")));
+        QCOMPARE(shell.tray()->look(), TrayIcons::Look::Connected);
+
+        shell.window()->requestsView()->table()->selectRow(0);
+        ExchangeDetailView *detail = shell.window()->detailView();
+        QVERIFY(detail->hasExchange());
+        bool backendTab = false;
+        for (int i = 0; i < detail->tabs()->count(); ++i)
+            backendTab = backendTab || detail->tabs()->tabText(i) == QStringLiteral("Backend sent");
+        QVERIFY(backendTab);
+        QVERIFY(detail->findChild<QLabel *>(QStringLiteral("backendBanner"))->text().startsWith(
+            QStringLiteral("The backend answered 200; Telephone did not pass it on")));
+        QVERIFY(detail->findChild<QLabel *>(QStringLiteral("responseBanner"))->text().contains(QStringLiteral("in place of the backend's 200")));
+        manager.stopAll();
+    }
+
+    void inspectorKeyboardEditAndReplayAndCurl()
+    {
+        sim::PlugboardSimulator sim;
+        QVERIFY(sim.listen());
+        const QString pathId = sim.addMount(QStringLiteral("/demo"));
+        sim::EchoBackend backend;
+        QVERIFY(backend.listen());
+        ConnectedShell run;
+        QVERIFY(run.start(&sim, pathId, backend.url(), m_dir.filePath(QStringLiteral("edit.ini"))));
+        DesktopShell &shell = *run.shell;
+        TunnelManager &manager = run.manager;
+        MainWindow *window = shell.window();
+        QVERIFY(QTest::qWaitForWindowActive(window));
+        QVERIFY(finishes(call(&sim, QStringLiteral("POST"), QStringLiteral("/api/items?x=1"), "{\"b\":1}", "application/json")));
+        ExchangeModel *model = shell.model();
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 5000);
+        QTRY_COMPARE(model->exchangeAt(0).status, 200);
+        RequestsView *requests = window->requestsView();
+        requests->table()->setFocus();
+        requests->table()->selectRow(0);
+
+        // Raw and Parameters tabs.
+        ExchangeDetailView *detail = window->detailView();
+        const QString raw = detail->findChild<QPlainTextEdit *>(QStringLiteral("raw"))->toPlainText();
+        QVERIFY2(raw.startsWith(QStringLiteral("POST /api/items?x=1 HTTP/1.1\n")), qPrintable(raw));
+        QVERIFY(raw.contains(QStringLiteral("\nHTTP/1.1 200\n")));
+        QCOMPARE(detail->findChild<QTableWidget *>(QStringLiteral("queryParameters"))->rowCount(), 1);
+
+        // Ctrl+Shift+C: curl without the credential, named in a comment.
+        QTest::keyClick(window, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+        const QString curl = QApplication::clipboard()->text();
+        QVERIFY2(curl.contains(QStringLiteral("--request 'POST'")), qPrintable(curl));
+        QVERIFY(!curl.contains(QStringLiteral("caller-secret")));
+        QVERIFY(!curl.contains(QStringLiteral("[redacted]")));
+
+        // Ctrl+R: replay as captured.
+        QTest::keyClick(window, Qt::Key_R, Qt::ControlModifier);
+        QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 5000);
+        QVERIFY(model->exchangeAt(1).replay);
+
+        // Ctrl+E: edit (path and body), replay, compare side by side; the answer is selected.
+        // Not selectRow(): it toggles while the last key click's Ctrl still counts as held.
+        requests->table()->selectionModel()->setCurrentIndex(requests->table()->model()->index(0, 0),
+                                                             QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QTest::keyClick(window, Qt::Key_E, Qt::ControlModifier);
+        ReplayEditor *editor = nullptr;
+        QTRY_VERIFY((editor = window->findChild<ReplayEditor *>()) && editor->isVisible());
+        editor->targetEdit()->setText(QStringLiteral("/api/items?x=2"));
+        editor->bodyEdit()->setPlainText(QStringLiteral("{\"b\":2}"));
+        editor->accept();
+        QTRY_VERIFY(window->comparison());
+        QTRY_COMPARE_WITH_TIMEOUT(window->comparison()->replay().status, 200, 5000);
+        QTRY_COMPARE(model->rowCount(), 3);
+        QTRY_VERIFY(requests->shownExchange() && requests->shownExchange()->query == QStringLiteral("x=2"));
+        QCOMPARE(requests->shownExchange()->requestBody, QByteArray("{\"b\":2}"));
+        ReplayComparison *comparison = window->comparison();
+        QVERIFY(comparison->statusLabel()->text().contains(QStringLiteral("Original: 200")));
+        QVERIFY(comparison->statusLabel()->text().contains(QStringLiteral("Replay: 200")));
+        // The echo backend repeats the request: the bodies differ, and the diff marks it both sides.
+        QVERIFY(comparison->originalPane()->toHtml().contains(QStringLiteral("#f6c6c6")));
+        QVERIFY(comparison->replayPane()->toHtml().contains(QStringLiteral("#c6f6d5")));
+
+        // Copy says it copied, on the button itself, for a moment.
+        auto *copy = window->statusPanel()->findChild<QPushButton *>(QStringLiteral("copyUrl"));
+        copy->click();
+        QCOMPARE(QApplication::clipboard()->text(), run.manager.tunnels().constFirst()->publicUrl().toString());
+        QCOMPARE(copy->text(), QStringLiteral("Copied"));
+        QTRY_COMPARE(copy->text(), QStringLiteral("Copy"));
+
+        // Closing to the tray says so the first time only.
+        window->setHideOnClose(true);
+        QSignalSpy hidden(window, &MainWindow::hiddenToTray);
+        window->close();
+        window->show();
+        window->close();
+        QCOMPARE(hidden.count(), 2);
+        QCOMPARE(hidden.at(0).at(0).toBool(), true);
+        QCOMPARE(hidden.at(1).at(0).toBool(), false);
+        manager.stopAll();
+    }
+
+    void lineDiff()
+    {
+        using Kind = ReplayComparison::LineKind;
+        const auto lines = ReplayComparison::diff({QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")},
+                                                  {QStringLiteral("a"), QStringLiteral("x"), QStringLiteral("c"), QStringLiteral("d")});
+        QCOMPARE(lines.size(), 5);
+        QCOMPARE(lines.at(0).kind, Kind::Same);
+        QCOMPARE(lines.at(1).kind, Kind::Removed);
+        QCOMPARE(lines.at(1).text, QStringLiteral("b"));
+        QCOMPARE(lines.at(2).kind, Kind::Added);
+        QCOMPARE(lines.at(2).text, QStringLiteral("x"));
+        QCOMPARE(lines.at(3).kind, Kind::Same);
+        QCOMPARE(lines.at(4).kind, Kind::Added);
+    }
+
+    void formParametersAndRaw()
+    {
+        Exchange e;
+        e.method = QStringLiteral("POST");
+        e.path = QStringLiteral("/login");
+        e.query = QStringLiteral("next=%2Fhome&a=1");
+        e.requestHeaders = {{"content-type", "application/x-www-form-urlencoded; charset=utf-8"}};
+        e.requestBody = "user=ada+lovelace&note=caf%C3%A9";
+        e.requestBytes = e.requestBody.size();
+        const auto query = ExchangeDetailView::queryParameters(e);
+        QCOMPARE(query.size(), 2);
+        QCOMPARE(query.at(0), qMakePair(QStringLiteral("next"), QStringLiteral("/home")));
+        const auto form = ExchangeDetailView::formParameters(e);
+        QCOMPARE(form.size(), 2);
+        QCOMPARE(form.at(0), qMakePair(QStringLiteral("user"), QStringLiteral("ada lovelace")));
+        QCOMPARE(form.at(1), qMakePair(QStringLiteral("note"), QStringLiteral("café")));
+        QVERIFY(ExchangeDetailView::rawText(e).endsWith(QStringLiteral("(no response yet)")));
+    }
+
+    void largeJsonIsFormattedOffTheGuiThread()
+    {
+        // 427 KiB of JSON, captured up to the display cap: re-indented anyway, by a worker.
+        QByteArray json = "[";
+        while (json.size() < 427 * 1024)
+            json += "{\"id\":12345,\"name\":\"item\",\"tags\":[\"a\",\"b\"]},";
+        json.chop(1);
+        json += "]";
+        Exchange e;
+        e.method = QStringLiteral("GET");
+        e.path = QStringLiteral("/big");
+        e.startedAt = QDateTime::currentDateTimeUtc();
+        e.durationMs = 5;
+        e.status = 200;
+        e.responseHeaders = {{"content-type", "application/json"}};
+        e.responseBody = json.left(Exchange::DisplayBodyCap);
+        e.responseBytes = json.size();
+        ExchangeDetailView view;
+        view.setExchange(e);
+        QLabel *kind = view.findChild<QLabel *>(QStringLiteral("responseBodyKind"));
+        QVERIFY2(kind->text().startsWith(QStringLiteral("Formatting")), qPrintable(kind->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(kind->text().startsWith(QStringLiteral("JSON (pretty-printed; cut")), 10000);
+        const QString text = view.findChild<QPlainTextEdit *>(QStringLiteral("responseBody"))->toPlainText();
+        QVERIFY(text.startsWith(QStringLiteral("[\n  {\n    \"id\": 12345,")));
+        // A newer exchange wins over a formatting still under way.
+        view.setExchange(e);
+        view.clear();
+        QTest::qWait(200);
+        QVERIFY(view.findChild<QPlainTextEdit *>(QStringLiteral("responseBody"))->toPlainText().isEmpty());
+    }
+
     void withoutTrayTheWindowShowsAndClosingQuits()
     {
         if (QSystemTrayIcon::isSystemTrayAvailable())
@@ -344,6 +592,44 @@ private slots:
         const QImage a = TrayIcons::icon(TrayIcons::Look::Connected, TrayIcons::Style::Dark).pixmap(22, 22).toImage();
         const QImage b = TrayIcons::icon(TrayIcons::Look::BackendDown, TrayIcons::Style::Dark).pixmap(22, 22).toImage();
         QVERIFY(a != b);
+    }
+
+    // "auto" follows the panel as the portal reports it, not the application's palette.
+    void autoIconStyleFollowsThePortal()
+    {
+        if (!QDBusConnection::sessionBus().isConnected())
+            QSKIP("no session bus (scripts/test provides one)");
+        FakePortal portal;
+        QDBusConnection bus = portal.connection;
+        portal.scheme = 1; // prefer dark
+        QVERIFY(bus.registerObject(QStringLiteral("/org/freedesktop/portal/desktop"), &portal, QDBusConnection::ExportAllSlots));
+        QVERIFY2(bus.registerService(QStringLiteral("org.freedesktop.portal.Desktop")), qPrintable(bus.lastError().message()));
+        // The application's palette is light: the old rule would pick dark glyphs.
+        QPalette light;
+        light.setColor(QPalette::Window, QColor(0xef, 0xef, 0xef));
+        QApplication::setPalette(light);
+        TunnelConfig config;
+        config.server = QUrl(QStringLiteral("ws://127.0.0.1:9/socket/websocket"));
+        config.backend = QUrl(QStringLiteral("http://127.0.0.1:9"));
+        MemoryTokenSink sink;
+        Tunnel tunnel(config, &sink);
+        BackendHealth health;
+        TunnelActions actions(&tunnel);
+        TrayIcon tray(&tunnel, &health, &actions);
+        tray.setIconStyle(QStringLiteral("auto"));
+        QTRY_COMPARE(tray.panelScheme()->scheme(), PanelScheme::Scheme::Dark);
+        QCOMPARE(tray.style(), TrayIcons::Style::Light);
+        // The desktop switches to light panels.
+        portal.announce(2);
+        QTRY_COMPARE(tray.panelScheme()->scheme(), PanelScheme::Scheme::Light);
+        QCOMPARE(tray.style(), TrayIcons::Style::Dark);
+        // An explicit style is kept whatever the panel.
+        tray.setIconStyle(QStringLiteral("colour"));
+        QCOMPARE(tray.style(), TrayIcons::Style::Colour);
+        bus.unregisterService(QStringLiteral("org.freedesktop.portal.Desktop"));
+        bus.unregisterObject(QStringLiteral("/org/freedesktop/portal/desktop"));
+        QDBusConnection::disconnectFromBus(QStringLiteral("fake-portal"));
+        QApplication::setPalette(QPalette());
     }
 
     void trayLooksAndStyles()

@@ -42,6 +42,14 @@
         <source>Binary — hex view</source>
         <translation>Binär — Hex-Ansicht</translation>
     </message>
+    <message>
+        <source>JSON, shown as sent: over %1 is not re-indented</source>
+        <translation>JSON, wie gesendet: über %1 wird nicht neu eingerückt</translation>
+    </message>
+    <message>
+        <source>JSON (pretty-printed; cut where the capture ends)</source>
+        <translation>JSON (formatiert; endet, wo die Aufzeichnung endet)</translation>
+    </message>
 </context>
 <context>
     <name>telephone::ConfigWriter</name>
@@ -71,6 +79,21 @@
     <message>
         <source>Only the first %1 of %2 bytes of the request body were captured: this command sends that part only.</source>
         <translation>Nur die ersten %1 von %2 Bytes des Anfrage-Inhalts wurden aufgezeichnet: Dieser Befehl sendet nur diesen Teil.</translation>
+    </message>
+    <message>
+        <source>Left out (credentials): %1. Add them with --header if needed.</source>
+        <translation>Weggelassen (Zugangsdaten): %1. Bei Bedarf mit --header ergänzen.</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::DesktopShell</name>
+    <message>
+        <source>Telephone keeps running</source>
+        <translation>Telephone läuft weiter</translation>
+    </message>
+    <message>
+        <source>The tunnel stays open in the tray. Quit from the tray menu to stop it.</source>
+        <translation>Der Tunnel bleibt im Tray offen. Zum Beenden „Beenden“ im Tray-Menü wählen.</translation>
     </message>
 </context>
 <context>
@@ -104,10 +127,6 @@
         <translation>keine Antwort</translation>
     </message>
     <message>
-        <source>%1 ms</source>
-        <translation>%1 ms</translation>
-    </message>
-    <message>
         <source>replayed from the inspector</source>
         <translation>aus dem Inspektor erneut gesendet</translation>
     </message>
@@ -123,6 +142,70 @@
         <source>Truncated: only the first %1 of %2 were captured.</source>
         <translation>Gekürzt: Nur die ersten %1 von %2 wurden aufgezeichnet.</translation>
     </message>
+    <message>
+        <source>[%1 of binary data]</source>
+        <translation>[%1 Binärdaten]</translation>
+    </message>
+    <message>
+        <source>[… cut: %1 of %2 captured]</source>
+        <translation>[… gekürzt: %1 von %2 aufgezeichnet]</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <source>Raw</source>
+        <translation>Roh</translation>
+    </message>
+    <message>
+        <source>Save body…</source>
+        <translation>Inhalt speichern …</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>Query</translation>
+    </message>
+    <message>
+        <source>Form (application/x-www-form-urlencoded body)</source>
+        <translation>Formular (Inhalt application/x-www-form-urlencoded)</translation>
+    </message>
+    <message>
+        <source>Received %1</source>
+        <translation>Empfangen %1</translation>
+    </message>
+    <message>
+        <source>answered %1 (+%2)</source>
+        <translation>beantwortet %1 (+%2)</translation>
+    </message>
+    <message>
+        <source>The backend answered %1; Telephone did not pass it on: %2</source>
+        <translation>Das Backend hat %1 geantwortet; Telephone hat es nicht weitergegeben: %2</translation>
+    </message>
+    <message>
+        <source>Backend sent</source>
+        <translation>Vom Backend</translation>
+    </message>
+    <message>
+        <source>Telephone answered this request in place of the backend&apos;s %1 (see Backend sent): %2</source>
+        <translation>Telephone hat diese Anfrage an Stelle der Antwort %1 des Backends beantwortet (siehe „Vom Backend“): %2</translation>
+    </message>
+    <message>
+        <source>(no response yet)</source>
+        <translation>(noch keine Antwort)</translation>
+    </message>
+    <message>
+        <source>(no answer: %1)</source>
+        <translation>(keine Antwort: %1)</translation>
+    </message>
+    <message>
+        <source>Formatting %1…</source>
+        <translation>Formatiere %1 …</translation>
+    </message>
 </context>
 <context>
     <name>telephone::ExchangeModel</name>
@@ -133,10 +216,6 @@
     <message>
         <source>no answer</source>
         <translation>keine Antwort</translation>
-    </message>
-    <message>
-        <source>%1 ms</source>
-        <translation>%1 ms</translation>
     </message>
     <message>
         <source>Answered by Telephone: %1</source>
@@ -173,6 +252,85 @@
     <message>
         <source>Received</source>
         <translation>Empfangen</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::FirstRunPage</name>
+    <message>
+        <source>Connect</source>
+        <translation>Verbinden</translation>
+    </message>
+    <message>
+        <source>Set up Telephone</source>
+        <translation>Telephone einrichten</translation>
+    </message>
+    <message>
+        <source>eyJ… (from Plugboard)</source>
+        <translation>eyJ… (aus Plugboard)</translation>
+    </message>
+    <message>
+        <source>3000 or http://127.0.0.1:3000</source>
+        <translation>3000 oder http://127.0.0.1:3000</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Connect a local port to Plugboard&lt;/b&gt;&lt;br&gt;Three things, once. They are kept for the next start; the token is stored encrypted.</source>
+        <translation>&lt;b&gt;Einen lokalen Port mit Plugboard verbinden&lt;/b&gt;&lt;br&gt;Drei Angaben, einmalig. Sie bleiben für den nächsten Start; das Token wird verschlüsselt gespeichert.</translation>
+    </message>
+    <message>
+        <source>Server:</source>
+        <translation>Server:</translation>
+    </message>
+    <message>
+        <source>Token:</source>
+        <translation>Token:</translation>
+    </message>
+    <message>
+        <source>Local port or URL:</source>
+        <translation>Lokaler Port oder URL:</translation>
+    </message>
+    <message>
+        <source>The Plugboard server&apos;s address, e.g. wss://plugboard.example</source>
+        <translation>Die Adresse des Plugboard-Servers, z. B. wss://plugboard.example</translation>
+    </message>
+    <message>
+        <source>Connects to %1</source>
+        <translation>Verbindet mit %1</translation>
+    </message>
+    <message>
+        <source>Paste the token Plugboard gave you for your mount.</source>
+        <translation>Fügen Sie das Token ein, das Plugboard Ihnen für Ihren Mount gegeben hat.</translation>
+    </message>
+    <message>
+        <source>Mount %1 · issued %2 · %3</source>
+        <translation>Mount %1 · ausgestellt %2 · %3</translation>
+    </message>
+    <message>
+        <source>Where your app listens on this computer: a port number or a URL.</source>
+        <translation>Wo Ihre App auf diesem Rechner lauscht: eine Portnummer oder eine URL.</translation>
+    </message>
+    <message>
+        <source>Requests go to %1</source>
+        <translation>Anfragen gehen an %1</translation>
+    </message>
+    <message>
+        <source>Checking that something answers at %1…</source>
+        <translation>Prüfe, ob unter %1 etwas antwortet …</translation>
+    </message>
+    <message>
+        <source>Nothing answers at %1 (%2). Start your app and press Connect again, or connect anyway.</source>
+        <translation>Unter %1 antwortet nichts (%2). Starten Sie Ihre App und drücken Sie erneut Verbinden, oder verbinden Sie trotzdem.</translation>
+    </message>
+    <message>
+        <source>Connect anyway</source>
+        <translation>Trotzdem verbinden</translation>
+    </message>
+    <message>
+        <source>Could not save the settings: %1</source>
+        <translation>Die Einstellungen konnten nicht gespeichert werden: %1</translation>
+    </message>
+    <message>
+        <source>Saved. Connecting…</source>
+        <translation>Gespeichert. Verbinde …</translation>
     </message>
 </context>
 <context>
@@ -245,6 +403,46 @@
         <source>expires in %1</source>
         <translation>läuft in %1 ab</translation>
     </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 Min. %2 s</translation>
+    </message>
+    <message>
+        <source>No token yet</source>
+        <translation>Noch kein Token</translation>
+    </message>
+    <message>
+        <source>Token unusable: %1</source>
+        <translation>Token unbrauchbar: %1</translation>
+    </message>
+    <message>
+        <source>Token expired at %1</source>
+        <translation>Token abgelaufen um %1</translation>
+    </message>
+    <message>
+        <source>Token refused by the server: %1</source>
+        <translation>Token vom Server abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>paste the token Plugboard gave you for your mount</source>
+        <translation>fügen Sie das Token ein, das Plugboard Ihnen für Ihren Mount gegeben hat</translation>
+    </message>
+    <message>
+        <source>get a new token from Plugboard and paste it</source>
+        <translation>holen Sie ein neues Token aus Plugboard und fügen Sie es ein</translation>
+    </message>
+    <message>
+        <source>paste a new token</source>
+        <translation>fügen Sie ein neues Token ein</translation>
+    </message>
+    <message>
+        <source>Paste token…</source>
+        <translation>Token einfügen …</translation>
+    </message>
 </context>
 <context>
     <name>telephone::MainWindow</name>
@@ -273,10 +471,6 @@
         <translation>Zugangsdaten in Exporte aufnehmen</translation>
     </message>
     <message>
-        <source>Authorization, Cookie and Set-Cookie values are replaced by [redacted] in HAR files and curl commands unless this is on</source>
-        <translation>Werte von Authorization, Cookie und Set-Cookie werden in HAR-Dateien und curl-Befehlen durch [redacted] ersetzt, solange dies aus ist</translation>
-    </message>
-    <message>
         <source>Close window</source>
         <translation>Fenster schließen</translation>
     </message>
@@ -289,20 +483,8 @@
         <translation>&amp;Tunnel</translation>
     </message>
     <message>
-        <source>Connect</source>
-        <translation>Verbinden</translation>
-    </message>
-    <message>
-        <source>Disconnect</source>
-        <translation>Trennen</translation>
-    </message>
-    <message>
         <source>Set token…</source>
         <translation>Token setzen …</translation>
-    </message>
-    <message>
-        <source>Refresh token now</source>
-        <translation>Token jetzt erneuern</translation>
     </message>
     <message>
         <source>Settings…</source>
@@ -349,14 +531,6 @@
         <translation>Der Inhalt einer ausgewählten Anfrage wurde nicht vollständig aufgezeichnet, daher kann sie nicht erneut gesendet werden</translation>
     </message>
     <message>
-        <source>Requests: %1</source>
-        <translation>Anfragen: %1</translation>
-    </message>
-    <message>
-        <source>Requests: %1 of %2 match the filter</source>
-        <translation>Anfragen: %1 von %2 passen zum Filter</translation>
-    </message>
-    <message>
         <source>history keeps the last %1 requests or %2</source>
         <translation>der Verlauf behält die letzten %1 Anfragen oder %2</translation>
     </message>
@@ -369,16 +543,8 @@
         <translation>Sende %1 erneut an %2</translation>
     </message>
     <message>
-        <source>%1 requests</source>
-        <translation>%1 Anfragen</translation>
-    </message>
-    <message>
         <source>curl command copied</source>
         <translation>curl-Befehl kopiert</translation>
-    </message>
-    <message>
-        <source>curl command copied (credentials redacted)</source>
-        <translation>curl-Befehl kopiert (Zugangsdaten entfernt)</translation>
     </message>
     <message>
         <source>Export as HAR</source>
@@ -392,13 +558,66 @@
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
-    <message>
-        <source>Exported %1 requests to %2</source>
-        <translation>%1 Anfragen nach %2 exportiert</translation>
+    <message numerus="yes">
+        <source>%Ln request(s)</source>
+        <translation>
+            <numerusform>%Ln Anfrage</numerusform>
+            <numerusform>%Ln Anfragen</numerusform>
+        </translation>
     </message>
     <message>
-        <source>Exported %1 requests to %2 (credentials redacted)</source>
-        <translation>%1 Anfragen nach %2 exportiert (Zugangsdaten entfernt)</translation>
+        <source>%1 of %2 shown</source>
+        <translation>%1 von %2 angezeigt</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %Ln request(s) to %1</source>
+        <translation>
+            <numerusform>%Ln Anfrage nach %1 exportiert</numerusform>
+            <numerusform>%Ln Anfragen nach %1 exportiert</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %Ln request(s) to %1 (credentials redacted)</source>
+        <translation>
+            <numerusform>%Ln Anfrage nach %1 exportiert (Zugangsdaten geschwärzt)</numerusform>
+            <numerusform>%Ln Anfragen nach %1 exportiert (Zugangsdaten geschwärzt)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Authorization, Cookie and Set-Cookie values are replaced by [redacted] in HAR files and left out of curl commands unless this is on</source>
+        <translation>Werte von Authorization, Cookie und Set-Cookie werden in HAR-Dateien durch [redacted] ersetzt und in curl-Befehlen weggelassen, außer dies ist eingeschaltet</translation>
+    </message>
+    <message>
+        <source>Edit and replay…</source>
+        <translation>Bearbeiten und erneut senden …</translation>
+    </message>
+    <message>
+        <source>Change method, path, headers or body, send it, and compare the answers</source>
+        <translation>Methode, Pfad, Header oder Inhalt ändern, senden und die Antworten vergleichen</translation>
+    </message>
+    <message>
+        <source>Copy URL</source>
+        <translation>URL kopieren</translation>
+    </message>
+    <message>
+        <source>curl command copied (credentials left out)</source>
+        <translation>curl-Befehl kopiert (ohne Zugangsdaten)</translation>
+    </message>
+    <message>
+        <source>URL copied: %1</source>
+        <translation>URL kopiert: %1</translation>
+    </message>
+    <message>
+        <source>Save body</source>
+        <translation>Inhalt speichern</translation>
+    </message>
+    <message>
+        <source>Saved the %1 captured of %2 to %3</source>
+        <translation>Die aufgezeichneten %1 von %2 in %3 gespeichert</translation>
+    </message>
+    <message>
+        <source>Saved %1 to %2</source>
+        <translation>%1 in %2 gespeichert</translation>
     </message>
 </context>
 <context>
@@ -453,6 +672,80 @@
     </message>
 </context>
 <context>
+    <name>telephone::ReplayComparison</name>
+    <message>
+        <source>waiting…</source>
+        <translation>wartet …</translation>
+    </message>
+    <message>
+        <source>no answer</source>
+        <translation>keine Antwort</translation>
+    </message>
+    <message>
+        <source>Replay compared — Telephone</source>
+        <translation>Vergleich der erneuten Sendung — Telephone</translation>
+    </message>
+    <message>
+        <source>Original</source>
+        <translation>Original</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Erneut gesendet</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Original: %2 · Replay: %3</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;&lt;br&gt;Original: %2 · Erneut: %3</translation>
+    </message>
+    <message>
+        <source>sending…</source>
+        <translation>sendet …</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::ReplayEditor</name>
+    <message>
+        <source>Edit and replay — Telephone</source>
+        <translation>Bearbeiten und erneut senden — Telephone</translation>
+    </message>
+    <message>
+        <source>The captured body is binary: it is sent unchanged.</source>
+        <translation>Der aufgezeichnete Inhalt ist binär: Er wird unverändert gesendet.</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Erneut gesendet</translation>
+    </message>
+    <message>
+        <source>Method:</source>
+        <translation>Methode:</translation>
+    </message>
+    <message>
+        <source>Path:</source>
+        <translation>Pfad:</translation>
+    </message>
+    <message>
+        <source>Headers (Name: value, one a line):</source>
+        <translation>Header (Name: Wert, einer pro Zeile):</translation>
+    </message>
+    <message>
+        <source>Body:</source>
+        <translation>Inhalt:</translation>
+    </message>
+    <message>
+        <source>The method must be one word, such as GET.</source>
+        <translation>Die Methode muss ein Wort sein, etwa GET.</translation>
+    </message>
+    <message>
+        <source>The path must start with / and contain no spaces.</source>
+        <translation>Der Pfad muss mit / beginnen und darf keine Leerzeichen enthalten.</translation>
+    </message>
+    <message>
+        <source>This line is not a header (Name: value): %1</source>
+        <translation>Diese Zeile ist kein Header (Name: Wert): %1</translation>
+    </message>
+</context>
+<context>
     <name>telephone::RequestsView</name>
     <message>
         <source>Follow</source>
@@ -471,8 +764,27 @@
         <translation>Die neueste Anfrage im Blick behalten</translation>
     </message>
     <message>
-        <source>Forget every captured request</source>
-        <translation>Alle aufgezeichneten Anfragen vergessen</translation>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <source>Forget every captured request (can be undone for a few seconds)</source>
+        <translation>Alle aufgezeichneten Anfragen vergessen (einige Sekunden lang rückgängig zu machen)</translation>
+    </message>
+    <message>
+        <source>Follow paused while you read — scroll to the bottom to resume</source>
+        <translation>Mitlaufen pausiert, während Sie lesen — nach unten scrollen, um fortzusetzen</translation>
+    </message>
+    <message>
+        <source>Clear filter</source>
+        <translation>Filter leeren</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cleared %Ln request(s).</source>
+        <translation>
+            <numerusform>%Ln Anfrage geleert.</numerusform>
+            <numerusform>%Ln Anfragen geleert.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -707,6 +1019,30 @@
         <source>none reported — tokens are kept in memory only</source>
         <translation>keiner gemeldet — Tokens liegen nur im Arbeitsspeicher</translation>
     </message>
+    <message>
+        <source>Paste token…</source>
+        <translation>Token einfügen …</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Kopiert</translation>
+    </message>
+    <message>
+        <source>Asked</source>
+        <translation>Angefragt</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>noch keins</translation>
+    </message>
+    <message>
+        <source>refused — see State</source>
+        <translation>abgelehnt — siehe Zustand</translation>
+    </message>
+    <message>
+        <source>cannot be used — see State</source>
+        <translation>unbrauchbar — siehe Zustand</translation>
+    </message>
 </context>
 <context>
     <name>telephone::TokenDialog</name>
@@ -781,20 +1117,8 @@
         <translation>Öffentliche URL kopieren</translation>
     </message>
     <message>
-        <source>Connect</source>
-        <translation>Verbinden</translation>
-    </message>
-    <message>
-        <source>Disconnect</source>
-        <translation>Trennen</translation>
-    </message>
-    <message>
         <source>Paste token from clipboard…</source>
         <translation>Token aus der Zwischenablage einfügen …</translation>
-    </message>
-    <message>
-        <source>Refresh token now</source>
-        <translation>Token jetzt erneuern</translation>
     </message>
     <message>
         <source>Open Telephone</source>
@@ -831,6 +1155,25 @@
     <message>
         <source>Next try in %1</source>
         <translation>Nächster Versuch in %1</translation>
+    </message>
+    <message>
+        <source>Paste token…</source>
+        <translation>Token einfügen …</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::TunnelActions</name>
+    <message>
+        <source>Connect</source>
+        <translation>Verbinden</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>Trennen</translation>
+    </message>
+    <message>
+        <source>Refresh token now</source>
+        <translation>Token jetzt erneuern</translation>
     </message>
 </context>
 </TS>

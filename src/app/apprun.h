@@ -18,6 +18,9 @@ public:
     /// After settings and logging, before the engine starts. Returns true to go on; false to
     /// leave with *exitCode (e.g. another instance was asked to show its window).
     virtual bool beforeStart(const Settings &settings, int *exitCode) = 0;
+    /// Server or backend missing: asks the user (a setup page) instead of failing. Returns true once
+    /// both are saved in the config file, with *token what was pasted; false to leave with *exitCode.
+    virtual bool firstRun(const Settings &settings, QString *token, int *exitCode) = 0;
     virtual void startFailed(const QString &error) = 0;
     virtual void started(Runner &runner, const Settings &settings) = 0;
 };

@@ -8,11 +8,15 @@
 #include "runner.h"
 
 #include "config/settings.h"
+#include "ui/configwriter.h"
 #include "ui/desktopshell.h"
+#include "ui/firstrunpage.h"
 #include "ui/singleinstance.h"
 #include "ui/translations.h"
 
 #include <QApplication>
+#include <QCloseEvent>
+#include <QEventLoop>
 #include <QLoggingCategory>
 #include <QMessageBox>
 
@@ -23,6 +27,23 @@ Q_LOGGING_CATEGORY(lcDesktop, "telephone.app.desktop")
 namespace telephone {
 
 namespace {
+
+/// Tells when a top-level widget is closed by the user.
+class ClosedWatcher : public QObject
+{
+    Q_OBJECT
+
+signals:
+    void closed();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Close)
+            emit closed();
+        return QObject::eventFilter(watched, event);
+    }
+};
 
 class Desktop : public DesktopHooks
 {
@@ -50,6 +71,33 @@ public:
         m_instance->activatePrimary();
         *exitCode = QCoreApplication::exec();
         return false;
+    }
+
+    bool firstRun(const Settings &settings, QString *token, int *exitCode) override
+    {
+        ConfigWriter writer(settings.configFile());
+        FirstRunPage page(&writer);
+        page.setKnown(settings.serverUrl(), settings.backendUrl());
+        page.resize(page.sizeHint().expandedTo(QSize(560, 0)));
+        QEventLoop loop;
+        bool done = false;
+        QObject::connect(&page, &FirstRunPage::completed, &loop, [&](const QString &pasted) {
+            *token = pasted;
+            done = true;
+            loop.quit();
+        });
+        // Closing the page ends the program: nothing was saved, nothing runs.
+        ClosedWatcher closed;
+        page.installEventFilter(&closed);
+        QObject::connect(&closed, &ClosedWatcher::closed, &loop, &QEventLoop::quit);
+        QObject::connect(m_instance.get(), &SingleInstance::activationRequested, &page, [&page] {
+            page.raise();
+            page.activateWindow();
+        });
+        page.show();
+        loop.exec();
+        *exitCode = ExitOk;
+        return done;
     }
 
     void startFailed(const QString &error) override
@@ -85,3 +133,5 @@ extern "C" Q_DECL_EXPORT int telephone_desktop_main(int argc, char **argv)
     telephone::Desktop desktop;
     return telephone::runTelephone(app, false, &desktop);
 }
+
+#include "desktopmain.moc"

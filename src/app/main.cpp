@@ -156,7 +156,8 @@ int telephone::runTelephone(QCoreApplication &app, bool noDisplay, DesktopHooks 
     }
 
     QString error;
-    const std::optional<Settings> settings = Settings::resolve(parser, QProcessEnvironment::systemEnvironment(), &error);
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    std::optional<Settings> settings = Settings::resolve(parser, environment, &error);
     if (!settings) {
         fprintf(stderr, "telephone: %s\n", qPrintable(error));
         return ExitBadConfig;
@@ -173,6 +174,24 @@ int telephone::runTelephone(QCoreApplication &app, bool noDisplay, DesktopHooks 
         int exitCode = ExitOk;
         if (!hooks->beforeStart(*settings, &exitCode))
             return exitCode;
+        // Started from a menu with nothing configured: a setup page, never an error about flags.
+        // Headless runs keep the error (Runner::start), which names the flags.
+        if (!settings->demo() && (settings->serverUrl().isEmpty() || settings->backendUrl().isEmpty())) {
+            QString token;
+            if (!hooks->firstRun(*settings, &token, &exitCode))
+                return exitCode;
+            // Read again: the page wrote server and backend into the config file. The pasted token
+            // is handed on as a given one, so that Runner stores it encrypted like any other.
+            if (!token.isEmpty())
+                environment.insert(QStringLiteral("TELEPHONE_TOKEN"), token);
+            settings = Settings::resolve(parser, environment, &error);
+            if (!settings) {
+                fprintf(stderr, "telephone: %s\n", qPrintable(error));
+                hooks->startFailed(error);
+                return ExitBadConfig;
+            }
+            logging::addSecret(settings->token());
+        }
     }
 
     Runner runner(*settings, hooks == nullptr);

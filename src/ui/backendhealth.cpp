@@ -13,7 +13,8 @@ void BackendHealth::onExchangeFinished(const Exchange &exchange)
         return;
     // 502 with an error is Telephone's own answer for "could not reach the backend". Other answers
     // Telephone gives itself (400 bad request, 503 draining, 504 slow) say nothing about reachability.
-    if (!exchange.error.isEmpty()) {
+    // An answer Telephone withheld (binary body, too large) still came from a backend that is up.
+    if (!exchange.error.isEmpty() && !exchange.backendAnswered) {
         if (exchange.status == 502)
             setHealth(Health::NotAnswering, exchange.error);
         return;

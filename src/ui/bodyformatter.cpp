@@ -47,7 +47,11 @@ QString BodyFormatter::prettyJson(const QByteArray &json)
     QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError)
         return {};
+    return reindentJson(json);
+}
 
+QString BodyFormatter::reindentJson(const QByteArray &json)
+{
     QByteArray out;
     out.reserve(json.size() * 2);
     int depth = 0;
@@ -97,7 +101,7 @@ QString BodyFormatter::prettyJson(const QByteArray &json)
         }
         case '}':
         case ']':
-            --depth;
+            depth = qMax(0, depth - 1);
             newline();
             out += c;
             break;
@@ -142,7 +146,7 @@ QString BodyFormatter::hexDump(const QByteArray &bytes, qsizetype limit)
     return out;
 }
 
-BodyFormatter::Result BodyFormatter::format(const QByteArray &body, const QByteArray &contentType)
+BodyFormatter::Result BodyFormatter::format(const QByteArray &body, const QByteArray &contentType, bool truncated)
 {
     Result result;
     if (body.isEmpty()) {
@@ -150,12 +154,21 @@ BodyFormatter::Result BodyFormatter::format(const QByteArray &body, const QByteA
         result.label = tr("No body");
         return result;
     }
+    if (looksLikeJson(body, contentType) && body.size() > FormatLimit && isText(body)) {
+        result.kind = Kind::Text;
+        result.text = QString::fromUtf8(body);
+        result.label = tr("JSON, shown as sent: over %1 is not re-indented")
+                           .arg(QLocale().formattedDataSize(FormatLimit));
+        return result;
+    }
     if (looksLikeJson(body, contentType)) {
-        const QString pretty = prettyJson(body);
+        QString pretty = prettyJson(body);
+        if (pretty.isNull() && truncated && isText(body))
+            pretty = reindentJson(body);
         if (!pretty.isNull()) {
             result.kind = Kind::Json;
             result.text = pretty;
-            result.label = tr("JSON (pretty-printed)");
+            result.label = truncated ? tr("JSON (pretty-printed; cut where the capture ends)") : tr("JSON (pretty-printed)");
             return result;
         }
     }

@@ -80,8 +80,18 @@ QString CurlCommand::build(const Exchange &exchange, const QUrl &backend, bool i
         words << QStringLiteral("--request ") + shellQuote(exchange.method.toUtf8());
     words << shellQuote(ExchangeUrl::join(backend, exchange));
 
-    const HeaderList headers = includeSecrets ? exchange.requestHeaders : Redaction::apply(exchange.requestHeaders);
-    for (const auto &[name, value] : headers) {
+    // Credentials are left out, not replaced: a placeholder would be sent as a wrong cookie or
+    // token. A comment names what is missing.
+    QStringList removed;
+    for (const auto &[name, value] : exchange.requestHeaders) {
+        if (!includeSecrets && Redaction::isSensitive(name) && !removed.contains(QString::fromUtf8(name), Qt::CaseInsensitive))
+            removed << QString::fromUtf8(name);
+    }
+    if (!removed.isEmpty())
+        lines << QStringLiteral("# ") + tr("Left out (credentials): %1. Add them with --header if needed.").arg(removed.join(QStringLiteral(", ")));
+    for (const auto &[name, value] : exchange.requestHeaders) {
+        if (!includeSecrets && Redaction::isSensitive(name))
+            continue;
         const QByteArray lower = name.toLower();
         // curl computes the length from the body it sends; a stale one would break the request.
         if (name.isEmpty() || lower == "content-length")

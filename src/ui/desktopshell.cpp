@@ -10,10 +10,13 @@
 #include "ui/notifier.h"
 #include "ui/settingsdialog.h"
 #include "ui/tokendialog.h"
+#include "ui/humantext.h"
 #include "ui/trayicon.h"
+#include "ui/tunnelactions.h"
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDateTime>
 #include <QFileInfo>
 
 namespace telephone {
@@ -37,11 +40,12 @@ DesktopShell::DesktopShell(TunnelManager *manager, Tunnel *tunnel, const Setting
     , m_settings(settings)
     , m_model(new ExchangeModel(this))
     , m_health(new BackendHealth(this))
+    , m_actions(new TunnelActions(tunnel, this))
     , m_notifier(new Notifier(tunnel, this))
-    , m_tray(new TrayIcon(tunnel, m_health, this))
+    , m_tray(new TrayIcon(tunnel, m_health, m_actions, this))
     , m_configWriter(std::make_unique<ConfigWriter>(settings.configFile()))
     , m_autostart(std::make_unique<Autostart>(QCoreApplication::applicationFilePath(), autostartArguments(settings)))
-    , m_window(std::make_unique<MainWindow>(tunnel, manager, m_health, m_model))
+    , m_window(std::make_unique<MainWindow>(tunnel, manager, m_health, m_model, m_actions))
 {
     connect(tunnel, &Tunnel::exchangeStarted, m_model, &ExchangeModel::addStarted);
     connect(tunnel, &Tunnel::exchangeFinished, m_model, &ExchangeModel::addFinished);
@@ -54,6 +58,8 @@ DesktopShell::DesktopShell(TunnelManager *manager, Tunnel *tunnel, const Setting
     connect(m_tray, &TrayIcon::openWindowRequested, this, &DesktopShell::showWindow);
     connect(m_tray, &TrayIcon::toggleWindowRequested, this, &DesktopShell::toggleWindow);
     connect(m_tray, &TrayIcon::pasteTokenRequested, this, [this] { showTokenDialog(true); });
+    connect(m_tray, &TrayIcon::tokenDialogRequested, this, [this] { showTokenDialog(false); });
+    connect(tunnel, &Tunnel::stateChanged, this, &DesktopShell::onTunnelState);
     connect(m_tray, &TrayIcon::settingsRequested, this, &DesktopShell::showSettings);
     connect(m_tray, &TrayIcon::quitRequested, this, &DesktopShell::quitRequested);
     connect(m_tray, &TrayIcon::trayUnavailable, this, [this] {
@@ -65,6 +71,12 @@ DesktopShell::DesktopShell(TunnelManager *manager, Tunnel *tunnel, const Setting
     connect(m_window.get(), &MainWindow::tokenDialogRequested, this, [this] { showTokenDialog(false); });
     connect(m_window.get(), &MainWindow::settingsRequested, this, &DesktopShell::showSettings);
     connect(m_window.get(), &MainWindow::quitRequested, this, &DesktopShell::quitRequested);
+    connect(m_window.get(), &MainWindow::hiddenToTray, this, [this](bool first) {
+        if (first)
+            m_tray->showNotification(tr("Telephone keeps running"),
+                                     tr("The tunnel stays open in the tray. Quit from the tray menu to stop it."),
+                                     Notifier::Kind::Information);
+    });
 }
 
 DesktopShell::~DesktopShell() = default;
@@ -75,6 +87,23 @@ void DesktopShell::start()
     m_window->setHideOnClose(true);
     if (!m_settings.startHidden())
         showWindow();
+}
+
+TokenDialog *DesktopShell::tokenDialog() const
+{
+    return m_tokenDialog;
+}
+
+void DesktopShell::onTunnelState()
+{
+    // A first run without a token: the window and the place to paste it, once, without asking.
+    if (!m_tunnel || m_askedForToken)
+        return;
+    if (HumanText::tokenProblem(*m_tunnel, QDateTime::currentSecsSinceEpoch()) != HumanText::TokenProblem::Missing)
+        return;
+    m_askedForToken = true;
+    showWindow();
+    showTokenDialog(false);
 }
 
 void DesktopShell::showWindow()

@@ -18,6 +18,7 @@ class Notifier;
 class SettingsDialog;
 class TokenDialog;
 class TrayIcon;
+class TunnelActions;
 class Tunnel;
 class TunnelManager;
 
@@ -36,6 +37,9 @@ public:
 
     MainWindow *window() const { return m_window.get(); }
     TrayIcon *tray() const { return m_tray; }
+    TunnelActions *tunnelActions() const { return m_actions; }
+    /// The token dialog while it is open (tests), else null.
+    TokenDialog *tokenDialog() const;
     ExchangeModel *model() const { return m_model; }
 
 public slots:
@@ -51,11 +55,13 @@ signals:
 
 private:
     void applySettings(const QHash<QString, QString> &changes);
+    void onTunnelState();
 
     QPointer<Tunnel> m_tunnel;
     Settings m_settings;
     ExchangeModel *m_model;
     BackendHealth *m_health;
+    TunnelActions *m_actions;
     Notifier *m_notifier;
     TrayIcon *m_tray;
     std::unique_ptr<ConfigWriter> m_configWriter;
@@ -64,6 +70,7 @@ private:
     QPointer<TokenDialog> m_tokenDialog;
     QPointer<SettingsDialog> m_settingsDialog;
     bool m_trayGaveUp = false;
+    bool m_askedForToken = false; ///< the token dialog opened by itself once for a missing token
 };
 
 } // namespace telephone

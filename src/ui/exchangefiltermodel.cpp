@@ -54,6 +54,7 @@ void ExchangeFilterModel::setFilterText(const QString &text)
         }
     }
     invalidateFilter();
+    emit filterTextChanged(m_text);
 }
 
 bool ExchangeFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const

@@ -19,6 +19,10 @@ public:
     void setFilterText(const QString &text);
     QString filterText() const { return m_text; }
 
+signals:
+    /// After setFilterText applied a new text (the counts say "12 of 5,000 shown").
+    void filterTextChanged(const QString &text);
+
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
 

@@ -5,6 +5,8 @@
 #include <QFont>
 #include <QLocale>
 
+#include "ui/humantext.h"
+
 namespace telephone {
 
 namespace {
@@ -69,6 +71,15 @@ const Exchange &ExchangeModel::exchangeAt(int row) const
     return m_rows.at(size_t(row)).exchange;
 }
 
+int ExchangeModel::rowOf(const Exchange &exchange) const
+{
+    const auto it = m_seqByKey.constFind(key(exchange));
+    if (it == m_seqByKey.constEnd())
+        return -1;
+    const qint64 row = it.value() - m_firstSeq;
+    return row >= 0 && row < qint64(m_rows.size()) ? int(row) : -1;
+}
+
 QVariant ExchangeModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -81,6 +92,15 @@ QVariant ExchangeModel::data(const QModelIndex &index, int role) const
         return exchange.status;
     case ReplayRole:
         return exchange.replay;
+    case SortRole:
+        switch (index.column()) {
+        case TimeColumn: return exchange.startedAt;
+        case StatusColumn: return exchange.isPending() ? -1 : exchange.status;
+        case DurationColumn: return exchange.durationMs;
+        case RequestSizeColumn: return exchange.requestBytes;
+        case ResponseSizeColumn: return exchange.responseBytes;
+        default: return data(index, Qt::DisplayRole);
+        }
     case Qt::DisplayRole:
         switch (index.column()) {
         case TimeColumn:
@@ -96,7 +116,7 @@ QVariant ExchangeModel::data(const QModelIndex &index, int role) const
             // Finished without any HTTP answer (aborted: the connection went away first).
             return exchange.status == 0 ? tr("no answer") : QString::number(exchange.status);
         case DurationColumn:
-            return exchange.durationMs < 0 ? QStringLiteral("…") : tr("%1 ms").arg(exchange.durationMs);
+            return exchange.durationMs < 0 ? QStringLiteral("…") : HumanText::elapsed(exchange.durationMs);
         case RequestSizeColumn:
             return sizeText(exchange.requestBytes);
         case ResponseSizeColumn:
@@ -295,8 +315,10 @@ void ExchangeModel::flush()
 
 void ExchangeModel::clear()
 {
-    m_batchTimer.stop();
+    flush(); // staged rows are part of what the user saw go
     beginResetModel();
+    m_cleared = std::move(m_rows);
+    m_clearedEvicted = m_evicted;
     m_rows.clear();
     m_staging.clear();
     m_seqByKey.clear();
@@ -305,6 +327,38 @@ void ExchangeModel::clear()
     m_evicted = 0;
     m_changedFirst = m_changedLast = -1;
     endResetModel();
+}
+
+int ExchangeModel::undoClear()
+{
+    if (m_cleared.empty())
+        return 0;
+    flush();
+    const int restored = int(m_cleared.size());
+    beginResetModel();
+    // Back in front of the rows that came since; their sequence numbers go below m_firstSeq.
+    m_firstSeq -= restored;
+    for (int i = 0; i < restored; ++i) {
+        Entry &entry = m_cleared[size_t(i)];
+        m_bytes += entry.bytes;
+        // A request answered since the clear already has a newer row: that one keeps the key.
+        if (!m_seqByKey.contains(key(entry.exchange)))
+            m_seqByKey.insert(key(entry.exchange), m_firstSeq + i);
+    }
+    for (auto it = m_cleared.rbegin(); it != m_cleared.rend(); ++it)
+        m_rows.push_front(std::move(*it));
+    m_cleared.clear();
+    m_evicted += m_clearedEvicted;
+    m_clearedEvicted = 0;
+    endResetModel();
+    flush(); // the caps again
+    return restored;
+}
+
+void ExchangeModel::dropUndo()
+{
+    m_cleared.clear();
+    m_clearedEvicted = 0;
 }
 
 } // namespace telephone

@@ -30,6 +30,7 @@ public:
         ExchangeRole = Qt::UserRole + 1, ///< the whole Exchange (QVariant of telephone::Exchange)
         StatusRole,                      ///< int, 0 while pending
         ReplayRole,                      ///< bool
+        SortRole,                        ///< what the column sorts by: numbers as numbers
     };
 
     static constexpr int DefaultMaxCount = 5000;
@@ -48,6 +49,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     const Exchange &exchangeAt(int row) const;
+    /// The row of the exchange with this request id (and replay flag), or -1.
+    int rowOf(const Exchange &exchange) const;
     /// Bytes the shown rows hold (bodies, headers, text), as counted against the cap.
     qint64 bytesHeld() const { return m_bytes; }
     /// Rows dropped by the caps since the last clear().
@@ -61,6 +64,11 @@ public slots:
     /// Applies everything that arrived since the last batch (the timer calls it; so can tests).
     void flush();
     void clear();
+    /// Puts back the rows the last clear() removed, before any that arrived since (then the caps
+    /// apply again). Returns how many came back; 0 when there is nothing to undo.
+    int undoClear();
+    /// Forgets what undoClear() could bring back.
+    void dropUndo();
 
 signals:
     /// After each batch that inserted rows.
@@ -79,6 +87,8 @@ private:
     static QString key(const Exchange &exchange);
 
     std::deque<Entry> m_rows;      ///< what the view sees
+    std::deque<Entry> m_cleared;   ///< what the last clear() removed, until undone or dropped
+    qint64 m_clearedEvicted = 0;
     std::vector<Entry> m_staging;  ///< arrived, inserted at the next flush
     QHash<QString, qint64> m_seqByKey; ///< request → sequence number (row = seq - m_firstSeq)
     qint64 m_firstSeq = 0;

@@ -19,6 +19,19 @@ public:
     static QString duration(qint64 seconds);
     /// "expires in 42 min" / "expired 3 min ago" / "does not expire".
     static QString expiry(qint64 expSecs, qint64 nowSecs);
+    /// A request's duration: "850 ms", "55.2 s", "3 min 4 s".
+    static QString elapsed(qint64 milliseconds);
+
+    /// What is wrong with the token, if that is what stops the tunnel.
+    enum class TokenProblem { None, Missing, Unusable, Expired, Refused };
+    static TokenProblem tokenProblem(const Tunnel &tunnel, qint64 nowSecs);
+    /// The tunnel's state as a person needs it: "Connected", "No token yet", "Token refused by the
+    /// server: <reason>", "Token expired at 14:05". Never a command-line flag.
+    static QString stateHeadline(const Tunnel &tunnel, qint64 nowSecs);
+    /// The detail under the headline (the engine's reason), empty when the headline says it all.
+    static QString stateDetail(const Tunnel &tunnel, qint64 nowSecs);
+    /// The button that fixes a token problem ("Paste token…"), empty when there is none.
+    static QString tokenAction(TokenProblem problem);
 };
 
 } // namespace telephone

@@ -6,11 +6,15 @@
 #include "ui/exchangedetailview.h"
 #include "ui/exchangefiltermodel.h"
 #include "ui/exchangemodel.h"
+#include "ui/exchangeurl.h"
 #include "ui/harexport.h"
 #include "ui/humantext.h"
+#include "ui/replaycomparison.h"
+#include "ui/replayeditor.h"
 #include "ui/requestsview.h"
 #include "ui/statuspanel.h"
 #include "ui/trayicons.h"
+#include "ui/tunnelactions.h"
 
 #include <QAction>
 #include <QApplication>
@@ -32,6 +36,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QThread>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -41,16 +46,18 @@
 namespace telephone {
 
 MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *health, ExchangeModel *model,
-                       QWidget *parent)
+                       TunnelActions *actions, QWidget *parent)
     : QMainWindow(parent)
     , m_tunnel(tunnel)
     , m_model(model)
+    , m_tunnelActions(actions)
     , m_status(new StatusPanel(tunnel, manager, health, this))
     , m_requests(new RequestsView(model, this))
     , m_detail(new ExchangeDetailView(this))
     , m_counts(new QLabel(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
+    m_counts->setObjectName(QStringLiteral("counts"));
     setWindowIcon(TrayIcons::icon(TrayIcons::Look::Connected, TrayIcons::Style::Colour));
 
     auto *statusBox = new QGroupBox(tr("Tunnel"), this);
@@ -61,11 +68,13 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
     auto *detailLayout = new QVBoxLayout(detailBox);
     detailLayout->setContentsMargins(0, 0, 0, 0);
     auto *tools = new QToolBar(detailBox);
+    m_tools = tools;
     tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
     detailLayout->addWidget(tools);
     detailLayout->addWidget(m_detail, 1);
 
     auto *split = new QSplitter(Qt::Horizontal, this);
+    m_split = split;
     split->addWidget(m_requests);
     split->addWidget(detailBox);
     split->setStretchFactor(0, 1);
@@ -85,6 +94,7 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
 
     buildMenus();
     tools->addAction(m_replay);
+    tools->addAction(m_editReplay);
     tools->addAction(m_copyCurl);
     tools->addSeparator();
     // One button for the three export choices: the detail pane is narrow.
@@ -98,29 +108,66 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
     exportButton->setMenu(exportMenu);
     exportButton->setPopupMode(QToolButton::InstantPopup);
     tools->addWidget(exportButton);
+    // Keyboard users reach the actions too: filter → list → detail → actions.
+    for (QAction *action : tools->actions()) {
+        if (QWidget *button = tools->widgetForAction(action))
+            button->setFocusPolicy(Qt::TabFocus);
+    }
+    QList<QWidget *> chain{m_requests->filterEdit(), m_requests->table()};
+    chain += m_detail->focusChain();
+    chain << tools->widgetForAction(m_replay) << tools->widgetForAction(m_editReplay) << tools->widgetForAction(m_copyCurl)
+          << exportButton;
+    for (int i = 1; i < chain.size(); ++i)
+        setTabOrder(chain.at(i - 1), chain.at(i));
 
-    connect(m_requests, &RequestsView::currentChanged, this, [this] {
-        if (m_requests->hasCurrent())
-            m_detail->setExchange(m_requests->currentExchange());
-        else
+    // The detail pane shows the selected current row and nothing else: a row filtered out,
+    // removed or deselected takes its detail with it.
+    const auto showDetail = [this] {
+        const std::optional<Exchange> shown = m_requests->shownExchange();
+        if (!shown)
             m_detail->clear();
+        else if (!m_detail->hasExchange() || m_detail->exchange().requestId != shown->requestId
+                 || m_detail->exchange().durationMs != shown->durationMs || m_detail->exchange().replay != shown->replay)
+            m_detail->setExchange(*shown); // formatting a body is not free: only when it changed
         updateActions();
-    });
-    connect(m_requests, &RequestsView::selectionChanged, this, &MainWindow::updateActions);
+    };
+    connect(m_requests, &RequestsView::currentChanged, this, showDetail);
+    connect(m_requests, &RequestsView::selectionChanged, this, showDetail);
     connect(model, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCounts);
     connect(model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCounts);
     connect(model, &QAbstractItemModel::modelReset, this, &MainWindow::updateCounts);
+    connect(m_requests->filterModel(), &ExchangeFilterModel::filterTextChanged, this, &MainWindow::updateCounts);
     connect(m_requests->filterModel(), &QAbstractItemModel::rowsInserted, this, &MainWindow::updateCounts);
+    connect(m_requests->filterModel(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCounts);
     connect(m_requests->filterModel(), &QAbstractItemModel::layoutChanged, this, &MainWindow::updateCounts);
     connect(m_requests->filterModel(), &QAbstractItemModel::modelReset, this, &MainWindow::updateCounts);
     connect(tunnel, &Tunnel::stateChanged, this, [this] {
         updateTitle();
         updateActions();
     });
+    connect(m_status, &StatusPanel::tokenActionRequested, this, &MainWindow::tokenDialogRequested);
+    connect(m_detail, &ExchangeDetailView::saveBodyRequested, this, &MainWindow::saveBody);
+    connect(tunnel, &Tunnel::exchangeStarted, this, &MainWindow::onReplayExchange);
+    connect(tunnel, &Tunnel::exchangeFinished, this, &MainWindow::onReplayExchange);
+    // Right-click on the list: what the Requests menu offers for the selection.
+    m_requestMenu = new QMenu(this);
+    m_requestMenu->addAction(m_copyUrl);
+    m_requestMenu->addAction(m_copyCurl);
+    m_requestMenu->addSeparator();
+    m_requestMenu->addAction(m_replay);
+    m_requestMenu->addAction(m_editReplay);
+    m_requestMenu->addSeparator();
+    m_requestMenu->addAction(m_exportSelected);
+    m_requests->table()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_requests->table(), &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        m_requestMenu->popup(m_requests->table()->viewport()->mapToGlobal(at));
+    });
     connect(this, &MainWindow::harExported, this, [this](bool, const QString &message) {
         statusBar()->showMessage(message, 10000);
     });
 
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    setMinimumWidth(MinimumWidth);
     resize(1300, 800);
     updateTitle();
     updateActions();
@@ -135,34 +182,29 @@ void MainWindow::buildMenus()
     m_includeSecrets = file->addAction(tr("Include credentials in exports"));
     m_includeSecrets->setCheckable(true);
     m_includeSecrets->setToolTip(tr("Authorization, Cookie and Set-Cookie values are replaced by [redacted] in HAR "
-                                    "files and curl commands unless this is on"));
+                                    "files and left out of curl commands unless this is on"));
     file->addSeparator();
     file->addAction(tr("Close window"), QKeySequence::Close, this, &QWidget::close);
     file->addAction(tr("Quit"), QKeySequence::Quit, this, &MainWindow::quitRequested);
 
     QMenu *tunnel = menuBar()->addMenu(tr("&Tunnel"));
-    m_connect = tunnel->addAction(tr("Connect"), this, [this] {
-        if (m_tunnel)
-            m_tunnel->startOrReconnect();
-    });
-    m_disconnect = tunnel->addAction(tr("Disconnect"), this, [this] {
-        if (m_tunnel)
-            m_tunnel->stop();
-    });
+    tunnel->addAction(m_tunnelActions->connectAction());
+    tunnel->addAction(m_tunnelActions->disconnectAction());
     tunnel->addSeparator();
     tunnel->addAction(tr("Set token…"), QKeySequence(Qt::CTRL | Qt::Key_T), this, &MainWindow::tokenDialogRequested);
-    m_refreshToken = tunnel->addAction(tr("Refresh token now"), this, [this] {
-        if (m_tunnel)
-            m_tunnel->refreshTokenNow();
-    });
+    tunnel->addAction(m_tunnelActions->refreshTokenAction());
     tunnel->addSeparator();
     tunnel->addAction(tr("Settings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), this, &MainWindow::settingsRequested);
 
     QMenu *requests = menuBar()->addMenu(tr("&Requests"));
     m_replay = requests->addAction(tr("Replay"), QKeySequence(Qt::CTRL | Qt::Key_R), this, &MainWindow::replaySelected);
     m_replay->setToolTip(tr("Send the selected requests to the local backend again, from the captured bytes"));
+    m_editReplay = requests->addAction(tr("Edit and replay…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                                       &MainWindow::editAndReplay);
+    m_editReplay->setToolTip(tr("Change method, path, headers or body, send it, and compare the answers"));
     m_copyCurl = requests->addAction(tr("Copy as curl"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C), this,
                                      &MainWindow::copyCurl);
+    m_copyUrl = requests->addAction(tr("Copy URL"), this, &MainWindow::copyUrl);
     requests->addSeparator();
     requests->addAction(tr("Find"), QKeySequence::Find, this, [this] {
         m_requests->filterEdit()->setFocus();
@@ -171,6 +213,11 @@ void MainWindow::buildMenus()
     requests->addAction(tr("Clear"), QKeySequence(Qt::CTRL | Qt::Key_L), m_requests, &RequestsView::clear);
     // Keyboard access to the newest request (also how the screenshot script selects one).
     requests->addAction(tr("Select newest"), QKeySequence(Qt::CTRL | Qt::Key_End), m_requests, &RequestsView::selectNewest);
+}
+
+QWidget *MainWindow::actionButton(QAction *action) const
+{
+    return m_tools ? m_tools->widgetForAction(action) : nullptr;
 }
 
 void MainWindow::bringToFront()
@@ -201,29 +248,25 @@ void MainWindow::updateActions()
                                ? tr("A selected request's body was not captured in full, so it cannot be replayed")
                                : QString());
     m_copyCurl->setEnabled(selected.size() == 1);
+    m_copyUrl->setEnabled(selected.size() == 1);
+    m_editReplay->setEnabled(selected.size() == 1 && replayable && m_tunnel);
     m_exportSelected->setEnabled(!selected.isEmpty());
     m_exportAll->setEnabled(m_model->rowCount() > 0);
-    if (m_tunnel) {
-        const Tunnel::State state = m_tunnel->state();
-        m_connect->setEnabled(state == Tunnel::State::Disconnected || state == Tunnel::State::AuthFailed);
-        m_disconnect->setEnabled(state != Tunnel::State::Disconnected && state != Tunnel::State::Stopping
-                                 && state != Tunnel::State::AuthFailed);
-        m_refreshToken->setEnabled(state == Tunnel::State::Connected);
-    }
 }
 
 void MainWindow::updateCounts()
 {
     const int shown = m_requests->filterModel()->rowCount();
     const int held = m_model->rowCount();
-    // Counts as "Requests: 12", not "%n request(s)": English source text has no plural forms.
-    QString text = shown == held ? tr("Requests: %1").arg(held) : tr("Requests: %1 of %2 match the filter").arg(shown).arg(held);
-    text += QStringLiteral(" · ")
-        + tr("history keeps the last %1 requests or %2")
-              .arg(m_model->maxCount())
-              .arg(QLocale().formattedDataSize(m_model->maxBytes()));
+    const QLocale locale;
+    QString text = m_requests->filterModel()->filterText().trimmed().isEmpty()
+        ? tr("%Ln request(s)", "", held)
+        : tr("%1 of %2 shown").arg(locale.toString(shown), locale.toString(held));
     if (m_model->evictedCount() > 0)
-        text += QStringLiteral(" · ") + tr("older requests dropped: %1").arg(m_model->evictedCount());
+        text += QStringLiteral(" · ") + tr("older requests dropped: %1").arg(locale.toString(m_model->evictedCount()));
+    // The cap is not news on every change: it is in the tooltip.
+    m_counts->setToolTip(tr("history keeps the last %1 requests or %2")
+                             .arg(locale.toString(m_model->maxCount()), locale.formattedDataSize(m_model->maxBytes())));
     m_counts->setText(text);
     m_exportAll->setEnabled(held > 0);
 }
@@ -237,7 +280,7 @@ void MainWindow::replaySelected()
         m_tunnel->replay(exchange);
     statusBar()->showMessage(tr("Replaying %1 to %2")
                                  .arg(selected.size() == 1 ? selected.constFirst().method + QLatin1Char(' ') + selected.constFirst().path
-                                                           : tr("%1 requests").arg(selected.size()),
+                                                           : tr("%Ln request(s)", "", int(selected.size())),
                                       displayUrl(m_tunnel->config().backend)),
                              5000);
 }
@@ -250,8 +293,105 @@ void MainWindow::copyCurl()
     QApplication::clipboard()->setText(
         CurlCommand::build(selected.constFirst(), m_tunnel->config().backend, m_includeSecrets->isChecked()));
     statusBar()->showMessage(m_includeSecrets->isChecked() ? tr("curl command copied")
-                                                           : tr("curl command copied (credentials redacted)"),
+                                                           : tr("curl command copied (credentials left out)"),
                              5000);
+}
+
+void MainWindow::copyUrl()
+{
+    const QList<Exchange> selected = m_requests->selectedExchanges();
+    if (selected.size() != 1 || !m_tunnel)
+        return;
+    const QUrl base = m_tunnel->publicUrl().isEmpty() ? m_tunnel->config().backend : m_tunnel->publicUrl();
+    const QString url = QString::fromUtf8(ExchangeUrl::join(base, selected.constFirst()));
+    QApplication::clipboard()->setText(url);
+    statusBar()->showMessage(tr("URL copied: %1").arg(url), 5000);
+}
+
+void MainWindow::editAndReplay()
+{
+    const QList<Exchange> selected = m_requests->selectedExchanges();
+    if (selected.size() != 1 || !m_tunnel)
+        return;
+    auto *editor = new ReplayEditor(selected.constFirst(), this);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    const Exchange original = selected.constFirst();
+    connect(editor, &QDialog::accepted, this, [this, editor, original] {
+        QString problem;
+        if (const std::optional<Exchange> edited = editor->edited(&problem))
+            replayEdited(original, *edited);
+    });
+    editor->open();
+}
+
+ReplayComparison *MainWindow::comparison() const
+{
+    return m_comparison;
+}
+
+void MainWindow::replayEdited(const Exchange &original, const Exchange &edited)
+{
+    if (!m_tunnel)
+        return;
+    if (m_comparison)
+        m_comparison->close();
+    m_comparison = new ReplayComparison(original, this);
+    m_comparison->setAttribute(Qt::WA_DeleteOnClose);
+    m_awaitedReplay = edited;
+    m_awaitedReplayId.clear();
+    m_comparison->show();
+    m_tunnel->replay(edited);
+}
+
+void MainWindow::onReplayExchange(const Exchange &exchange)
+{
+    if (!exchange.replay || !m_comparison)
+        return;
+    if (m_awaitedReplayId.isEmpty()) {
+        // The forwarder names a replay itself: the first one for the edited request is ours.
+        if (exchange.method != m_awaitedReplay.method || exchange.path != m_awaitedReplay.path
+            || exchange.query != m_awaitedReplay.query)
+            return;
+        m_awaitedReplayId = exchange.requestId;
+    } else if (exchange.requestId != m_awaitedReplayId) {
+        return;
+    }
+    m_comparison->setReplay(exchange);
+    if (exchange.isPending())
+        return;
+    // Select the answer in the list once the model has it (it takes rows in batches).
+    QTimer::singleShot(0, this, [this, exchange] {
+        m_model->flush();
+        const int row = m_model->rowOf(exchange);
+        const QModelIndex index =
+            row < 0 ? QModelIndex() : m_requests->filterModel()->mapFromSource(m_model->index(row, 0));
+        if (index.isValid())
+            m_requests->table()->selectionModel()->setCurrentIndex(
+                index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    });
+}
+
+void MainWindow::saveBody(bool request)
+{
+    if (!m_detail->hasExchange())
+        return;
+    const Exchange &exchange = m_detail->exchange();
+    const QByteArray body = request ? exchange.requestBody : exchange.responseBody;
+    const qint64 full = request ? exchange.requestBytes : exchange.responseBytes;
+    const QString file = QFileDialog::getSaveFileName(this, tr("Save body"), QString());
+    if (file.isEmpty())
+        return;
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly) || out.write(body) < 0 || !out.commit()) {
+        statusBar()->showMessage(tr("Could not write %1: %2").arg(QDir::toNativeSeparators(file), out.errorString()), 10000);
+        return;
+    }
+    statusBar()->showMessage(full > body.size() ? tr("Saved the %1 captured of %2 to %3")
+                                                      .arg(QLocale().formattedDataSize(body.size()),
+                                                           QLocale().formattedDataSize(full), QDir::toNativeSeparators(file))
+                                                : tr("Saved %1 to %2").arg(QLocale().formattedDataSize(body.size()),
+                                                                           QDir::toNativeSeparators(file)),
+                             10000);
 }
 
 void MainWindow::askExportHar(bool selectedOnly)
@@ -288,12 +428,25 @@ void MainWindow::exportHar(const QString &file, bool selectedOnly)
             emit harExported(false, tr("Could not write %1: %2").arg(QDir::toNativeSeparators(file), *error));
             return;
         }
-        emit harExported(true, (includeSecrets ? tr("Exported %1 requests to %2")
-                                               : tr("Exported %1 requests to %2 (credentials redacted)"))
-                                   .arg(count)
+        emit harExported(true, (includeSecrets ? tr("Exported %Ln request(s) to %1", "", int(count))
+                                               : tr("Exported %Ln request(s) to %1 (credentials redacted)", "", int(count)))
                                    .arg(QDir::toNativeSeparators(file)));
     });
     thread->start();
+}
+
+bool MainWindow::isStacked() const
+{
+    return m_split->orientation() == Qt::Vertical;
+}
+
+void MainWindow::resizeEvent(QResizeEvent *event)
+{
+    // Side by side needs room for a table and a hex line; narrower, the detail goes below.
+    const Qt::Orientation wanted = width() < NarrowBelow ? Qt::Vertical : Qt::Horizontal;
+    if (m_split->orientation() != wanted)
+        m_split->setOrientation(wanted);
+    QMainWindow::resizeEvent(event);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -301,6 +454,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_hideOnClose) {
         hide();
         event->ignore();
+        emit hiddenToTray(!std::exchange(m_hiddenBefore, true));
         return;
     }
     // Without a tray nothing could bring the window back: closing it means quitting.

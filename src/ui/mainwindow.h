@@ -3,8 +3,13 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include "proxy/exchange.h"
+
 class QAction;
 class QLabel;
+class QMenu;
+class QSplitter;
+class QToolBar;
 
 namespace telephone {
 
@@ -15,6 +20,7 @@ class RequestsView;
 class StatusPanel;
 class Tunnel;
 class TunnelManager;
+class TunnelActions;
 
 /// The Telephone window: the tunnel's status on top, the request inspector below (list, detail),
 /// and the inspector's actions: Replay, Copy as curl, Export as HAR. Closing it hides it while a
@@ -25,7 +31,7 @@ class MainWindow : public QMainWindow
 
 public:
     MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *health, ExchangeModel *model,
-               QWidget *parent = nullptr);
+               TunnelActions *actions, QWidget *parent = nullptr);
 
     /// Whether closing the window may just hide it (a tray icon can bring it back).
     void setHideOnClose(bool hide) { m_hideOnClose = hide; }
@@ -37,6 +43,22 @@ public:
     QAction *replayAction() const { return m_replay; }
     QAction *copyCurlAction() const { return m_copyCurl; }
     QAction *includeSecretsAction() const { return m_includeSecrets; }
+    QAction *editReplayAction() const { return m_editReplay; }
+    QAction *copyUrlAction() const { return m_copyUrl; }
+    /// The context menu of the request list (built on demand; for tests).
+    QMenu *requestMenu() const { return m_requestMenu; }
+    /// The last edit-and-replay comparison window, if any.
+    class ReplayComparison *comparison() const;
+    /// Sends `edited` (a changed copy of `original`) and compares the answers side by side.
+    void replayEdited(const Exchange &original, const Exchange &edited);
+
+    /// The narrowest the window goes; below NarrowBelow the list and the detail stack vertically.
+    static constexpr int MinimumWidth = 480;
+    static constexpr int NarrowBelow = 900;
+    bool isStacked() const;
+
+    /// The toolbar button of an action (Tab reaches it), or null.
+    QWidget *actionButton(QAction *action) const;
 
     /// Writes a HAR file off the GUI thread; harExported reports the outcome.
     void exportHar(const QString &file, bool selectedOnly);
@@ -46,9 +68,12 @@ signals:
     void settingsRequested();
     void quitRequested();
     void harExported(bool ok, const QString &message);
+    /// Closing the window only hid it (a tray icon brings it back); `first` the first time this run.
+    void hiddenToTray(bool first);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void buildMenus();
@@ -56,23 +81,34 @@ private:
     void updateTitle();
     void updateCounts();
     void replaySelected();
+    void editAndReplay();
+    void onReplayExchange(const Exchange &exchange);
     void copyCurl();
+    void copyUrl();
+    void saveBody(bool request);
     void askExportHar(bool selectedOnly);
 
     QPointer<Tunnel> m_tunnel;
     ExchangeModel *m_model;
+    TunnelActions *m_tunnelActions;
     StatusPanel *m_status;
     RequestsView *m_requests;
     ExchangeDetailView *m_detail;
     QLabel *m_counts;
+    QToolBar *m_tools = nullptr;
+    QSplitter *m_split = nullptr;
     QAction *m_replay = nullptr;
     QAction *m_copyCurl = nullptr;
+    QAction *m_editReplay = nullptr;
+    QAction *m_copyUrl = nullptr;
+    QMenu *m_requestMenu = nullptr;
+    QPointer<class ReplayComparison> m_comparison;
+    Exchange m_awaitedReplay;    ///< the edited request whose answer the comparison waits for
+    QString m_awaitedReplayId;   ///< its request id once the forwarder started it
+    bool m_hiddenBefore = false;
     QAction *m_exportSelected = nullptr;
     QAction *m_exportAll = nullptr;
     QAction *m_includeSecrets = nullptr;
-    QAction *m_connect = nullptr;
-    QAction *m_disconnect = nullptr;
-    QAction *m_refreshToken = nullptr;
     bool m_hideOnClose = false;
     int m_exportsRunning = 0;
 };

@@ -4,10 +4,14 @@
 
 #include <QWidget>
 
+#include <optional>
+
 class QCheckBox;
+class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTableView;
+class QTimer;
 
 namespace telephone {
 
@@ -29,15 +33,26 @@ public:
     QList<Exchange> visibleExchanges() const;
     bool hasCurrent() const;
     Exchange currentExchange() const;
+    /// The exchange the detail pane shows: the current row while it is selected and shown.
+    std::optional<Exchange> shownExchange() const;
 
     QTableView *table() const { return m_table; }
     QLineEdit *filterEdit() const { return m_filter; }
     ExchangeFilterModel *filterModel() const { return m_proxy; }
     bool follow() const;
     void setFollow(bool follow);
+    /// Follow is on, but the user scrolled up to read: new rows do not move the list until the
+    /// user is back at the bottom.
+    bool followPaused() const { return m_followPaused; }
+    QLabel *followNote() const { return m_followNote; }
+    QPushButton *undoButton() const { return m_undo; }
+    /// How long Clear can be undone.
+    static constexpr int UndoSeconds = 8;
 
 public slots:
+    /// Forgets every row; Undo brings them back for UndoSeconds.
     void clear();
+    void undoClear();
     /// Moves the focus to the table and selects the newest row the filter shows.
     void selectNewest();
 
@@ -48,6 +63,8 @@ signals:
 
 private:
     void onRowsAppended();
+    void onScrolled(int value);
+    void setFollowPaused(bool paused);
 
     ExchangeModel *m_model;
     ExchangeFilterModel *m_proxy;
@@ -55,6 +72,12 @@ private:
     QCheckBox *m_follow;
     QPushButton *m_clear;
     QTableView *m_table;
+    QLabel *m_followNote;
+    QWidget *m_undoBar;
+    QLabel *m_undoText;
+    QPushButton *m_undo;
+    QTimer *m_undoTimer;
+    bool m_followPaused = false;
 };
 
 } // namespace telephone

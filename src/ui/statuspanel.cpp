@@ -49,23 +49,25 @@ StatusPanel::StatusPanel(Tunnel *tunnel, TunnelManager *manager, BackendHealth *
     , m_reconnect(new QPushButton(tr("Reconnect now"), this))
     , m_copyUrl(new QPushButton(tr("Copy"), this))
     , m_refreshToken(new QPushButton(tr("Refresh now"), this))
+    , m_tokenAction(new QPushButton(tr("Paste token…"), this))
     , m_tick(new QTimer(this))
 {
     auto *grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setHorizontalSpacing(12);
-    grid->setColumnStretch(1, 1);
-    grid->setColumnStretch(3, 1);
-    m_server = addRow(0, 0, QStringLiteral("server"), tr("Server:"));
-    m_state = addRow(1, 0, QStringLiteral("state"), tr("State:"));
-    m_socket = addRow(2, 0, QStringLiteral("socket"), tr("Socket:"));
-    m_heartbeat = addRow(3, 0, QStringLiteral("heartbeat"), tr("Heartbeat:"));
-    m_retry = addRow(4, 0, QStringLiteral("retry"), tr("Next try:"), m_reconnect);
-    m_mount = addRow(0, 2, QStringLiteral("mount"), tr("Mount:"));
-    m_publicUrl = addRow(1, 2, QStringLiteral("publicUrl"), tr("Public URL:"), m_copyUrl);
-    m_backend = addRow(2, 2, QStringLiteral("backend"), tr("Backend:"));
-    m_token = addRow(3, 2, QStringLiteral("token"), tr("Token:"), m_refreshToken);
-    m_secretStore = addRow(4, 2, QStringLiteral("secretStore"), tr("Secret store:"));
+    m_tokenAction->setObjectName(QStringLiteral("tokenAction"));
+    m_copyUrl->setObjectName(QStringLiteral("copyUrl"));
+    m_server = addRow(QStringLiteral("server"), tr("Server:"));
+    m_state = addRow(QStringLiteral("state"), tr("State:"), m_tokenAction);
+    m_socket = addRow(QStringLiteral("socket"), tr("Socket:"));
+    m_heartbeat = addRow(QStringLiteral("heartbeat"), tr("Heartbeat:"));
+    m_retry = addRow(QStringLiteral("retry"), tr("Next try:"), m_reconnect);
+    m_mount = addRow(QStringLiteral("mount"), tr("Mount:"));
+    m_publicUrl = addRow(QStringLiteral("publicUrl"), tr("Public URL:"), m_copyUrl);
+    m_backend = addRow(QStringLiteral("backend"), tr("Backend:"));
+    m_token = addRow(QStringLiteral("token"), tr("Token:"), m_refreshToken);
+    m_secretStore = addRow(QStringLiteral("secretStore"), tr("Secret store:"));
+    arrange(false);
     m_publicUrl->setTextFormat(Qt::RichText);
     m_publicUrl->setOpenExternalLinks(true);
     m_publicUrl->setTextInteractionFlags(Qt::TextBrowserInteraction);
@@ -75,12 +77,20 @@ StatusPanel::StatusPanel(Tunnel *tunnel, TunnelManager *manager, BackendHealth *
             m_tunnel->reconnectNow();
     });
     connect(m_copyUrl, &QPushButton::clicked, this, [this] {
-        if (m_tunnel)
-            QGuiApplication::clipboard()->setText(m_tunnel->publicUrl().toString());
+        if (!m_tunnel)
+            return;
+        QGuiApplication::clipboard()->setText(m_tunnel->publicUrl().toString());
+        // Said where the user looks: the button itself, for a moment.
+        m_copyUrl->setText(tr("Copied"));
+        QTimer::singleShot(1500, m_copyUrl, [this] { m_copyUrl->setText(tr("Copy")); });
     });
+    connect(m_tokenAction, &QPushButton::clicked, this, &StatusPanel::tokenActionRequested);
     connect(m_refreshToken, &QPushButton::clicked, this, [this] {
-        if (m_tunnel)
-            m_tunnel->refreshTokenNow();
+        if (!m_tunnel)
+            return;
+        m_tunnel->refreshTokenNow();
+        m_refreshToken->setText(tr("Asked"));
+        QTimer::singleShot(1500, m_refreshToken, [this] { m_refreshToken->setText(tr("Refresh now")); });
     });
     connect(tunnel, &Tunnel::stateChanged, this, &StatusPanel::refresh);
     connect(tunnel, &Tunnel::heartbeatRoundTripMeasured, this, &StatusPanel::refresh);
@@ -95,9 +105,8 @@ StatusPanel::StatusPanel(Tunnel *tunnel, TunnelManager *manager, BackendHealth *
     refresh();
 }
 
-QLabel *StatusPanel::addRow(int row, int column, const QString &name, const QString &title, QWidget *button)
+QLabel *StatusPanel::addRow(const QString &name, const QString &title, QWidget *button)
 {
-    auto *grid = static_cast<QGridLayout *>(layout());
     auto *caption = new QLabel(title, this);
     caption->setAlignment(Qt::AlignRight | Qt::AlignTop);
     auto *value = new QLabel(this);
@@ -105,17 +114,42 @@ QLabel *StatusPanel::addRow(int row, int column, const QString &name, const QStr
     value->setWordWrap(true);
     value->setTextInteractionFlags(Qt::TextSelectableByMouse);
     value->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    grid->addWidget(caption, row, column);
-    if (!button) {
-        grid->addWidget(value, row, column + 1);
-        return value;
-    }
-    auto *box = new QHBoxLayout;
+    // Value and button in one widget, so that arrange() can move the pair between columns.
+    auto *field = new QWidget(this);
+    auto *box = new QHBoxLayout(field);
     box->setContentsMargins(0, 0, 0, 0);
     box->addWidget(value, 1);
-    box->addWidget(button, 0, Qt::AlignTop);
-    grid->addLayout(box, row, column + 1);
+    if (button)
+        box->addWidget(button, 0, Qt::AlignTop);
+    m_rows.append({caption, field});
     return value;
+}
+
+void StatusPanel::arrange(bool singleColumn)
+{
+    m_singleColumn = singleColumn;
+    auto *grid = static_cast<QGridLayout *>(layout());
+    for (const Row &row : std::as_const(m_rows)) {
+        grid->removeWidget(row.caption);
+        grid->removeWidget(row.field);
+    }
+    const int perColumn = singleColumn ? int(m_rows.size()) : int(m_rows.size() + 1) / 2;
+    for (int i = 0; i < m_rows.size(); ++i) {
+        const int column = i < perColumn ? 0 : 2;
+        const int line = i < perColumn ? i : i - perColumn;
+        grid->addWidget(m_rows.at(i).caption, line, column);
+        grid->addWidget(m_rows.at(i).field, line, column + 1);
+    }
+    grid->setColumnStretch(1, 1);
+    grid->setColumnStretch(3, singleColumn ? 0 : 1);
+}
+
+void StatusPanel::resizeEvent(QResizeEvent *event)
+{
+    const bool single = width() < SingleColumnBelow;
+    if (single != m_singleColumn)
+        arrange(single);
+    QWidget::resizeEvent(event);
 }
 
 QString StatusPanel::text(const QString &row) const
@@ -141,8 +175,14 @@ void StatusPanel::refresh()
                                    m_tunnel->socketPath()));
     else
         m_server->setText(server);
-    m_state->setText(QStringLiteral("<b>%1</b> — %2")
-                         .arg(HumanText::stateName(state).toHtmlEscaped(), m_tunnel->stateReason().toHtmlEscaped()));
+    const HumanText::TokenProblem tokenProblem = HumanText::tokenProblem(*m_tunnel, nowSecs);
+    const QString detail = HumanText::stateDetail(*m_tunnel, nowSecs);
+    m_state->setText(detail.isEmpty() ? QStringLiteral("<b>%1</b>").arg(HumanText::stateHeadline(*m_tunnel, nowSecs).toHtmlEscaped())
+                                      : QStringLiteral("<b>%1</b> — %2")
+                                            .arg(HumanText::stateHeadline(*m_tunnel, nowSecs).toHtmlEscaped(),
+                                                 detail.toHtmlEscaped()));
+    m_tokenAction->setVisible(tokenProblem != HumanText::TokenProblem::None);
+    m_tokenAction->setText(HumanText::tokenAction(tokenProblem));
     m_socket->setText(socketAndChannel(state, m_tunnel->socketOpen()));
 
     const auto rtt = m_tunnel->heartbeatRoundTrip();
@@ -160,8 +200,10 @@ void StatusPanel::refresh()
         m_retry->setText(tr("–"));
     m_reconnect->setEnabled(waiting);
 
-    m_mount->setText(m_tunnel->mountPath().isEmpty() ? tr("not joined yet") : m_tunnel->mountPath());
-    const QUrl url = m_tunnel->publicUrl();
+    // Mount and URL of a join that the token no longer backs would be stale: not shown.
+    const bool joinedBefore = !m_tunnel->mountPath().isEmpty() && tokenProblem == HumanText::TokenProblem::None;
+    m_mount->setText(joinedBefore ? m_tunnel->mountPath() : tr("not joined yet"));
+    const QUrl url = joinedBefore ? m_tunnel->publicUrl() : QUrl();
     m_publicUrl->setText(url.isEmpty() ? tr("known once joined")
                                        : QStringLiteral("<a href=\"%1\">%2</a>")
                                              .arg(url.toString(QUrl::FullyEncoded).toHtmlEscaped(),
@@ -189,7 +231,11 @@ void StatusPanel::refresh()
                                                                             : QString());
 
     const JwtClaims &claims = m_tunnel->claims();
-    if (claims.pathId.isEmpty()) {
+    if (tokenProblem == HumanText::TokenProblem::Missing) {
+        m_token->setText(tr("none yet"));
+    } else if (tokenProblem == HumanText::TokenProblem::Refused || tokenProblem == HumanText::TokenProblem::Unusable) {
+        m_token->setText(tokenProblem == HumanText::TokenProblem::Refused ? tr("refused — see State") : tr("cannot be used — see State"));
+    } else if (claims.pathId.isEmpty()) {
         m_token->setText(tr("none"));
     } else {
         QString text = HumanText::expiry(claims.exp, nowSecs);

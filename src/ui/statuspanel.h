@@ -25,12 +25,29 @@ public:
 
     /// The texts shown, by row name ("server", "state", "socket", ...), for tests.
     QString text(const QString &row) const;
+    /// The button beside the state that fixes a token problem ("Paste token…"); hidden otherwise.
+    QPushButton *tokenActionButton() const { return m_tokenAction; }
+    /// Whether the rows are in one column (narrow window) rather than two.
+    bool isSingleColumn() const { return m_singleColumn; }
+    /// Below this width the two columns become one.
+    static constexpr int SingleColumnBelow = 760;
 
 public slots:
     void refresh();
 
+signals:
+    void tokenActionRequested();
+
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
-    QLabel *addRow(int row, int column, const QString &name, const QString &title, QWidget *button = nullptr);
+    struct Row {
+        QLabel *caption;
+        QWidget *field;
+    };
+    QLabel *addRow(const QString &name, const QString &title, QWidget *button = nullptr);
+    void arrange(bool singleColumn);
 
     QPointer<Tunnel> m_tunnel;
     QPointer<TunnelManager> m_manager;
@@ -48,7 +65,10 @@ private:
     QPushButton *m_reconnect;
     QPushButton *m_copyUrl;
     QPushButton *m_refreshToken;
+    QPushButton *m_tokenAction;
     QTimer *m_tick;
+    QList<Row> m_rows; ///< left column first, then right
+    bool m_singleColumn = false;
 };
 
 } // namespace telephone

@@ -21,13 +21,19 @@ QString Translations::install(const QString &language)
     auto *app = QCoreApplication::instance();
     auto *own = new QTranslator(app);
     // QTranslator::load(QLocale) walks the locale's UI languages ("de-AT", "de", ...).
-    if (!own->load(locale, QStringLiteral("telephone"), QStringLiteral("_"), QStringLiteral(":/i18n"))) {
+    // No translation for the language: English, whose file holds only the plural forms
+    // ("1 request", "2 requests") that the source text cannot have.
+    if (!own->load(locale, QStringLiteral("telephone"), QStringLiteral("_"), QStringLiteral(":/i18n"))
+        && !own->load(QStringLiteral(":/i18n/telephone_en.qm"))) {
         delete own;
         if (!language.isEmpty() && !language.startsWith(QLatin1String("en")))
             qCWarning(lcTranslations).noquote() << "no translation for language" << language << "- using English";
         return {};
     }
     QCoreApplication::installTranslator(own);
+    if (own->language().startsWith(QLatin1String("en")) && !locale.name().startsWith(QLatin1String("en"))
+        && !language.isEmpty())
+        qCWarning(lcTranslations).noquote() << "no translation for language" << language << "- using English";
     auto *qt = new QTranslator(app);
     if (qt->load(locale, QStringLiteral("qtbase"), QStringLiteral("_"),
                  QLibraryInfo::path(QLibraryInfo::TranslationsPath)))

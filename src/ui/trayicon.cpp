@@ -3,6 +3,7 @@
 #include "config/safeurl.h"
 #include "ui/backendhealth.h"
 #include "ui/humantext.h"
+#include "ui/tunnelactions.h"
 
 #include <QAction>
 #include <QApplication>
@@ -30,14 +31,16 @@ bool backendAnswering(const BackendHealth *health)
 
 } // namespace
 
-TrayIcon::TrayIcon(Tunnel *tunnel, BackendHealth *health, QObject *parent)
+TrayIcon::TrayIcon(Tunnel *tunnel, BackendHealth *health, TunnelActions *actions, QObject *parent)
     : QObject(parent)
     , m_tunnel(tunnel)
     , m_health(health)
+    , m_actions(actions)
     , m_tray(new QSystemTrayIcon(this))
     , m_menu(new QMenu)
     , m_trayRetry(new QTimer(this))
     , m_tooltipTimer(new QTimer(this))
+    , m_panel(new PanelScheme(this))
 {
     buildMenu();
     m_tray->setContextMenu(m_menu);
@@ -58,7 +61,9 @@ TrayIcon::TrayIcon(Tunnel *tunnel, BackendHealth *health, QObject *parent)
     m_tooltipTimer->setInterval(std::chrono::seconds(30));
     connect(m_tooltipTimer, &QTimer::timeout, this, &TrayIcon::refresh);
     m_tooltipTimer->start();
-    // Follow the desktop switching between light and dark when the style is automatic.
+    // Follow the desktop switching between light and dark when the style is automatic: the
+    // panel's scheme from the portal, or else the palette.
+    connect(m_panel, &PanelScheme::changed, this, &TrayIcon::refresh);
     qApp->installEventFilter(this);
 
     refresh(); // an icon before setVisible, or some hosts show an empty slot
@@ -79,25 +84,17 @@ void TrayIcon::buildMenu()
 {
     m_statusAction = m_menu->addAction(QString());
     m_statusAction->setEnabled(false);
+    m_fixTokenAction = m_menu->addAction(tr("Paste token…"), this, &TrayIcon::tokenDialogRequested);
     m_menu->addSeparator();
     m_copyUrlAction = m_menu->addAction(tr("Copy public URL"), this, [this] {
         if (m_tunnel)
             QGuiApplication::clipboard()->setText(m_tunnel->publicUrl().toString());
     });
-    m_connectAction = m_menu->addAction(tr("Connect"), this, [this] {
-        if (m_tunnel)
-            m_tunnel->startOrReconnect();
-    });
-    m_disconnectAction = m_menu->addAction(tr("Disconnect"), this, [this] {
-        if (m_tunnel)
-            m_tunnel->stop();
-    });
+    m_menu->addAction(m_actions->connectAction());
+    m_menu->addAction(m_actions->disconnectAction());
     m_menu->addSeparator();
     m_menu->addAction(tr("Paste token from clipboard…"), this, &TrayIcon::pasteTokenRequested);
-    m_refreshAction = m_menu->addAction(tr("Refresh token now"), this, [this] {
-        if (m_tunnel)
-            m_tunnel->refreshTokenNow();
-    });
+    m_menu->addAction(m_actions->refreshTokenAction());
     m_menu->addSeparator();
     m_menu->addAction(tr("Open Telephone"), this, &TrayIcon::openWindowRequested);
     m_menu->addAction(tr("Settings…"), this, &TrayIcon::settingsRequested);
@@ -140,30 +137,30 @@ void TrayIcon::refresh()
         return;
     const Tunnel::State state = m_tunnel->state();
     m_look = TrayIcons::lookFor(state, backendAnswering(m_health));
-    m_tray->setIcon(TrayIcons::icon(m_look, TrayIcons::resolveStyle(m_styleSetting, QApplication::palette())));
+    m_style = TrayIcons::resolveStyle(m_styleSetting, m_panel->scheme(), QApplication::palette());
+    m_tray->setIcon(TrayIcons::icon(m_look, m_style));
 
-    QString status = HumanText::stateName(state);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const HumanText::TokenProblem tokenProblem = HumanText::tokenProblem(*m_tunnel, now);
+    QString status = HumanText::stateHeadline(*m_tunnel, now);
     if (m_look == TrayIcons::Look::BackendDown)
         status = tr("Connected — backend not answering");
-    const QString mount = m_tunnel->mountPath();
+    // With a token problem, the mount and URL of an earlier join are no longer true: not shown.
+    const QString mount = tokenProblem == HumanText::TokenProblem::None ? m_tunnel->mountPath() : QString();
     m_statusAction->setText(mount.isEmpty() ? status : QStringLiteral("%1 · %2").arg(status, mount));
+    m_fixTokenAction->setVisible(tokenProblem != HumanText::TokenProblem::None);
+    m_fixTokenAction->setText(HumanText::tokenAction(tokenProblem));
 
-    const QUrl url = m_tunnel->publicUrl();
+    const QUrl url = tokenProblem == HumanText::TokenProblem::None ? m_tunnel->publicUrl() : QUrl();
     m_copyUrlAction->setEnabled(!url.isEmpty());
-    // Exactly one of Connect / Disconnect applies to each state (none while stopping).
-    m_connectAction->setEnabled(state == Tunnel::State::Disconnected || state == Tunnel::State::AuthFailed);
-    m_disconnectAction->setEnabled(state == Tunnel::State::Connecting || state == Tunnel::State::Joining
-                                   || state == Tunnel::State::Connected || state == Tunnel::State::Reconnecting
-                                   || state == Tunnel::State::ConfigError);
-    m_refreshAction->setEnabled(state == Tunnel::State::Connected);
 
     QStringList tip{tr("Telephone — %1").arg(status)};
     if (!mount.isEmpty())
         tip << tr("Mount: %1").arg(mount);
     tip << tr("Backend: %1").arg(displayUrl(m_tunnel->config().backend));
     const JwtClaims &claims = m_tunnel->claims();
-    if (!claims.pathId.isEmpty())
-        tip << tr("Token %1").arg(HumanText::expiry(claims.exp, QDateTime::currentSecsSinceEpoch()));
+    if (!claims.pathId.isEmpty() && tokenProblem == HumanText::TokenProblem::None)
+        tip << tr("Token %1").arg(HumanText::expiry(claims.exp, now));
     if (state == Tunnel::State::Reconnecting && m_tunnel->nextRetryAt().isValid())
         tip << tr("Next try in %1")
                    .arg(HumanText::duration(QDateTime::currentDateTimeUtc().secsTo(m_tunnel->nextRetryAt())));

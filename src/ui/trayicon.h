@@ -16,6 +16,7 @@ class QTimer;
 namespace telephone {
 
 class BackendHealth;
+class TunnelActions;
 
 /// The tray icon: the tunnel's state at a glance (icon), in words (tooltip, status line), and every
 /// action on it in the menu, because AppIndicator hosts open the menu on any click. An observer of
@@ -25,7 +26,7 @@ class TrayIcon : public QObject
     Q_OBJECT
 
 public:
-    TrayIcon(Tunnel *tunnel, BackendHealth *health, QObject *parent = nullptr);
+    TrayIcon(Tunnel *tunnel, BackendHealth *health, TunnelActions *actions, QObject *parent = nullptr);
     ~TrayIcon() override;
 
     /// "auto", "colour", "light" or "dark" (the icon-style setting).
@@ -36,6 +37,9 @@ public:
     QMenu *menu() const { return m_menu; }
     QString toolTip() const;
     TrayIcons::Look look() const { return m_look; }
+    /// The glyph style in use (auto resolved).
+    TrayIcons::Style style() const { return m_style; }
+    PanelScheme *panelScheme() const { return m_panel; }
 
 public slots:
     void showNotification(const QString &title, const QString &message, telephone::Notifier::Kind kind);
@@ -46,6 +50,8 @@ signals:
     /// Left click outside AppIndicator hosts: show or hide the window.
     void toggleWindowRequested();
     void pasteTokenRequested();
+    /// "Paste token…" beside a token problem: the token dialog, empty.
+    void tokenDialogRequested();
     void settingsRequested();
     void quitRequested();
     /// No tray host appeared after the retries: the caller shows a window instead.
@@ -60,18 +66,19 @@ private:
 
     QPointer<Tunnel> m_tunnel;
     QPointer<BackendHealth> m_health;
+    TunnelActions *m_actions;
     QSystemTrayIcon *m_tray;
     QMenu *m_menu;
     QAction *m_statusAction = nullptr;
     QAction *m_copyUrlAction = nullptr;
-    QAction *m_connectAction = nullptr;
-    QAction *m_disconnectAction = nullptr;
-    QAction *m_refreshAction = nullptr;
+    QAction *m_fixTokenAction = nullptr; ///< "Paste token…" under the status when the token is the problem
     QTimer *m_trayRetry;
     QTimer *m_tooltipTimer;
     QElapsedTimer m_lastActivation;
     QString m_styleSetting = QStringLiteral("auto");
     TrayIcons::Look m_look = TrayIcons::Look::Stopped;
+    TrayIcons::Style m_style = TrayIcons::Style::Colour;
+    PanelScheme *m_panel;
     int m_trayRetries = 0;
     int m_maxRetries = 5;
 };

@@ -24,6 +24,13 @@ TrayIcons::Style TrayIcons::resolveStyle(const QString &setting, const QPalette 
     return palette.color(QPalette::Window).lightness() < 128 ? Style::Light : Style::Dark;
 }
 
+TrayIcons::Style TrayIcons::resolveStyle(const QString &setting, PanelScheme::Scheme panel, const QPalette &palette)
+{
+    if (setting == QLatin1String("auto") && panel != PanelScheme::Scheme::Unknown)
+        return panel == PanelScheme::Scheme::Dark ? Style::Light : Style::Dark;
+    return resolveStyle(setting, palette);
+}
+
 TrayIcons::Look TrayIcons::lookFor(Tunnel::State state, bool backendAnswering)
 {
     switch (state) {

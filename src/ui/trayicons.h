@@ -1,6 +1,7 @@
 #pragma once
 
 #include "tunnel/tunnel.h"
+#include "ui/panelscheme.h"
 
 #include <QIcon>
 #include <QPalette>
@@ -25,6 +26,9 @@ public:
     /// `setting` is the icon-style value: "colour", "light", "dark", or "auto", which picks light
     /// glyphs on a dark palette and dark glyphs on a light one (Qt 6.4 has no colorScheme()).
     static Style resolveStyle(const QString &setting, const QPalette &palette);
+    /// The same, but "auto" follows the panel's scheme as the desktop portal reports it
+    /// (PanelScheme) when it is known, and only otherwise the palette.
+    static Style resolveStyle(const QString &setting, PanelScheme::Scheme panel, const QPalette &palette);
     static Look lookFor(Tunnel::State state, bool backendAnswering);
     static QString resourcePath(Look look, Style style);
     /// Rendered from the SVG at the sizes trays ask for (QSvgRenderer: no icon-engine plugin needed).

@@ -36,9 +36,20 @@ struct Exchange {
     /// carry compressed (binary) bodies; the response went out without content-encoding.
     QString decodedContentEncoding;
 
+    // When Telephone answered although the backend did (a body or header the server cannot carry,
+    // a response over the size limit): what the backend sent, so that the inspector can show both
+    // sides and nobody mistakes it for a backend that is down.
+    bool backendAnswered = false; ///< the backend sent an HTTP answer (true for every normal answer too)
+    int backendStatus = 0;        ///< its status when Telephone answered instead; 0 otherwise/unknown
+    HeaderList backendHeaders;
+    QByteArray backendBody;       ///< up to DisplayBodyCap
+    qint64 backendBytes = 0;
+
     bool isPending() const { return durationMs < 0; }
     bool requestBodyTruncated() const { return requestBytes > requestBody.size(); }
     bool responseBodyTruncated() const { return responseBytes > responseBody.size(); }
+    /// Telephone answered in place of an answer the backend did give.
+    bool backendAnswerWithheld() const { return backendAnswered && !error.isEmpty(); }
 };
 
 } // namespace telephone

@@ -87,6 +87,14 @@ void Forwarder::abortAll()
     m_inFlight.clear();
 }
 
+void Forwarder::keepBackendAnswer(Exchange *exchange, int status, const HeaderList &headers, const QByteArray &body)
+{
+    exchange->backendStatus = status;
+    exchange->backendHeaders = headers;
+    exchange->backendBody = capped(body);
+    exchange->backendBytes = body.size();
+}
+
 void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart)
 {
     // JSON log lines name the request (the tunnel comes from the process-wide default).
@@ -237,6 +245,7 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         response.status = result.status;
         response.headers = endToEndResponseHeaders(result.headers);
         response.body = std::move(result.body);
+        exchange.backendAnswered = true;
         // Header values travel as JSON strings: bytes that are not UTF-8 (Latin-1, say) cannot be
         // carried as they are, and converting them would change what the caller receives.
         QByteArray badHeader;
@@ -247,6 +256,7 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
             }
         }
         if (!badHeader.isEmpty()) {
+            keepBackendAnswer(&exchange, result.status, result.headers, response.body);
             answerOwn(exchange, 502,
                       QStringLiteral("the backend sent header %1 with bytes that are not UTF-8, which the server "
                                      "cannot carry unchanged")
@@ -265,6 +275,7 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         }
         if (!isValidUtf8(response.body)) {
             if (!m_bodyBase64) {
+                keepBackendAnswer(&exchange, result.status, result.headers, response.body);
                 answerOwn(exchange, 502,
                           QStringLiteral("the backend answered %1 with a binary (non-UTF-8) body of %2 bytes, and "
                                          "this Plugboard server cannot carry binary bodies (it does not offer "
@@ -292,6 +303,11 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
     case BackendResult::Outcome::Aborted:
         break;
     default:
+        if (result.outcome == BackendResult::Outcome::TooLarge) {
+            // The backend answered; its answer was over the limit.
+            exchange.backendAnswered = true;
+            keepBackendAnswer(&exchange, result.status, result.headers, result.body);
+        }
         answerOwn(exchange, 502, result.error, false);
         break;
     }

@@ -61,6 +61,8 @@ signals:
 
 private:
     void answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart);
+    /// Records what the backend sent when Telephone answers in its place (the inspector shows both).
+    static void keepBackendAnswer(Exchange *exchange, int status, const HeaderList &headers, const QByteArray &body);
     void onBackendResult(quint64 id, BackendResult result);
     BackendRequest backendRequestFor(const ProxyRequest &request) const;
     void checkDrained();
