@@ -4,6 +4,7 @@
 
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QUuid>
 
 Q_LOGGING_CATEGORY(lcForward, "telephone.proxy.forwarder")
@@ -84,9 +85,50 @@ void Forwarder::abortAll()
 {
     m_client->abortAll();
     m_inFlight.clear();
+    m_activeIds.clear();
 }
 
-void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart)
+std::shared_ptr<const void> Forwarder::holdSlot()
+{
+    // Released by whoever drops the last copy of the response: the socket once the frame is
+    // written, or the tunnel when there is no socket to write it to.
+    struct Slot {
+        QPointer<Forwarder> forwarder;
+        ~Slot()
+        {
+            if (forwarder)
+                --forwarder->m_unsentResponses;
+        }
+    };
+    ++m_unsentResponses;
+    return std::shared_ptr<const void>(new Slot{QPointer<Forwarder>(this)});
+}
+
+bool Forwarder::isDuplicate(const QString &requestId)
+{
+    if (requestId.size() > MaxRequestIdLength) // refused anyway; not worth remembering
+        return false;
+    if (!m_activeIds.contains(requestId) && !m_recentIds.contains(requestId))
+        return false;
+    m_recentIds.touch(requestId);
+    // Running it again would repeat its side effects at the backend (a POST twice).
+    if (m_duplicateRequests++ == 0)
+        qCWarning(lcForward).noquote() << "ignoring a proxy_req whose request_id" << requestId
+                                       << "is in flight or was answered lately (further repeats are only counted)";
+    else
+        qCDebug(lcForward).noquote() << "ignoring repeated request_id" << requestId;
+    return true;
+}
+
+void Forwarder::noteAnswered(const QString &requestId)
+{
+    m_activeIds.remove(requestId);
+    if (requestId.size() <= MaxRequestIdLength)
+        m_recentIds.touch(requestId);
+}
+
+void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart,
+                          std::shared_ptr<const void> slot)
 {
     // JSON log lines name the request (the tunnel comes from the process-wide default).
     const logging::ContextScope logContext(QString(), exchange.requestId);
@@ -99,6 +141,7 @@ void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, 
     response.status = status;
     response.headers = {{"content-type", "application/json"}};
     response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    response.slot = std::move(slot);
 
     if (publishStart)
         emit exchangeStarted(exchange);
@@ -112,8 +155,10 @@ void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, 
         qCWarning(lcForward).noquote() << exchange.method << exchange.path << "→" << status << reason;
     else
         qCInfo(lcForward).noquote() << exchange.method << exchange.path << "→" << status << reason;
-    if (!exchange.replay)
+    if (!exchange.replay) {
+        noteAnswered(exchange.requestId);
         emit responseReady(response);
+    }
     emit exchangeFinished(exchange);
 }
 
@@ -124,7 +169,12 @@ BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req) const
     out.target = req.target(m_basePath);
     out.host = m_options.preserveHost && !req.host.isEmpty() ? req.host : m_backendHost;
     out.body = req.body;
-    out.headers = req.headers;
+    // Ours replaces a caller's: two x-request-id headers would leave the backend to pick one.
+    out.headers.reserve(req.headers.size() + 3);
+    for (const auto &header : req.headers) {
+        if (header.first != "x-request-id")
+            out.headers.append(header);
+    }
     out.headers.append({"x-request-id", req.requestId.toUtf8()});
     if (!req.host.isEmpty() && !hasHeader(req.headers, "x-forwarded-host"))
         out.headers.append({"x-forwarded-host", req.host});
@@ -135,7 +185,11 @@ BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req) const
 
 void Forwarder::handle(const QJsonObject &payload)
 {
-    ParsedProxyRequest parsed = parseProxyRequest(payload);
+    ProxyRequestLimits limits;
+    limits.refuseDotSegments = m_basePath.size() > 1; // "/base"; "/" alone is no base path
+    ParsedProxyRequest parsed = parseProxyRequest(payload, limits);
+    if (!parsed.requestId.isEmpty() && isDuplicate(parsed.requestId))
+        return;
     Exchange exchange;
     exchange.startedAt = QDateTime::currentDateTimeUtc();
     exchange.requestId = parsed.requestId;
@@ -159,7 +213,7 @@ void Forwarder::handle(const QJsonObject &payload)
         answerOwn(exchange, 503, QStringLiteral("Telephone is shutting down and takes no new requests"), true);
         return;
     }
-    if (m_inFlight.size() >= m_options.maxConcurrent) {
+    if (slotsInUse() >= m_options.maxConcurrent) {
         answerOwn(exchange,
                   503, QStringLiteral("Telephone is at its limit of %1 concurrent requests").arg(m_options.maxConcurrent),
                   true);
@@ -175,6 +229,7 @@ void Forwarder::handle(const QJsonObject &payload)
         onBackendResult(callId, std::move(result));
     });
     m_inFlight.insert(id, exchange);
+    m_activeIds.insert(exchange.requestId);
 }
 
 void Forwarder::replay(const Exchange &captured)
@@ -226,6 +281,8 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         return;
     Exchange exchange = std::move(it.value());
     m_inFlight.erase(it);
+    // The slot passes from the backend call to the response until its frame is written.
+    std::shared_ptr<const void> slot = exchange.replay ? nullptr : holdSlot();
 
     switch (result.outcome) {
     case BackendResult::Outcome::Ok: {
@@ -234,6 +291,7 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         response.status = result.status;
         response.headers = endToEndResponseHeaders(result.headers);
         response.body = std::move(result.body);
+        response.slot = slot;
         // Header values travel as JSON strings: bytes that are not UTF-8 (Latin-1, say) cannot be
         // carried as they are, and converting them would change what the caller receives.
         QByteArray badHeader;
@@ -248,7 +306,7 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
                       QStringLiteral("the backend sent header %1 with bytes that are not UTF-8, which the server "
                                      "cannot carry unchanged")
                           .arg(QString::fromLatin1(badHeader)),
-                      false);
+                      false, slot);
             break;
         }
         if (!isValidUtf8(response.body)) {
@@ -259,7 +317,7 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
                                          "body_base64); nothing was sent rather than altered bytes")
                               .arg(result.status)
                               .arg(response.body.size()),
-                          false);
+                          false, slot);
                 break;
             }
             response.base64 = true;
@@ -269,18 +327,21 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         exchange.responseBody = capped(response.body);
         exchange.responseBytes = response.body.size();
         exchange.durationMs = std::max<qint64>(0, exchange.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
-        if (!exchange.replay)
+        if (!exchange.replay) {
+            noteAnswered(exchange.requestId);
             emit responseReady(response);
+        }
         emit exchangeFinished(exchange);
         break;
     }
     case BackendResult::Outcome::Timeout:
-        answerOwn(exchange, 504, result.error, false);
+        answerOwn(exchange, 504, result.error, false, slot);
         break;
     case BackendResult::Outcome::Aborted:
+        m_activeIds.remove(exchange.requestId);
         break;
     default:
-        answerOwn(exchange, 502, result.error, false);
+        answerOwn(exchange, 502, result.error, false, slot);
         break;
     }
     checkDrained();
