@@ -41,6 +41,45 @@ QByteArray serverFrame(quint8 firstByte, const QByteArray &payload)
     return f + payload;
 }
 
+// A WebSocket server over a raw QTcpServer: completes the upgrade, then does what the test says.
+// With `reads` false it stops reading after the upgrade (a small read buffer, nothing taken from
+// it), like a server that no longer reads what the client sends.
+struct RawWebSocketServer {
+    QTcpServer server;
+    QTcpSocket *socket = nullptr;
+    bool reads = true;
+
+    RawWebSocketServer()
+    {
+        QObject::connect(&server, &QTcpServer::newConnection, &server, [this] {
+            QTcpSocket *s = server.nextPendingConnection();
+            QObject::connect(s, &QTcpSocket::readyRead, s, [this, s] {
+                if (socket == s) { // upgraded
+                    if (reads)
+                        s->readAll();
+                    return;
+                }
+                const QByteArray request = s->readAll();
+                const qsizetype at = request.indexOf("Sec-WebSocket-Key: ");
+                if (at < 0)
+                    return;
+                const QByteArray key = request.mid(at + 19, request.indexOf("\r\n", at) - at - 19);
+                const QByteArray accept = QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                                                   QCryptographicHash::Sha1)
+                                              .toBase64();
+                if (!reads)
+                    s->setReadBufferSize(1); // Qt stops taking bytes from the kernel
+                s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Accept: " + accept + "\r\n\r\n");
+                socket = s;
+            });
+        });
+        if (!server.listen(QHostAddress::LocalHost, 0))
+            qFatal("raw WebSocket server did not listen");
+    }
+    QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())); }
+};
+
 QList<Event> readAll(websocket::FrameReader &reader, const QByteArray &bytes, bool byteByByte)
 {
     QList<Event> events;
@@ -383,6 +422,83 @@ private slots:
         client.close(1000);
         QVERIFY(disconnected.wait(8000));
         QVERIFY(client.errorString().contains(QLatin1String("did not finish closing")));
+    }
+
+    // Issue 11, item 7: every ping was answered at once, so a server that sent pings and read
+    // nothing made the client queue pongs without limit (1.84 GB). Pongs now wait for room in the
+    // socket and only the latest ping is answered.
+    void pingFloodFromAServerThatDoesNotReadIsBounded()
+    {
+        RawWebSocketServer server;
+        server.reads = false;
+        WebSocketClient client;
+        client.setStallTimeout(600000); // this test is about memory; the stall rule has its own test
+        QSignalSpy connected(&client, &WebSocketClient::connected);
+        int framesSeen = 0;
+        connect(&client, &WebSocketClient::frameReceived, this, [&framesSeen] { ++framesSeen; });
+        client.open(server.url());
+        QVERIFY(connected.wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(server.socket, 5000);
+
+        constexpr int Pings = 200000; // 25 MB of pings: far more pongs than the kernel buffers hold
+        const QByteArray ping = serverFrame(0x89, QByteArray(125, 'p'));
+        qint64 peak = 0;
+        for (int sent = 0; sent < Pings;) {
+            QByteArray batch;
+            for (int i = 0; i < 2000; ++i, ++sent)
+                batch += ping;
+            server.socket->write(batch);
+            while (server.socket->bytesToWrite() > 0 && client.isOpen())
+                QTest::qWait(1);
+            peak = std::max(peak, client.bytesToWrite());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(framesSeen, Pings, 30000);
+        peak = std::max(peak, client.bytesToWrite());
+        QVERIFY(client.isOpen());
+        qInfo() << "bytes waiting in the client's socket at most:" << peak << "after" << Pings << "pings";
+        QVERIFY2(peak <= WebSocketClient::HighWater + 256, QByteArray::number(peak).constData());
+    }
+
+    // Issue 11, item 7: a server that stops reading is taken for dead once nothing it is sent has
+    // been taken for the stall timeout (the tunnel then reconnects).
+    void serverThatStopsReadingIsTakenForDead()
+    {
+        RawWebSocketServer server;
+        server.reads = false;
+        WebSocketClient client;
+        client.setStallTimeout(500);
+        QSignalSpy connected(&client, &WebSocketClient::connected);
+        QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
+        client.open(server.url());
+        QVERIFY(connected.wait(5000));
+        client.sendText(QByteArray(64 * 1024 * 1024, 'a')); // more than the kernel buffers take
+        QVERIFY(disconnected.wait(20000));
+        QVERIFY2(client.errorString().contains(QLatin1String("has not read anything")), qPrintable(client.errorString()));
+    }
+
+    // The other side of the stall rule: a server that reads slowly is not dropped.
+    void slowReaderIsNotTakenForDead()
+    {
+        RawWebSocketServer server;
+        server.reads = false;
+        WebSocketClient client;
+        client.setStallTimeout(500);
+        QSignalSpy connected(&client, &WebSocketClient::connected);
+        client.open(server.url());
+        QVERIFY(connected.wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(server.socket, 5000);
+        const qint64 total = 16 * 1024 * 1024;
+        client.sendText(QByteArray(total, 'a'));
+        qint64 received = 0;
+        while (received < total && client.isOpen()) {
+            QTest::qWait(100); // well inside the stall timeout
+            server.socket->setReadBufferSize(0); // take what has arrived, then stop again
+            QTest::qWait(1);
+            received += server.socket->readAll().size();
+            server.socket->setReadBufferSize(1);
+        }
+        QVERIFY2(client.isOpen(), qPrintable(client.errorString()));
+        QVERIFY(received >= total);
     }
 
     void silentServerTimesOut()

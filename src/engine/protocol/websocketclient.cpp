@@ -64,6 +64,11 @@ WebSocketClient::~WebSocketClient()
     }
 }
 
+qint64 WebSocketClient::bytesToWrite() const
+{
+    return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
 void WebSocketClient::setStallTimeout(int ms)
 {
     m_stallTimer->setInterval(ms);

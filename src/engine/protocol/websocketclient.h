@@ -60,6 +60,8 @@ public:
     QString errorString() const { return m_error; }
     bool wasOpen() const { return m_wasOpen; }
     qint64 bytesWritten() const { return m_bytesWritten; }
+    /// Bytes handed to the socket that the operating system has not taken yet.
+    qint64 bytesToWrite() const;
 
     static constexpr qint64 FragmentSize = 256 * 1024;
     static constexpr qint64 HighWater = 1024 * 1024; ///< bytes queued in the socket before we wait

@@ -6,9 +6,37 @@ namespace telephone {
 
 namespace {
 
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
 bool isHexDigit(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    return hexValue(c) >= 0;
+}
+
+// Decodes valid %XX escapes only, as a backend would; QByteArray::fromPercentEncoding turns "%zz"
+// into an arbitrary byte.
+QByteArray percentDecode(const QByteArray &text)
+{
+    QByteArray out;
+    out.reserve(text.size());
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text.at(i) == '%' && i + 2 < text.size() && isHexDigit(text.at(i + 1)) && isHexDigit(text.at(i + 2))) {
+            out.append(char(hexValue(text.at(i + 1)) * 16 + hexValue(text.at(i + 2))));
+            i += 2;
+            continue;
+        }
+        out.append(text.at(i));
+    }
+    return out;
 }
 
 } // namespace
@@ -55,7 +83,7 @@ QByteArray percentEncodeTarget(const QByteArray &raw, TargetPart part)
 bool hasDotSegment(const QByteArray &path)
 {
     // Decode what a backend would decode before it normalises: %2e, and %2f / %5c as separators.
-    QByteArray decoded = QByteArray::fromPercentEncoding(path);
+    QByteArray decoded = percentDecode(path);
     decoded.replace('\\', '/');
     for (const QByteArray &segment : decoded.split('/')) {
         const qsizetype semicolon = segment.indexOf(';');

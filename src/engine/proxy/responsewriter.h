@@ -19,7 +19,7 @@ struct ProxyResponse {
     bool base64 = false; ///< send body and chunks base64 with body_encoding (server has body_base64)
     /// The request's concurrency slot (see Forwarder): the frame owns the response, so the slot is
     /// released when the frame has been written to the socket or dropped with it. May be empty.
-    std::shared_ptr<const void> slot;
+    std::shared_ptr<const void> slot{};
 };
 
 struct ResponseWriterOptions {
