@@ -562,6 +562,36 @@ private slots:
         QCOMPARE(s.backend.received[1].header("authorization"), QByteArray("Bearer abc"));
         QVERIFY(s.backend.received[1].header("x-request-id") != s.backend.received[0].header("x-request-id"));
     }
+
+    // A replay follows the proxy_req rules: the decoded path of a capture went raw onto the request
+    // line, and a capture Telephone had refused (a CR LF in the method) could be sent after all.
+    void replayEncodesAndJudgesLikeAProxyReq()
+    {
+        Setup s;
+        QVERIFY(s.connected());
+        QSignalSpy finished(s.tunnel.get(), &Tunnel::exchangeFinished);
+        Exchange decoded;
+        decoded.method = QStringLiteral("GET");
+        decoded.path = QStringLiteral("/report 2024.pdf");
+        decoded.query = QStringLiteral("v=a b");
+        decoded.requestHeaders = {{"host", s.backend.hostPort()}, {"x-request-id", "old"}, {"accept", "*/*"}};
+        s.tunnel->replay(decoded);
+        QTRY_COMPARE(finished.count(), 1);
+        QCOMPARE(finished.last().first().value<Exchange>().status, 200);
+        QCOMPARE(s.backend.received.size(), 1);
+        QCOMPARE(requestLine(s.backend.received[0]), QByteArray("GET /report%202024.pdf?v=a%20b HTTP/1.1"));
+        QCOMPARE(s.backend.received[0].headerValues("x-request-id").size(), 1);
+
+        Exchange refused;
+        refused.method = QStringLiteral("GET /x HTTP/1.1\r\nX-Injected: 1\r\n\r\nGET");
+        refused.path = QStringLiteral("/x");
+        s.tunnel->replay(refused);
+        QTRY_COMPARE(finished.count(), 2);
+        const Exchange answer = finished.last().first().value<Exchange>();
+        QVERIFY2(answer.error.contains(QLatin1String("cannot be replayed")), qPrintable(answer.error));
+        QTest::qWait(100);
+        QCOMPARE(s.backend.received.size(), 1);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestForwarding)

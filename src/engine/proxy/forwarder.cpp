@@ -2,6 +2,7 @@
 
 #include "ops/logging.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QPointer>
@@ -162,6 +163,13 @@ void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, 
     emit exchangeFinished(exchange);
 }
 
+ProxyRequestLimits Forwarder::requestLimits() const
+{
+    ProxyRequestLimits limits;
+    limits.refuseDotSegments = m_basePath.size() > 1; // "/base"; "/" alone is no base path
+    return limits;
+}
+
 BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req) const
 {
     BackendRequest out;
@@ -185,9 +193,7 @@ BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req) const
 
 void Forwarder::handle(const QJsonObject &payload)
 {
-    ProxyRequestLimits limits;
-    limits.refuseDotSegments = m_basePath.size() > 1; // "/base"; "/" alone is no base path
-    ParsedProxyRequest parsed = parseProxyRequest(payload, limits);
+    ParsedProxyRequest parsed = parseProxyRequest(payload, requestLimits());
     if (!parsed.requestId.isEmpty() && isDuplicate(parsed.requestId))
         return;
     Exchange exchange;
@@ -252,19 +258,30 @@ void Forwarder::replay(const Exchange &captured)
         emit exchangeFinished(exchange);
         return;
     }
-    BackendRequest request;
-    request.method = captured.method.toLatin1();
-    request.target = m_basePath + captured.path.toUtf8() + (captured.query.isNull() ? QByteArray() : '?' + captured.query.toUtf8());
-    request.host = m_backendHost;
-    request.body = captured.requestBody;
+    // The capture is judged like a proxy_req: one Telephone refused (a CR in the method, "//host")
+    // must not reach the backend through the inspector, and paths are encoded the same way.
+    QJsonObject headers;
     for (const auto &[name, value] : captured.requestHeaders) {
-        if (name == "host")
-            request.host = value;
-        else if (name == "x-request-id")
-            request.headers.append({name, exchange.requestId.toUtf8()});
-        else
-            request.headers.append({name, value});
+        QJsonArray values = headers.value(QString::fromUtf8(name)).toArray();
+        values.append(QString::fromUtf8(value));
+        headers.insert(QString::fromUtf8(name), values);
     }
+    const QJsonObject payload{{QStringLiteral("request_id"), exchange.requestId},
+                              {QStringLiteral("method"), captured.method},
+                              {QStringLiteral("path"), captured.path},
+                              {QStringLiteral("query_string"), captured.query},
+                              {QStringLiteral("headers"), headers},
+                              {QStringLiteral("body"), QString::fromLatin1(captured.requestBody.toBase64())},
+                              {QStringLiteral("body_encoding"), QStringLiteral("base64")}};
+    const ParsedProxyRequest parsed = parseProxyRequest(payload, requestLimits());
+    if (!parsed.request) {
+        emit exchangeStarted(exchange);
+        exchange.durationMs = 0;
+        exchange.error = QStringLiteral("this request cannot be replayed: %1").arg(parsed.refusal.reason);
+        emit exchangeFinished(exchange);
+        return;
+    }
+    BackendRequest request = backendRequestFor(*parsed.request);
     exchange.requestHeaders = request.headers;
     exchange.requestHeaders.prepend({"host", request.host});
     emit exchangeStarted(exchange);

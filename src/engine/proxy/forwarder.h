@@ -81,6 +81,7 @@ private:
     std::shared_ptr<const void> holdSlot();
     void onBackendResult(quint64 id, BackendResult result);
     BackendRequest backendRequestFor(const ProxyRequest &request) const;
+    ProxyRequestLimits requestLimits() const;
     void checkDrained();
 
     ForwarderOptions m_options;
