@@ -49,7 +49,8 @@ struct RawWebSocketServer {
     QTcpSocket *socket = nullptr;
     bool reads = true;
 
-    RawWebSocketServer()
+    explicit RawWebSocketServer(bool readsAfterUpgrade = true)
+        : reads(readsAfterUpgrade)
     {
         QObject::connect(&server, &QTcpServer::newConnection, &server, [this] {
             QTcpSocket *s = server.nextPendingConnection();
@@ -79,6 +80,14 @@ struct RawWebSocketServer {
     }
     QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())); }
 };
+
+/// Opens `client` to `server` and waits until both ends have seen the upgrade.
+bool openUpgraded(WebSocketClient &client, const RawWebSocketServer &server)
+{
+    QSignalSpy connected(&client, &WebSocketClient::connected);
+    client.open(server.url());
+    return connected.wait(5000) && QTest::qWaitFor([&server] { return server.socket != nullptr; }, 5000);
+}
 
 QList<Event> readAll(websocket::FrameReader &reader, const QByteArray &bytes, bool byteByByte)
 {
@@ -397,28 +406,10 @@ private slots:
 
     void unansweredCloseDoesNotHang()
     {
-        QTcpServer server; // completes the upgrade, then ignores everything
-        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
-        connect(&server, &QTcpServer::newConnection, this, [&server] {
-            QTcpSocket *s = server.nextPendingConnection();
-            connect(s, &QTcpSocket::readyRead, s, [s] {
-                const QByteArray request = s->readAll();
-                const qsizetype at = request.indexOf("Sec-WebSocket-Key: ");
-                if (at < 0)
-                    return;
-                const QByteArray key = request.mid(at + 19, request.indexOf("\r\n", at) - at - 19);
-                const QByteArray accept = QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
-                                                                   QCryptographicHash::Sha1)
-                                              .toBase64();
-                s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                         "Sec-WebSocket-Accept: " + accept + "\r\n\r\n");
-            });
-        });
+        RawWebSocketServer server; // completes the upgrade, then ignores everything
         WebSocketClient client;
-        QSignalSpy connected(&client, &WebSocketClient::connected);
         QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
-        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())));
-        QVERIFY(connected.wait(5000));
+        QVERIFY(openUpgraded(client, server));
         client.close(1000);
         QVERIFY(disconnected.wait(8000));
         QVERIFY(client.errorString().contains(QLatin1String("did not finish closing")));
@@ -429,16 +420,12 @@ private slots:
     // socket and only the latest ping is answered.
     void pingFloodFromAServerThatDoesNotReadIsBounded()
     {
-        RawWebSocketServer server;
-        server.reads = false;
+        RawWebSocketServer server(false);
         WebSocketClient client;
         client.setStallTimeout(600000); // this test is about memory; the stall rule has its own test
-        QSignalSpy connected(&client, &WebSocketClient::connected);
         int framesSeen = 0;
         connect(&client, &WebSocketClient::frameReceived, this, [&framesSeen] { ++framesSeen; });
-        client.open(server.url());
-        QVERIFY(connected.wait(5000));
-        QTRY_VERIFY_WITH_TIMEOUT(server.socket, 5000);
+        QVERIFY(openUpgraded(client, server));
 
         constexpr int Pings = 200000; // 25 MB of pings: far more pongs than the kernel buffers hold
         const QByteArray ping = serverFrame(0x89, QByteArray(125, 'p'));
@@ -463,14 +450,11 @@ private slots:
     // been taken for the stall timeout (the tunnel then reconnects).
     void serverThatStopsReadingIsTakenForDead()
     {
-        RawWebSocketServer server;
-        server.reads = false;
+        RawWebSocketServer server(false);
         WebSocketClient client;
         client.setStallTimeout(500);
-        QSignalSpy connected(&client, &WebSocketClient::connected);
         QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
-        client.open(server.url());
-        QVERIFY(connected.wait(5000));
+        QVERIFY(openUpgraded(client, server));
         client.sendText(QByteArray(64 * 1024 * 1024, 'a')); // more than the kernel buffers take
         QVERIFY(disconnected.wait(20000));
         QVERIFY2(client.errorString().contains(QLatin1String("has not read anything")), qPrintable(client.errorString()));
@@ -479,14 +463,10 @@ private slots:
     // The other side of the stall rule: a server that reads slowly is not dropped.
     void slowReaderIsNotTakenForDead()
     {
-        RawWebSocketServer server;
-        server.reads = false;
+        RawWebSocketServer server(false);
         WebSocketClient client;
         client.setStallTimeout(500);
-        QSignalSpy connected(&client, &WebSocketClient::connected);
-        client.open(server.url());
-        QVERIFY(connected.wait(5000));
-        QTRY_VERIFY_WITH_TIMEOUT(server.socket, 5000);
+        QVERIFY(openUpgraded(client, server));
         const qint64 total = 16 * 1024 * 1024;
         client.sendText(QByteArray(total, 'a'));
         qint64 received = 0;

@@ -1,5 +1,6 @@
 #include "protocol/jsonparser.h"
 
+#include "proxy/httpfield.h"      // hexDigitValue
 #include "proxy/responsewriter.h" // isValidUtf8
 
 #include <QJsonArray>
@@ -157,24 +158,13 @@ private:
         }
     }
 
-    static int hexValue(char c)
-    {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    }
-
     bool readHex4(unsigned *out)
     {
         if (m_end - m_p < 4)
             return false;
         unsigned v = 0;
         for (int i = 0; i < 4; ++i) {
-            const int h = hexValue(m_p[i]);
+            const int h = hexDigitValue(m_p[i]);
             if (h < 0)
                 return false;
             v = (v << 4) | unsigned(h);

@@ -44,14 +44,8 @@ qint64 parseNumber(const QByteArray &text, int base)
         return -1;
     qint64 n = 0;
     for (const char c : text) {
-        int digit;
-        if (c >= '0' && c <= '9')
-            digit = c - '0';
-        else if (base == 16 && c >= 'a' && c <= 'f')
-            digit = c - 'a' + 10;
-        else if (base == 16 && c >= 'A' && c <= 'F')
-            digit = c - 'A' + 10;
-        else
+        const int digit = hexDigitValue(c);
+        if (digit < 0 || digit >= base)
             return -1;
         n = n * base + digit;
     }

@@ -1,25 +1,16 @@
 #include "proxy/requesttarget.h"
 
+#include "proxy/httpfield.h"
+
 #include <QList>
 
 namespace telephone {
 
 namespace {
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 bool isHexDigit(char c)
 {
-    return hexValue(c) >= 0;
+    return hexDigitValue(c) >= 0;
 }
 
 // Decodes valid %XX escapes only, as a backend would; QByteArray::fromPercentEncoding turns "%zz"
@@ -30,7 +21,7 @@ QByteArray percentDecode(const QByteArray &text)
     out.reserve(text.size());
     for (qsizetype i = 0; i < text.size(); ++i) {
         if (text.at(i) == '%' && i + 2 < text.size() && isHexDigit(text.at(i + 1)) && isHexDigit(text.at(i + 2))) {
-            out.append(char(hexValue(text.at(i + 1)) * 16 + hexValue(text.at(i + 2))));
+            out.append(char(hexDigitValue(text.at(i + 1)) * 16 + hexDigitValue(text.at(i + 2))));
             i += 2;
             continue;
         }
