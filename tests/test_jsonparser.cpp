@@ -126,6 +126,18 @@ private slots:
         QVERIFY2(ratio < 30, qPrintable(QStringLiteral("x%1").arg(ratio)));
     }
 
+    void memberLimitIsExact()
+    {
+        auto object = [](int members) {
+            QByteArray text = "{";
+            for (int i = 0; i < members; ++i)
+                text += (i ? ",\"" : "\"") + QByteArray::number(i) + "\":0";
+            return text + '}';
+        };
+        QVERIFY(parseJson(object(JsonMaxObjectMembers)));
+        QVERIFY(!parseJson(object(JsonMaxObjectMembers + 1)));
+    }
+
     void lastOfRepeatedKeysWins()
     {
         const auto value = parseJson(R"({"b":1,"a":1,"b":2,"c":3,"a":4})");

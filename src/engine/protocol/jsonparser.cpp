@@ -117,6 +117,8 @@ private:
             std::optional<QJsonValue> value = parseValue(depth);
             if (!value)
                 return std::nullopt;
+            if (members.size() >= size_t(JsonMaxObjectMembers))
+                return std::nullopt; // bounds the work a hostile frame can cost (256 MiB of "a":0)
             members.emplace_back(std::move(*key), std::move(*value));
             skipSpace();
             if (m_p < m_end && *m_p == ',') {
