@@ -112,12 +112,13 @@ bool Forwarder::isDuplicate(const QString &requestId)
     if (!m_activeIds.contains(requestId) && !m_recentIds.contains(requestId))
         return false;
     m_recentIds.touch(requestId);
-    // Running it again would repeat its side effects at the backend (a POST twice).
+    // Running it again would repeat its side effects at the backend (a POST twice). The id is
+    // logged quoted: an id Telephone refused may hold control characters.
     if (m_duplicateRequests++ == 0)
-        qCWarning(lcForward).noquote() << "ignoring a proxy_req whose request_id" << requestId
-                                       << "is in flight or was answered lately (further repeats are only counted)";
+        qCWarning(lcForward) << "ignoring a proxy_req whose request_id" << requestId
+                             << "is in flight or was answered lately (further repeats are only counted)";
     else
-        qCDebug(lcForward).noquote() << "ignoring repeated request_id" << requestId;
+        qCDebug(lcForward) << "ignoring repeated request_id" << requestId;
     return true;
 }
 
