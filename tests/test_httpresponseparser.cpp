@@ -53,6 +53,22 @@ private slots:
                                      << QByteArray("stream") << false;
         QTest::newRow("empty reason") << QByteArray("HTTP/1.1 418 \r\nContent-Length: 0\r\n\r\n") << false << 418
                                       << QByteArray() << true;
+        // Issue 11, item 8: bare-LF lines (RFC 9112 2.2) used to wait for "\r\n\r\n" until the timeout.
+        QTest::newRow("bare LF") << QByteArray("HTTP/1.1 200 OK\nContent-Length: 2\n\nhi") << false << 200
+                                 << QByteArray("hi") << true;
+        QTest::newRow("bare LF, chunked") << QByteArray("HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n\n2\nhi\n0\n\n")
+                                          << false << 200 << QByteArray("hi") << true;
+        QTest::newRow("mixed line ends") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2\n\r\nhi") << false << 200
+                                         << QByteArray("hi") << true;
+        QTest::newRow("CL and chunked: chunked wins")
+            << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "5\r\nhello\r\n0\r\n\r\n")
+            << false << 200 << QByteArray("hello") << true;
+        QTest::newRow("chunk size with BWS before an extension")
+            << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 ;x=y\r\nhello\r\n0\r\n\r\n") << false
+            << 200 << QByteArray("hello") << true;
+        QTest::newRow("599") << QByteArray("HTTP/1.1 599 Custom\r\nContent-Length: 0\r\n\r\n") << false << 599
+                             << QByteArray() << true;
     }
 
     void responses()
@@ -83,6 +99,37 @@ private slots:
                                   {"Content-Length", "0"}};
         QCOMPARE(parser.headers(), expected);
         QVERIFY(parser.keepAlive());
+    }
+
+    // Issue 11, item 8: RFC 9112 6.3 — the Content-Length of a chunked response is not passed on
+    // (it was, with the wrong length), and the connection is not reused.
+    void contentLengthBesideChunkedIsDropped()
+    {
+        const HttpResponseParser parser = parseAll("HTTP/1.1 200 OK\r\nContent-Length: 100\r\nX-A: 1\r\n"
+                                                   "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+                                                   false, false);
+        QVERIFY(parser.isComplete());
+        const HeaderList expected{{"X-A", "1"}, {"Transfer-Encoding", "chunked"}};
+        QCOMPARE(parser.headers(), expected);
+        QVERIFY(!parser.keepAlive());
+    }
+
+    // Equal Content-Length values collapse into one field (they went out as "2, 2").
+    void equalContentLengthsCollapse_data()
+    {
+        QTest::addColumn<QByteArray>("fields");
+        QTest::newRow("two fields") << QByteArray("Content-Length: 2\r\ncontent-length: 2\r\n");
+        QTest::newRow("one list") << QByteArray("Content-Length: 2, 2\r\n");
+    }
+
+    void equalContentLengthsCollapse()
+    {
+        QFETCH(QByteArray, fields);
+        const HttpResponseParser parser = parseAll("HTTP/1.1 200 OK\r\nX-A: 1\r\n" + fields + "\r\nhi", false, false);
+        QVERIFY2(parser.isComplete(), qPrintable(parser.error()));
+        QCOMPARE(parser.body(), QByteArray("hi"));
+        const HeaderList expected{{"X-A", "1"}, {"Content-Length", "2"}};
+        QCOMPARE(parser.headers(), expected);
     }
 
     void keepAliveRules()
@@ -124,6 +171,27 @@ private slots:
                                                + QByteArray("b\r\nContent-Length: 0\r\n\r\n")
                                         << false;
         QTest::newRow("huge head") << QByteArray("HTTP/1.1 200 OK\r\nX: ") + QByteArray(70000, 'a') << false;
+        // Issue 11, item 8: ambiguous framing is refused, not guessed at.
+        QTest::newRow("different lengths in one list") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 2, 3\r\n\r\n") << false;
+        QTest::newRow("length +5") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello") << false;
+        QTest::newRow("length 0x5") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 0x5\r\n\r\nhello") << false;
+        QTest::newRow("length 5 5") << QByteArray("HTTP/1.1 200 OK\r\nContent-Length: 5 5\r\n\r\nhello") << false;
+        for (const char *size : {"+5", "-5", "0x5", " 5", "5 5", "5\v", ""}) {
+            QTest::addRow("chunk size '%s'", size)
+                << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n") + size + "\r\nhello\r\n0\r\n\r\n"
+                << false;
+        }
+        QTest::newRow("junk after chunk data") << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                                             "5\r\nhello \r\n0\r\n\r\n")
+                                               << false;
+        QTest::newRow("status 600") << QByteArray("HTTP/1.1 600 Odd\r\nContent-Length: 0\r\n\r\n") << false;
+        QTest::newRow("status 999") << QByteArray("HTTP/1.1 999 Odd\r\nContent-Length: 0\r\n\r\n") << false;
+        QTest::newRow("status 099") << QByteArray("HTTP/1.1 099 Odd\r\nContent-Length: 0\r\n\r\n") << false;
+        QTest::newRow("status +20") << QByteArray("HTTP/1.1 +20 Odd\r\nContent-Length: 0\r\n\r\n") << false;
+        QTest::newRow("four-digit status") << QByteArray("HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n") << false;
+        QTest::newRow("TE in HTTP/1.0") << QByteArray("HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n") << false;
+        QTest::newRow("trailing VT in a value") << QByteArray("HTTP/1.1 200 OK\r\nX-A: a\v\r\nContent-Length: 0\r\n\r\n")
+                                                << false;
     }
 
     void errors()

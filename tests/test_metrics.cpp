@@ -17,6 +17,7 @@
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace telephone;
@@ -198,6 +199,17 @@ private slots:
         // A malformed frame and a kick move their counters too.
         simulator.sendToAll("this is not a phoenix frame");
         QTRY_COMPARE_WITH_TIMEOUT(scrape().value(QStringLiteral("telephone_tunnel_malformed_frames_total"), me), 1.0, 5000);
+        // A proxy_req repeating an answered request_id is ignored and counted (issue 11, item 10).
+        QCOMPARE(scrape().value(QStringLiteral("telephone_tunnel_duplicate_requests_total"), me), 0.0);
+        const QJsonObject repeatedRequest{{QStringLiteral("request_id"), QStringLiteral("metrics-repeat")},
+                                          {QStringLiteral("method"), QStringLiteral("GET")},
+                                          {QStringLiteral("path"), QStringLiteral("/repeat")}};
+        simulator.pushToAll(QStringLiteral("proxy_req"), repeatedRequest);
+        QTRY_COMPARE_WITH_TIMEOUT(scrape().value(QStringLiteral("telephone_requests_total"),
+                                                 {{QStringLiteral("status_class"), QStringLiteral("2xx")}}),
+                                  5.0, 5000);
+        simulator.pushToAll(QStringLiteral("proxy_req"), repeatedRequest);
+        QTRY_COMPARE_WITH_TIMEOUT(scrape().value(QStringLiteral("telephone_tunnel_duplicate_requests_total"), me), 1.0, 5000);
         simulator.kickAll();
         QTRY_COMPARE_WITH_TIMEOUT(scrape().value(QStringLiteral("telephone_tunnel_reconnects_total"), me), 1.0, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(scrape().value(QStringLiteral("telephone_tunnel_joins_total"), me), 2.0, 5000);

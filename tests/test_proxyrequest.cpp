@@ -31,31 +31,43 @@ private slots:
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("query");
         QTest::addColumn<int>("status"); // 0 = accepted
+        QTest::addColumn<QByteArray>("target"); // for accepted ones, with base path "/base"; empty: as given
 
-        QTest::newRow("plain") << QStringLiteral("/users/1") << QString() << 0;
-        QTest::newRow("root") << QStringLiteral("/") << QString() << 0;
-        QTest::newRow("encoded slash kept") << QStringLiteral("/a%2Fb") << QString() << 0;
-        QTest::newRow("dot segments kept") << QStringLiteral("/a/../b/./c") << QString() << 0;
-        QTest::newRow("trailing slash") << QStringLiteral("/dir/") << QString() << 0;
-        QTest::newRow("unicode") << QStringLiteral("/caf\u00e9/\u65e5\u672c") << QString() << 0;
-        QTest::newRow("at sign inside the path") << QStringLiteral("/users/@me") << QString() << 0;
-        QTest::newRow("encoded double slash") << QStringLiteral("/%2F%2Fevil.example") << QString() << 0;
-        QTest::newRow("empty") << QString() << QString() << 400;
-        QTest::newRow("relative") << QStringLiteral("users/1") << QString() << 400;
-        QTest::newRow("network-path //x") << QStringLiteral("//evil.example/x") << QString() << 400;
-        QTest::newRow("absolute-form") << QStringLiteral("http://evil.example/") << QString() << 400;
-        QTest::newRow("authority @") << QStringLiteral("@evil.example/x") << QString() << 400;
-        QTest::newRow("backslash") << QStringLiteral("/\\evil.example") << QString() << 400;
-        QTest::newRow("CR LF") << QStringLiteral("/x\r\nHost: evil") << QString() << 400;
-        QTest::newRow("LF") << QStringLiteral("/x\nX: y") << QString() << 400;
-        QTest::newRow("NUL") << QStringLiteral("/x\u0000y") << QString() << 400;
-        QTest::newRow("space") << QStringLiteral("/x HTTP/1.1") << QString() << 400;
-        QTest::newRow("fragment") << QStringLiteral("/x#y") << QString() << 400;
-        QTest::newRow("query in path") << QStringLiteral("/x?y=1") << QString() << 400;
-        QTest::newRow("absurd length") << QStringLiteral("/") + QString(9000, u'a') << QString() << 400;
-        QTest::newRow("query with space") << QStringLiteral("/x") << QStringLiteral("a=b c") << 400;
-        QTest::newRow("query CRLF") << QStringLiteral("/x") << QStringLiteral("a\r\nb") << 400;
-        QTest::newRow("query encoded") << QStringLiteral("/x") << QStringLiteral("q=%3F&r=a+b") << 0;
+        QTest::newRow("plain") << QStringLiteral("/users/1") << QString() << 0 << QByteArray();
+        QTest::newRow("root") << QStringLiteral("/") << QString() << 0 << QByteArray();
+        QTest::newRow("encoded slash kept") << QStringLiteral("/a%2Fb") << QString() << 0 << QByteArray();
+        QTest::newRow("dot segments kept") << QStringLiteral("/a/../b/./c") << QString() << 0 << QByteArray();
+        QTest::newRow("trailing slash") << QStringLiteral("/dir/") << QString() << 0 << QByteArray();
+        // The deployed server decodes paths: what a request line cannot carry is encoded again (item 2).
+        QTest::newRow("unicode") << QStringLiteral("/caf\u00e9/\u65e5\u672c") << QString() << 0
+                                 << QByteArray("/base/caf%C3%A9/%E6%97%A5%E6%9C%AC");
+        QTest::newRow("at sign inside the path") << QStringLiteral("/users/@me") << QString() << 0 << QByteArray();
+        QTest::newRow("encoded double slash") << QStringLiteral("/%2F%2Fevil.example") << QString() << 0 << QByteArray();
+        QTest::newRow("empty") << QString() << QString() << 400 << QByteArray();
+        QTest::newRow("relative") << QStringLiteral("users/1") << QString() << 400 << QByteArray();
+        QTest::newRow("network-path //x") << QStringLiteral("//evil.example/x") << QString() << 400 << QByteArray();
+        QTest::newRow("absolute-form") << QStringLiteral("http://evil.example/") << QString() << 400 << QByteArray();
+        QTest::newRow("authority @") << QStringLiteral("@evil.example/x") << QString() << 400 << QByteArray();
+        QTest::newRow("backslash at the start") << QStringLiteral("/\\evil.example") << QString() << 400 << QByteArray();
+        QTest::newRow("backslash inside") << QStringLiteral("/a\\b") << QString() << 0 << QByteArray("/base/a%5Cb");
+        QTest::newRow("CR LF") << QStringLiteral("/x\r\nHost: evil") << QString() << 0
+                               << QByteArray("/base/x%0D%0AHost:%20evil");
+        QTest::newRow("LF") << QStringLiteral("/x\nX: y") << QString() << 0 << QByteArray("/base/x%0AX:%20y");
+        QTest::newRow("NUL") << QStringLiteral("/x\u0000y") << QString() << 0 << QByteArray("/base/x%00y");
+        QTest::newRow("space") << QStringLiteral("/x HTTP/1.1") << QString() << 0 << QByteArray("/base/x%20HTTP/1.1");
+        QTest::newRow("decoded %20") << QStringLiteral("/report 2024.pdf") << QString() << 0
+                                     << QByteArray("/base/report%202024.pdf");
+        QTest::newRow("fragment") << QStringLiteral("/x#y") << QString() << 0 << QByteArray("/base/x%23y");
+        QTest::newRow("query in path") << QStringLiteral("/x?y=1") << QString() << 0 << QByteArray("/base/x%3Fy=1");
+        QTest::newRow("lone percent") << QStringLiteral("/100%") << QString() << 0 << QByteArray("/base/100%25");
+        QTest::newRow("absurd length") << QStringLiteral("/") + QString(9000, u'a') << QString() << 400 << QByteArray();
+        QTest::newRow("query with space") << QStringLiteral("/x") << QStringLiteral("a=b c") << 0
+                                          << QByteArray("/base/x?a=b%20c");
+        QTest::newRow("query CRLF") << QStringLiteral("/x") << QStringLiteral("a\r\nb") << 0
+                                    << QByteArray("/base/x?a%0D%0Ab");
+        QTest::newRow("query # and ?") << QStringLiteral("/x") << QStringLiteral("a=?#b") << 0
+                                       << QByteArray("/base/x?a=?%23b");
+        QTest::newRow("query encoded") << QStringLiteral("/x") << QStringLiteral("q=%3F&r=a+b") << 0 << QByteArray();
     }
 
     void hostilePaths()
@@ -63,18 +75,46 @@ private slots:
         QFETCH(QString, path);
         QFETCH(QString, query);
         QFETCH(int, status);
+        QFETCH(QByteArray, target);
         const ParsedProxyRequest parsed = parseProxyRequest(request(path, query));
         QCOMPARE(parsed.requestId, QStringLiteral("r-1"));
         if (status == 0) {
             QVERIFY2(parsed.request, qPrintable(parsed.refusal.reason));
-            QCOMPARE(parsed.request->path, path.toUtf8());
-            QCOMPARE(parsed.request->target("/base"), QByteArray("/base") + path.toUtf8()
-                                                          + (query.isEmpty() ? QByteArray() : '?' + query.toUtf8()));
+            if (target.isEmpty()) // valid as it is: byte for byte
+                target = QByteArray("/base") + path.toUtf8() + (query.isEmpty() ? QByteArray() : '?' + query.toUtf8());
+            QCOMPARE(parsed.request->target("/base"), target);
         } else {
             QVERIFY(!parsed.request);
             QCOMPARE(parsed.refusal.status, status);
             QVERIFY(parsed.refusal.reason.startsWith(QLatin1String("invalid request")));
         }
+    }
+
+    // Issue 11, item 6: with a backend base path, "/../admin" would leave it.
+    void dotSegmentsAreRefusedUnderABasePath_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::newRow("..") << QStringLiteral("/../admin/secret");
+        QTest::newRow("inner ..") << QStringLiteral("/a/../../admin");
+        QTest::newRow(".") << QStringLiteral("/./x");
+        QTest::newRow("%2e%2e") << QStringLiteral("/%2e%2e/admin");
+        QTest::newRow("%2E%2E") << QStringLiteral("/%2E%2E/admin");
+        QTest::newRow("..;") << QStringLiteral("/..;/admin");
+    }
+
+    void dotSegmentsAreRefusedUnderABasePath()
+    {
+        QFETCH(QString, path);
+        ProxyRequestLimits withBase;
+        withBase.refuseDotSegments = true;
+        const ParsedProxyRequest refused = parseProxyRequest(request(path), withBase);
+        QVERIFY(!refused.request);
+        QCOMPARE(refused.refusal.status, 400);
+        QVERIFY2(refused.refusal.reason.contains(QLatin1String("'..'")), qPrintable(refused.refusal.reason));
+        // Without a base path the backend's root is all there is: forwarded byte for byte.
+        const ParsedProxyRequest kept = parseProxyRequest(request(path));
+        QVERIFY(kept.request);
+        QCOMPARE(kept.request->path, path.toUtf8());
     }
 
     void methods_data()
@@ -129,6 +169,11 @@ private slots:
         QTest::addColumn<int>("status");
         QTest::newRow("CRLF in value") << QJsonObject{{QStringLiteral("x-a"), QStringLiteral("1\r\nX-Injected: 1")}} << 400;
         QTest::newRow("NUL in value") << QJsonObject{{QStringLiteral("x-a"), QStringLiteral("1\u00002")}} << 400;
+        // Issue 11, item 11: refused in responses, so refused in requests too (one rule).
+        QTest::newRow("VT in value") << QJsonObject{{QStringLiteral("x-a"), QStringLiteral("1\u000b2")}} << 400;
+        QTest::newRow("ESC in value") << QJsonObject{{QStringLiteral("x-a"), QStringLiteral("\u001b[31mred")}} << 400;
+        QTest::newRow("DEL in value") << QJsonObject{{QStringLiteral("x-a"), QStringLiteral("1\u007f")}} << 400;
+        QTest::newRow("trailing VT") << QJsonObject{{QStringLiteral("x-a"), QStringLiteral("1\u000b")}} << 400;
         QTest::newRow("space in name") << QJsonObject{{QStringLiteral("x a"), QStringLiteral("1")}} << 400;
         QTest::newRow("colon in name") << QJsonObject{{QStringLiteral("x:a"), QStringLiteral("1")}} << 400;
         QTest::newRow("number value") << QJsonObject{{QStringLiteral("x-a"), 5}} << 400;
@@ -189,6 +234,28 @@ private slots:
         QCOMPARE(parsed.requestId, id); // a refusal can still be answered
         if (!ok)
             QCOMPARE(parsed.refusal.status, 400);
+    }
+
+    void tabInHeaderValueIsFine()
+    {
+        QJsonObject payload = request(QStringLiteral("/"));
+        payload.insert(QStringLiteral("headers"), QJsonObject{{QStringLiteral("x-a"), QStringLiteral("a\tb")}});
+        QVERIFY(parseProxyRequest(payload).request);
+    }
+
+    // Issue 11, item 11: a long id got no answer at all, and the caller waited for the server's timeout.
+    void overlongRequestIdIsRefusedWithTheIdAsGiven()
+    {
+        QJsonObject payload = request(QStringLiteral("/"));
+        const QString id = QString(201, u'i');
+        payload.insert(QStringLiteral("request_id"), id);
+        const ParsedProxyRequest parsed = parseProxyRequest(payload);
+        QVERIFY(!parsed.request);
+        QCOMPARE(parsed.requestId, id);
+        QCOMPARE(parsed.refusal.status, 400);
+        QVERIFY2(parsed.refusal.reason.contains(QLatin1String("longer than 200")), qPrintable(parsed.refusal.reason));
+        payload.insert(QStringLiteral("request_id"), QString(200, u'i'));
+        QVERIFY(parseProxyRequest(payload).request);
     }
 
     void missingRequestIdCannotBeAnswered()

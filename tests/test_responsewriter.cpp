@@ -162,6 +162,24 @@ private slots:
                  (QJsonArray{QStringLiteral("a=1; Path=/"), QStringLiteral("b=2")}));
         QCOMPARE(stats.droppedSetCookies, 0);
     }
+
+    // Found by fuzz_responsewriter: with a header that is not UTF-8 (a run of continuation bytes),
+    // "take one character whole" took the whole run into one piece. The forwarder answers such
+    // headers 502 before a frame is made, but the writer's pieces stay bounded whatever it is given.
+    void streamedPiecesStayBoundedForNonUtf8Headers()
+    {
+        const ProxyResponse response{QStringLiteral("r"), 200, {{"x-a", QByteArray(40, '\xb7')}}, "body", false};
+        const QByteArray whole = writeProxyResponseFrame({}, QStringLiteral("1"), QStringLiteral("t"), response, {});
+        ProxyResponseFrame streamed({}, QStringLiteral("1"), QStringLiteral("t"), response, {});
+        QByteArray joined;
+        while (!streamed.atEnd()) {
+            const QByteArray piece = streamed.next(1);
+            QVERIFY(!piece.isEmpty());
+            QVERIFY2(piece.size() <= 4 + 2, piece.toHex().constData());
+            joined += piece;
+        }
+        QCOMPARE(joined, whole);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestResponseWriter)

@@ -435,6 +435,34 @@ private slots:
         }
     }
 
+    // Issue 11, item 11: --chunk-size 1 was accepted (a 20 MB response took 29 s and 670 MB).
+    void chunkSizeHasAMinimum_data()
+    {
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("error"); // empty: accepted
+        QTest::newRow("1") << QStringLiteral("1")
+                           << QStringLiteral("--chunk-size (from TELEPHONE_CHUNK_SIZE): \"1\" is smaller than the "
+                                             "minimum of 16KiB (16384 bytes)");
+        QTest::newRow("16383") << QStringLiteral("16383") << QStringLiteral("is smaller than the minimum of 16KiB");
+        QTest::newRow("15K") << QStringLiteral("15K") << QStringLiteral("is smaller than the minimum of 16KiB");
+        QTest::newRow("16K") << QStringLiteral("16K") << QString();
+        QTest::newRow("16384") << QStringLiteral("16384") << QString();
+    }
+
+    void chunkSizeHasAMinimum()
+    {
+        QFETCH(QString, value);
+        QFETCH(QString, error);
+        const Outcome o = resolveWith({}, {{QStringLiteral("TELEPHONE_CHUNK_SIZE"), value}});
+        if (error.isEmpty()) {
+            QVERIFY2(o.settings, qPrintable(o.error));
+            QCOMPARE(o.settings->chunkSize(), qint64(16384));
+        } else {
+            QVERIFY(!o.settings);
+            QVERIFY2(o.error.contains(error), qPrintable(o.error));
+        }
+    }
+
     void durationAccessors()
     {
         const Outcome o = resolveWith({QStringLiteral("--heartbeat-interval=0.5"),

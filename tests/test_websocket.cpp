@@ -42,20 +42,52 @@ QByteArray serverFrame(quint8 firstByte, const QByteArray &payload)
     return f + payload;
 }
 
-// Answers a client's upgrade request on a raw socket (a server that then misbehaves). Returns false
-// while the request is still incomplete.
-bool answerUpgrade(QTcpSocket *s)
+// A WebSocket server over a raw QTcpServer: completes the upgrade, then does what the test says.
+// With `reads` false it stops reading after the upgrade (a small read buffer, nothing taken from
+// it), like a server that no longer reads what the client sends.
+struct RawWebSocketServer {
+    QTcpServer server;
+    QTcpSocket *socket = nullptr;
+    bool reads = true;
+
+    explicit RawWebSocketServer(bool readsAfterUpgrade = true)
+        : reads(readsAfterUpgrade)
+    {
+        QObject::connect(&server, &QTcpServer::newConnection, &server, [this] {
+            QTcpSocket *s = server.nextPendingConnection();
+            QObject::connect(s, &QTcpSocket::readyRead, s, [this, s] {
+                if (socket == s) { // upgraded
+                    if (reads)
+                        s->readAll();
+                    return;
+                }
+                const QByteArray request = s->readAll();
+                const qsizetype at = request.indexOf("Sec-WebSocket-Key: ");
+                if (at < 0)
+                    return;
+                const QByteArray key = request.mid(at + 19, request.indexOf("\r\n", at) - at - 19);
+                const QByteArray accept = QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                                                   QCryptographicHash::Sha1)
+                                              .toBase64();
+                if (!reads)
+                    s->setReadBufferSize(1); // Qt stops taking bytes from the kernel
+                s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Accept: " + accept + "\r\n\r\n");
+                socket = s;
+            });
+        });
+        if (!server.listen(QHostAddress::LocalHost, 0))
+            qFatal("raw WebSocket server did not listen");
+    }
+    QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())); }
+};
+
+/// Opens `client` to `server` and waits until both ends have seen the upgrade.
+bool openUpgraded(WebSocketClient &client, const RawWebSocketServer &server)
 {
-    const QByteArray request = s->readAll();
-    const qsizetype at = request.indexOf("Sec-WebSocket-Key: ");
-    if (at < 0)
-        return false;
-    const QByteArray key = request.mid(at + 19, request.indexOf("\r\n", at) - at - 19);
-    const QByteArray accept =
-        QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1).toBase64();
-    s->write("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-             "Sec-WebSocket-Accept: " + accept + "\r\n\r\n");
-    return true;
+    QSignalSpy connected(&client, &WebSocketClient::connected);
+    client.open(server.url());
+    return connected.wait(5000) && QTest::qWaitFor([&server] { return server.socket != nullptr; }, 5000);
 }
 
 QList<Event> readAll(websocket::FrameReader &reader, const QByteArray &bytes, bool byteByByte)
@@ -375,17 +407,10 @@ private slots:
 
     void unansweredCloseDoesNotHang()
     {
-        QTcpServer server; // completes the upgrade, then ignores everything
-        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
-        connect(&server, &QTcpServer::newConnection, this, [&server] {
-            QTcpSocket *s = server.nextPendingConnection();
-            connect(s, &QTcpSocket::readyRead, s, [s] { answerUpgrade(s); });
-        });
+        RawWebSocketServer server; // completes the upgrade, then ignores everything
         WebSocketClient client;
-        QSignalSpy connected(&client, &WebSocketClient::connected);
         QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
-        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())));
-        QVERIFY(connected.wait(5000));
+        QVERIFY(openUpgraded(client, server));
         client.close(1000);
         QVERIFY(disconnected.wait(8000));
         QVERIFY(client.errorString().contains(QLatin1String("did not finish closing")));
@@ -395,29 +420,82 @@ private slots:
     // close handshake times out within seconds instead of leaving the link "connected".
     void serverCloseWithoutFinTimesOut()
     {
-        QTcpServer server;
-        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
-        connect(&server, &QTcpServer::newConnection, this, [&server] {
-            QTcpSocket *s = server.nextPendingConnection();
-            connect(s, &QTcpSocket::readyRead, s, [s] {
-                if (s->property("upgraded").toBool()) {
-                    s->readAll(); // our close echo: ignored, and no FIN follows
-                    return;
-                }
-                if (answerUpgrade(s)) {
-                    s->setProperty("upgraded", true);
-                    s->write(serverFrame(0x88, QByteArray("\x03\xe9", 2) + "going away")); // 1001
-                }
-            });
-        });
+        RawWebSocketServer server; // reads (and ignores) our close echo; no FIN follows
         WebSocketClient client;
         QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
+        QVERIFY(openUpgraded(client, server));
         QElapsedTimer clock;
         clock.start();
-        client.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(server.serverPort())));
+        server.socket->write(serverFrame(0x88, QByteArray("\x03\xe9", 2) + "going away")); // 1001
         QVERIFY(disconnected.wait(8000));
         QVERIFY2(clock.elapsed() < 7000, "the close handshake did not time out");
         QCOMPARE(client.closeCode(), 1001);
+    }
+
+    // Issue 11, item 7: every ping was answered at once, so a server that sent pings and read
+    // nothing made the client queue pongs without limit (1.84 GB). Pongs now wait for room in the
+    // socket and only the latest ping is answered.
+    void pingFloodFromAServerThatDoesNotReadIsBounded()
+    {
+        RawWebSocketServer server(false);
+        WebSocketClient client;
+        client.setStallTimeout(600000); // this test is about memory; the stall rule has its own test
+        int framesSeen = 0;
+        connect(&client, &WebSocketClient::frameReceived, this, [&framesSeen] { ++framesSeen; });
+        QVERIFY(openUpgraded(client, server));
+
+        constexpr int Pings = 200000; // 25 MB of pings: far more pongs than the kernel buffers hold
+        const QByteArray ping = serverFrame(0x89, QByteArray(125, 'p'));
+        qint64 peak = 0;
+        for (int sent = 0; sent < Pings;) {
+            QByteArray batch;
+            for (int i = 0; i < 2000; ++i, ++sent)
+                batch += ping;
+            server.socket->write(batch);
+            while (server.socket->bytesToWrite() > 0 && client.isOpen())
+                QTest::qWait(1);
+            peak = std::max(peak, client.bytesToWrite());
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(framesSeen, Pings, 30000);
+        peak = std::max(peak, client.bytesToWrite());
+        QVERIFY(client.isOpen());
+        qInfo() << "bytes waiting in the client's socket at most:" << peak << "after" << Pings << "pings";
+        QVERIFY2(peak <= WebSocketClient::HighWater + 256, QByteArray::number(peak).constData());
+    }
+
+    // Issue 11, item 7: a server that stops reading is taken for dead once nothing it is sent has
+    // been taken for the stall timeout (the tunnel then reconnects).
+    void serverThatStopsReadingIsTakenForDead()
+    {
+        RawWebSocketServer server(false);
+        WebSocketClient client;
+        client.setStallTimeout(500);
+        QSignalSpy disconnected(&client, &WebSocketClient::disconnected);
+        QVERIFY(openUpgraded(client, server));
+        client.sendText(QByteArray(64 * 1024 * 1024, 'a')); // more than the kernel buffers take
+        QVERIFY(disconnected.wait(20000));
+        QVERIFY2(client.errorString().contains(QLatin1String("has not read anything")), qPrintable(client.errorString()));
+    }
+
+    // The other side of the stall rule: a server that reads slowly is not dropped.
+    void slowReaderIsNotTakenForDead()
+    {
+        RawWebSocketServer server(false);
+        WebSocketClient client;
+        client.setStallTimeout(500);
+        QVERIFY(openUpgraded(client, server));
+        const qint64 total = 16 * 1024 * 1024;
+        client.sendText(QByteArray(total, 'a'));
+        qint64 received = 0;
+        while (received < total && client.isOpen()) {
+            QTest::qWait(100); // well inside the stall timeout
+            server.socket->setReadBufferSize(0); // take what has arrived, then stop again
+            QTest::qWait(1);
+            received += server.socket->readAll().size();
+            server.socket->setReadBufferSize(1);
+        }
+        QVERIFY2(client.isOpen(), qPrintable(client.errorString()));
+        QVERIFY(received >= total);
     }
 
     void silentServerTimesOut()

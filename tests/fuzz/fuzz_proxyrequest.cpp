@@ -7,7 +7,9 @@
 // seeds are real proxy_req payloads). Otherwise FuzzedDataProvider builds a payload from them
 // with the known keys set to strings, or to values of the wrong type.
 #include "fuzzcheck.h"
+#include "proxy/httpfield.h"
 #include "proxy/proxyrequest.h"
+#include "proxy/requesttarget.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -135,24 +137,31 @@ void check(const QJsonObject &payload, const ProxyRequestLimits &limits)
     FUZZ_CHECK(isHttpToken(req.method) && req.method.size() <= 32 && req.method != "CONNECT");
 
     FUZZ_CHECK(req.path.startsWith('/') && !req.path.startsWith("//"));
-    FUZZ_CHECK(req.path.size() <= limits.maxPathBytes);
+    // Percent-encoding makes at most three bytes of one.
+    FUZZ_CHECK(req.path.size() <= 3 * limits.maxPathBytes);
     for (const char c : req.path) {
         const auto u = static_cast<unsigned char>(c);
         FUZZ_CHECK(u > 0x20 && u != 0x7f && c != '\\' && c != '#' && c != '?');
+        FUZZ_CHECK(c == '%' || isTargetByteAllowed(u, TargetPart::Path));
     }
-    FUZZ_CHECK(req.query.size() <= limits.maxPathBytes);
+    FUZZ_CHECK(percentEncodeTarget(req.path, TargetPart::Path) == req.path); // already valid
+    if (limits.refuseDotSegments)
+        FUZZ_CHECK(!hasDotSegment(req.path));
+    FUZZ_CHECK(req.query.size() <= 3 * limits.maxPathBytes);
     FUZZ_CHECK(req.hasQuery == !req.query.isEmpty());
     for (const char c : req.query) {
         const auto u = static_cast<unsigned char>(c);
         FUZZ_CHECK(u > 0x20 && u != 0x7f && c != '#');
+        FUZZ_CHECK(c == '%' || isTargetByteAllowed(u, TargetPart::Query));
     }
+    FUZZ_CHECK(percentEncodeTarget(req.query, TargetPart::Query) == req.query);
 
     qint64 headerBytes = 0;
     for (const auto &[name, value] : req.headers) {
         FUZZ_CHECK(isHttpToken(name));
         FUZZ_CHECK(name == name.toLower());
         FUZZ_CHECK(!isHopByHopHeader(name) && name != "host");
-        FUZZ_CHECK(!hasByte(value, "\r\n"));
+        FUZZ_CHECK(!hasByte(value, "\r\n") && isValidFieldValue(value));
         headerBytes += name.size() + value.size() + 4;
     }
     FUZZ_CHECK(headerBytes <= limits.maxHeaderBytes);
@@ -185,6 +194,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     small.maxHeaderBytes = 96;
     small.maxPathBytes = 24;
     small.maxBodyBytes = 16;
+    check(payload, small);
+    // With a backend base path, dot-segments are refused.
+    small.refuseDotSegments = true;
     check(payload, small);
     return 0;
 }

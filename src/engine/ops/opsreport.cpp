@@ -186,6 +186,9 @@ QByteArray OpsReport::metrics() const
     perTunnel(QStringLiteral("telephone_tunnel_malformed_frames_total"), "counter",
               QStringLiteral("Frames from the server that could not be decoded and were ignored."),
               [](const TunnelObserver *o) { return double(o->tunnel()->malformedFrames()); });
+    perTunnel(QStringLiteral("telephone_tunnel_duplicate_requests_total"), "counter",
+              QStringLiteral("proxy_reqs ignored because their request_id was in flight or answered lately."),
+              [](const TunnelObserver *o) { return double(o->tunnel()->duplicateRequests()); });
 
     // Only tunnels with a measurement get a sample: 0 would read as a perfect link.
     out.family(QStringLiteral("telephone_tunnel_heartbeat_rtt_seconds"), "gauge",

@@ -11,10 +11,15 @@ namespace telephone {
 /// the client's CPU on a proxy_req with a 16 KiB body (telephone-bench, callgrind): its string
 /// unescaping is slow. Here a string without escapes becomes a QString in one conversion.
 /// Strict where Qt is lenient: invalid UTF-8 and unpaired surrogate escapes are errors, never
-/// replacement characters, and nesting deeper than MaxDepth is refused (hostile "[[[[…").
+/// replacement characters, and nesting deeper than MaxDepth is refused (hostile "[[[[…"), as is an
+/// object with more than JsonMaxObjectMembers members.
 /// Pure; fuzzed, and tested against QJsonDocument for agreement on valid input.
 std::optional<QJsonValue> parseJson(const QByteArray &text);
 
 constexpr int JsonMaxDepth = 64;
+/// More members in one object make the text invalid. Objects are built in n log n (200,000
+/// members: about 0.15 s); the cap bounds what the largest message (256 MiB) could cost. A
+/// proxy_req with 101 to 500,000 headers is still read, and answered 431.
+constexpr int JsonMaxObjectMembers = 500000;
 
 } // namespace telephone

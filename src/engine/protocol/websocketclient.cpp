@@ -8,6 +8,8 @@
 #include <QTimer>
 #include <QtEndian>
 
+#include <utility>
+
 Q_LOGGING_CATEGORY(lcWebSocket, "telephone.protocol.websocket")
 
 namespace telephone {
@@ -33,7 +35,16 @@ WebSocketClient::WebSocketClient(QObject *parent)
     : QObject(parent)
     , m_handshakeTimer(new QTimer(this))
     , m_closeTimer(new QTimer(this))
+    , m_stallTimer(new QTimer(this))
 {
+    m_stallTimer->setSingleShot(true);
+    m_stallTimer->setInterval(DefaultStallTimeoutMs);
+    connect(m_stallTimer, &QTimer::timeout, this, [this] {
+        fail(QStringLiteral("the server has not read anything Telephone sent for %1 s (%2 bytes waiting); "
+                            "the connection is taken for dead")
+                 .arg(m_stallTimer->interval() / 1000.0)
+                 .arg(m_socket ? m_socket->bytesToWrite() : 0));
+    });
     m_closeTimer->setSingleShot(true);
     m_closeTimer->setInterval(5000);
     connect(m_closeTimer, &QTimer::timeout, this, [this] {
@@ -51,6 +62,16 @@ WebSocketClient::~WebSocketClient()
         m_socket->disconnect(this);
         m_socket->abort();
     }
+}
+
+qint64 WebSocketClient::bytesToWrite() const
+{
+    return m_socket ? m_socket->bytesToWrite() : 0;
+}
+
+void WebSocketClient::setStallTimeout(int ms)
+{
+    m_stallTimer->setInterval(ms);
 }
 
 void WebSocketClient::setMaxMessageSize(qint64 bytes)
@@ -77,6 +98,8 @@ void WebSocketClient::open(const QUrl &url)
     m_error.clear();
     m_wasOpen = false;
     m_closeSent = false;
+    m_pendingPong.reset();
+    m_stallTimer->stop();
 
     const bool tls = url.scheme() == QLatin1String("wss");
     m_socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
@@ -84,7 +107,7 @@ void WebSocketClient::open(const QUrl &url)
     connect(m_socket, &QTcpSocket::readyRead, this, &WebSocketClient::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &WebSocketClient::onTransportDisconnected);
     connect(m_socket, &QAbstractSocket::errorOccurred, this, &WebSocketClient::onTransportError);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, &WebSocketClient::pump);
+    connect(m_socket, &QTcpSocket::bytesWritten, this, &WebSocketClient::onBytesWritten);
     m_handshakeTimer->start(m_handshakeTimeoutMs);
     const quint16 port = quint16(url.port(tls ? 443 : 80));
     if (tls) {
@@ -180,7 +203,9 @@ void WebSocketClient::readFrames()
                 emit textMessageReceived(event.payload);
             break;
         case Kind::Ping:
-            writeControl(websocket::Pong, event.payload);
+            // Only the latest ping needs an answer (RFC 6455 5.5.3); pump() sends it when there is room.
+            m_pendingPong = event.payload;
+            pump();
             break;
         case Kind::Pong:
         case Kind::None:
@@ -223,6 +248,23 @@ void WebSocketClient::writeControl(websocket::Opcode opcode, const QByteArray &p
     websocket::appendClientFrame(&frame, opcode, true, payload.constData(), payload.size(),
                                  QRandomGenerator::global()->generate());
     m_bytesWritten += m_socket->write(frame);
+    watchForStall();
+}
+
+void WebSocketClient::onBytesWritten()
+{
+    // Progress: the server is reading. Wait the full stall time again from here.
+    if (m_socket && m_socket->bytesToWrite() > 0)
+        m_stallTimer->start();
+    else
+        m_stallTimer->stop();
+    pump();
+}
+
+void WebSocketClient::watchForStall()
+{
+    if (m_socket && m_socket->bytesToWrite() > 0 && !m_stallTimer->isActive())
+        m_stallTimer->start();
 }
 
 void WebSocketClient::sendText(QByteArray utf8)
@@ -260,6 +302,12 @@ void WebSocketClient::pump()
 {
     // Fragments go out only while the socket's buffer has room, so a large message is never
     // copied whole into it; other messages wait their turn (a message's fragments are contiguous).
+    // A pong goes first, between fragments, but also only when there is room.
+    if (m_pendingPong && m_socket && (m_state == State::Open || m_state == State::Closing)
+        && m_socket->bytesToWrite() < HighWater) {
+        const QByteArray payload = *std::exchange(m_pendingPong, std::nullopt);
+        writeControl(websocket::Pong, payload);
+    }
     while (m_socket && (m_state == State::Open) && !m_queue.empty() && m_socket->bytesToWrite() < HighWater) {
         Outgoing &front = m_queue.front();
         if (front.closeFrame) {
@@ -278,6 +326,7 @@ void WebSocketClient::pump()
                                      piece.constData(), piece.size(), QRandomGenerator::global()->generate());
         front.started = true;
         m_bytesWritten += m_socket->write(frame);
+        watchForStall();
         if (fin)
             m_queue.pop_front();
     }
@@ -329,6 +378,8 @@ void WebSocketClient::finish()
     m_state = State::Closed;
     m_handshakeTimer->stop();
     m_closeTimer->stop();
+    m_stallTimer->stop();
+    m_pendingPong.reset();
     m_queue.clear();
     if (m_socket) {
         m_socket->disconnect(this);

@@ -8,6 +8,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 
 class QTcpSocket;
 class QTimer;
@@ -21,6 +22,11 @@ namespace telephone {
 /// in telephone-bench. Here text goes in as UTF-8 bytes, large messages are streamed from a
 /// MessageSource in fragments only as fast as the socket drains, and inbound messages arrive as
 /// bytes for the JSON decoder. Control frames (ping, pong, close) slip between fragments.
+///
+/// Outbound memory is bounded: nothing more is written while the socket holds HighWater bytes,
+/// pongs included — a ping that arrives while a pong waits replaces it (RFC 6455 5.5.3), so a
+/// ping flood from a server that does not read costs one pong. A server that reads nothing of
+/// what waits for StallTimeout (setStallTimeout) is taken for dead: the connection fails.
 /// Lives on the engine's thread.
 class WebSocketClient : public QObject
 {
@@ -43,6 +49,7 @@ public:
     void sendText(std::unique_ptr<MessageSource> source);
 
     void setHandshakeTimeout(int ms) { m_handshakeTimeoutMs = ms; }
+    void setStallTimeout(int ms);
     void setMaxMessageSize(qint64 bytes);
 
     /// After disconnected(): the HTTP status of a refused upgrade (0 when the upgrade was not
@@ -53,9 +60,12 @@ public:
     QString errorString() const { return m_error; }
     bool wasOpen() const { return m_wasOpen; }
     qint64 bytesWritten() const { return m_bytesWritten; }
+    /// Bytes handed to the socket that the operating system has not taken yet.
+    qint64 bytesToWrite() const;
 
     static constexpr qint64 FragmentSize = 256 * 1024;
     static constexpr qint64 HighWater = 1024 * 1024; ///< bytes queued in the socket before we wait
+    static constexpr int DefaultStallTimeoutMs = 30000;
 
 signals:
     void connected();
@@ -76,6 +86,8 @@ private:
     void readFrames();
     void writeControl(websocket::Opcode opcode, const QByteArray &payload);
     void pump();
+    void onBytesWritten();
+    void watchForStall();
     void fail(const QString &error);
     void finish();
 
@@ -89,6 +101,8 @@ private:
     QTcpSocket *m_socket = nullptr;
     QTimer *m_handshakeTimer;
     QTimer *m_closeTimer; ///< a server that never answers our close frame does not hold us
+    QTimer *m_stallTimer; ///< runs while bytes wait in the socket and none are being taken
+    std::optional<QByteArray> m_pendingPong; ///< the latest ping's payload, waiting for room
     State m_state = State::Closed;
     QUrl m_url;
     QByteArray m_key;

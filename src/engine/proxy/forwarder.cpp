@@ -3,8 +3,10 @@
 #include "ops/logging.h"
 #include "proxy/contentdecoding.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QPointer>
 #include <QUuid>
 
 Q_LOGGING_CATEGORY(lcForward, "telephone.proxy.forwarder")
@@ -85,6 +87,7 @@ void Forwarder::abortAll()
 {
     m_client->abortAll();
     m_inFlight.clear();
+    m_activeIds.clear();
 }
 
 void Forwarder::keepBackendAnswer(Exchange *exchange, int status, const HeaderList &headers, const QByteArray &body)
@@ -95,7 +98,48 @@ void Forwarder::keepBackendAnswer(Exchange *exchange, int status, const HeaderLi
     exchange->backendBytes = body.size();
 }
 
-void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart)
+std::shared_ptr<const void> Forwarder::holdSlot()
+{
+    // Released by whoever drops the last copy of the response: the socket once the frame is
+    // written, or the tunnel when there is no socket to write it to.
+    struct Slot {
+        QPointer<Forwarder> forwarder;
+        ~Slot()
+        {
+            if (forwarder)
+                --forwarder->m_unsentResponses;
+        }
+    };
+    ++m_unsentResponses;
+    return std::shared_ptr<const void>(new Slot{QPointer<Forwarder>(this)});
+}
+
+bool Forwarder::isDuplicate(const QString &requestId)
+{
+    if (requestId.size() > MaxRequestIdLength) // refused anyway; not worth remembering
+        return false;
+    if (!m_activeIds.contains(requestId) && !m_recentIds.contains(requestId))
+        return false;
+    m_recentIds.touch(requestId);
+    // Running it again would repeat its side effects at the backend (a POST twice). The id is
+    // logged quoted: an id Telephone refused may hold control characters.
+    if (m_duplicateRequests++ == 0)
+        qCWarning(lcForward) << "ignoring a proxy_req whose request_id" << requestId
+                             << "is in flight or was answered lately (further repeats are only counted)";
+    else
+        qCDebug(lcForward) << "ignoring repeated request_id" << requestId;
+    return true;
+}
+
+void Forwarder::noteAnswered(const QString &requestId)
+{
+    m_activeIds.remove(requestId);
+    if (requestId.size() <= MaxRequestIdLength)
+        m_recentIds.touch(requestId);
+}
+
+void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart,
+                          std::shared_ptr<const void> slot)
 {
     // JSON log lines name the request (the tunnel comes from the process-wide default).
     const logging::ContextScope logContext(QString(), exchange.requestId);
@@ -108,6 +152,7 @@ void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, 
     response.status = status;
     response.headers = {{"content-type", "application/json"}};
     response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    response.slot = std::move(slot);
 
     if (publishStart)
         emit exchangeStarted(exchange);
@@ -121,9 +166,18 @@ void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, 
         qCWarning(lcForward).noquote() << exchange.method << exchange.path << "→" << status << reason;
     else
         qCInfo(lcForward).noquote() << exchange.method << exchange.path << "→" << status << reason;
-    if (!exchange.replay)
+    if (!exchange.replay) {
+        noteAnswered(exchange.requestId);
         emit responseReady(response);
+    }
     emit exchangeFinished(exchange);
+}
+
+ProxyRequestLimits Forwarder::requestLimits() const
+{
+    ProxyRequestLimits limits;
+    limits.refuseDotSegments = m_basePath.size() > 1; // "/base"; "/" alone is no base path
+    return limits;
 }
 
 BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req) const
@@ -133,7 +187,12 @@ BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req) const
     out.target = req.target(m_basePath);
     out.host = m_options.preserveHost && !req.host.isEmpty() ? req.host : m_backendHost;
     out.body = req.body;
-    out.headers = req.headers;
+    // Ours replaces a caller's: two x-request-id headers would leave the backend to pick one.
+    out.headers.reserve(req.headers.size() + 3);
+    for (const auto &header : req.headers) {
+        if (header.first != "x-request-id")
+            out.headers.append(header);
+    }
     out.headers.append({"x-request-id", req.requestId.toUtf8()});
     if (!req.host.isEmpty() && !hasHeader(req.headers, "x-forwarded-host"))
         out.headers.append({"x-forwarded-host", req.host});
@@ -146,7 +205,9 @@ BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req) const
 
 void Forwarder::handle(const QJsonObject &payload)
 {
-    ParsedProxyRequest parsed = parseProxyRequest(payload);
+    ParsedProxyRequest parsed = parseProxyRequest(payload, requestLimits());
+    if (!parsed.requestId.isEmpty() && isDuplicate(parsed.requestId))
+        return;
     Exchange exchange;
     exchange.startedAt = QDateTime::currentDateTimeUtc();
     exchange.requestId = parsed.requestId;
@@ -170,7 +231,7 @@ void Forwarder::handle(const QJsonObject &payload)
         answerOwn(exchange, 503, QStringLiteral("Telephone is shutting down and takes no new requests"), true);
         return;
     }
-    if (m_inFlight.size() >= m_options.maxConcurrent) {
+    if (slotsInUse() >= m_options.maxConcurrent) {
         answerOwn(exchange,
                   503, QStringLiteral("Telephone is at its limit of %1 concurrent requests").arg(m_options.maxConcurrent),
                   true);
@@ -186,6 +247,7 @@ void Forwarder::handle(const QJsonObject &payload)
         onBackendResult(callId, std::move(result));
     });
     m_inFlight.insert(id, exchange);
+    m_activeIds.insert(exchange.requestId);
 }
 
 void Forwarder::replay(const Exchange &captured)
@@ -208,19 +270,30 @@ void Forwarder::replay(const Exchange &captured)
         emit exchangeFinished(exchange);
         return;
     }
-    BackendRequest request;
-    request.method = captured.method.toLatin1();
-    request.target = m_basePath + captured.path.toUtf8() + (captured.query.isNull() ? QByteArray() : '?' + captured.query.toUtf8());
-    request.host = m_backendHost;
-    request.body = captured.requestBody;
+    // The capture is judged like a proxy_req: one Telephone refused (a CR in the method, "//host")
+    // must not reach the backend through the inspector, and paths are encoded the same way.
+    QJsonObject headers;
     for (const auto &[name, value] : captured.requestHeaders) {
-        if (name == "host")
-            request.host = value;
-        else if (name == "x-request-id")
-            request.headers.append({name, exchange.requestId.toUtf8()});
-        else
-            request.headers.append({name, value});
+        QJsonArray values = headers.value(QString::fromUtf8(name)).toArray();
+        values.append(QString::fromUtf8(value));
+        headers.insert(QString::fromUtf8(name), values);
     }
+    const QJsonObject payload{{QStringLiteral("request_id"), exchange.requestId},
+                              {QStringLiteral("method"), captured.method},
+                              {QStringLiteral("path"), captured.path},
+                              {QStringLiteral("query_string"), captured.query},
+                              {QStringLiteral("headers"), headers},
+                              {QStringLiteral("body"), QString::fromLatin1(captured.requestBody.toBase64())},
+                              {QStringLiteral("body_encoding"), QStringLiteral("base64")}};
+    const ParsedProxyRequest parsed = parseProxyRequest(payload, requestLimits());
+    if (!parsed.request) {
+        emit exchangeStarted(exchange);
+        exchange.durationMs = 0;
+        exchange.error = QStringLiteral("this request cannot be replayed: %1").arg(parsed.refusal.reason);
+        emit exchangeFinished(exchange);
+        return;
+    }
+    BackendRequest request = backendRequestFor(*parsed.request);
     exchange.requestHeaders = request.headers;
     exchange.requestHeaders.prepend({"host", request.host});
     emit exchangeStarted(exchange);
@@ -237,6 +310,8 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         return;
     Exchange exchange = std::move(it.value());
     m_inFlight.erase(it);
+    // The slot passes from the backend call to the response until its frame is written.
+    std::shared_ptr<const void> slot = exchange.replay ? nullptr : holdSlot();
 
     switch (result.outcome) {
     case BackendResult::Outcome::Ok: {
@@ -246,6 +321,7 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         response.headers = endToEndResponseHeaders(result.headers);
         response.body = std::move(result.body);
         exchange.backendAnswered = true;
+        response.slot = slot;
         // Header values travel as JSON strings: bytes that are not UTF-8 (Latin-1, say) cannot be
         // carried as they are, and converting them would change what the caller receives.
         QByteArray badHeader;
@@ -261,14 +337,14 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
                       QStringLiteral("the backend sent header %1 with bytes that are not UTF-8, which the server "
                                      "cannot carry unchanged")
                           .arg(QString::fromLatin1(badHeader)),
-                      false);
+                      false, slot);
             break;
         }
         if (!m_bodyBase64) {
             const ContentDecoding::Outcome decoded =
                 ContentDecoding::decodeText(&response.headers, &response.body, m_options.maxResponseSize);
             if (!decoded.error.isEmpty()) {
-                answerOwn(exchange, 502, decoded.error, false);
+                answerOwn(exchange, 502, decoded.error, false, slot);
                 break;
             }
             exchange.decodedContentEncoding = decoded.coding;
@@ -282,7 +358,7 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
                                          "body_base64); nothing was sent rather than altered bytes")
                               .arg(result.status)
                               .arg(response.body.size()),
-                          false);
+                          false, slot);
                 break;
             }
             response.base64 = true;
@@ -292,15 +368,18 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         exchange.responseBody = capped(response.body);
         exchange.responseBytes = response.body.size();
         exchange.durationMs = std::max<qint64>(0, exchange.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
-        if (!exchange.replay)
+        if (!exchange.replay) {
+            noteAnswered(exchange.requestId);
             emit responseReady(response);
+        }
         emit exchangeFinished(exchange);
         break;
     }
     case BackendResult::Outcome::Timeout:
-        answerOwn(exchange, 504, result.error, false);
+        answerOwn(exchange, 504, result.error, false, slot);
         break;
     case BackendResult::Outcome::Aborted:
+        m_activeIds.remove(exchange.requestId);
         break;
     default:
         if (result.outcome == BackendResult::Outcome::TooLarge) {
@@ -308,7 +387,7 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
             exchange.backendAnswered = true;
             keepBackendAnswer(&exchange, result.status, result.headers, result.body);
         }
-        answerOwn(exchange, 502, result.error, false);
+        answerOwn(exchange, 502, result.error, false, slot);
         break;
     }
     checkDrained();

@@ -3,9 +3,11 @@
 #include "proxy/backendclient.h"
 #include "proxy/exchange.h"
 #include "proxy/proxyrequest.h"
+#include "proxy/recentids.h"
 #include "proxy/responsewriter.h"
 
 #include <QHash>
+#include <QSet>
 #include <QJsonObject>
 #include <QObject>
 #include <QUrl>
@@ -28,6 +30,11 @@ struct ForwarderOptions {
 /// own in Plugboard's error shape (400 invalid, 405 CONNECT, 413/431 too large, 502 unreachable /
 /// reset / too large / binary body the server cannot carry, 503 draining or at the concurrency
 /// limit, 504 timeout). Publishes each request as an Exchange. Lives on the engine's thread.
+///
+/// A request holds one of `maxConcurrent` slots from its arrival until its response has been
+/// written to the socket (ProxyResponse::slot), not just produced: a server that reads slowly
+/// gets 503s instead of an ever longer queue of responses in memory. A `request_id` seen while
+/// in flight or among the last answered ones is ignored and counted (duplicateRequests()).
 class Forwarder : public QObject
 {
     Q_OBJECT
@@ -44,6 +51,13 @@ public:
     /// Sends a captured request again, straight to the backend; published with `replay` set.
     void replay(const Exchange &exchange);
     int inFlight() const { return int(m_inFlight.size()); }
+    /// Requests holding a slot: at the backend, or answered and not yet written to the socket.
+    int slotsInUse() const { return int(m_inFlight.size()) + m_unsentResponses; }
+    /// `proxy_req`s ignored because their request_id was in flight or answered lately.
+    qint64 duplicateRequests() const { return m_duplicateRequests; }
+
+    /// How many answered request ids are remembered to recognise a repeat.
+    static constexpr int RecentIdCapacity = 4096;
 
     /// While draining, new requests are answered 503 at once; in-flight ones finish.
     void setDraining(bool draining);
@@ -60,11 +74,16 @@ signals:
     void drained();
 
 private:
-    void answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart);
+    void answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart,
+                   std::shared_ptr<const void> slot = {});
+    bool isDuplicate(const QString &requestId);
+    void noteAnswered(const QString &requestId);
+    std::shared_ptr<const void> holdSlot();
     /// Records what the backend sent when Telephone answers in its place (the inspector shows both).
     static void keepBackendAnswer(Exchange *exchange, int status, const HeaderList &headers, const QByteArray &body);
     void onBackendResult(quint64 id, BackendResult result);
     BackendRequest backendRequestFor(const ProxyRequest &request) const;
+    ProxyRequestLimits requestLimits() const;
     void checkDrained();
 
     ForwarderOptions m_options;
@@ -74,6 +93,10 @@ private:
     bool m_bodyBase64 = false;
     bool m_draining = false;
     QHash<quint64, Exchange> m_inFlight; ///< backend call id → its exchange so far
+    int m_unsentResponses = 0;           ///< responses produced whose frame is not written yet
+    QSet<QString> m_activeIds;           ///< request ids at the backend now
+    RecentIds m_recentIds{RecentIdCapacity};
+    qint64 m_duplicateRequests = 0;
 };
 
 } // namespace telephone

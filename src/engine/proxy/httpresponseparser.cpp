@@ -1,5 +1,7 @@
 #include "proxy/httpresponseparser.h"
 
+#include "proxy/httpfield.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -19,6 +21,53 @@ bool hasToken(const QByteArray &value, const char *token)
             return true;
     }
     return false;
+}
+
+// Optional whitespace around a field value is SP and HTAB only (RFC 9110 5.6.3): a VT or CR at
+// the end must stay in the value, where isValidFieldValue refuses it, not be trimmed away.
+QByteArray trimOws(const QByteArray &text)
+{
+    qsizetype begin = 0;
+    qsizetype end = text.size();
+    while (begin < end && (text.at(begin) == ' ' || text.at(begin) == '\t'))
+        ++begin;
+    while (end > begin && (text.at(end - 1) == ' ' || text.at(end - 1) == '\t'))
+        --end;
+    return text.mid(begin, end - begin);
+}
+
+// 1*DIGIT or 1*HEXDIG and nothing else: toLongLong would also take "+5", " 5" or "0x5", which
+// another parser on the way reads differently (RFC 9112 6.3, 7.1). -1 when not such a number.
+qint64 parseNumber(const QByteArray &text, int base)
+{
+    if (text.isEmpty() || text.size() > 15)
+        return -1;
+    qint64 n = 0;
+    for (const char c : text) {
+        const int digit = hexDigitValue(c);
+        if (digit < 0 || digit >= base)
+            return -1;
+        n = n * base + digit;
+    }
+    return n;
+}
+
+// Where the head ends: at its first empty line, lines ending in CRLF or in a bare LF (RFC 9112
+// 2.2 lets a recipient take LF alone). Returns the index of the '\n' that ends the last header
+// line and sets the terminator's length; -1 while there is none yet.
+qsizetype findHeadEnd(const QByteArray &buffer, qsizetype from, qsizetype *terminatorLength)
+{
+    for (qsizetype i = buffer.indexOf('\n', from); i >= 0; i = buffer.indexOf('\n', i + 1)) {
+        if (i + 1 < buffer.size() && buffer.at(i + 1) == '\n') {
+            *terminatorLength = 2;
+            return i;
+        }
+        if (i + 2 < buffer.size() && buffer.at(i + 1) == '\r' && buffer.at(i + 2) == '\n') {
+            *terminatorLength = 3;
+            return i;
+        }
+    }
+    return -1;
 }
 
 } // namespace
@@ -57,14 +106,15 @@ qint64 HttpResponseParser::feed(const char *data, qint64 size)
             const qint64 before = m_head.size();
             const qint64 take = std::min<qint64>(size - used, MaxHeadSize + 4 - before);
             m_head.append(data + used, take);
-            const qsizetype end = m_head.indexOf("\r\n\r\n", std::max<qsizetype>(0, before - 3));
+            qsizetype terminator = 0;
+            const qsizetype end = findHeadEnd(m_head, std::max<qsizetype>(0, before - 2), &terminator);
             if (end < 0) {
                 used += take;
                 if (m_head.size() > MaxHeadSize)
                     fail(QStringLiteral("the response headers are larger than %1 bytes").arg(MaxHeadSize));
                 continue;
             }
-            const qint64 headBytes = end + 4 - before;
+            const qint64 headBytes = end + terminator - before;
             used += headBytes;
             const QByteArray head = m_head.left(end);
             m_head.clear();
@@ -86,10 +136,14 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
         fail(QStringLiteral("the backend did not answer with HTTP/1.x"));
         return false;
     }
-    bool ok = false;
-    const int status = statusLine.mid(9, 3).toInt(&ok);
-    if (!ok || status < 100 || status > 999) {
+    // Three digits, then a space or the end; Plugboard (and HTTP) know 100-599 only.
+    const qint64 status = parseNumber(statusLine.mid(9, 3), 10);
+    if (status < 0 || (statusLine.size() > 12 && statusLine.at(12) != ' ')) {
         fail(QStringLiteral("the backend sent an invalid status line"));
+        return false;
+    }
+    if (status < 100 || status > 599) {
+        fail(QStringLiteral("the backend answered with status %1, outside HTTP's 100-599").arg(status));
         return false;
     }
     const bool http10 = statusLine.at(7) == '0';
@@ -117,16 +171,13 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
                 return false;
             }
         }
-        const QByteArray value = line.mid(colon + 1).trimmed();
+        const QByteArray value = trimOws(line.mid(colon + 1));
         // A CR, NUL or other control byte inside a value could split the header for whoever parses
         // it next (RFC 9110 5.5): refuse the response rather than pass it on or alter it.
-        for (const char c : value) {
-            const auto u = static_cast<unsigned char>(c);
-            if ((u < 0x20 && c != '\t') || u == 0x7f) {
-                fail(QStringLiteral("the backend sent a control character in the value of header %1")
-                         .arg(QString::fromLatin1(name)));
-                return false;
-            }
+        if (!isValidFieldValue(value)) {
+            fail(QStringLiteral("the backend sent a control character in the value of header %1")
+                     .arg(QString::fromLatin1(name)));
+            return false;
         }
         headers.append({name, value});
     }
@@ -139,11 +190,14 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
         return true; // 100 Continue, 103 Early Hints: the real response follows
     }
 
-    m_status = status;
+    m_status = int(status);
     m_headers = std::move(headers);
     m_keepAlive = !http10;
     qint64 length = -1;
     bool chunked = false;
+    bool transferEncoding = false;
+    int lengthFields = 0;
+    QByteArray lengthValue;
     for (const auto &[name, value] : std::as_const(m_headers)) {
         if (equalsLower(name, "connection")) {
             if (hasToken(value, "close"))
@@ -151,16 +205,40 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
             else if (hasToken(value, "keep-alive"))
                 m_keepAlive = true;
         } else if (equalsLower(name, "transfer-encoding")) {
-            chunked = value.toLower().trimmed().endsWith("chunked");
+            transferEncoding = true;
+            chunked = value.split(',').last().trimmed().compare("chunked", Qt::CaseInsensitive) == 0;
         } else if (equalsLower(name, "content-length")) {
-            bool valid = false;
-            const qint64 n = value.toLongLong(&valid);
-            if (!valid || n < 0 || (length >= 0 && length != n)) {
-                fail(QStringLiteral("the backend sent an invalid or conflicting Content-Length"));
-                return false;
+            ++lengthFields;
+            lengthValue = value;
+            // "5", or a list of that same value ("5, 5", RFC 9110 8.6); anything else is ambiguous.
+            for (const QByteArray &part : value.split(',')) {
+                const qint64 n = parseNumber(trimOws(part), 10);
+                if (n < 0 || (length >= 0 && length != n)) {
+                    fail(QStringLiteral("the backend sent an invalid or conflicting Content-Length (%1)")
+                             .arg(QString::fromLatin1(value.left(64))));
+                    return false;
+                }
+                length = n;
             }
-            length = n;
         }
+    }
+    auto dropContentLength = [this] {
+        m_headers.removeIf([](const QPair<QByteArray, QByteArray> &h) { return equalsLower(h.first, "content-length"); });
+    };
+    if (transferEncoding && http10) {
+        fail(QStringLiteral("the backend sent Transfer-Encoding in an HTTP/1.0 response (RFC 9112 6.1)"));
+        return false;
+    }
+    if (transferEncoding && length >= 0) {
+        // RFC 9112 6.3: Transfer-Encoding wins and the Content-Length is not passed on; a
+        // connection that framed one message both ways is not trusted with another.
+        dropContentLength();
+        length = -1;
+        m_keepAlive = false;
+    } else if (length >= 0 && (lengthFields > 1 || lengthValue != QByteArray::number(length))) {
+        // Equal values collapse into one field ("2, 2" is what the caller would get otherwise).
+        dropContentLength();
+        m_headers.append({"Content-Length", QByteArray::number(length)});
     }
 
     m_state = State::Body;
@@ -231,8 +309,9 @@ qint64 HttpResponseParser::feedChunked(const char *data, qint64 size)
             }
             if (!nl)
                 return used;
-            QByteArray line = m_line.trimmed();
+            QByteArray line = m_line;
             m_line.clear();
+            line.chop(line.endsWith("\r\n") ? 2 : 1); // CRLF, or a bare LF
             if (m_chunkState == ChunkState::DataCrLf) {
                 if (!line.isEmpty()) {
                     fail(QStringLiteral("the backend sent a malformed chunk"));
@@ -241,12 +320,14 @@ qint64 HttpResponseParser::feedChunked(const char *data, qint64 size)
                 m_chunkState = ChunkState::Size;
             } else if (m_chunkState == ChunkState::Size) {
                 const qsizetype semicolon = line.indexOf(';'); // chunk extensions are ignored
-                if (semicolon >= 0)
-                    line.truncate(semicolon);
-                bool ok = false;
-                const qint64 n = line.trimmed().toLongLong(&ok, 16);
-                if (!ok || n < 0 || line.trimmed().size() > 15) {
-                    fail(QStringLiteral("the backend sent an invalid chunk size"));
+                QByteArray sizeText = semicolon >= 0 ? line.left(semicolon) : line;
+                while (sizeText.endsWith(' ') || sizeText.endsWith('\t')) // BWS before an extension
+                    sizeText.chop(1);
+                // 1*HEXDIG only: "+5", "-5", "0x5" or " 5" mean different sizes to different parsers.
+                const qint64 n = parseNumber(sizeText, 16);
+                if (n < 0) {
+                    fail(QStringLiteral("the backend sent an invalid chunk size (%1)")
+                             .arg(QString::fromLatin1(line.left(32).toPercentEncoding(" +-;"))));
                     return used;
                 }
                 m_remaining = n;

@@ -1,5 +1,8 @@
 #include "proxy/proxyrequest.h"
 
+#include "proxy/httpfield.h"
+#include "proxy/requesttarget.h"
+
 #include <QJsonArray>
 
 namespace telephone {
@@ -11,48 +14,20 @@ QString tooLong(const char *what, qint64 limit)
     return QStringLiteral("%1 is longer than %2 bytes").arg(QLatin1String(what)).arg(limit);
 }
 
-bool hasForbiddenByte(const QByteArray &text)
-{
-    for (const char c : text) {
-        if (c == '\r' || c == '\n' || c == '\0')
-            return true;
-    }
-    return false;
-}
-
-// Origin-form only (RFC 9112 3.2.1): "/" followed by path characters. Bytes that could end the
-// request line, start another authority, or be read as one by a lenient backend are refused.
-QString pathProblem(const QByteArray &path, qint64 maxBytes)
+// Origin-form only (RFC 9112 3.2.1). What could select another host is refused; bytes a request
+// line cannot carry are not a problem here, they are percent-encoded afterwards (the deployed
+// server decodes paths before it sends them, so they are what the caller sent encoded).
+QString pathProblem(const QByteArray &path, const ProxyRequestLimits &limits)
 {
     if (path.isEmpty() || path.at(0) != '/')
         return QStringLiteral("the path must start with '/' (origin-form)");
-    if (path.startsWith("//"))
+    // "/\" is "//" to backends that take a backslash for a slash.
+    if (path.startsWith("//") || path.startsWith("/\\"))
         return QStringLiteral("the path starts with '//', which names another host");
-    if (path.size() > maxBytes)
-        return tooLong("the path", maxBytes);
-    for (const char c : path) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7f)
-            return QStringLiteral("the path contains a space or control character");
-        if (c == '\\')
-            return QStringLiteral("the path contains a backslash");
-        if (c == '#')
-            return QStringLiteral("the path contains '#'");
-        if (c == '?')
-            return QStringLiteral("the path contains '?' (the query belongs in query_string)");
-    }
-    return {};
-}
-
-QString queryProblem(const QByteArray &query, qint64 maxBytes)
-{
-    if (query.size() > maxBytes)
-        return tooLong("the query", maxBytes);
-    for (const char c : query) {
-        const auto u = static_cast<unsigned char>(c);
-        if (u <= 0x20 || u == 0x7f || c == '#')
-            return QStringLiteral("the query contains a space, '#' or a control character");
-    }
+    if (path.size() > limits.maxPathBytes)
+        return tooLong("the path", limits.maxPathBytes);
+    if (limits.refuseDotSegments && hasDotSegment(path))
+        return QStringLiteral("the path has a '.' or '..' segment, which could leave the backend's base path");
     return {};
 }
 
@@ -99,7 +74,7 @@ ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequ
 {
     ParsedProxyRequest result;
     const QJsonValue idValue = payload.value(QLatin1String("request_id"));
-    if (!idValue.isString() || idValue.toString().isEmpty() || idValue.toString().size() > 200) {
+    if (!idValue.isString() || idValue.toString().isEmpty()) {
         result.refusal = {400, QStringLiteral("invalid request: no usable request_id")};
         return result;
     }
@@ -108,6 +83,10 @@ ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequ
         result.refusal = {status, reason};
         return result;
     };
+    // Too long to become a header, but the caller waits for an answer carrying it as given.
+    if (result.requestId.size() > MaxRequestIdLength)
+        return refuse(400, QStringLiteral("invalid request: the request_id is longer than %1 characters")
+                               .arg(MaxRequestIdLength));
     // It becomes the x-request-id header: visible ASCII only, or it could carry a header of its own.
     // (The refusal still echoes it, safely, as a JSON string in proxy_res.)
     for (const QChar c : result.requestId) {
@@ -129,18 +108,20 @@ ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequ
     const QJsonValue path = payload.value(QLatin1String("path"));
     if (!path.isString())
         return refuse(400, QStringLiteral("invalid request: the path is missing"));
-    req.path = path.toString().toUtf8();
-    if (const QString problem = pathProblem(req.path, limits.maxPathBytes); !problem.isEmpty())
+    const QByteArray rawPath = path.toString().toUtf8();
+    if (const QString problem = pathProblem(rawPath, limits); !problem.isEmpty())
         return refuse(400, QStringLiteral("invalid request: %1").arg(problem));
+    req.path = percentEncodeTarget(rawPath, TargetPart::Path);
 
     const QJsonValue query = payload.value(QLatin1String("query_string"));
     if (!query.isUndefined() && !query.isNull() && !query.isString())
         return refuse(400, QStringLiteral("invalid request: query_string is not a string"));
-    req.query = query.toString().toUtf8();
+    const QByteArray rawQuery = query.toString().toUtf8();
+    if (rawQuery.size() > limits.maxPathBytes)
+        return refuse(400, QStringLiteral("invalid request: %1").arg(tooLong("the query", limits.maxPathBytes)));
+    req.query = percentEncodeTarget(rawQuery, TargetPart::Query);
     // Plugboard sends "" for "no query"; "?" with nothing after it is not distinguishable there.
     req.hasQuery = !req.query.isEmpty();
-    if (const QString problem = queryProblem(req.query, limits.maxPathBytes); !problem.isEmpty())
-        return refuse(400, QStringLiteral("invalid request: %1").arg(problem));
 
     const QJsonValue headersValue = payload.value(QLatin1String("headers"));
     if (!headersValue.isUndefined() && !headersValue.isNull() && !headersValue.isObject())
@@ -174,8 +155,9 @@ ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequ
                                    .arg(QString::fromLatin1(name)));
         }
         for (const QByteArray &value : std::as_const(values)) {
-            if (hasForbiddenByte(value))
-                return refuse(400, QStringLiteral("invalid request: header %1 contains CR, LF or NUL")
+            if (!isValidFieldValue(value))
+                return refuse(400, QStringLiteral("invalid request: header %1 contains a control character "
+                                                  "(CR, LF, NUL, ESC, DEL or another)")
                                        .arg(QString::fromLatin1(name)));
             headerBytes += name.size() + value.size() + 4;
         }

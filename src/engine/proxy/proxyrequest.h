@@ -14,8 +14,10 @@ namespace telephone {
 struct ProxyRequest {
     QString requestId;
     QByteArray method;
-    QByteArray path;    ///< origin-form, byte for byte as received
-    QByteArray query;   ///< raw, without '?'
+    /// Origin-form as it goes on the request line: as received, except that bytes a request line
+    /// cannot carry are percent-encoded (percentEncodeTarget); a valid path is unchanged.
+    QByteArray path;
+    QByteArray query;   ///< without '?'; encoded like the path ('?' allowed)
     bool hasQuery = false;
     HeaderList headers; ///< end-to-end headers from the caller, names lower-cased, hop-by-hop removed
     QByteArray host;    ///< the caller's Host header, if any
@@ -36,7 +38,12 @@ struct ProxyRequestLimits {
     qint64 maxHeaderBytes = 64 * 1024;
     qint64 maxPathBytes = 8 * 1024;
     qint64 maxBodyBytes = 100LL * 1024 * 1024;
+    /// The backend URL has a base path: `.`/`..` segments (also encoded) could climb out of it.
+    bool refuseDotSegments = false;
 };
+
+/// Longer ids are answered 400 (with the id as given): ours become the x-request-id header.
+constexpr int MaxRequestIdLength = 200;
 
 struct ParsedProxyRequest {
     std::optional<ProxyRequest> request;

@@ -268,7 +268,10 @@ QByteArray ProxyResponseFrame::next(qint64 maxBytes)
                 --end;
             if (end == m_offset) { // not even one character fits: take it whole
                 end = m_offset + 1;
-                while (end < text.size() && (static_cast<unsigned char>(text.at(end)) & 0xC0) == 0x80)
+                // A character has at most 4 bytes; header bytes that are not UTF-8 (a run of
+                // continuation bytes) must not make one piece arbitrarily large.
+                while (end < text.size() && end - m_offset < 4
+                       && (static_cast<unsigned char>(text.at(end)) & 0xC0) == 0x80)
                     ++end;
             }
             const qint64 take = end - m_offset;

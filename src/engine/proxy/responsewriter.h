@@ -6,6 +6,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <memory>
+
 namespace telephone {
 
 /// What goes back to the server for one request, already decided by the forwarder.
@@ -15,6 +17,9 @@ struct ProxyResponse {
     HeaderList headers; ///< as the backend sent them; hop-by-hop already removed
     QByteArray body;
     bool base64 = false; ///< send body and chunks base64 with body_encoding (server has body_base64)
+    /// The request's concurrency slot (see Forwarder): the frame owns the response, so the slot is
+    /// released when the frame has been written to the socket or dropped with it. May be empty.
+    std::shared_ptr<const void> slot{};
 };
 
 struct ResponseWriterOptions {

@@ -238,6 +238,11 @@ int Tunnel::inFlightRequests() const
     return m_forwarder->inFlight();
 }
 
+qint64 Tunnel::duplicateRequests() const
+{
+    return m_forwarder->duplicateRequests();
+}
+
 qint64 Tunnel::malformedFrames() const
 {
     return m_socket->malformedFrames();

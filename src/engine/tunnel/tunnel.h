@@ -129,6 +129,8 @@ public:
     qint64 malformedFrames() const;
     /// set-cookie values that could not be carried (the server lacks multi_value_headers).
     qint64 droppedHeaderValues() const { return m_droppedHeaderValues; }
+    /// proxy_reqs ignored because their request_id was in flight or answered lately.
+    qint64 duplicateRequests() const;
     /// WebSocket message bytes over every connection so far (for the metrics endpoint).
     qint64 socketBytesSent() const { return m_socket->bytesSent(); }
     qint64 socketBytesReceived() const { return m_socket->bytesReceived(); }
