@@ -141,7 +141,8 @@ bool Runner::start(QString *error, int *exitCode)
     connect(m_tunnel, &Tunnel::stateChanged, this, &Runner::onTunnelState);
     connect(m_tunnel, &Tunnel::tokenRefused, this, &Runner::onTokenRefused);
     if (m_settings.demo()) {
-        m_manager->setSecretStoreDescription(QStringLiteral("none: --demo keeps its token in memory"));
+        // No store is described: the window then says, in the user's language, that tokens are
+        // kept in memory only (a description would be English and would name a flag).
         m_manager->startAll();
     } else if (m_tokenStore) {
         // The tunnel starts once the store has its key (the keychain answers asynchronously).
