@@ -321,7 +321,7 @@ void Tunnel::connectNow()
     ++m_connectAttempts;
     m_provedHealthy = false;
     m_failedRejoins = 0;
-    setState(State::Connecting, QStringLiteral("connecting to %1").arg(socketUrl().toString()));
+    setState(State::Connecting, QStringLiteral("connecting to %1").arg(displayUrl(socketUrl())));
     m_socket->open(connectUrl());
 }
 
