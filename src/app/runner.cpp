@@ -83,6 +83,7 @@ bool Runner::start(QString *error, int *exitCode)
     config.chunkSize = m_settings.chunkSize();
     config.maxConcurrent = m_settings.maxConcurrent();
     config.preserveHost = m_settings.preserveHost();
+    config.wsBuffer = m_settings.wsBuffer();
 
     if (m_settings.demo()) {
         if (!startDemo(&config, error)) {

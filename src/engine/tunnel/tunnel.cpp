@@ -2,6 +2,7 @@
 
 #include "ops/logging.h"
 #include "proxy/forwarder.h"
+#include "proxy/websocketrelay.h"
 #include "tunnel/heartbeat.h"
 #include "tunnel/tokenrefresher.h"
 #include "tunnel/tokensink.h"
@@ -48,6 +49,16 @@ ForwarderOptions forwarderOptions(const TunnelConfig &config)
     return options;
 }
 
+WebSocketRelayOptions relayOptions(const TunnelConfig &config)
+{
+    WebSocketRelayOptions options;
+    options.backend = config.backend;
+    options.preserveHost = config.preserveHost;
+    options.forwardedProto = forwarderOptions(config).forwardedProto;
+    options.bufferBytes = config.wsBuffer;
+    return options;
+}
+
 bool isAuthReason(const QString &reason)
 {
     return reason.contains(QLatin1String("revoked")) || reason.contains(QLatin1String("expired"))
@@ -64,6 +75,7 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     , m_heartbeat(new Heartbeat(this))
     , m_refresher(new TokenRefresher(this))
     , m_forwarder(new Forwarder(forwarderOptions(config), this))
+    , m_wsRelay(new WebSocketRelay(relayOptions(config), this))
     , m_backoff(config.backoffInitial, config.backoffMax)
 {
     m_heartbeat->setInterval(config.heartbeatInterval);
@@ -86,6 +98,10 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     connect(m_heartbeat, &Heartbeat::peerDead, this, &Tunnel::onPeerDead);
     connect(m_refresher, &TokenRefresher::refreshDue, this, &Tunnel::onRefreshDue);
     connect(m_forwarder, &Forwarder::responseReady, this, &Tunnel::sendResponse);
+    connect(m_wsRelay, &WebSocketRelay::pushRequested, this, [this](const QString &event, const QJsonObject &payload) {
+        if (m_socket->isOpen())
+            m_socket->push(topic(), event, payload, m_joinRef);
+    });
     connect(m_forwarder, &Forwarder::drained, this, [this] {
         if (m_state == State::Stopping)
             finishStop();
@@ -374,6 +390,8 @@ void Tunnel::onClosed(const SocketClosed &why)
     // The server answered their callers 502 when the socket went; a response now has nowhere to go.
     if (m_state != State::Stopping)
         m_forwarder->abortAll();
+    // The server closed the browsers (1001) with the socket: their backend connections go too.
+    m_wsRelay->closeAll(1001, QStringLiteral("going away"));
 
     if (m_connectWhenClosed) {
         m_connectWhenClosed = false;
@@ -419,14 +437,19 @@ void Tunnel::onFrame(const Frame &frame)
     if (event == EventProxyReq) {
         if (m_state == State::Connected || m_state == State::Stopping)
             m_forwarder->handle(frame.payload);
+    } else if (WebSocketRelay::isRelayEvent(event)) {
+        if (m_state == State::Connected || m_state == State::Stopping)
+            m_wsRelay->handle(event, frame.payload, m_state == State::Connected);
     } else if (event == EventHeartbeatAck) {
         m_heartbeat->noteAck(frame.payload.value(QLatin1String("ts")).toInteger());
     } else if (event == EventRefreshAck) {
         acceptRefreshedToken(frame.payload);
     } else if (event == EventPhxError) {
+        m_wsRelay->closeAll(1001, QStringLiteral("going away")); // the channel ended: so did its browsers
         if (m_state == State::Connected || m_state == State::Joining)
             scheduleRetry(QStringLiteral("the server-side channel crashed (phx_error); rejoining"));
     } else if (event == EventPhxClose) {
+        m_wsRelay->closeAll(1001, QStringLiteral("going away"));
         if (m_state == State::Connected || m_state == State::Joining) {
             m_pendingCloseReason = QStringLiteral("the server closed the channel (phx_close)");
             m_socket->close(1000);
@@ -659,6 +682,8 @@ void Tunnel::finishStop()
     if (m_state != State::Stopping)
         return;
     m_drainTimer.stop();
+    // In-flight HTTP has drained: the WebSockets go now, before the channel.
+    m_wsRelay->closeAll(1001, QStringLiteral("going away"));
     if (m_socket->isOpen()) {
         if (!m_leaveSent) {
             m_leaveSent = true;
