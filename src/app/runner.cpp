@@ -258,9 +258,13 @@ void Runner::onTunnelState()
         if (m_simulator && !m_announcedDemo) {
             m_announcedDemo = true;
             // stderr on purpose, in GUI mode too: the newcomer started us from a terminal.
-            const QString url = m_tunnel->publicUrl().toString();
-            fprintf(stderr, "\nTelephone demo is running. Try:\n\n    curl %s\n\nPress Ctrl+C to stop.\n\n",
-                    qPrintable(url));
+            const QUrl publicUrl = m_tunnel->publicUrl();
+            QUrl wsUrl = publicUrl;
+            wsUrl.setScheme(publicUrl.scheme() == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
+            wsUrl.setPath(publicUrl.path() + QStringLiteral("echo"));
+            fprintf(stderr,
+                    "\nTelephone demo is running. Try:\n\n    curl %s\n    websocat %s\n\nPress Ctrl+C to stop.\n\n",
+                    qPrintable(publicUrl.toString()), qPrintable(wsUrl.toString()));
             fflush(stderr);
         }
         break;
