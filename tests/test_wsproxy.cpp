@@ -4,12 +4,17 @@
 // Every oracle is independent of the relay: Qt's WebSocket implementation on both ends, and the
 // simulator's own reading of PROTOCOL.md.
 
+#include "prometheusparser.h"
+
+#include "ops/opsreport.h"
 #include "proxy/websocketrelay.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
 #include "tunnel/tokensink.h"
 #include "tunnel/tunnel.h"
+#include "tunnel/tunnelmanager.h"
 
+#include <QJsonArray>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRandomGenerator>
@@ -108,7 +113,8 @@ struct Fixture {
     sim::PlugboardSimulator simulator;
     Backend backend;
     MemoryTokenSink sink;
-    std::unique_ptr<Tunnel> tunnel;
+    TunnelManager manager;
+    Tunnel *tunnel = nullptr;
     QList<QJsonObject> checkResults; ///< ws_check_result payloads, as the simulator received them
     QList<QJsonObject> errors;       ///< ws_error payloads
 
@@ -123,7 +129,7 @@ struct Fixture {
         c.backend = backend.url();
         c.heartbeatInterval = 1s;
         c.joinTimeout = 2s;
-        tunnel = std::make_unique<Tunnel>(c, &sink);
+        tunnel = manager.addTunnel(c, &sink);
         QObject::connect(&simulator, &sim::PlugboardSimulator::frameReceived, &simulator, [this](const Frame &frame) {
             if (frame.event == QLatin1String("ws_check_result"))
                 checkResults.append(frame.payload);
@@ -457,13 +463,43 @@ private slots:
         QCOMPARE(WebSocketRelay::wireCloseCode(code), wire);
     }
 
+    void metricsAndHealthCountConnectionsAndFrames()
+    {
+        Fixture f;
+        OpsReport report(&f.manager);
+        QVERIFY(f.connected());
+        Browser browser;
+        QVERIFY(browser.open(f.wsUrl(QStringLiteral("/echo"))));
+        for (int i = 0; i < 3; ++i)
+            browser.socket.sendTextMessage(QStringLiteral("0123456789"));
+        QTRY_COMPARE_WITH_TIMEOUT(browser.texts.size(), 3, 5000);
+
+        const prom::Exposition metrics = prom::parse(report.metrics());
+        QVERIFY2(metrics.error.isEmpty(), qPrintable(metrics.error));
+        QCOMPARE(metrics.value(QStringLiteral("telephone_websockets_live")), 1.0);
+        QCOMPARE(metrics.value(QStringLiteral("telephone_websockets_opened_total")), 1.0);
+        QCOMPARE(metrics.value(QStringLiteral("telephone_websocket_frames_to_backend_total")), 3.0);
+        QCOMPARE(metrics.value(QStringLiteral("telephone_websocket_bytes_to_backend_total")), 30.0);
+        QCOMPARE(metrics.value(QStringLiteral("telephone_websocket_frames_from_backend_total")), 3.0);
+        QCOMPARE(metrics.value(QStringLiteral("telephone_websocket_bytes_from_backend_total")), 30.0);
+        QCOMPARE(metrics.types.value(QStringLiteral("telephone_websockets_live")), QStringLiteral("gauge"));
+
+        const QJsonObject ws = report.health().value(QLatin1String("tunnels")).toArray().first().toObject()
+                                   .value(QLatin1String("websockets")).toObject();
+        QCOMPARE(ws.value(QLatin1String("live")).toInt(), 1);
+        QCOMPARE(ws.value(QLatin1String("frames_from_backend_total")).toInt(), 3);
+
+        browser.socket.close();
+        QTRY_COMPARE_WITH_TIMEOUT(prom::parse(report.metrics()).value(QStringLiteral("telephone_websockets_live")), 0.0, 5000);
+    }
+
     void gracefulStopSaysGoingAway()
     {
         Fixture f;
         QVERIFY(f.connected());
         Browser browser;
         QVERIFY(browser.open(f.wsUrl(QStringLiteral("/echo"))));
-        QSignalSpy stopped(f.tunnel.get(), &Tunnel::stopped);
+        QSignalSpy stopped(f.tunnel, &Tunnel::stopped);
         f.tunnel->stop();
         QVERIFY(stopped.wait(5000));
         QTRY_COMPARE_WITH_TIMEOUT(f.backend.closedSockets, 1, 5000);
