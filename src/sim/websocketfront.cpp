@@ -102,7 +102,7 @@ void WebSocketFront::acceptBrowser(const HttpRequest &request, QTcpSocket *socke
     check->target = {{QStringLiteral("path"), QString::fromUtf8(path)},
                      {QStringLiteral("query_string"), QString::fromUtf8(request.query())},
                      {QStringLiteral("headers"), headers}};
-    check->timerId = startTimer(kCheckTimeoutMs);
+    check->timerId = startTimer(kCheckTimeoutMs, Qt::PreciseTimer);
     m_timers.insert(check->timerId, check->id);
     m_checks.insert(check->id, check);
     QJsonObject payload = check->target;
@@ -218,7 +218,7 @@ void WebSocketFront::onUpgraded(QWebSocket *socket)
         connect(browser->socket, &QWebSocket::disconnected, this, [this, browser] { onBrowserGone(browser); });
         QJsonObject payload = browser->target;
         payload.insert(QStringLiteral("connection_id"), browser->id);
-        browser->timerId = startTimer(kConnectTimeoutMs);
+        browser->timerId = startTimer(kConnectTimeoutMs, Qt::PreciseTimer);
         m_timers.insert(browser->timerId, browser->id);
         ++m_connectsSent;
         m_push(browser->channel, QStringLiteral("ws_connect"), payload);
