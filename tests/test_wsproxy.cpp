@@ -42,6 +42,7 @@ public:
     QList<QPointer<QWebSocket>> sockets;
     QList<QByteArray> upgradeTargets;
     QList<sim::HttpHeaders> upgradeHeaders;
+    QList<QByteArray> pongs;
     int closedSockets = 0;
     int lastCloseCode = -1;
     QString lastCloseReason;
@@ -70,12 +71,15 @@ public:
                 connect(socket, &QWebSocket::textMessageReceived, socket, [socket](const QString &text) {
                     if (text == QLatin1String("close-me"))
                         socket->close(QWebSocketProtocol::CloseCode(4001), QStringLiteral("bye"));
+                    else if (text == QLatin1String("ping-me"))
+                        socket->ping("are you there");
                     else if (text == QLatin1String("big"))
                         socket->sendBinaryMessage(QByteArray(1024 * 1024 + 1, 'x'));
                     else
                         socket->sendTextMessage(text);
                 });
                 connect(socket, &QWebSocket::binaryMessageReceived, socket, &QWebSocket::sendBinaryMessage);
+                connect(socket, &QWebSocket::pong, this, [this](quint64, const QByteArray &payload) { pongs << payload; });
                 connect(socket, &QWebSocket::disconnected, this, [this, socket] {
                     ++closedSockets;
                     lastCloseCode = socket->closeCode();
@@ -430,6 +434,18 @@ private slots:
         QTest::qWait(100);
         QCOMPARE(f.backend.upgradeTargets.size(), 0);
         QCOMPARE(f.stats().backendHandshakes, 0);
+    }
+
+    void backendPingIsAnsweredByTheBrowser()
+    {
+        // The backend's ping travels to the browser as a ping frame; the browser's pong comes back.
+        Fixture f;
+        QVERIFY(f.connected());
+        Browser browser;
+        QVERIFY(browser.open(f.wsUrl(QStringLiteral("/echo"))));
+        browser.socket.sendTextMessage(QStringLiteral("ping-me"));
+        QTRY_COMPARE_WITH_TIMEOUT(f.backend.pongs, QList<QByteArray>{"are you there"}, 5000);
+        QCOMPARE(f.stats().framesFromBackend, 1); // the ping
     }
 
     void unknownConnectionIdsAreCountedAndIgnored()

@@ -405,6 +405,12 @@ void WebSocketRelay::onFrame(const QJsonObject &payload)
         qCWarning(lcWsRelay) << "ws_frame with an unknown opcode or data that is not base64: ignored";
         return;
     }
+    // RFC 6455 5.5: a control frame carries at most 125 bytes; a longer one would break the backend's stream.
+    if ((*opcode == WsOpcode::Ping || *opcode == WsOpcode::Pong) && decoded.decoded.size() > 125) {
+        ++m_stats.malformedEvents;
+        qCWarning(lcWsRelay) << "ws_frame ping/pong longer than 125 bytes: ignored";
+        return;
+    }
     if (!connection->socket->isOpen()) {
         connection->towardBackend.append({*opcode, decoded.decoded});
         connection->towardBackendBytes += decoded.decoded.size();
