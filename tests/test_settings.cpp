@@ -80,7 +80,8 @@ private slots:
             QStringLiteral("debug"),            QStringLiteral("no-gui"),         QStringLiteral("demo"),
             QStringLiteral("exit-on-auth-failure"),
             QStringLiteral("drain-timeout"),    QStringLiteral("max-response-size"), QStringLiteral("chunk-size"),
-            QStringLiteral("max-concurrent"),   QStringLiteral("preserve-host"),  QStringLiteral("secret-store"),
+            QStringLiteral("max-concurrent"),   QStringLiteral("preserve-host"),  QStringLiteral("ws-buffer"),
+            QStringLiteral("secret-store"),
             QStringLiteral("metrics-address"),  QStringLiteral("start-hidden"),   QStringLiteral("notifications"),
             QStringLiteral("icon-style"),       QStringLiteral("language"),
         };
