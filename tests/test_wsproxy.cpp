@@ -8,6 +8,7 @@
 
 #include "ops/opsreport.h"
 #include "proxy/websocketrelay.h"
+#include "sim/echobackend.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
 #include "tunnel/tokensink.h"
@@ -122,7 +123,7 @@ struct Fixture {
     QList<QJsonObject> checkResults; ///< ws_check_result payloads, as the simulator received them
     QList<QJsonObject> errors;       ///< ws_error payloads
 
-    Fixture()
+    explicit Fixture(const QUrl &backendUrl = {})
     {
         if (!simulator.listen())
             qFatal("simulator did not listen");
@@ -130,7 +131,7 @@ struct Fixture {
         TunnelConfig c;
         c.server = simulator.socketUrl();
         c.token = simulator.mintToken(pathId);
-        c.backend = backend.url();
+        c.backend = backendUrl.isEmpty() ? backend.url() : backendUrl;
         c.heartbeatInterval = 1s;
         c.joinTimeout = 2s;
         tunnel = manager.addTunnel(c, &sink);
@@ -446,6 +447,21 @@ private slots:
         browser.socket.sendTextMessage(QStringLiteral("ping-me"));
         QTRY_COMPARE_WITH_TIMEOUT(f.backend.pongs, QList<QByteArray>{"are you there"}, 5000);
         QCOMPARE(f.stats().framesFromBackend, 1); // the ping
+    }
+
+    void demoEchoBackendEchoesWebSockets()
+    {
+        // What the --demo banner invites people to try.
+        sim::EchoBackend echo;
+        QVERIFY(echo.listen());
+        Fixture f(echo.url());
+        QVERIFY(f.connected());
+        Browser browser;
+        QVERIFY(browser.open(f.wsUrl(QStringLiteral("/echo"))));
+        browser.socket.sendTextMessage(QStringLiteral("héllo"));
+        browser.socket.sendBinaryMessage(QByteArray("\x00\x01\xfe", 3));
+        QTRY_COMPARE_WITH_TIMEOUT(browser.texts, QList<QByteArray>{QStringLiteral("héllo").toUtf8()}, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(browser.binaries, QList<QByteArray>{QByteArray("\x00\x01\xfe", 3)}, 5000);
     }
 
     void unknownConnectionIdsAreCountedAndIgnored()
