@@ -239,7 +239,7 @@ private slots:
         QCOMPARE(text.size(), size);
         browser.socket.sendBinaryMessage(binary);
         browser.socket.sendTextMessage(QString::fromUtf8(text));
-        QTRY_COMPARE_WITH_TIMEOUT(browser.binaries.size() + browser.texts.size(), 2, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(browser.binaries.size() + browser.texts.size(), 2, 30000);
         QVERIFY(browser.binaries.first() == binary);
         QVERIFY(browser.texts.first() == text);
         QCOMPARE(f.stats().bytesToBackend, 2 * size);
