@@ -90,6 +90,7 @@ bool Runner::start(QString *error, int *exitCode)
     config.chunkSize = m_settings.chunkSize();
     config.maxConcurrent = m_settings.maxConcurrent();
     config.preserveHost = m_settings.preserveHost();
+    config.wsBuffer = m_settings.wsBuffer();
 
     if (m_settings.demo()) {
         config.discoverSocketPath = false; // the built-in simulator's URL names its path
@@ -314,13 +315,18 @@ void Runner::onTunnelState()
         if (m_simulator && !m_announcedDemo) {
             m_announcedDemo = true;
             // stderr on purpose, in GUI mode too: the newcomer started us from a terminal.
-            const QString url = m_tunnel->publicUrl().toString();
+            const QUrl publicUrl = m_tunnel->publicUrl();
+            QUrl wsUrl = publicUrl;
+            wsUrl.setScheme(publicUrl.scheme() == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
+            wsUrl.setPath(publicUrl.path() + QStringLiteral("echo"));
             if (m_settings.logFormat() == QLatin1String("json")) {
                 // Every stderr line is a JSON object in this format: the banner is a log record.
-                qCInfo(lcApp).noquote() << "Telephone demo is running; try: curl" << url;
+                qCInfo(lcApp).noquote() << "Telephone demo is running; try: curl" << publicUrl.toString()
+                                        << "and: websocat" << wsUrl.toString();
             } else {
-                fprintf(stderr, "\nTelephone demo is running. Try:\n\n    curl %s\n\nPress Ctrl+C to stop.\n\n",
-                        qPrintable(url));
+                fprintf(stderr,
+                        "\nTelephone demo is running. Try:\n\n    curl %s\n    websocat %s\n\nPress Ctrl+C to stop.\n\n",
+                        qPrintable(publicUrl.toString()), qPrintable(wsUrl.toString()));
                 fflush(stderr);
             }
         }
