@@ -2,6 +2,7 @@
 // view, and Chrome's `_webSocketMessages` in the HAR export (read back with QJsonDocument). The
 // values are the shape WebSocketRelay publishes (test_wsproxy checks a real connection produces it).
 #include "ui/exchangedetailview.h"
+#include "ui/exchangefiltermodel.h"
 #include "ui/exchangemodel.h"
 #include "ui/harexport.h"
 #include "ui/humantext.h"
@@ -99,6 +100,25 @@ private slots:
         model.flush();
         QCOMPARE(model.rowCount(), 2);
         QCOMPARE(model.index(1, ExchangeModel::StatusColumn).data().toString(), ExchangeModel::tr("refused"));
+
+        // "ws" in the filter picks connections; GET does not.
+        Exchange http;
+        http.requestId = QStringLiteral("r1");
+        http.method = QStringLiteral("GET");
+        http.path = QStringLiteral("/live/page");
+        http.status = 200;
+        http.durationMs = 1;
+        model.addFinished(http);
+        model.flush();
+        ExchangeFilterModel filter;
+        filter.setSourceModel(&model);
+        filter.setFilterText(QStringLiteral("ws"));
+        QCOMPARE(filter.rowCount(), 2);
+        filter.setFilterText(QStringLiteral("ws 101"));
+        QCOMPARE(filter.rowCount(), 1);
+        filter.setFilterText(QStringLiteral("get live"));
+        QCOMPARE(filter.rowCount(), 1);
+        QCOMPARE(filter.index(0, ExchangeModel::PathColumn).data().toString(), QStringLiteral("/live/page"));
     }
 
     void detailShowsTheFrames()
