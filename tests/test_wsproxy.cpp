@@ -271,6 +271,22 @@ private slots:
         }));
     }
 
+    void refusedUpgradeIsPublishedWithItsReason()
+    {
+        Fixture f;
+        QVERIFY(f.connected());
+        QSignalSpy closed(f.tunnel, &Tunnel::webSocketClosed);
+        Browser browser;
+        QVERIFY(!browser.open(f.wsUrl(QStringLiteral("/refuse"))));
+        QVERIFY(closed.size() == 1 || closed.wait(5000));
+        const auto ws = closed.at(0).at(0).value<Exchange>();
+        QVERIFY(ws.isWebSocket());
+        QVERIFY(!ws.isPending());
+        QCOMPARE(ws.path, QStringLiteral("/refuse"));
+        QCOMPARE(ws.status, 0);
+        QVERIFY2(ws.error.contains(QLatin1String("403")), qPrintable(ws.error));
+    }
+
     void echoesByteExact_data()
     {
         QTest::addColumn<qsizetype>("size");

@@ -233,14 +233,20 @@ void WebSocketRelay::onCheck(const QJsonObject &payload, bool accepting)
         return;
     }
     ++m_stats.checks;
-    auto answer = [this, id = checkId.toString()](bool supported, const QString &protocol, const QString &reason) {
+    auto answer = [this, id = checkId.toString(), payload](bool supported, const QString &protocol, const QString &reason) {
         QJsonObject result{{QStringLiteral("check_id"), id}, {QStringLiteral("supported"), supported}};
         if (!protocol.isEmpty())
             result.insert(QStringLiteral("protocol"), protocol);
         if (!reason.isEmpty())
             result.insert(QStringLiteral("reason"), reason);
-        if (!supported)
+        if (!supported) {
             ++m_stats.checksRefused;
+            // The browser's WebSocket ends here: observers see it as a refused connection.
+            Exchange view = connectionView(QStringLiteral("check:") + id, payload, {});
+            view.durationMs = 0;
+            view.error = reason;
+            emit connectionClosed(view);
+        }
         emit pushRequested(EventCheckResult, result);
     };
     if (!accepting) {
