@@ -244,7 +244,10 @@ void MainWindow::updateActions()
         return !e.requestBodyTruncated() && !e.isWebSocket(); // a WebSocket is not a request to send again
     });
     m_replay->setEnabled(replayable && m_tunnel);
-    m_replay->setStatusTip(!selected.isEmpty() && !replayable
+    const bool truncated = std::any_of(selected.cbegin(), selected.cend(), [](const Exchange &e) {
+        return e.requestBodyTruncated();
+    });
+    m_replay->setStatusTip(truncated
                                ? tr("A selected request's body was not captured in full, so it cannot be replayed")
                                : QString());
     m_copyCurl->setEnabled(selected.size() == 1);
