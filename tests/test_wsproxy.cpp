@@ -215,6 +215,78 @@ class TestWsProxy : public QObject
     Q_OBJECT
 
 private slots:
+    void connectionIsPublishedWithItsFrames()
+    {
+        // What the inspector is fed: one Exchange per connection, with its frames both ways.
+        Fixture f;
+        QVERIFY(f.connected());
+        QSignalSpy opened(f.tunnel, &Tunnel::webSocketOpened);
+        QSignalSpy updated(f.tunnel, &Tunnel::webSocketUpdated);
+        QSignalSpy closed(f.tunnel, &Tunnel::webSocketClosed);
+        Browser browser;
+        QVERIFY(browser.open(f.wsUrl(QStringLiteral("/live?vsn=2"))));
+        browser.socket.sendTextMessage(QStringLiteral("hello"));
+        QVERIFY(QTest::qWaitFor([&] { return browser.texts.size() == 1; }, 5000));
+        browser.socket.sendBinaryMessage(QByteArray("\x00\x01\xff", 3));
+        QVERIFY(QTest::qWaitFor([&] { return browser.binaries.size() == 1; }, 5000));
+        QVERIFY(updated.wait(2000)); // while open: the frames so far, still pending
+        const auto live = updated.last().at(0).value<Exchange>();
+        QVERIFY(live.isPending());
+        QCOMPARE(live.status, 101);
+        browser.socket.sendTextMessage(QStringLiteral("close-me"));
+        QVERIFY(closed.wait(5000));
+
+        QCOMPARE(opened.size(), 1);
+        QCOMPARE(closed.size(), 1);
+        const auto ws = closed.at(0).at(0).value<Exchange>();
+        QVERIFY(ws.isWebSocket());
+        QVERIFY(!ws.isPending());
+        QCOMPARE(ws.requestId, opened.at(0).at(0).value<Exchange>().requestId);
+        QCOMPARE(ws.method, QStringLiteral("GET"));
+        QCOMPARE(ws.path, QStringLiteral("/live"));
+        QCOMPARE(ws.query, QStringLiteral("vsn=2"));
+        QCOMPARE(ws.status, 101);
+        QCOMPARE(ws.webSocket->framesToBackend, 3);
+        QCOMPARE(ws.webSocket->bytesToBackend, 5 + 3 + 8);
+        QCOMPARE(ws.webSocket->framesFromBackend, 2);
+        QCOMPARE(ws.webSocket->bytesFromBackend, 5 + 3);
+        QCOMPARE(ws.webSocket->closeCode, 4001);
+        QCOMPARE(ws.webSocket->closeReason, QStringLiteral("bye"));
+        const QList<WebSocketFrameRecord> &frames = ws.webSocket->frames;
+        QCOMPARE(frames.size(), 5);
+        int up = 0;
+        for (const WebSocketFrameRecord &frame : frames) {
+            up += frame.direction == WebSocketFrameRecord::ToBackend;
+            QVERIFY(frame.opcode == 1 || frame.opcode == 2);
+            QCOMPARE(frame.size, frame.data.size());
+        }
+        QCOMPARE(up, 3);
+        QCOMPARE(frames.at(0).direction, WebSocketFrameRecord::ToBackend);
+        QCOMPARE(frames.at(0).data, QByteArray("hello"));
+        QCOMPARE(frames.at(1).direction, WebSocketFrameRecord::FromBackend); // the echo of "hello"
+        QCOMPARE(frames.at(1).data, QByteArray("hello"));
+        QCOMPARE(frames.last().data, QByteArray("close-me"));
+        QVERIFY(std::any_of(frames.cbegin(), frames.cend(), [](const WebSocketFrameRecord &fr) {
+            return fr.opcode == 2 && fr.data == QByteArray("\x00\x01\xff", 3);
+        }));
+    }
+
+    void refusedUpgradeIsPublishedWithItsReason()
+    {
+        Fixture f;
+        QVERIFY(f.connected());
+        QSignalSpy closed(f.tunnel, &Tunnel::webSocketClosed);
+        Browser browser;
+        QVERIFY(!browser.open(f.wsUrl(QStringLiteral("/refuse"))));
+        QVERIFY(closed.size() == 1 || closed.wait(5000));
+        const auto ws = closed.at(0).at(0).value<Exchange>();
+        QVERIFY(ws.isWebSocket());
+        QVERIFY(!ws.isPending());
+        QCOMPARE(ws.path, QStringLiteral("/refuse"));
+        QCOMPARE(ws.status, 0);
+        QVERIFY2(ws.error.contains(QLatin1String("403")), qPrintable(ws.error));
+    }
+
     void echoesByteExact_data()
     {
         QTest::addColumn<qsizetype>("size");

@@ -218,6 +218,26 @@
         <source>first byte +%1</source>
         <translation>erstes Byte +%1</translation>
     </message>
+    <message>
+        <source>WebSocket refused: %1</source>
+        <translation>WebSocket abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>WebSocket open</source>
+        <translation>WebSocket offen</translation>
+    </message>
+    <message>
+        <source>WebSocket connecting</source>
+        <translation>WebSocket verbindet</translation>
+    </message>
+    <message>
+        <source>WebSocket closed after %1</source>
+        <translation>WebSocket nach %1 geschlossen</translation>
+    </message>
+    <message>
+        <source>Frames</source>
+        <translation>Frames</translation>
+    </message>
 </context>
 <context>
     <name>telephone::ExchangeModel</name>
@@ -264,6 +284,26 @@
     <message>
         <source>Received</source>
         <translation>Empfangen</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>verbindet</translation>
+    </message>
+    <message>
+        <source>refused</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>offen</translation>
+    </message>
+    <message>
+        <source>WebSocket: %1 frames sent, %2 received</source>
+        <translation>WebSocket: %1 Frames gesendet, %2 empfangen</translation>
+    </message>
+    <message>
+        <source>WebSocket refused: %1</source>
+        <translation>WebSocket abgelehnt: %1</translation>
     </message>
 </context>
 <context>
@@ -1277,6 +1317,56 @@
     <message>
         <source>Refresh token now</source>
         <translation>Token jetzt erneuern</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::WebSocketFramesView</name>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>Richtung</translation>
+    </message>
+    <message>
+        <source>Opcode</source>
+        <translation>Opcode</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
+    </message>
+    <message>
+        <source>↑ to the backend: %1 frames, %2 · ↓ from the backend: %3 frames, %4</source>
+        <translation>↑ zum Backend: %1 Frames, %2 · ↓ vom Backend: %3 Frames, %4</translation>
+    </message>
+    <message>
+        <source>subprotocol %1</source>
+        <translation>Subprotokoll %1</translation>
+    </message>
+    <message>
+        <source>Closed with %1 %2</source>
+        <translation>Geschlossen mit %1 %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n older frame(s) not kept</source>
+        <translation>
+            <numerusform>%n älterer Frame nicht behalten</numerusform>
+            <numerusform>%n ältere Frames nicht behalten</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>from the browser to the backend</source>
+        <translation>vom Browser zum Backend</translation>
+    </message>
+    <message>
+        <source>from the backend to the browser</source>
+        <translation>vom Backend zum Browser</translation>
     </message>
 </context>
 </TS>

@@ -45,4 +45,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>telephone::WebSocketFramesView</name>
+    <message numerus="yes">
+        <source>%n older frame(s) not kept</source>
+        <translation>
+            <numerusform>%n older frame not kept</numerusform>
+            <numerusform>%n older frames not kept</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -49,6 +49,10 @@ DesktopShell::DesktopShell(TunnelManager *manager, Tunnel *tunnel, const Setting
 {
     connect(tunnel, &Tunnel::exchangeStarted, m_model, &ExchangeModel::addStarted);
     connect(tunnel, &Tunnel::exchangeFinished, m_model, &ExchangeModel::addFinished);
+    // A connection's updates refill its row while it is open (pending), like a finished exchange.
+    connect(tunnel, &Tunnel::webSocketOpened, m_model, &ExchangeModel::addStarted);
+    connect(tunnel, &Tunnel::webSocketUpdated, m_model, &ExchangeModel::addFinished);
+    connect(tunnel, &Tunnel::webSocketClosed, m_model, &ExchangeModel::addFinished);
     connect(tunnel, &Tunnel::exchangeFinished, m_health, &BackendHealth::onExchangeFinished);
 
     m_notifier->setEnabled(settings.notifications());

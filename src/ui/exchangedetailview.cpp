@@ -2,6 +2,7 @@
 
 #include "ui/bodyformatter.h"
 #include "ui/humantext.h"
+#include "ui/websocketframesview.h"
 
 #include <QFontDatabase>
 #include <QFutureWatcher>
@@ -214,6 +215,7 @@ void ExchangeDetailView::clear()
     const int backendTab = m_tabs->indexOf(m_backendPage);
     if (backendTab >= 0)
         m_tabs->removeTab(backendTab);
+    showFrames(nullptr);
     m_query->setRowCount(0);
     m_form->setRowCount(0);
     m_raw->clear();
@@ -226,7 +228,9 @@ void ExchangeDetailView::setExchange(const Exchange &exchange)
     m_has = true;
     m_tabs->setEnabled(true);
     QString summary = QStringLiteral("<b>%1 %2</b>").arg(exchange.method.toHtmlEscaped(), pathAndQuery(exchange).toHtmlEscaped());
-    if (exchange.isPending())
+    if (exchange.isWebSocket())
+        summary += QStringLiteral(" — ") + webSocketStateText(exchange);
+    else if (exchange.isPending())
         summary += QStringLiteral(" — ") + tr("waiting for the backend");
     else
         summary += QStringLiteral(" — %1 · %2")
@@ -256,6 +260,7 @@ void ExchangeDetailView::setExchange(const Exchange &exchange)
         summary += QStringLiteral(" · ") + tr("replayed from the inspector");
     m_summary->setText(summary);
 
+    showFrames(exchange.isWebSocket() ? &*exchange.webSocket : nullptr);
     fill(&m_request, exchange.requestHeaders, exchange.requestBody, exchange.requestBytes, false);
     fill(&m_response, exchange.responseHeaders, exchange.responseBody, exchange.responseBytes, exchange.isPending());
     const int backendTab = m_tabs->indexOf(m_backendPage);
@@ -371,6 +376,36 @@ void ExchangeDetailView::fill(Side *side, const HeaderList &headers, const QByte
             show(watcher->result());
     });
     watcher->setFuture(QtConcurrent::run(&BodyFormatter::format, body, contentType, truncated));
+}
+
+} // namespace telephone
+
+namespace telephone {
+
+QString ExchangeDetailView::webSocketStateText(const Exchange &exchange)
+{
+    if (!exchange.error.isEmpty())
+        return tr("WebSocket refused: %1").arg(exchange.error);
+    if (exchange.isPending())
+        return exchange.status == 101 ? tr("WebSocket open") : tr("WebSocket connecting");
+    return tr("WebSocket closed after %1").arg(HumanText::elapsed(exchange.durationMs));
+}
+
+void ExchangeDetailView::showFrames(const WebSocketSession *session)
+{
+    if (!session) {
+        if (m_frames)
+            m_tabs->removeTab(m_tabs->indexOf(m_frames));
+        return;
+    }
+    if (!m_frames)
+        m_frames = new WebSocketFramesView(this);
+    if (m_tabs->indexOf(m_frames) < 0) {
+        // A connection is about its frames: they come first, and are what a newly selected row shows.
+        m_tabs->insertTab(0, m_frames, tr("Frames"));
+        m_tabs->setCurrentIndex(0);
+    }
+    m_frames->setSession(*session);
 }
 
 } // namespace telephone

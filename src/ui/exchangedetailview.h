@@ -13,6 +13,8 @@ class QTreeWidget;
 
 namespace telephone {
 
+class WebSocketFramesView;
+
 /// One exchange in full: request and response headers and bodies, each body shown the way
 /// BodyFormatter picks (JSON pretty-printed, text, hex), with a banner when the capture was cut
 /// short and when Telephone answered the request itself; then what the backend really sent when
@@ -29,6 +31,8 @@ public:
     void clear();
     const Exchange &exchange() const { return m_exchange; }
     bool hasExchange() const { return m_has; }
+    /// For tests: the frames of a WebSocket row (null before the first one was shown).
+    WebSocketFramesView *framesView() const { return m_frames; }
     /// For tests: the tab widget (request, response, [backend sent], parameters, raw).
     QTabWidget *tabs() const { return m_tabs; }
     /// The widgets Tab walks through, in order (the window chains them after the list).
@@ -60,6 +64,9 @@ private:
     QWidget *buildParameters();
     void fill(Side *side, const HeaderList &headers, const QByteArray &body, qint64 fullSize, bool pending);
     void fillParameters();
+    /// The Frames tab for a WebSocket connection; removed when `session` is null.
+    void showFrames(const WebSocketSession *session);
+    static QString webSocketStateText(const Exchange &exchange);
 
     QLabel *m_summary;
     QTabWidget *m_tabs;
@@ -70,6 +77,7 @@ private:
     QTableWidget *m_query = nullptr;
     QTableWidget *m_form = nullptr;
     QPlainTextEdit *m_raw = nullptr;
+    WebSocketFramesView *m_frames = nullptr; ///< created with the first WebSocket row shown
     Exchange m_exchange;
     bool m_has = false;
 };

@@ -37,7 +37,7 @@ void ExchangeFilterModel::setFilterText(const QString &text)
     for (const QString &word : words) {
         const QString upper = word.toUpper();
         const QString lower = word.toLower();
-        if (KnownMethods.contains(upper)) {
+        if (KnownMethods.contains(upper) || upper == QLatin1String("WS")) { // WS: WebSocket connections
             m_methods << upper;
         } else if (const auto match = statusClass.match(word); match.hasMatch()) {
             m_statusClasses << match.captured(1).toInt();
@@ -65,7 +65,8 @@ bool ExchangeFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
     if (!model)
         return true;
     const Exchange &exchange = model->exchangeAt(sourceRow);
-    if (!m_methods.isEmpty() && !m_methods.contains(exchange.method.toUpper()))
+    const QString method = exchange.isWebSocket() ? QStringLiteral("WS") : exchange.method.toUpper();
+    if (!m_methods.isEmpty() && !m_methods.contains(method))
         return false;
     // Status words of every kind (class, code, pending) are alternatives to each other.
     if (!m_statusClasses.isEmpty() || !m_statuses.isEmpty() || m_pending) {

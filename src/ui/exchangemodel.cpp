@@ -106,25 +106,40 @@ QVariant ExchangeModel::data(const QModelIndex &index, int role) const
         case TimeColumn:
             return exchange.startedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
         case MethodColumn:
+            if (exchange.isWebSocket())
+                return QStringLiteral("WS");
             // ↻ marks a request sent again from the inspector rather than by the server.
             return exchange.replay ? QStringLiteral("↻ ") + exchange.method : exchange.method;
         case PathColumn:
             return exchange.query.isNull() ? exchange.path : exchange.path + QLatin1Char('?') + exchange.query;
         case StatusColumn:
-            if (exchange.isPending())
+            if (exchange.isWebSocket() && exchange.status == 0)
+                return exchange.isPending() ? tr("connecting") : tr("refused");
+            if (exchange.isPending() && !exchange.isWebSocket())
                 return tr("pending");
             // Finished without any HTTP answer (aborted: the connection went away first).
             return exchange.status == 0 ? tr("no answer") : QString::number(exchange.status);
         case DurationColumn:
+            if (exchange.isWebSocket() && exchange.isPending())
+                return tr("open");
             return exchange.durationMs < 0 ? QStringLiteral("…") : HumanText::elapsed(exchange.durationMs);
         case RequestSizeColumn:
+            if (exchange.isWebSocket())
+                return sizeText(exchange.webSocket->bytesToBackend);
             return sizeText(exchange.requestBytes);
         case ResponseSizeColumn:
+            if (exchange.isWebSocket())
+                return sizeText(exchange.webSocket->bytesFromBackend);
             return exchange.isPending() ? QString() : sizeText(exchange.responseBytes);
         default:
             return {};
         }
     case Qt::ToolTipRole:
+        if (exchange.isWebSocket())
+            return exchange.error.isEmpty() ? tr("WebSocket: %1 frames sent, %2 received")
+                                                  .arg(exchange.webSocket->framesToBackend)
+                                                  .arg(exchange.webSocket->framesFromBackend)
+                                            : tr("WebSocket refused: %1").arg(exchange.error);
         if (!exchange.error.isEmpty())
             return tr("Answered by Telephone: %1").arg(exchange.error);
         if (exchange.replay)
@@ -182,6 +197,10 @@ qint64 ExchangeModel::sizeOf(const Exchange &exchange)
         bytes += header.first.size() + header.second.size();
     for (const auto &header : exchange.responseHeaders)
         bytes += header.first.size() + header.second.size();
+    if (exchange.isWebSocket()) {
+        for (const WebSocketFrameRecord &frame : exchange.webSocket->frames)
+            bytes += frame.data.size() + qint64(sizeof(WebSocketFrameRecord));
+    }
     bytes += 2 * (exchange.path.size() + exchange.query.size() + exchange.error.size() + exchange.requestId.size());
     return bytes + qint64(sizeof(Entry));
 }

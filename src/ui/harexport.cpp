@@ -8,6 +8,8 @@
 #include <QJsonDocument>
 #include <QUrlQuery>
 
+#include <algorithm>
+
 namespace telephone {
 
 namespace {
@@ -124,6 +126,24 @@ void putBody(QJsonObject *object, const QByteArray &body, bool allowEncodingFiel
     }
 }
 
+// Chrome's convention for a WebSocket entry: each message with its direction, time in seconds since
+// the epoch, RFC 6455 opcode, and data — text as text, anything else base64.
+QJsonArray webSocketMessages(const WebSocketSession &session)
+{
+    QJsonArray messages;
+    for (const WebSocketFrameRecord &frame : session.frames) {
+        const bool text = frame.opcode == 1;
+        messages.append(QJsonObject{
+            {QStringLiteral("type"), frame.direction == WebSocketFrameRecord::ToBackend ? QStringLiteral("send")
+                                                                                       : QStringLiteral("receive")},
+            {QStringLiteral("time"), double(frame.at.toMSecsSinceEpoch()) / 1000.0},
+            {QStringLiteral("opcode"), frame.opcode},
+            {QStringLiteral("data"), text ? QString::fromUtf8(frame.data) : QString::fromLatin1(frame.data.toBase64())},
+        });
+    }
+    return messages;
+}
+
 QJsonObject entryJson(const Exchange &exchange, const QUrl &base, bool includeSecrets)
 {
     const HeaderList requestHeaders = includeSecrets ? exchange.requestHeaders : Redaction::apply(exchange.requestHeaders);
@@ -174,6 +194,15 @@ QJsonObject entryJson(const Exchange &exchange, const QUrl &base, bool includeSe
         notes << QStringLiteral("request body truncated: %1 of %2 bytes captured")
                      .arg(exchange.requestBody.size())
                      .arg(exchange.requestBytes);
+    if (exchange.isWebSocket()) {
+        const WebSocketSession &ws = *exchange.webSocket;
+        if (ws.framesDropped > 0)
+            notes << QStringLiteral("%1 older WebSocket messages not kept").arg(ws.framesDropped);
+        if (std::any_of(ws.frames.cbegin(), ws.frames.cend(), [](const WebSocketFrameRecord &f) { return f.truncated(); }))
+            notes << QStringLiteral("WebSocket messages over %1 bytes truncated").arg(WebSocketFrameRecord::DataCap);
+        if (ws.closeCode != 0)
+            notes << QStringLiteral("WebSocket closed with %1 %2").arg(ws.closeCode).arg(ws.closeReason);
+    }
     if (exchange.responseBodyTruncated())
         notes << QStringLiteral("response body truncated: %1 of %2 bytes captured")
                      .arg(exchange.responseBody.size())
@@ -190,6 +219,10 @@ QJsonObject entryJson(const Exchange &exchange, const QUrl &base, bool includeSe
         {QStringLiteral("timings"),
          QJsonObject{{QStringLiteral("send"), 0}, {QStringLiteral("wait"), duration}, {QStringLiteral("receive"), 0}}},
     };
+    if (exchange.isWebSocket()) {
+        entry.insert(QStringLiteral("_resourceType"), QStringLiteral("websocket"));
+        entry.insert(QStringLiteral("_webSocketMessages"), webSocketMessages(*exchange.webSocket));
+    }
     if (!notes.isEmpty())
         entry.insert(QStringLiteral("comment"), notes.join(QStringLiteral("; ")));
     return entry;

@@ -242,10 +242,13 @@ void MainWindow::updateActions()
 {
     const QList<Exchange> selected = m_requests->selectedExchanges();
     const bool replayable = !selected.isEmpty() && std::all_of(selected.cbegin(), selected.cend(), [](const Exchange &e) {
-        return !e.requestBodyTruncated();
+        return !e.requestBodyTruncated() && !e.isWebSocket(); // a WebSocket is not a request to send again
     });
     m_replay->setEnabled(replayable && m_tunnel);
-    m_replay->setStatusTip(!selected.isEmpty() && !replayable
+    const bool truncated = std::any_of(selected.cbegin(), selected.cend(), [](const Exchange &e) {
+        return e.requestBodyTruncated();
+    });
+    m_replay->setStatusTip(truncated
                                ? tr("A selected request's body was not captured in full, so it cannot be replayed")
                                : QString());
     m_copyCurl->setEnabled(selected.size() == 1);

@@ -7,9 +7,43 @@
 #include <QPair>
 #include <QString>
 
+#include <optional>
+
 namespace telephone {
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
+
+/// One WebSocket frame as the inspector keeps it: its bytes up to `WebSocketFrameRecord::DataCap`.
+struct WebSocketFrameRecord {
+    static constexpr qint64 DataCap = 4 * 1024;
+    enum Direction { ToBackend, FromBackend };
+
+    QDateTime at;      ///< UTC
+    Direction direction = ToBackend;
+    int opcode = 1;    ///< RFC 6455: 1 text, 2 binary, 9 ping, 10 pong
+    qint64 size = 0;   ///< the frame's full size
+    QByteArray data;   ///< up to DataCap
+
+    bool truncated() const { return size > data.size(); }
+};
+
+/// The WebSocket part of a proxied connection shown as an inspector row: totals, how it ended, and
+/// the latest frames (at most MaxFrames, and at most Exchange::DisplayBodyCap bytes of their data,
+/// like a body) — older ones are dropped and counted.
+struct WebSocketSession {
+    static constexpr int MaxFrames = 500;
+
+    QString connectionId;
+    QString protocol;           ///< the subprotocol the backend picked
+    qint64 framesToBackend = 0;
+    qint64 bytesToBackend = 0;
+    qint64 framesFromBackend = 0;
+    qint64 bytesFromBackend = 0;
+    int closeCode = 0;          ///< 0 while open or when it ended without a close code
+    QString closeReason;
+    QList<WebSocketFrameRecord> frames;
+    qint64 framesDropped = 0;   ///< older frames no longer kept
+};
 
 /// One request through the tunnel and its answer, as the inspector shows it. A plain value: the
 /// forwarder publishes it when the request starts (status 0 = pending) and again when it ends.
@@ -51,6 +85,10 @@ struct Exchange {
     bool backendConnectionReused = false; ///< a keep-alive connection: ready at once
     QDateTime firstByteAt;
 
+    /// Set for a proxied WebSocket connection (method GET, status 101 once the backend upgraded).
+    std::optional<WebSocketSession> webSocket;
+
+    bool isWebSocket() const { return webSocket.has_value(); }
     bool isPending() const { return durationMs < 0; }
     bool requestBodyTruncated() const { return requestBytes > requestBody.size(); }
     bool responseBodyTruncated() const { return responseBytes > responseBody.size(); }

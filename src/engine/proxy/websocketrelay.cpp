@@ -99,7 +99,40 @@ struct WebSocketRelay::Connection {
     qint64 earlyBytes = 0;
     QList<QPair<WsOpcode, QByteArray>> towardBackend; ///< from the browser, before the upgrade
     qint64 towardBackendBytes = 0;
+    Exchange view;          ///< what observers see; view.webSocket is always set
+    qint64 keptFrameBytes = 0;
+    bool dirty = false;     ///< changed since the last connectionUpdated
 };
+
+namespace {
+
+Exchange connectionView(const QString &id, const QJsonObject &payload, const HeaderList &headers)
+{
+    Exchange view;
+    view.requestId = QStringLiteral("ws:") + id;
+    view.startedAt = QDateTime::currentDateTimeUtc();
+    view.method = QStringLiteral("GET");
+    view.path = payload.value(QLatin1String("path")).toString();
+    if (payload.contains(QLatin1String("query_string")) && !payload.value(QLatin1String("query_string")).toString().isEmpty())
+        view.query = payload.value(QLatin1String("query_string")).toString();
+    view.requestHeaders = headers;
+    view.webSocket = WebSocketSession{};
+    view.webSocket->connectionId = id;
+    return view;
+}
+
+int rfcOpcode(WsOpcode opcode)
+{
+    switch (opcode) {
+    case WsOpcode::Text: return 1;
+    case WsOpcode::Binary: return 2;
+    case WsOpcode::Ping: return 9;
+    case WsOpcode::Pong: return 10;
+    }
+    return 0;
+}
+
+} // namespace
 
 WebSocketRelay::WebSocketRelay(const WebSocketRelayOptions &options, QObject *parent)
     : QObject(parent)
@@ -108,10 +141,15 @@ WebSocketRelay::WebSocketRelay(const WebSocketRelayOptions &options, QObject *pa
     qRegisterMetaType<telephone::WsOpcode>();
     m_basePath = options.backend.path(QUrl::FullyEncoded).toUtf8();
     m_backendHost = backendHostHeader(options.backend);
+    m_publishTimer.setSingleShot(true);
+    m_publishTimer.setInterval(std::chrono::milliseconds(250));
+    connect(&m_publishTimer, &QTimer::timeout, this, &WebSocketRelay::publishDirty);
 }
 
 WebSocketRelay::~WebSocketRelay()
 {
+    // Observers may be half destroyed with the tunnel that owns us: they hear nothing more.
+    disconnect(this, &WebSocketRelay::connectionClosed, nullptr, nullptr);
     closeAll(1001, QStringLiteral("going away"));
 }
 
@@ -195,14 +233,20 @@ void WebSocketRelay::onCheck(const QJsonObject &payload, bool accepting)
         return;
     }
     ++m_stats.checks;
-    auto answer = [this, id = checkId.toString()](bool supported, const QString &protocol, const QString &reason) {
+    auto answer = [this, id = checkId.toString(), payload](bool supported, const QString &protocol, const QString &reason) {
         QJsonObject result{{QStringLiteral("check_id"), id}, {QStringLiteral("supported"), supported}};
         if (!protocol.isEmpty())
             result.insert(QStringLiteral("protocol"), protocol);
         if (!reason.isEmpty())
             result.insert(QStringLiteral("reason"), reason);
-        if (!supported)
+        if (!supported) {
             ++m_stats.checksRefused;
+            // The browser's WebSocket ends here: observers see it as a refused connection.
+            Exchange view = connectionView(QStringLiteral("check:") + id, payload, {});
+            view.durationMs = 0;
+            view.error = reason;
+            emit connectionClosed(view);
+        }
         emit pushRequested(EventCheckResult, result);
     };
     if (!accepting) {
@@ -267,8 +311,12 @@ void WebSocketRelay::onConnect(const QJsonObject &payload, bool accepting)
         return;
     }
     const QString id = idValue.toString();
-    auto refuse = [this, &id](const QString &reason) {
+    auto refuse = [this, &id, &payload](const QString &reason) {
         ++m_stats.connectionsFailed;
+        Exchange view = connectionView(id, payload, {});
+        view.durationMs = 0;
+        view.error = reason;
+        emit connectionClosed(view);
         qCWarning(lcWsRelay).noquote() << "WebSocket connection refused:" << reason;
         emit pushRequested(EventError, {{KeyConnectionId, id}, {QStringLiteral("reason"), reason}});
     };
@@ -290,7 +338,9 @@ void WebSocketRelay::onConnect(const QJsonObject &payload, bool accepting)
 
     auto *connection = new Connection;
     connection->id = id;
+    connection->view = connectionView(id, payload, upgrade->headers);
     m_connections.insert(id, connection);
+    emit connectionOpened(connection->view);
 
     const QString fingerprint = fingerprintOf(payload);
     const auto held = std::find_if(m_held.begin(), m_held.end(), [&fingerprint](const Held *h) {
@@ -306,6 +356,10 @@ void WebSocketRelay::onConnect(const QJsonObject &payload, bool accepting)
         delete h;
         adopt(connection);
         connection->connected = true;
+        connection->view.status = 101;
+        connection->view.webSocket->protocol = QString::fromUtf8(connection->socket->protocol());
+        connection->dirty = true;
+        m_publishTimer.start();
         ++m_stats.connectionsOpened;
         emit pushRequested(EventConnected, {{KeyConnectionId, id},
                                             {QStringLiteral("protocol"), QString::fromUtf8(connection->socket->protocol())}});
@@ -324,6 +378,11 @@ void WebSocketRelay::adopt(Connection *connection)
     const QString id = connection->id;
     connect(socket, &BackendWebSocket::upgraded, this, [this, connection, id] {
         connection->connected = true;
+        connection->view.status = 101;
+        connection->view.webSocket->protocol = QString::fromUtf8(connection->socket->protocol());
+        connection->dirty = true;
+        if (!m_publishTimer.isActive())
+            m_publishTimer.start();
         ++m_stats.connectionsOpened;
         QJsonObject connected{{KeyConnectionId, id}};
         if (!connection->socket->protocol().isEmpty())
@@ -341,7 +400,7 @@ void WebSocketRelay::adopt(Connection *connection)
     connect(socket, &BackendWebSocket::failed, this, [this, id](const QString &reason) {
         ++m_stats.connectionsFailed;
         emit pushRequested(EventError, {{KeyConnectionId, id}, {QStringLiteral("reason"), reason}});
-        finish(id);
+        finish(id, 0, {}, reason);
     });
     connect(socket, &BackendWebSocket::closed, this, [this, id](int code, const QString &reason) {
         if (code == 1009)
@@ -349,7 +408,7 @@ void WebSocketRelay::adopt(Connection *connection)
         emit pushRequested(EventClosed, {{KeyConnectionId, id},
                                          {QStringLiteral("code"), wireCloseCode(code)},
                                          {QStringLiteral("reason"), reason}});
-        finish(id);
+        finish(id, code, reason);
     });
     connect(socket, &BackendWebSocket::messageReceived, this,
             [this, connection](WsOpcode opcode, const QByteArray &data) { fromBackend(connection, opcode, data); });
@@ -361,7 +420,7 @@ void WebSocketRelay::adopt(Connection *connection)
         connection->socket->close(1009, reason);
         emit pushRequested(EventClosed, {{KeyConnectionId, id}, {QStringLiteral("code"), 1009},
                                          {QStringLiteral("reason"), reason}});
-        finish(id);
+        finish(id, 1009, reason);
     });
 }
 
@@ -374,6 +433,7 @@ void WebSocketRelay::fromBackend(Connection *connection, WsOpcode opcode, const 
     }
     ++m_stats.framesFromBackend;
     m_stats.bytesFromBackend += data.size();
+    record(connection, WebSocketFrameRecord::FromBackend, opcode, data);
     emit pushRequested(EventFrame, {{KeyConnectionId, connection->id},
                                     {QStringLiteral("opcode"), opcodeName(opcode)},
                                     {QStringLiteral("data"), QString::fromLatin1(data.toBase64())}});
@@ -411,6 +471,7 @@ void WebSocketRelay::onFrame(const QJsonObject &payload)
         qCWarning(lcWsRelay) << "ws_frame ping/pong longer than 125 bytes: ignored";
         return;
     }
+    record(connection, WebSocketFrameRecord::ToBackend, *opcode, decoded.decoded);
     if (!connection->socket->isOpen()) {
         connection->towardBackend.append({*opcode, decoded.decoded});
         connection->towardBackendBytes += decoded.decoded.size();
@@ -420,7 +481,7 @@ void WebSocketRelay::onFrame(const QJsonObject &payload)
                                                   "before the backend accepted the connection");
             emit pushRequested(EventClosed, {{KeyConnectionId, connection->id}, {QStringLiteral("code"), 1009},
                                              {QStringLiteral("reason"), reason}});
-            finish(connection->id);
+            finish(connection->id, 1009, reason);
         }
         return;
     }
@@ -435,15 +496,67 @@ void WebSocketRelay::onClose(const QJsonObject &payload)
     if (!connection)
         return;
     const int code = wireCloseCode(payload.value(QLatin1String("code")).toInt(1000));
-    connection->socket->close(code, payload.value(QLatin1String("reason")).toString());
-    finish(connection->id);
+    const QString reason = payload.value(QLatin1String("reason")).toString();
+    connection->socket->close(code, reason);
+    finish(connection->id, code, reason);
 }
 
-void WebSocketRelay::finish(const QString &connectionId)
+void WebSocketRelay::record(Connection *connection, WebSocketFrameRecord::Direction direction, WsOpcode opcode,
+                            const QByteArray &data)
+{
+    WebSocketSession &session = *connection->view.webSocket;
+    if (direction == WebSocketFrameRecord::ToBackend) {
+        ++session.framesToBackend;
+        session.bytesToBackend += data.size();
+    } else {
+        ++session.framesFromBackend;
+        session.bytesFromBackend += data.size();
+    }
+    WebSocketFrameRecord frame;
+    frame.at = QDateTime::currentDateTimeUtc();
+    frame.direction = direction;
+    frame.opcode = rfcOpcode(opcode);
+    frame.size = data.size();
+    frame.data = data.left(WebSocketFrameRecord::DataCap);
+    connection->keptFrameBytes += frame.data.size();
+    session.frames.append(frame);
+    // The newest frames are the interesting ones: drop the oldest past the caps.
+    while (session.frames.size() > WebSocketSession::MaxFrames || connection->keptFrameBytes > Exchange::DisplayBodyCap) {
+        connection->keptFrameBytes -= session.frames.constFirst().data.size();
+        session.frames.removeFirst();
+        ++session.framesDropped;
+    }
+    connection->dirty = true;
+    if (!m_publishTimer.isActive())
+        m_publishTimer.start();
+}
+
+void WebSocketRelay::publishDirty()
+{
+    for (Connection *connection : std::as_const(m_connections)) {
+        if (std::exchange(connection->dirty, false))
+            emit connectionUpdated(connection->view);
+    }
+}
+
+void WebSocketRelay::publishClosed(Connection *connection, int code, const QString &reason, const QString &error)
+{
+    Exchange &view = connection->view;
+    view.durationMs = qMax<qint64>(0, view.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
+    view.webSocket->closeCode = code;
+    view.webSocket->closeReason = reason;
+    view.error = error;
+    if (!error.isEmpty())
+        view.status = 0;
+    emit connectionClosed(view);
+}
+
+void WebSocketRelay::finish(const QString &connectionId, int code, const QString &reason, const QString &error)
 {
     Connection *connection = m_connections.take(connectionId);
     if (!connection)
         return;
+    publishClosed(connection, code, reason, error);
     connection->socket->disconnect(this);
     // A socket closed with a close frame finishes its handshake on its own; deleting it later
     // lets that frame go out.
@@ -465,6 +578,7 @@ void WebSocketRelay::closeAll(int code, const QString &reason)
     const QList<QString> ids = m_connections.keys();
     for (const QString &id : ids) {
         Connection *connection = m_connections.take(id);
+        publishClosed(connection, code, reason);
         connection->socket->disconnect(this);
         connection->socket->close(code, reason);
         connection->socket->deleteLater();

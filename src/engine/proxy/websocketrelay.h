@@ -1,11 +1,13 @@
 #pragma once
 
 #include "proxy/backendwebsocket.h"
+#include "proxy/exchange.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
 #include <QObject>
+#include <QTimer>
 #include <QUrl>
 
 #include <chrono>
@@ -77,6 +79,13 @@ public:
 signals:
     /// An event for the server on the tunnel's topic.
     void pushRequested(const QString &event, const QJsonObject &payload);
+    /// For observers (the inspector): each connection the server asks for, as an Exchange with a
+    /// webSocket part. Opened when ws_connect arrives (pending); Updated with its frames and totals
+    /// at most every `publishInterval` while it lives (still pending); Closed once, when it ends or
+    /// was refused (durationMs set; status 101 if the backend upgraded, else 0 with `error`).
+    void connectionOpened(const telephone::Exchange &connection);
+    void connectionUpdated(const telephone::Exchange &connection);
+    void connectionClosed(const telephone::Exchange &connection);
 
 private:
     struct Connection;
@@ -90,8 +99,12 @@ private:
     BackendWebSocket *newBackendSocket(const BackendUpgrade &upgrade);
     void adopt(Connection *connection);
     void fromBackend(Connection *connection, WsOpcode opcode, const QByteArray &data);
-    void finish(const QString &connectionId);
+    void finish(const QString &connectionId, int code, const QString &reason, const QString &error = {});
     Connection *find(const QJsonObject &payload);
+    void record(Connection *connection, WebSocketFrameRecord::Direction direction, WsOpcode opcode,
+                const QByteArray &data);
+    void publishClosed(Connection *connection, int code, const QString &reason, const QString &error = {});
+    void publishDirty();
 
     WebSocketRelayOptions m_options;
     QByteArray m_basePath;
@@ -99,6 +112,7 @@ private:
     QHash<QString, Connection *> m_connections; ///< connection_id → connection (owned)
     std::list<Held *> m_held;                   ///< checked, waiting for their ws_connect (owned)
     WebSocketRelayStats m_stats;
+    QTimer m_publishTimer; ///< batches connectionUpdated: one per live connection per interval
 };
 
 } // namespace telephone

@@ -150,6 +150,9 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     connect(&m_expiryTimer, &QTimer::timeout, this, &Tunnel::onExpiryTimer);
     connect(m_forwarder, &Forwarder::exchangeStarted, this, &Tunnel::exchangeStarted);
     connect(m_forwarder, &Forwarder::exchangeFinished, this, &Tunnel::exchangeFinished);
+    connect(m_wsRelay, &WebSocketRelay::connectionOpened, this, &Tunnel::webSocketOpened);
+    connect(m_wsRelay, &WebSocketRelay::connectionUpdated, this, &Tunnel::webSocketUpdated);
+    connect(m_wsRelay, &WebSocketRelay::connectionClosed, this, &Tunnel::webSocketClosed);
 }
 
 void Tunnel::armExpiryTimer()

@@ -166,6 +166,11 @@ signals:
     /// Every request through the tunnel: once when it starts (pending), once when it is answered.
     void exchangeStarted(const telephone::Exchange &exchange);
     void exchangeFinished(const telephone::Exchange &exchange);
+    /// Every proxied WebSocket connection, as an Exchange with its webSocket part (see
+    /// WebSocketRelay's signals of the same names).
+    void webSocketOpened(const telephone::Exchange &connection);
+    void webSocketUpdated(const telephone::Exchange &connection);
+    void webSocketClosed(const telephone::Exchange &connection);
     void stopped();
 
 private:
