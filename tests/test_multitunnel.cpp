@@ -251,6 +251,38 @@ private slots:
         }
     }
 
+    void tunnelsCommandListsTheRunningStates()
+    {
+        m_simulator->revokeToken(m_simulator->jtiOf(m_webToken));
+        startTelephone();
+        QTRY_COMPARE_WITH_TIMEOUT(healthStates().value(QStringLiteral("web")), QStringLiteral("AuthFailed"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(healthStates().value(QStringLiteral("hooks")), QStringLiteral("Connected"), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(healthStates().value(QStringLiteral("api")), QStringLiteral("Connected"), 10000);
+        const auto list = [this] {
+            QProcess tunnels;
+            tunnels.setProcessEnvironment(testEnvironment(m_home.path()));
+            tunnels.start(QStringLiteral(TELEPHONE_BINARY),
+                          {QStringLiteral("tunnels"), QStringLiteral("--config"), m_home.filePath(QStringLiteral("telephone.ini"))});
+            // The simulator and Telephone's ops endpoint need this event loop while it asks.
+            if (!QTest::qWaitFor([&tunnels] { return tunnels.state() == QProcess::NotRunning; }, 10000))
+                return QStringLiteral("telephone tunnels did not finish");
+            return QString::fromUtf8(tunnels.readAllStandardOutput());
+        };
+        const QStringList lines = list().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 4);
+        QVERIFY2(lines.at(0).startsWith(QStringLiteral("NAME ")), qPrintable(lines.join('\n')));
+        QVERIFY2(lines.at(1).startsWith(QStringLiteral("api    Connected ")), qPrintable(lines.join('\n')));
+        QVERIFY2(lines.at(2).startsWith(QStringLiteral("web    AuthFailed ")), qPrintable(lines.join('\n')));
+        QVERIFY2(lines.at(3).startsWith(QStringLiteral("hooks  Connected ")), qPrintable(lines.join('\n')));
+        QVERIFY2(lines.at(1).contains(m_api->url().toString()), qPrintable(lines.at(1)));
+
+        ::kill(pid_t(m_process->processId()), SIGTERM);
+        QTRY_VERIFY_WITH_TIMEOUT(m_process->state() == QProcess::NotRunning, 15000);
+        const QString stopped = list();
+        QVERIFY2(stopped.contains(QStringLiteral("api    not running (nothing answers on %1)").arg(m_opsPort)),
+                 qPrintable(stopped));
+    }
+
     void tunnelOptionStartsASubset()
     {
         startTelephone({}, {QStringLiteral("--tunnel"), QStringLiteral("hooks"), QStringLiteral("--tunnel"),

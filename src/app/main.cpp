@@ -7,6 +7,7 @@
 #include "servicecommand.h"
 #include "signalwatcher.h"
 #include "tokencommand.h"
+#include "tunnelscommand.h"
 
 #include "apprun.h"
 #include "config/settings.h"
@@ -108,6 +109,8 @@ int main(int argc, char **argv)
         return ServiceCommand::run(argc, argv);
     if (TokenCommand::isRequested(argc, argv))
         return TokenCommand::run(argc, argv);
+    if (TunnelsCommand::isRequested(argc, argv))
+        return TunnelsCommand::run(argc, argv);
 
     const bool infoOnly = argvHas(argc, argv, "--help") || argvHas(argc, argv, "-h") || argvHas(argc, argv, "--version")
         || argvHas(argc, argv, "-v");
