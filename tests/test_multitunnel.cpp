@@ -3,6 +3,7 @@
 // tokens) and three real local backends; requests go through the simulator's public HTTP side.
 
 #include "cleanenvironment.h"
+#include "prometheusparser.h"
 #include "recordingbackend.h"
 #include "sim/plugboardsimulator.h"
 
@@ -179,6 +180,20 @@ private slots:
         QCOMPARE(m_api->received.constFirst().target, QByteArray("/users?id=1"));
         QCOMPARE(m_web->received.constFirst().target, QByteArray("/index.html"));
         QCOMPARE(m_hooks->received.constFirst().target, QByteArray("/github"));
+        // /metrics labels every tunnel's series with its name (read with an independent parser).
+        QCOMPARE(get(publicUrl(QStringLiteral("/api"), QStringLiteral("/again"))).status, 200);
+        const Answer metrics = get(QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(m_opsPort)));
+        QCOMPARE(metrics.status, 200);
+        const prom::Exposition exposition = prom::parse(metrics.body);
+        QVERIFY2(exposition.error.isEmpty(), qPrintable(exposition.error));
+        const auto requests = [&exposition](const char *tunnel) {
+            return exposition.value(QStringLiteral("telephone_requests_total"),
+                                    {{QStringLiteral("tunnel"), QString::fromLatin1(tunnel)},
+                                     {QStringLiteral("status_class"), QStringLiteral("2xx")}});
+        };
+        QCOMPARE(requests("api"), 2.0);
+        QCOMPARE(requests("web"), 1.0);
+        QCOMPARE(requests("hooks"), 1.0);
         // JSON log lines name their tunnel by its configured name.
         QVERIFY2(m_err.contains("\"tunnel\":\"api\"") && m_err.contains("\"tunnel\":\"hooks\""), m_err.constData());
     }
