@@ -5,6 +5,7 @@
 #include "tokens/jwt.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -1320,6 +1321,147 @@ private slots:
         QVERIFY(found);
         QCOMPARE(backend.requestsServed(), 1);
         reply->deleteLater();
+    }
+
+private:
+    // --- WebSocket proxying (PROTOCOL.md "WebSocket proxying"), the telephone played by WsClient ---
+
+    // Sends a browser's upgrade on a raw socket and returns the HTTP status line the server answers.
+    QByteArray browserUpgradeStatus(const QByteArray &target, int timeoutMs)
+    {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, m_sim->port());
+        if (!socket.waitForConnected(kWaitMs))
+            return {};
+        socket.write("GET " + target + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+                     "Cookie: a=b\r\nUser-Agent: not-forwarded\r\n\r\n");
+        QByteArray answer;
+        (void)QTest::qWaitFor([&] {
+            answer += socket.readAll();
+            return answer.contains("\r\n");
+        }, timeoutMs);
+        return answer.left(answer.indexOf("\r\n"));
+    }
+
+    struct SimBrowser {
+        QWebSocket socket;
+        QStringList texts;
+        SimBrowser() { QObject::connect(&socket, &QWebSocket::textMessageReceived, &socket, [this](const QString &t) { texts << t; }); }
+    };
+
+    // Upgrades a browser through `telephone` (answering its ws_check); returns the ws_connect.
+    std::optional<Frame> upgradeBrowser(WsClient *telephone, SimBrowser *browser)
+    {
+        browser->socket.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/call/demo/room?x=1").arg(m_sim->port())));
+        const auto check = telephone->event(QStringLiteral("ws_check"));
+        if (!check)
+            return std::nullopt;
+        telephone->send(QStringLiteral("ws_check_result"), {{"check_id", check->payload.value("check_id")}, {"supported", true}});
+        if (!QTest::qWaitFor([&] { return browser->socket.state() == QAbstractSocket::ConnectedState; }, kWaitMs))
+            return std::nullopt;
+        return telephone->event(QStringLiteral("ws_connect"));
+    }
+
+private slots:
+    void wsCheckAnswersDecideTheBrowsersStatus()
+    {
+        // No telephone joined: 503 at once.
+        QVERIFY(browserUpgradeStatus("/call/demo/live", kWaitMs).startsWith("HTTP/1.1 503"));
+        auto telephone = joinedClient();
+        QVERIFY(telephone);
+        // The telephone refuses: 502; the check carries only the headers PROTOCOL.md lists.
+        QByteArray status;
+        QTimer::singleShot(0, telephone.get(), [&] {
+            const auto check = telephone->event(QStringLiteral("ws_check"));
+            QVERIFY(check);
+            QCOMPARE(check->payload.value("path").toString(), QStringLiteral("/live"));
+            const QJsonObject headers = check->payload.value("headers").toObject();
+            QCOMPARE(headers.value("cookie").toString(), QStringLiteral("a=b"));
+            QVERIFY(!headers.contains("user-agent"));
+            QVERIFY(!headers.contains("sec-websocket-key"));
+            telephone->send(QStringLiteral("ws_check_result"),
+                            {{"check_id", check->payload.value("check_id")}, {"supported", false}, {"reason", "no"}});
+        });
+        status = browserUpgradeStatus("/call/demo/live", kWaitMs);
+        QVERIFY2(status.startsWith("HTTP/1.1 502"), status.constData());
+        // No answer within the server's 5 s: 504.
+        QElapsedTimer clock;
+        clock.start();
+        status = browserUpgradeStatus("/call/demo/live", 8000);
+        QVERIFY2(status.startsWith("HTTP/1.1 504"), status.constData());
+        QVERIFY(clock.elapsed() >= 4900);
+    }
+
+    void wsFramesAreHeldUntilConnectedThenRelayed()
+    {
+        auto telephone = joinedClient();
+        QVERIFY(telephone);
+        SimBrowser browser;
+        const auto connect = upgradeBrowser(telephone.get(), &browser);
+        QVERIFY(connect);
+        const QString id = connect->payload.value("connection_id").toString();
+        QCOMPARE(connect->payload.value("path").toString(), QStringLiteral("/room"));
+        QCOMPARE(connect->payload.value("query_string").toString(), QStringLiteral("x=1"));
+        browser.socket.sendTextMessage(QStringLiteral("early"));
+        browser.socket.sendBinaryMessage(QByteArray("\x00\xff", 2));
+        QTest::qWait(100);
+        QVERIFY(!telephone->take([](const Frame &f) { return f.event == QLatin1String("ws_frame"); }, 0));
+        telephone->send(QStringLiteral("ws_connected"), {{"connection_id", id}});
+        const auto first = telephone->event(QStringLiteral("ws_frame"));
+        const auto second = telephone->event(QStringLiteral("ws_frame"));
+        QVERIFY(first && second);
+        QCOMPARE(first->payload.value("opcode").toString(), QStringLiteral("text"));
+        QCOMPARE(QByteArray::fromBase64(first->payload.value("data").toString().toLatin1()), QByteArray("early"));
+        QCOMPARE(second->payload.value("opcode").toString(), QStringLiteral("binary"));
+        QCOMPARE(QByteArray::fromBase64(second->payload.value("data").toString().toLatin1()), QByteArray("\x00\xff", 2));
+        telephone->send(QStringLiteral("ws_frame"), {{"connection_id", id}, {"opcode", "text"}, {"data", "aGVsbG8="}});
+        QTRY_COMPARE_WITH_TIMEOUT(browser.texts, QStringList{QStringLiteral("hello")}, kWaitMs);
+        telephone->send(QStringLiteral("ws_closed"), {{"connection_id", id}, {"code", 4001}, {"reason", "bye"}});
+        QTRY_COMPARE_WITH_TIMEOUT(browser.socket.state(), QAbstractSocket::UnconnectedState, kWaitMs);
+        QCOMPARE(int(browser.socket.closeCode()), 4001);
+        QCOMPARE(browser.socket.closeReason(), QStringLiteral("bye"));
+    }
+
+    void wsTooManyEarlyFramesClose1009()
+    {
+        auto telephone = joinedClient();
+        QVERIFY(telephone);
+        SimBrowser browser;
+        const auto connect = upgradeBrowser(telephone.get(), &browser);
+        QVERIFY(connect);
+        for (int i = 0; i < 101; ++i)
+            browser.socket.sendTextMessage(QStringLiteral("x"));
+        QTRY_COMPARE_WITH_TIMEOUT(browser.socket.state(), QAbstractSocket::UnconnectedState, kWaitMs);
+        QCOMPARE(int(browser.socket.closeCode()), 1009);
+        const auto close = telephone->event(QStringLiteral("ws_close"));
+        QVERIFY(close);
+        QCOMPARE(close->payload.value("code").toInt(), 1009);
+    }
+
+    void wsConnectUnansweredCloses1014AndChannelEndCloses1001()
+    {
+        auto telephone = joinedClient();
+        QVERIFY(telephone);
+        QSignalSpy serverCloses(m_sim->webSocketFront(), &WebSocketFront::browserClosed);
+        SimBrowser late;
+        QVERIFY(upgradeBrowser(telephone.get(), &late));
+        SimBrowser connected;
+        const auto connect = upgradeBrowser(telephone.get(), &connected);
+        QVERIFY(connect);
+        telephone->send(QStringLiteral("ws_connected"), {{"connection_id", connect->payload.value("connection_id")}});
+        QTRY_COMPARE_WITH_TIMEOUT(late.socket.state(), QAbstractSocket::UnconnectedState, 8000);
+        // Qt 6.4's QWebSocket takes 1012-1014 for invalid codes (it reports 1002), so the code is
+        // read where the server closed the browser.
+        QCOMPARE(serverCloses.size(), 1);
+        QCOMPARE(serverCloses.first().at(1).toInt(), 1014);
+        const auto close = telephone->event(QStringLiteral("ws_close"));
+        QVERIFY(close);
+        QCOMPARE(close->payload.value("code").toInt(), 1014);
+        QCOMPARE(connected.socket.state(), QAbstractSocket::ConnectedState);
+        telephone->ws.close();
+        QTRY_COMPARE_WITH_TIMEOUT(connected.socket.state(), QAbstractSocket::UnconnectedState, kWaitMs);
+        QCOMPARE(int(connected.socket.closeCode()), 1001);
     }
 };
 

@@ -69,6 +69,7 @@ TunnelConfig Runner::configFor(const Settings &settings)
     config.chunkSize = settings.chunkSize();
     config.maxConcurrent = settings.maxConcurrent();
     config.preserveHost = settings.preserveHost();
+    config.wsBuffer = settings.wsBuffer();
     return config;
 }
 
@@ -267,12 +268,17 @@ void Runner::announceDemo()
         return;
     m_announcedDemo = true;
     // stderr on purpose, in GUI mode too: the newcomer started us from a terminal.
-    const QString url = tunnel()->publicUrl().toString();
+    const QUrl publicUrl = tunnel()->publicUrl();
+    QUrl wsUrl = publicUrl;
+    wsUrl.setScheme(publicUrl.scheme() == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
+    wsUrl.setPath(publicUrl.path() + QStringLiteral("echo"));
     if (m_settings.logFormat() == QLatin1String("json")) {
         // Every stderr line is a JSON object in this format: the banner is a log record.
-        qCInfo(lcApp).noquote() << "Telephone demo is running; try: curl" << url;
+        qCInfo(lcApp).noquote() << "Telephone demo is running; try: curl" << publicUrl.toString()
+                                << "and: websocat" << wsUrl.toString();
     } else {
-        fprintf(stderr, "\nTelephone demo is running. Try:\n\n    curl %s\n\nPress Ctrl+C to stop.\n\n", qPrintable(url));
+        fprintf(stderr, "\nTelephone demo is running. Try:\n\n    curl %s\n    websocat %s\n\nPress Ctrl+C to stop.\n\n",
+                qPrintable(publicUrl.toString()), qPrintable(wsUrl.toString()));
         fflush(stderr);
     }
 }

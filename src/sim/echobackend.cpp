@@ -7,14 +7,33 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QStringDecoder>
+#include <QTcpSocket>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 namespace telephone::sim {
 
 Q_LOGGING_CATEGORY(lcEchoBackend, "telephone.sim.echobackend")
 
-EchoBackend::EchoBackend(QObject *parent) : QObject(parent), m_server(new HttpServer(this))
+EchoBackend::EchoBackend(QObject *parent)
+    : QObject(parent)
+    , m_server(new HttpServer(this))
+    , m_wsServer(new QWebSocketServer(QStringLiteral("telephone-demo-echo"), QWebSocketServer::NonSecureMode, this))
 {
     m_server->setHandler([this](const HttpRequest &request, HttpResponder *responder) { handle(request, responder); });
+    m_server->setUpgradeHandler([this](const HttpRequest &, QTcpSocket *socket) {
+        socket->setParent(m_wsServer);
+        m_wsServer->handleConnection(socket);
+        return true;
+    });
+    connect(m_wsServer, &QWebSocketServer::newConnection, this, [this] {
+        while (QWebSocket *socket = m_wsServer->nextPendingConnection()) {
+            socket->setParent(this);
+            connect(socket, &QWebSocket::textMessageReceived, socket, &QWebSocket::sendTextMessage);
+            connect(socket, &QWebSocket::binaryMessageReceived, socket, &QWebSocket::sendBinaryMessage);
+            connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+        }
+    });
 }
 
 EchoBackend::~EchoBackend() = default;

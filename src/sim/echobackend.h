@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QUrl>
 
+class QWebSocketServer;
+
 namespace telephone::sim {
 
 class HttpServer;
@@ -12,7 +14,8 @@ class HttpResponder;
 
 /// The backend `telephone --demo` uses when the user has none: answers every request 200 with JSON
 /// describing what arrived (method, target, headers, body), a friendly first-run page that also shows
-/// what the tunnel forwarded. Lives on the thread that created it.
+/// what the tunnel forwarded. A WebSocket upgrade on any path is accepted and echoes text and
+/// binary messages as received. Lives on the thread that created it.
 class EchoBackend : public QObject
 {
     Q_OBJECT
@@ -33,6 +36,7 @@ private:
     void handle(const HttpRequest &request, HttpResponder *responder);
 
     HttpServer *m_server = nullptr;
+    QWebSocketServer *m_wsServer = nullptr;
     int m_requestsServed = 0;
 };
 

@@ -82,6 +82,15 @@ struct PlugboardSimulator::Client {
     QSet<QString> waiting; ///< request_ids pushed to this client and not answered yet
 };
 
+namespace {
+
+WebSocketFront::Channel channelOf(const void *client)
+{
+    return reinterpret_cast<WebSocketFront::Channel>(client);
+}
+
+} // namespace
+
 PlugboardSimulator::PlugboardSimulator(QObject *parent)
     : QObject(parent),
       m_http(new HttpServer(this)),
@@ -95,6 +104,15 @@ PlugboardSimulator::PlugboardSimulator(QObject *parent)
         return onUpgrade(request, socket);
     });
     connect(m_wsServer, &QWebSocketServer::newConnection, this, &PlugboardSimulator::onNewWebSocket);
+    m_wsFront = new WebSocketFront([this](WebSocketFront::Channel channel, const QString &event, const QJsonObject &payload) {
+        // The key is a Client of ours; one that left has had its browsers closed already.
+        for (const auto &entry : m_clients) {
+            if (channelOf(entry.second.get()) == channel && entry.second->joined) {
+                push(entry.second.get(), event, payload);
+                return;
+            }
+        }
+    }, this);
 }
 
 PlugboardSimulator::~PlugboardSimulator()
@@ -321,6 +339,17 @@ PlugboardSimulator::Authorization PlugboardSimulator::authorize(const QByteArray
 
 bool PlugboardSimulator::onUpgrade(const HttpRequest &request, QTcpSocket *socket)
 {
+    if (request.path() == "/call" || request.path().startsWith("/call/")) {
+        // A browser WebSocket through a telephone (websocketfront).
+        const Route target = route(request.path());
+        if (target.client) {
+            m_wsFront->acceptBrowser(request, socket, channelOf(target.client), target.forwarded);
+        } else {
+            socket->setParent(m_wsFront);
+            WebSocketFront::refuse(socket, target.status, target.reason);
+        }
+        return true;
+    }
     if (!servesSocketAt(request.path()) || !authorize(request.target).reason.isEmpty())
         return false; // answered by onHttpRequest (404 / 403)
     if (m_dropAtOnce) {
@@ -466,6 +495,8 @@ void PlugboardSimulator::onTextMessage(Client *client, const QString &text)
         handleRefresh(client, frame);
     else if (frame.event == QLatin1String("phx_leave"))
         handleLeave(client, frame);
+    else if (m_wsFront->handleEvent(channelOf(client), frame.event, frame.payload))
+        return;
     else
         qCDebug(lcSimulator) << "ignoring unknown event" << frame.event;
 }
@@ -583,6 +614,7 @@ void PlugboardSimulator::leaveChannel(Client *client, const QString &reason)
         m_heartbeatTimers.remove(client->heartbeatTimerId);
         client->heartbeatTimerId = 0;
     }
+    m_wsFront->channelEnded(channelOf(client));
     auto joined = m_joinedByPath.find(client->pathId);
     if (joined != m_joinedByPath.end()) {
         joined->removeOne(client);
@@ -687,16 +719,16 @@ void PlugboardSimulator::sendError(HttpResponder *responder, int status, const Q
                        QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
-void PlugboardSimulator::proxy(const HttpRequest &request, HttpResponder *responder)
+PlugboardSimulator::Route PlugboardSimulator::route(const QByteArray &fullPath)
 {
-    const QByteArray fullPath = request.path();
+    Route route;
     const QByteArray rest = fullPath.mid(5); // after "/call": "" or "/..."
-    const QByteArray lookup = rest.isEmpty() ? QByteArray("/") : rest;
-    const QJsonObject details{{QStringLiteral("path"), QString::fromUtf8(lookup)}};
+    route.lookup = rest.isEmpty() ? QByteArray("/") : rest;
+    const QByteArray &lookup = route.lookup;
+    QByteArray &forwarded = route.forwarded;
 
     // Longest-prefix match on whole segments, by walking up the path: O(depth) hash lookups.
     QString pathId;
-    QByteArray forwarded;
     QByteArray probe = lookup;
     while (true) {
         if (const auto it = m_pathIdByMount.constFind(probe); it != m_pathIdByMount.constEnd()) {
@@ -710,18 +742,34 @@ void PlugboardSimulator::proxy(const HttpRequest &request, HttpResponder *respon
         probe = slash <= 0 ? QByteArray("/") : probe.left(slash);
     }
     if (pathId.isEmpty()) {
-        sendError(responder, 404, QStringLiteral("No mount point found for path"), details);
-        return;
+        route.status = 404;
+        route.reason = QStringLiteral("No mount point found for path");
+        return route;
     }
     if (forwarded.isEmpty())
         forwarded = "/";
 
     const auto joined = m_joinedByPath.constFind(pathId);
     if (joined == m_joinedByPath.constEnd() || joined->isEmpty()) {
-        sendError(responder, 503, QStringLiteral("No telephone available for this path"), details);
+        route.status = 503;
+        route.reason = QStringLiteral("No telephone available for this path");
+        return route;
+    }
+    route.client = joined->at(qsizetype(m_roundRobin[pathId]++ % quint64(joined->size())));
+    return route;
+}
+
+void PlugboardSimulator::proxy(const HttpRequest &request, HttpResponder *responder)
+{
+    const Route target = route(request.path());
+    const QByteArray &lookup = target.lookup;
+    const QByteArray &forwarded = target.forwarded;
+    const QJsonObject details{{QStringLiteral("path"), QString::fromUtf8(lookup)}};
+    if (!target.client) {
+        sendError(responder, target.status, target.reason, details);
         return;
     }
-    Client *client = joined->at(qsizetype(m_roundRobin[pathId]++ % quint64(joined->size())));
+    Client *client = target.client;
 
     QJsonObject payload;
     if (!request.body.isEmpty()) {

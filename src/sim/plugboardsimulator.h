@@ -3,6 +3,7 @@
 #include "protocol/frame.h"
 #include "sim/httpserver.h"
 #include "sim/tokenminter.h"
+#include "sim/websocketfront.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -143,6 +144,8 @@ public:
     /// Close code of the last client WebSocket that went away (QWebSocket::closeCode), -1 before any.
     int lastClientCloseCode() const { return m_lastClientCloseCode; }
     int connectedClients() const { return int(m_clients.size()); }
+    /// The browser-facing WebSocket proxying (counters, and its browserClosed signal).
+    const WebSocketFront *webSocketFront() const { return m_wsFront; }
     int joinedClients(const QString &pathId = {}) const;
 
 signals:
@@ -180,6 +183,15 @@ private:
         QString jti;
     };
 
+    /// Which telephone serves a `/call/...` path: `client`, or the error status and reason.
+    struct Route {
+        Client *client = nullptr;
+        QByteArray lookup;    ///< the path after /call ("/" when empty)
+        QByteArray forwarded; ///< the path after the mount
+        int status = 0;
+        QString reason;
+    };
+    Route route(const QByteArray &fullPath);
     Authorization authorize(const QByteArray &target) const;
     bool servesSocketAt(const QByteArray &path) const;
     void closeIdleSockets();
@@ -208,6 +220,7 @@ private:
 
     HttpServer *m_http = nullptr;
     QWebSocketServer *m_wsServer = nullptr;
+    WebSocketFront *m_wsFront = nullptr;
     TokenMinter m_minter;
     QElapsedTimer m_clock;
     quint16 m_lastPort = 0;

@@ -171,7 +171,7 @@ void StatusPanel::refresh()
         m_server->setText(tr("not configured"));
     else if (m_tunnel->config().discoverSocketPath) // the user gave no path: say which one answered
         m_server->setText(tr("%1 (socket found at %2)")
-                              .arg(m_tunnel->config().server.adjusted(QUrl::RemovePath).toString(),
+                              .arg(displayUrl(m_tunnel->config().server.adjusted(QUrl::RemovePath)),
                                    m_tunnel->socketPath()));
     else
         m_server->setText(server);

@@ -39,6 +39,7 @@
 #include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
+#include <QWebSocketServer>
 
 #include <algorithm>
 #include <atomic>
@@ -371,6 +372,21 @@ protected:
                 return;
             }
             responder->respond(200, textHeaders, smallBody);
+        });
+
+        // WebSocket upgrades (the ws-echo scenario): a QWebSocketServer echoes every message.
+        QWebSocketServer echoServer(QStringLiteral("bench-echo"), QWebSocketServer::NonSecureMode);
+        backend.setUpgradeHandler([&echoServer](const sim::HttpRequest &, QTcpSocket *socket) {
+            socket->setParent(&echoServer);
+            echoServer.handleConnection(socket);
+            return true;
+        });
+        QObject::connect(&echoServer, &QWebSocketServer::newConnection, &echoServer, [&echoServer] {
+            while (QWebSocket *socket = echoServer.nextPendingConnection()) {
+                QObject::connect(socket, &QWebSocket::textMessageReceived, socket, &QWebSocket::sendTextMessage);
+                QObject::connect(socket, &QWebSocket::binaryMessageReceived, socket, &QWebSocket::sendBinaryMessage);
+                QObject::connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+            }
         });
 
         // QTcpServer's default listen backlog is 50: 256 connections opened at once (by the load
@@ -1124,6 +1140,57 @@ int measureIdleTunnels(const QString &binary, int count)
     return 0;
 }
 
+// ---------------------------------------------------------------------------------------------------
+// WebSocket echo through the tunnel: `connections` browser-style QWebSockets on the simulator's
+// /call front, each sending its next message as soon as the previous one came back.
+
+struct WsEchoResult {
+    qint64 messages = 0;
+    qint64 wrong = 0; ///< echoes that differ from what was sent
+    int connected = 0;
+    double elapsedSecs = 0;
+};
+
+WsEchoResult runWsEcho(quint16 port, int connections, double seconds, qsizetype messageSize)
+{
+    WsEchoResult result;
+    const QString message(messageSize, QLatin1Char('m'));
+    bool running = false;
+    std::vector<std::unique_ptr<QWebSocket>> sockets;
+    for (int i = 0; i < connections; ++i) {
+        sockets.push_back(std::make_unique<QWebSocket>());
+        QWebSocket *socket = sockets.back().get();
+        QObject::connect(socket, &QWebSocket::connected, socket, [&result] { ++result.connected; });
+        QObject::connect(socket, &QWebSocket::textMessageReceived, socket, [&, socket](const QString &echo) {
+            ++result.messages;
+            if (echo != message)
+                ++result.wrong;
+            if (running)
+                socket->sendTextMessage(message);
+        });
+        socket->open(QUrl(QStringLiteral("ws://127.0.0.1:%1/call/bench/ws-echo").arg(port)));
+    }
+    QElapsedTimer clock;
+    clock.start();
+    while (result.connected < connections && clock.elapsed() < 10000)
+        sleepWithEvents(10);
+    if (result.connected < connections)
+        return result;
+    running = true;
+    clock.restart();
+    for (auto &socket : sockets)
+        socket->sendTextMessage(message);
+    while (clock.elapsed() < qint64(seconds * 1000))
+        sleepWithEvents(10);
+    running = false;
+    result.elapsedSecs = double(clock.elapsed()) / 1000.0;
+    sleepWithEvents(200); // the last echoes in flight
+    for (auto &socket : sockets)
+        socket->close();
+    sleepWithEvents(100);
+    return result;
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -1151,7 +1218,8 @@ int main(int argc, char **argv)
     const QCommandLineOption scenarioOption(
         QStringLiteral("scenario"),
         QStringLiteral("Run only these scenarios (repeatable or comma-separated): small-get-1, small-get-16, "
-                       "small-get-64, small-get-256, post-16k-64, get-1m-16, get-100m."),
+                       "small-get-64, small-get-256, post-16k-64, get-1m-16, get-100m, ws-echo-16 (WebSocket echo of 64-byte "
+                       "messages on 16 connections)."),
         QStringLiteral("name"));
     const QCommandLineOption connectionsOption(QStringLiteral("connections"),
                                                QStringLiteral("Override every scenario's connection count."),
@@ -1216,10 +1284,13 @@ int main(int argc, char **argv)
         {QStringLiteral("get-1m-16"), "GET", "/big/" + QByteArray::number(MiB), 0, MiB, 16, 0},
         {QStringLiteral("get-100m"), "GET", "/big/" + QByteArray::number(bigSize), 0, bigSize, 1, 1},
     };
+    const QString wsEchoName = QStringLiteral("ws-echo-16");
     QStringList wanted;
     for (const QString &value : parser.values(scenarioOption))
         wanted += value.split(QLatin1Char(','), Qt::SkipEmptyParts);
-    if (!wanted.isEmpty()) {
+    const bool filtered = !wanted.isEmpty();
+    const bool runWsEchoScenario = !filtered || wanted.removeAll(wsEchoName) > 0;
+    if (filtered) {
         for (const QString &name : wanted) {
             if (std::none_of(scenarios.begin(), scenarios.end(), [&](const Scenario &s) { return s.name == name; })) {
                 fprintf(stderr, "telephone-bench: unknown scenario %s\n", qPrintable(name));
@@ -1427,6 +1498,33 @@ int main(int argc, char **argv)
             break;
         }
         sleepWithEvents(200);
+    }
+
+    if (runWsEchoScenario && !telephoneDied) {
+        constexpr int WsConnections = 16;
+        constexpr qsizetype WsMessageSize = 64;
+        const double before = processCpuSeconds(pid);
+        const WsEchoResult ws = runWsEcho(info.simulatorPort, WsConnections, seconds, WsMessageSize);
+        const double cpu = processCpuSeconds(pid) - before;
+        const double rate = ws.elapsedSecs > 0 ? double(ws.messages) / ws.elapsedSecs : 0;
+        const double cpuUsPerMessage = ws.messages > 0 ? cpu * 1e6 / double(ws.messages) : 0;
+        progress(QStringLiteral("%1 telephone: %2 connected, %3 messages/s, %4 us client CPU per message, %5 wrong")
+                     .arg(wsEchoName)
+                     .arg(ws.connected)
+                     .arg(rate, 0, 'f', 0)
+                     .arg(cpuUsPerMessage, 0, 'f', 1)
+                     .arg(ws.wrong));
+        Json entry = Json::object();
+        entry.set("name", wsEchoName);
+        entry.set("connections", WsConnections);
+        entry.set("message_bytes", qint64(WsMessageSize));
+        entry.set("seconds", Json::real(ws.elapsedSecs, 2));
+        entry.set("connected", ws.connected);
+        entry.set("messages", ws.messages);
+        entry.set("wrong_echoes", ws.wrong);
+        entry.set("messages_per_second", Json::real(rate, 0));
+        entry.set("client_cpu_us_per_message", Json::real(cpuUsPerMessage, 1));
+        scenarioList.append(std::move(entry));
     }
 
     // --- Targets -----------------------------------------------------------------------------------

@@ -70,7 +70,7 @@ const QStringList kPerTunnelKeys{
     QStringLiteral("refresh-margin"), QStringLiteral("drain-timeout"), QStringLiteral("max-response-size"),
     QStringLiteral("chunk-size"), QStringLiteral("max-concurrent"), QStringLiteral("preserve-host"),
     QStringLiteral("service-account-key-file"), QStringLiteral("service-account-key"),
-    QStringLiteral("service-account-path-id"),
+    QStringLiteral("service-account-path-id"), QStringLiteral("ws-buffer"),
 };
 
 QList<SettingDef> buildTable();
@@ -149,6 +149,9 @@ QList<SettingDef> buildTable()
             "Most requests forwarded at once; beyond it requests are answered 503 at once."),
         flag("preserve-host",
              "Send the Host header the caller used to the backend instead of the backend's own host."),
+        def("ws-buffer", SettingKind::Size, "4MiB", "bytes",
+            "Most bytes one proxied WebSocket may hold waiting, each way (unsent to a slow backend, or "
+            "received before the browser is connected); past it the connection is closed with 1009."),
         // Tokens
         def("secret-store", SettingKind::Choice, "auto", "auto|keychain|file|env",
             "Where the key that encrypts stored tokens lives: the OS keychain, a key file (0600) in the data "

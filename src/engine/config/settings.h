@@ -135,6 +135,7 @@ public:
     qint64 chunkSize() const { return number(QStringLiteral("chunk-size")); }
     int maxConcurrent() const { return int(number(QStringLiteral("max-concurrent"))); }
     bool preserveHost() const { return flag(QStringLiteral("preserve-host")); }
+    qint64 wsBuffer() const { return number(QStringLiteral("ws-buffer")); }
 
     // Tokens: "auto", "keychain", "file" or "env"
     QString secretStore() const { return value(QStringLiteral("secret-store")); }

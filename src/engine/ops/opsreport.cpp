@@ -3,6 +3,7 @@
 #include "ops/logging.h"
 #include "ops/prometheustext.h"
 #include "ops/tunnelobserver.h"
+#include "proxy/websocketrelay.h"
 #include "tunnel/tunnelmanager.h"
 
 #include <QJsonArray>
@@ -28,6 +29,20 @@ std::optional<qint64> secondsToExpiry(const Tunnel *tunnel)
 QJsonValue orNull(const std::optional<qint64> &value)
 {
     return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonObject webSocketHealth(const WebSocketRelay *relay)
+{
+    const WebSocketRelayStats &s = relay->stats();
+    return QJsonObject{
+        {QStringLiteral("live"), relay->liveConnections()},
+        {QStringLiteral("opened_total"), s.connectionsOpened},
+        {QStringLiteral("failed_total"), s.connectionsFailed},
+        {QStringLiteral("frames_to_backend_total"), s.framesToBackend},
+        {QStringLiteral("bytes_to_backend_total"), s.bytesToBackend},
+        {QStringLiteral("frames_from_backend_total"), s.framesFromBackend},
+        {QStringLiteral("bytes_from_backend_total"), s.bytesFromBackend},
+    };
 }
 
 } // namespace
@@ -111,6 +126,7 @@ QJsonObject OpsReport::health() const
             {QStringLiteral("last_error"), lastError},
             {QStringLiteral("token_expires_in_seconds"), orNull(secondsToExpiry(tunnel))},
             {QStringLiteral("in_flight_requests"), tunnel->inFlightRequests()},
+            {QStringLiteral("websockets"), webSocketHealth(tunnel->webSocketRelay())},
         });
     }
     return QJsonObject{
@@ -220,6 +236,37 @@ QByteArray OpsReport::metrics() const
     perTunnel(QStringLiteral("telephone_requests_in_flight"), "gauge",
               QStringLiteral("Requests forwarded and not yet answered."),
               [](const TunnelObserver *o) { return double(o->tunnel()->inFlightRequests()); });
+
+    auto wsStats = [](const TunnelObserver *o) -> const WebSocketRelayStats & {
+        return o->tunnel()->webSocketRelay()->stats();
+    };
+    perTunnel(QStringLiteral("telephone_websockets_live"), "gauge",
+              QStringLiteral("Browser WebSockets relayed to the backend right now."),
+              [](const TunnelObserver *o) { return double(o->tunnel()->webSocketRelay()->liveConnections()); });
+    perTunnel(QStringLiteral("telephone_websockets_opened_total"), "counter",
+              QStringLiteral("Browser WebSockets connected to the backend (ws_connected)."),
+              [&](const TunnelObserver *o) { return double(wsStats(o).connectionsOpened); });
+    perTunnel(QStringLiteral("telephone_websockets_failed_total"), "counter",
+              QStringLiteral("WebSocket checks and connects refused (hostile input, backend refused or down)."),
+              [&](const TunnelObserver *o) { return double(wsStats(o).checksRefused + wsStats(o).connectionsFailed); });
+    perTunnel(QStringLiteral("telephone_websocket_frames_to_backend_total"), "counter",
+              QStringLiteral("WebSocket frames relayed from browsers to the backend."),
+              [&](const TunnelObserver *o) { return double(wsStats(o).framesToBackend); });
+    perTunnel(QStringLiteral("telephone_websocket_frames_from_backend_total"), "counter",
+              QStringLiteral("WebSocket frames relayed from the backend to browsers."),
+              [&](const TunnelObserver *o) { return double(wsStats(o).framesFromBackend); });
+    perTunnel(QStringLiteral("telephone_websocket_bytes_to_backend_total"), "counter",
+              QStringLiteral("Payload bytes of WebSocket frames relayed to the backend."),
+              [&](const TunnelObserver *o) { return double(wsStats(o).bytesToBackend); });
+    perTunnel(QStringLiteral("telephone_websocket_bytes_from_backend_total"), "counter",
+              QStringLiteral("Payload bytes of WebSocket frames relayed from the backend."),
+              [&](const TunnelObserver *o) { return double(wsStats(o).bytesFromBackend); });
+    perTunnel(QStringLiteral("telephone_websocket_closed_over_limit_total"), "counter",
+              QStringLiteral("WebSockets closed with 1009: a buffer bound (--ws-buffer) or the 1 MiB frame limit."),
+              [&](const TunnelObserver *o) { return double(wsStats(o).closedOverLimit); });
+    perTunnel(QStringLiteral("telephone_websocket_unknown_ids_total"), "counter",
+              QStringLiteral("WebSocket events for connection ids Telephone does not know (ignored)."),
+              [&](const TunnelObserver *o) { return double(wsStats(o).unknownConnectionIds); });
 
     out.family(QStringLiteral("telephone_requests_total"), "counter",
                QStringLiteral("Answered requests by status class (whoever answered: backend or Telephone)."));

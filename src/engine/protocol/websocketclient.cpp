@@ -1,5 +1,7 @@
 #include "protocol/websocketclient.h"
 
+#include "protocol/websockethandshake.h"
+
 #include <QCryptographicHash>
 #include <QLoggingCategory>
 #include <QRandomGenerator>
@@ -17,17 +19,6 @@ namespace telephone {
 namespace {
 
 constexpr qint64 MaxHandshakeBytes = 16 * 1024;
-const QByteArray AcceptGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-
-QByteArray headerValue(const QList<QByteArray> &lines, const char *name)
-{
-    for (const QByteArray &line : lines) {
-        const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().compare(name, Qt::CaseInsensitive) == 0)
-            return line.mid(colon + 1).trimmed();
-    }
-    return {};
-}
 
 } // namespace
 
@@ -123,9 +114,7 @@ void WebSocketClient::open(const QUrl &url)
 void WebSocketClient::onTransportConnected()
 {
     m_state = State::Handshaking;
-    QByteArray nonce(16, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(nonce.data()), 4);
-    m_key = nonce.toBase64();
+    m_key = websocket::newHandshakeKey();
     const bool tls = m_url.scheme() == QLatin1String("wss");
     QByteArray host = m_url.host(QUrl::FullyEncoded).toUtf8();
     if (host.contains(':'))
@@ -137,9 +126,8 @@ void WebSocketClient::onTransportConnected()
         target = "/";
     if (m_url.hasQuery())
         target += '?' + m_url.query(QUrl::FullyEncoded).toUtf8();
-    QByteArray request = "GET " + target + " HTTP/1.1\r\nHost: " + host
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + m_key
-        + "\r\nSec-WebSocket-Version: 13\r\nUser-Agent: telephone/" TELEPHONE_VERSION "\r\n\r\n";
+    const QByteArray request = websocket::upgradeRequestHead(target, host, m_key)
+        + "User-Agent: telephone/" TELEPHONE_VERSION "\r\n\r\n";
     m_socket->write(request);
 }
 
@@ -160,21 +148,16 @@ bool WebSocketClient::readHandshake()
             fail(QStringLiteral("the server's upgrade response is larger than %1 bytes").arg(MaxHandshakeBytes));
         return false;
     }
-    const QList<QByteArray> lines = m_buffer.left(end).split('\n');
+    const websocket::HandshakeReply reply = websocket::parseHandshakeReply(m_buffer.left(end), m_key);
     m_buffer.remove(0, end + 4);
-    const QByteArray statusLine = lines.first().trimmed();
-    const int status = statusLine.startsWith("HTTP/1.") ? statusLine.mid(9, 3).toInt() : 0;
+    const int status = reply.status;
     if (status != 101) {
         m_handshakeStatus = status;
         fail(status ? QStringLiteral("the server refused the WebSocket upgrade (HTTP %1)").arg(status)
                     : QStringLiteral("the server did not answer the upgrade with HTTP"));
         return false;
     }
-    const QByteArray expected =
-        QCryptographicHash::hash(m_key + AcceptGuid, QCryptographicHash::Sha1).toBase64();
-    if (headerValue(lines, "upgrade").toLower() != "websocket"
-        || !headerValue(lines, "connection").toLower().contains("upgrade")
-        || headerValue(lines, "sec-websocket-accept") != expected) {
+    if (!reply.valid) {
         fail(QStringLiteral("the server's upgrade response is not a valid WebSocket handshake"));
         return false;
     }

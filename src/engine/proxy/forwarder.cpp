@@ -2,6 +2,7 @@
 
 #include "ops/logging.h"
 #include "proxy/contentdecoding.h"
+#include "proxy/backendhost.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -59,11 +60,7 @@ Forwarder::Forwarder(const ForwarderOptions &options, QObject *parent)
 {
     qRegisterMetaType<telephone::Exchange>();
     m_basePath = options.backend.path(QUrl::FullyEncoded).toUtf8();
-    m_backendHost = options.backend.host(QUrl::FullyEncoded).toUtf8();
-    if (options.backend.host().contains(QLatin1Char(':')))
-        m_backendHost = '[' + m_backendHost + ']'; // IPv6 literal
-    if (options.backend.port() != -1)
-        m_backendHost += ':' + QByteArray::number(options.backend.port());
+    m_backendHost = backendHostHeader(options.backend);
 }
 
 Forwarder::~Forwarder()

@@ -3,6 +3,7 @@
 #include "config/safeurl.h"
 #include "ops/logging.h"
 #include "proxy/forwarder.h"
+#include "proxy/websocketrelay.h"
 #include "tunnel/heartbeat.h"
 #include "tunnel/socketpathdiscovery.h"
 #include "tunnel/tokenrefresher.h"
@@ -55,6 +56,16 @@ ForwarderOptions forwarderOptions(const TunnelConfig &config)
     return options;
 }
 
+WebSocketRelayOptions relayOptions(const TunnelConfig &config)
+{
+    WebSocketRelayOptions options;
+    options.backend = config.backend;
+    options.preserveHost = config.preserveHost;
+    options.forwardedProto = forwarderOptions(config).forwardedProto;
+    options.bufferBytes = config.wsBuffer;
+    return options;
+}
+
 // The reference document's reasons are plain ("token_revoked"); the deployed server sends Elixir's
 // inspect of the atom (":token_revoked"). Both name the same auth failure.
 bool isAuthReason(QString reason)
@@ -82,6 +93,7 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     , m_pathDiscovery(config.discoverSocketPath
                           ? std::make_unique<SocketPathDiscovery>(config.server.toString(), config.socketPathMemory)
                           : nullptr)
+    , m_wsRelay(new WebSocketRelay(relayOptions(config), this))
     , m_backoff(config.backoffInitial, config.backoffMax)
 {
     m_heartbeat->setInterval(config.heartbeatInterval);
@@ -114,6 +126,10 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     connect(m_heartbeat, &Heartbeat::peerDead, this, &Tunnel::onPeerDead);
     connect(m_refresher, &TokenRefresher::refreshDue, this, &Tunnel::onRefreshDue);
     connect(m_forwarder, &Forwarder::responseReady, this, &Tunnel::sendResponse);
+    connect(m_wsRelay, &WebSocketRelay::pushRequested, this, [this](const QString &event, const QJsonObject &payload) {
+        if (m_socket->isOpen())
+            m_socket->push(topic(), event, payload, m_joinRef);
+    });
     connect(m_forwarder, &Forwarder::drained, this, [this] {
         if (m_state == State::Stopping)
             finishStop();
@@ -321,7 +337,7 @@ void Tunnel::connectNow()
     ++m_connectAttempts;
     m_provedHealthy = false;
     m_failedRejoins = 0;
-    setState(State::Connecting, QStringLiteral("connecting to %1").arg(socketUrl().toString()));
+    setState(State::Connecting, QStringLiteral("connecting to %1").arg(displayUrl(socketUrl())));
     m_socket->open(connectUrl());
 }
 
@@ -467,6 +483,8 @@ void Tunnel::onClosed(const SocketClosed &why)
     // The server answered their callers 502 when the socket went; a response now has nowhere to go.
     if (m_state != State::Stopping)
         m_forwarder->abortAll();
+    // The server closed the browsers (1001) with the socket: their backend connections go too.
+    m_wsRelay->closeAll(1001, QStringLiteral("going away"));
 
     if (m_connectWhenClosed) {
         m_connectWhenClosed = false;
@@ -511,6 +529,9 @@ void Tunnel::onFrame(const Frame &frame)
     if (event == EventProxyReq) {
         if (m_state == State::Connected || m_state == State::Stopping)
             m_forwarder->handle(frame.payload);
+    } else if (WebSocketRelay::isRelayEvent(event)) {
+        if (m_state == State::Connected || m_state == State::Stopping)
+            m_wsRelay->handle(event, frame.payload, m_state == State::Connected);
     } else if (event == EventHeartbeatAck) {
         m_heartbeat->noteAck(frame.payload.value(QLatin1String("ts")).toInteger());
     } else if (event == EventRefreshAck) {
@@ -519,6 +540,7 @@ void Tunnel::onFrame(const Frame &frame)
         // Lifecycle events carry the join_ref: one for an earlier join is about a channel already gone.
         if (!frame.joinRef.isEmpty() && frame.joinRef != m_joinRef)
             return;
+        m_wsRelay->closeAll(1001, QStringLiteral("going away")); // the channel ended: so did its browsers
         if (m_state == State::Connected || m_state == State::Joining)
             scheduleRejoin(event == EventPhxError ? QStringLiteral("the server-side channel crashed (phx_error)")
                                                   : QStringLiteral("the server closed the channel (phx_close)"));
@@ -752,6 +774,8 @@ void Tunnel::finishStop()
     if (m_state != State::Stopping)
         return;
     m_drainTimer.stop();
+    // In-flight HTTP has drained: the WebSockets go now, before the channel.
+    m_wsRelay->closeAll(1001, QStringLiteral("going away"));
     if (m_socket->isOpen()) {
         if (!m_leaveSent) {
             m_leaveSent = true;

@@ -24,6 +24,7 @@ class Heartbeat;
 class SocketPathDiscovery;
 class TokenRefresher;
 class TokenSink;
+class WebSocketRelay;
 
 /// Everything one tunnel needs to know. Durations are settings so that tests can shrink them.
 struct TunnelConfig {
@@ -46,6 +47,7 @@ struct TunnelConfig {
     qint64 chunkSize = 1024 * 1024;
     int maxConcurrent = 256;
     bool preserveHost = false;
+    qint64 wsBuffer = 4 * 1024 * 1024; ///< per proxied WebSocket, each way
 };
 
 /// One server + token + backend: connects, joins `telephone:<path_id>`, keeps the link alive
@@ -122,6 +124,8 @@ public:
     qint64 secondsToExpiry() const;
     const TunnelConfig &config() const { return m_config; }
     int inFlightRequests() const;
+    /// The proxied browser WebSockets (ws_check / ws_connect / ws_frame).
+    const WebSocketRelay *webSocketRelay() const { return m_wsRelay; }
 
     qint64 connectAttempts() const { return m_connectAttempts; }
     qint64 joinsSucceeded() const { return m_joins; }
@@ -189,6 +193,7 @@ private:
     TokenRefresher *m_refresher;
     Forwarder *m_forwarder;
     std::unique_ptr<SocketPathDiscovery> m_pathDiscovery; ///< null when the user gave the path
+    WebSocketRelay *m_wsRelay;
     Backoff m_backoff;
     QTimer m_retryTimer;
     QTimer m_drainTimer;

@@ -1,0 +1,475 @@
+#include "proxy/websocketrelay.h"
+
+#include "proxy/backendhost.h"
+#include "proxy/proxyrequest.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QTimer>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcWsRelay, "telephone.proxy.websocketrelay")
+
+namespace telephone {
+
+namespace {
+
+const QString EventCheck = QStringLiteral("ws_check");
+const QString EventCheckResult = QStringLiteral("ws_check_result");
+const QString EventConnect = QStringLiteral("ws_connect");
+const QString EventConnected = QStringLiteral("ws_connected");
+const QString EventError = QStringLiteral("ws_error");
+const QString EventFrame = QStringLiteral("ws_frame");
+const QString EventClose = QStringLiteral("ws_close");
+const QString EventClosed = QStringLiteral("ws_closed");
+
+const QLatin1String KeyConnectionId("connection_id");
+
+// The handshake's own headers are Telephone's to write; an extension we cannot speak (e.g.
+// permessage-deflate) would change the frames' bytes.
+bool isHandshakeHeader(const QByteArray &lowerName)
+{
+    return lowerName == "sec-websocket-key" || lowerName == "sec-websocket-version"
+        || lowerName == "sec-websocket-accept" || lowerName == "sec-websocket-extensions";
+}
+
+QString opcodeName(WsOpcode opcode)
+{
+    switch (opcode) {
+    case WsOpcode::Text:
+        return QStringLiteral("text");
+    case WsOpcode::Binary:
+        return QStringLiteral("binary");
+    case WsOpcode::Ping:
+        return QStringLiteral("ping");
+    case WsOpcode::Pong:
+        return QStringLiteral("pong");
+    }
+    return {};
+}
+
+std::optional<WsOpcode> parseOpcode(const QString &name)
+{
+    if (name == QLatin1String("text"))
+        return WsOpcode::Text;
+    if (name == QLatin1String("binary"))
+        return WsOpcode::Binary;
+    if (name == QLatin1String("ping"))
+        return WsOpcode::Ping;
+    if (name == QLatin1String("pong"))
+        return WsOpcode::Pong;
+    return std::nullopt;
+}
+
+// The ws_connect for a checked browser carries the same path, query and headers as its ws_check.
+// Headers take part so that one caller's cookies never open another caller's connection.
+QString fingerprintOf(const QJsonObject &payload)
+{
+    QJsonObject key;
+    key.insert(QStringLiteral("p"), payload.value(QLatin1String("path")));
+    key.insert(QStringLiteral("q"), payload.value(QLatin1String("query_string")));
+    key.insert(QStringLiteral("h"), payload.value(QLatin1String("headers")));
+    return QString::fromUtf8(QJsonDocument(key).toJson(QJsonDocument::Compact));
+}
+
+bool isUsableId(const QJsonValue &value)
+{
+    return value.isString() && !value.toString().isEmpty() && value.toString().size() <= 200;
+}
+
+} // namespace
+
+struct WebSocketRelay::Held {
+    QString checkId;
+    QString fingerprint;
+    BackendWebSocket *socket = nullptr;
+    QTimer timer;
+    bool answered = false;
+    QList<QPair<WsOpcode, QByteArray>> early; ///< from the backend before the browser is connected
+    qint64 earlyBytes = 0;
+};
+
+struct WebSocketRelay::Connection {
+    QString id;
+    BackendWebSocket *socket = nullptr;
+    bool connected = false; ///< ws_connected sent
+    QList<QPair<WsOpcode, QByteArray>> early;         ///< from the backend, before ws_connected
+    qint64 earlyBytes = 0;
+    QList<QPair<WsOpcode, QByteArray>> towardBackend; ///< from the browser, before the upgrade
+    qint64 towardBackendBytes = 0;
+};
+
+WebSocketRelay::WebSocketRelay(const WebSocketRelayOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+{
+    qRegisterMetaType<telephone::WsOpcode>();
+    m_basePath = options.backend.path(QUrl::FullyEncoded).toUtf8();
+    m_backendHost = backendHostHeader(options.backend);
+}
+
+WebSocketRelay::~WebSocketRelay()
+{
+    closeAll(1001, QStringLiteral("going away"));
+}
+
+bool WebSocketRelay::isRelayEvent(const QString &event)
+{
+    return event == EventCheck || event == EventConnect || event == EventFrame || event == EventClose;
+}
+
+int WebSocketRelay::wireCloseCode(int code)
+{
+    if (code == 1005)
+        return 1000;
+    const bool sendable = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+    return sendable ? code : 1011;
+}
+
+void WebSocketRelay::handle(const QString &event, const QJsonObject &payload, bool accepting)
+{
+    if (event == EventCheck)
+        onCheck(payload, accepting);
+    else if (event == EventConnect)
+        onConnect(payload, accepting);
+    else if (event == EventFrame)
+        onFrame(payload);
+    else if (event == EventClose)
+        onClose(payload);
+}
+
+std::optional<BackendUpgrade> WebSocketRelay::judge(const QJsonObject &payload, QString *refusal) const
+{
+    // The very rules proxy_req is judged by: one place decides what may reach the backend.
+    QJsonObject asRequest{{QStringLiteral("request_id"), QStringLiteral("websocket")},
+                          {QStringLiteral("method"), QStringLiteral("GET")}};
+    for (const char *key : {"path", "query_string", "headers"}) {
+        if (payload.contains(QLatin1String(key)))
+            asRequest.insert(QLatin1String(key), payload.value(QLatin1String(key)));
+    }
+    const ParsedProxyRequest parsed = parseProxyRequest(asRequest);
+    if (!parsed.request) {
+        *refusal = parsed.refusal.reason;
+        return std::nullopt;
+    }
+    const ProxyRequest &req = *parsed.request;
+    BackendUpgrade upgrade;
+    upgrade.backend = m_options.backend;
+    upgrade.target = req.target(m_basePath);
+    upgrade.host = m_options.preserveHost && !req.host.isEmpty() ? req.host : m_backendHost;
+    for (const auto &header : req.headers) {
+        if (!isHandshakeHeader(header.first))
+            upgrade.headers.append(header);
+    }
+    if (!req.host.isEmpty() && !std::any_of(req.headers.cbegin(), req.headers.cend(), [](const auto &h) {
+            return h.first == "x-forwarded-host";
+        }))
+        upgrade.headers.append({"x-forwarded-host", req.host});
+    if (!m_options.forwardedProto.isEmpty() && !std::any_of(req.headers.cbegin(), req.headers.cend(), [](const auto &h) {
+            return h.first == "x-forwarded-proto";
+        }))
+        upgrade.headers.append({"x-forwarded-proto", m_options.forwardedProto});
+    return upgrade;
+}
+
+BackendWebSocket *WebSocketRelay::newBackendSocket(const BackendUpgrade &upgrade)
+{
+    auto *socket = new BackendWebSocket(this);
+    socket->setMaxQueuedBytes(m_options.bufferBytes);
+    ++m_stats.backendHandshakes;
+    socket->open(upgrade, int(m_options.handshakeTimeout.count()));
+    return socket;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// ws_check: dial the backend once; keep the connection for the ws_connect that follows.
+
+void WebSocketRelay::onCheck(const QJsonObject &payload, bool accepting)
+{
+    const QJsonValue checkId = payload.value(QLatin1String("check_id"));
+    if (!isUsableId(checkId)) {
+        ++m_stats.malformedEvents;
+        qCWarning(lcWsRelay) << "ws_check without a usable check_id: ignored";
+        return;
+    }
+    ++m_stats.checks;
+    auto answer = [this, id = checkId.toString()](bool supported, const QString &protocol, const QString &reason) {
+        QJsonObject result{{QStringLiteral("check_id"), id}, {QStringLiteral("supported"), supported}};
+        if (!protocol.isEmpty())
+            result.insert(QStringLiteral("protocol"), protocol);
+        if (!reason.isEmpty())
+            result.insert(QStringLiteral("reason"), reason);
+        if (!supported)
+            ++m_stats.checksRefused;
+        emit pushRequested(EventCheckResult, result);
+    };
+    if (!accepting) {
+        answer(false, {}, QStringLiteral("Telephone is stopping"));
+        return;
+    }
+    QString refusal;
+    const std::optional<BackendUpgrade> upgrade = judge(payload, &refusal);
+    if (!upgrade) {
+        qCWarning(lcWsRelay).noquote() << "WebSocket check refused:" << refusal;
+        answer(false, {}, refusal);
+        return;
+    }
+
+    auto *held = new Held;
+    held->checkId = checkId.toString();
+    held->fingerprint = fingerprintOf(payload);
+    held->socket = newBackendSocket(*upgrade);
+    m_held.push_back(held);
+    held->timer.setSingleShot(true);
+    auto drop = [this, held] {
+        m_held.remove(held);
+        held->socket->disconnect(this);
+        held->socket->deleteLater();
+        delete held;
+    };
+    connect(held->socket, &BackendWebSocket::upgraded, this, [held, answer] {
+        held->answered = true;
+        answer(true, QString::fromUtf8(held->socket->protocol()), {});
+    });
+    connect(held->socket, &BackendWebSocket::failed, this, [answer, drop](const QString &reason) {
+        answer(false, {}, reason);
+        drop();
+    });
+    connect(held->socket, &BackendWebSocket::closed, this, [drop](int, const QString &) { drop(); });
+    connect(held->socket, &BackendWebSocket::messageReceived, this,
+            [this, held](WsOpcode opcode, const QByteArray &data) {
+                held->early.append({opcode, data});
+                held->earlyBytes += data.size();
+                if (held->earlyBytes > m_options.bufferBytes) {
+                    ++m_stats.closedOverLimit;
+                    held->early.clear();
+                    held->socket->close(1009, QStringLiteral("Telephone's buffer for this connection is full"));
+                }
+            });
+    connect(&held->timer, &QTimer::timeout, this, [held] {
+        qCInfo(lcWsRelay) << "no ws_connect followed the check in time: closing the backend connection";
+        held->socket->close(1001, QStringLiteral("going away"));
+    });
+    held->timer.start(m_options.holdTimeout);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// ws_connect: adopt the checked connection, or dial one.
+
+void WebSocketRelay::onConnect(const QJsonObject &payload, bool accepting)
+{
+    const QJsonValue idValue = payload.value(KeyConnectionId);
+    if (!isUsableId(idValue)) {
+        ++m_stats.malformedEvents;
+        qCWarning(lcWsRelay) << "ws_connect without a usable connection_id: ignored";
+        return;
+    }
+    const QString id = idValue.toString();
+    auto refuse = [this, &id](const QString &reason) {
+        ++m_stats.connectionsFailed;
+        qCWarning(lcWsRelay).noquote() << "WebSocket connection refused:" << reason;
+        emit pushRequested(EventError, {{KeyConnectionId, id}, {QStringLiteral("reason"), reason}});
+    };
+    if (m_connections.contains(id)) {
+        ++m_stats.malformedEvents;
+        qCWarning(lcWsRelay) << "a second ws_connect for a live connection: ignored";
+        return;
+    }
+    if (!accepting) {
+        refuse(QStringLiteral("Telephone is stopping"));
+        return;
+    }
+    QString refusal;
+    const std::optional<BackendUpgrade> upgrade = judge(payload, &refusal);
+    if (!upgrade) {
+        refuse(refusal);
+        return;
+    }
+
+    auto *connection = new Connection;
+    connection->id = id;
+    m_connections.insert(id, connection);
+
+    const QString fingerprint = fingerprintOf(payload);
+    const auto held = std::find_if(m_held.begin(), m_held.end(), [&fingerprint](const Held *h) {
+        return h->answered && h->fingerprint == fingerprint && h->socket->isOpen();
+    });
+    if (held != m_held.end()) {
+        Held *h = *held;
+        m_held.erase(held);
+        h->socket->disconnect(this);
+        connection->socket = h->socket;
+        connection->early = std::move(h->early);
+        connection->earlyBytes = h->earlyBytes;
+        delete h;
+        adopt(connection);
+        connection->connected = true;
+        ++m_stats.connectionsOpened;
+        emit pushRequested(EventConnected, {{KeyConnectionId, id},
+                                            {QStringLiteral("protocol"), QString::fromUtf8(connection->socket->protocol())}});
+        for (const auto &[opcode, data] : std::exchange(connection->early, {}))
+            fromBackend(connection, opcode, data);
+        return;
+    }
+
+    connection->socket = newBackendSocket(*upgrade);
+    adopt(connection);
+}
+
+void WebSocketRelay::adopt(Connection *connection)
+{
+    BackendWebSocket *socket = connection->socket;
+    const QString id = connection->id;
+    connect(socket, &BackendWebSocket::upgraded, this, [this, connection, id] {
+        connection->connected = true;
+        ++m_stats.connectionsOpened;
+        QJsonObject connected{{KeyConnectionId, id}};
+        if (!connection->socket->protocol().isEmpty())
+            connected.insert(QStringLiteral("protocol"), QString::fromUtf8(connection->socket->protocol()));
+        emit pushRequested(EventConnected, connected);
+        connection->towardBackendBytes = 0;
+        for (const auto &[opcode, data] : std::exchange(connection->towardBackend, {})) {
+            if (!m_connections.contains(id))
+                return; // closed for overflowing meanwhile
+            ++m_stats.framesToBackend;
+            m_stats.bytesToBackend += data.size();
+            connection->socket->send(opcode, data);
+        }
+    });
+    connect(socket, &BackendWebSocket::failed, this, [this, id](const QString &reason) {
+        ++m_stats.connectionsFailed;
+        emit pushRequested(EventError, {{KeyConnectionId, id}, {QStringLiteral("reason"), reason}});
+        finish(id);
+    });
+    connect(socket, &BackendWebSocket::closed, this, [this, id](int code, const QString &reason) {
+        if (code == 1009)
+            ++m_stats.closedOverLimit;
+        emit pushRequested(EventClosed, {{KeyConnectionId, id},
+                                         {QStringLiteral("code"), wireCloseCode(code)},
+                                         {QStringLiteral("reason"), reason}});
+        finish(id);
+    });
+    connect(socket, &BackendWebSocket::messageReceived, this,
+            [this, connection](WsOpcode opcode, const QByteArray &data) { fromBackend(connection, opcode, data); });
+    connect(socket, &BackendWebSocket::overflowed, this, [this, connection, id](qint64 queued) {
+        ++m_stats.closedOverLimit;
+        const QString reason = QStringLiteral("the backend is not reading: %1 bytes waiting, more than the "
+                                              "WebSocket buffer allows").arg(queued);
+        qCWarning(lcWsRelay).noquote() << reason;
+        connection->socket->close(1009, reason);
+        emit pushRequested(EventClosed, {{KeyConnectionId, id}, {QStringLiteral("code"), 1009},
+                                         {QStringLiteral("reason"), reason}});
+        finish(id);
+    });
+}
+
+void WebSocketRelay::fromBackend(Connection *connection, WsOpcode opcode, const QByteArray &data)
+{
+    if (!connection->connected) {
+        connection->early.append({opcode, data});
+        connection->earlyBytes += data.size();
+        return;
+    }
+    ++m_stats.framesFromBackend;
+    m_stats.bytesFromBackend += data.size();
+    emit pushRequested(EventFrame, {{KeyConnectionId, connection->id},
+                                    {QStringLiteral("opcode"), opcodeName(opcode)},
+                                    {QStringLiteral("data"), QString::fromLatin1(data.toBase64())}});
+}
+
+// ---------------------------------------------------------------------------------------------------
+// ws_frame / ws_close from the browser
+
+WebSocketRelay::Connection *WebSocketRelay::find(const QJsonObject &payload)
+{
+    Connection *connection = m_connections.value(payload.value(KeyConnectionId).toString());
+    if (!connection) {
+        ++m_stats.unknownConnectionIds;
+        qCDebug(lcWsRelay) << "event for an unknown WebSocket connection: ignored";
+    }
+    return connection;
+}
+
+void WebSocketRelay::onFrame(const QJsonObject &payload)
+{
+    Connection *connection = find(payload);
+    if (!connection)
+        return;
+    const std::optional<WsOpcode> opcode = parseOpcode(payload.value(QLatin1String("opcode")).toString());
+    const auto decoded = QByteArray::fromBase64Encoding(payload.value(QLatin1String("data")).toString().toLatin1(),
+                                                        QByteArray::AbortOnBase64DecodingErrors);
+    if (!opcode || !decoded) {
+        ++m_stats.malformedEvents;
+        qCWarning(lcWsRelay) << "ws_frame with an unknown opcode or data that is not base64: ignored";
+        return;
+    }
+    // RFC 6455 5.5: a control frame carries at most 125 bytes; a longer one would break the backend's stream.
+    if ((*opcode == WsOpcode::Ping || *opcode == WsOpcode::Pong) && decoded.decoded.size() > 125) {
+        ++m_stats.malformedEvents;
+        qCWarning(lcWsRelay) << "ws_frame ping/pong longer than 125 bytes: ignored";
+        return;
+    }
+    if (!connection->socket->isOpen()) {
+        connection->towardBackend.append({*opcode, decoded.decoded});
+        connection->towardBackendBytes += decoded.decoded.size();
+        if (connection->towardBackendBytes > m_options.bufferBytes) {
+            ++m_stats.closedOverLimit;
+            const QString reason = QStringLiteral("more browser frames than the WebSocket buffer holds arrived "
+                                                  "before the backend accepted the connection");
+            emit pushRequested(EventClosed, {{KeyConnectionId, connection->id}, {QStringLiteral("code"), 1009},
+                                             {QStringLiteral("reason"), reason}});
+            finish(connection->id);
+        }
+        return;
+    }
+    ++m_stats.framesToBackend;
+    m_stats.bytesToBackend += decoded.decoded.size();
+    connection->socket->send(*opcode, decoded.decoded);
+}
+
+void WebSocketRelay::onClose(const QJsonObject &payload)
+{
+    Connection *connection = find(payload);
+    if (!connection)
+        return;
+    const int code = wireCloseCode(payload.value(QLatin1String("code")).toInt(1000));
+    connection->socket->close(code, payload.value(QLatin1String("reason")).toString());
+    finish(connection->id);
+}
+
+void WebSocketRelay::finish(const QString &connectionId)
+{
+    Connection *connection = m_connections.take(connectionId);
+    if (!connection)
+        return;
+    connection->socket->disconnect(this);
+    // A socket closed with a close frame finishes its handshake on its own; deleting it later
+    // lets that frame go out.
+    QTimer::singleShot(5000, connection->socket, &QObject::deleteLater);
+    connect(connection->socket, &BackendWebSocket::closed, connection->socket, &QObject::deleteLater);
+    connect(connection->socket, &BackendWebSocket::failed, connection->socket, &QObject::deleteLater);
+    delete connection;
+}
+
+void WebSocketRelay::closeAll(int code, const QString &reason)
+{
+    for (Held *held : std::exchange(m_held, {})) {
+        held->socket->disconnect(this);
+        held->socket->close(code, reason);
+        held->socket->abort();
+        held->socket->deleteLater();
+        delete held;
+    }
+    const QList<QString> ids = m_connections.keys();
+    for (const QString &id : ids) {
+        Connection *connection = m_connections.take(id);
+        connection->socket->disconnect(this);
+        connection->socket->close(code, reason);
+        connection->socket->deleteLater();
+        delete connection;
+    }
+}
+
+} // namespace telephone

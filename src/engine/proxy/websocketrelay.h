@@ -1,0 +1,104 @@
+#pragma once
+
+#include "proxy/backendwebsocket.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QUrl>
+
+#include <chrono>
+#include <list>
+#include <optional>
+
+namespace telephone {
+
+struct WebSocketRelayOptions {
+    QUrl backend;              ///< http(s)://host:port[/base]; http → ws://, https → wss://
+    bool preserveHost = false;
+    QByteArray forwardedProto; ///< "https" / "http": how browsers reached the server, when known
+    /// Bytes one connection may hold, each way: unsent toward the backend, or from the backend
+    /// before the browser is connected. Past it the connection is closed with 1009.
+    qint64 bufferBytes = 4 * 1024 * 1024;
+    /// The backend's upgrade must come inside the server's 5 s check / connect timeouts.
+    std::chrono::milliseconds handshakeTimeout{std::chrono::seconds(4)};
+    /// How long a checked backend connection waits for the ws_connect that follows.
+    std::chrono::milliseconds holdTimeout{std::chrono::seconds(10)};
+};
+
+/// Totals since start, for /metrics and /health.
+struct WebSocketRelayStats {
+    qint64 checks = 0;
+    qint64 checksRefused = 0;
+    qint64 connectionsOpened = 0;  ///< ws_connected sent
+    qint64 connectionsFailed = 0;  ///< ws_error sent
+    qint64 backendHandshakes = 0;  ///< upgrades Telephone sent to the backend
+    qint64 framesToBackend = 0;
+    qint64 bytesToBackend = 0;
+    qint64 framesFromBackend = 0;
+    qint64 bytesFromBackend = 0;
+    qint64 closedOverLimit = 0;    ///< closed with 1009 (buffer full, oversize frame)
+    qint64 unknownConnectionIds = 0;
+    qint64 malformedEvents = 0;
+};
+
+/// The telephone's side of Plugboard's WebSocket proxying: `ws_check` → `ws_check_result`,
+/// `ws_connect` → `ws_connected` / `ws_error`, `ws_frame` both ways, `ws_close` / `ws_closed`.
+/// Path, query and headers are judged by parseProxyRequest, the same rules as `proxy_req`; the
+/// backend is the configured one, always. One backend handshake per browser socket: the connection
+/// opened to answer `ws_check` is held (holdTimeout) for the `ws_connect` with the same path,
+/// query and headers. Lives on the engine's thread; the Tunnel feeds it events and sends what it
+/// emits.
+class WebSocketRelay : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit WebSocketRelay(const WebSocketRelayOptions &options, QObject *parent = nullptr);
+    ~WebSocketRelay() override;
+
+    static bool isRelayEvent(const QString &event);
+    /// Handles one server event. Without `accepting` (the tunnel is stopping), new checks and
+    /// connects are refused while open connections keep relaying.
+    void handle(const QString &event, const QJsonObject &payload, bool accepting = true);
+    /// Closes every backend connection with `code` and `reason` (1001 "going away" on stop).
+    /// No ws_closed is sent: the channel is ending.
+    void closeAll(int code, const QString &reason);
+
+    int liveConnections() const { return int(m_connections.size()); }
+    int heldConnections() const { return int(m_held.size()); }
+    const WebSocketRelayStats &stats() const { return m_stats; }
+
+    /// The code to put on the wire for a close code: 1005 → 1000, 1006 / 1015 and codes a close
+    /// frame may not carry → 1011.
+    static int wireCloseCode(int code);
+
+signals:
+    /// An event for the server on the tunnel's topic.
+    void pushRequested(const QString &event, const QJsonObject &payload);
+
+private:
+    struct Connection;
+    struct Held;
+
+    void onCheck(const QJsonObject &payload, bool accepting);
+    void onConnect(const QJsonObject &payload, bool accepting);
+    void onFrame(const QJsonObject &payload);
+    void onClose(const QJsonObject &payload);
+    std::optional<BackendUpgrade> judge(const QJsonObject &payload, QString *refusal) const;
+    BackendWebSocket *newBackendSocket(const BackendUpgrade &upgrade);
+    void adopt(Connection *connection);
+    void fromBackend(Connection *connection, WsOpcode opcode, const QByteArray &data);
+    void finish(const QString &connectionId);
+    Connection *find(const QJsonObject &payload);
+
+    WebSocketRelayOptions m_options;
+    QByteArray m_basePath;
+    QByteArray m_backendHost;
+    QHash<QString, Connection *> m_connections; ///< connection_id → connection (owned)
+    std::list<Held *> m_held;                   ///< checked, waiting for their ws_connect (owned)
+    WebSocketRelayStats m_stats;
+};
+
+} // namespace telephone
