@@ -398,14 +398,39 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(f.backend.openSockets(), 0, 6000);
     }
 
+    // The server hands over decoded paths: bytes a request line cannot carry are percent-encoded,
+    // exactly as for proxy_req, so nothing raw (CR, LF, NUL) ever reaches the backend's request line.
+    void decodedBytesAreEncodedBeforeDialling_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QByteArray>("target");
+        QTest::addRow("CRLF in path") << QStringLiteral("/a\r\nHost: evil") << QString() << QByteArray("/a%0D%0AHost:%20evil");
+        QTest::addRow("NUL in query") << QStringLiteral("/a") << QString::fromUtf8("x\0y", 3) << QByteArray("/a?x%00y");
+    }
+
+    void decodedBytesAreEncodedBeforeDialling()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, query);
+        QFETCH(QByteArray, target);
+        Fixture f;
+        QVERIFY(f.connected());
+        f.simulator.pushToAll(QStringLiteral("ws_check"),
+                              QJsonObject{{"check_id", "c1"}, {"path", path}, {"query_string", query},
+                                          {"headers", QJsonObject()}});
+        QTRY_COMPARE_WITH_TIMEOUT(f.checkResults.size(), 1, 3000);
+        QCOMPARE(f.checkResults.first().value(QLatin1String("supported")).toBool(), true);
+        QCOMPARE(f.backend.upgradeTargets.size(), 1);
+        QCOMPARE(f.backend.upgradeTargets.first(), target);
+    }
+
     void hostileChecksAreRefusedWithoutDialling_data()
     {
         QTest::addColumn<QJsonObject>("payload");
         const QJsonObject noHeaders;
         QTest::addRow("another host") << QJsonObject{{"path", "//evil.example/x"}, {"query_string", ""}, {"headers", noHeaders}};
         QTest::addRow("absolute URL") << QJsonObject{{"path", "http://evil.example/"}, {"query_string", ""}, {"headers", noHeaders}};
-        QTest::addRow("CRLF in path") << QJsonObject{{"path", "/a\r\nHost: evil"}, {"query_string", ""}, {"headers", noHeaders}};
-        QTest::addRow("NUL in query") << QJsonObject{{"path", "/a"}, {"query_string", QString::fromUtf8("x\0y", 3)}, {"headers", noHeaders}};
         QTest::addRow("CRLF in header") << QJsonObject{{"path", "/a"}, {"query_string", ""},
                                                        {"headers", QJsonObject{{"cookie", "a=b\r\nHost: evil"}}}};
         QTest::addRow("huge headers") << QJsonObject{{"path", "/a"}, {"query_string", ""},
