@@ -10,6 +10,7 @@
 
 #include <QElapsedTimer>
 #include <QJsonObject>
+#include <QPointer>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSignalSpy>
@@ -337,6 +338,54 @@ private slots:
             QTRY_COMPARE(finished.count(), 1);
             QVERIFY(finished.first().first().value<Exchange>().error.contains(QLatin1String("binary")));
         }
+    }
+
+    // The inspector's timeline: received ≤ backend connected ≤ first byte ≤ answered, the first byte
+    // no sooner than the backend's deliberate 150 ms pause; the next request reuses the connection.
+    void timelineOfARequest()
+    {
+        Setup s;
+        s.backend.answer = [](const sim::HttpRequest &, sim::HttpResponder *r) {
+            QPointer<sim::HttpResponder> responder(r);
+            QTimer::singleShot(150, r, [responder] {
+                if (responder)
+                    responder->respond(200, {{"content-type", "text/plain"}}, "late");
+            });
+        };
+        QVERIFY(s.connected());
+        QSignalSpy finished(s.tunnel.get(), &Tunnel::exchangeFinished);
+        for (int i = 0; i < 2; ++i)
+            QCOMPARE(s.call("GET", "/slow").status, 200);
+        QTRY_COMPARE(finished.count(), 2);
+        for (int i = 0; i < 2; ++i) {
+            const Exchange e = finished.at(i).first().value<Exchange>();
+            QVERIFY(e.backendConnectedAt.isValid());
+            QVERIFY(e.firstByteAt.isValid());
+            const QDateTime answered = e.startedAt.addMSecs(e.durationMs);
+            QVERIFY(e.startedAt <= e.backendConnectedAt);
+            QVERIFY(e.backendConnectedAt <= e.firstByteAt);
+            QVERIFY(e.firstByteAt <= answered);
+            QVERIFY2(e.backendConnectedAt.msecsTo(e.firstByteAt) >= 150,
+                     qPrintable(QString::number(e.backendConnectedAt.msecsTo(e.firstByteAt))));
+            QCOMPARE(e.backendConnectionReused, i == 1);
+        }
+    }
+
+    // A backend that is not there: no connection, no first byte on the timeline.
+    void timelineWithoutABackend()
+    {
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = closed.serverPort();
+        closed.close();
+        Setup s([port](TunnelConfig &c) { c.backend = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)); });
+        QVERIFY(s.connected());
+        QSignalSpy finished(s.tunnel.get(), &Tunnel::exchangeFinished);
+        QCOMPARE(s.call("GET", "/nobody").status, 502);
+        QTRY_COMPARE(finished.count(), 1);
+        const Exchange e = finished.first().first().value<Exchange>();
+        QVERIFY(!e.backendConnectedAt.isValid());
+        QVERIFY(!e.firstByteAt.isValid());
     }
 
     void binaryRequestBodyWithBase64()

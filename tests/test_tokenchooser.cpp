@@ -1,8 +1,11 @@
 // The start-up rule for picking a token, table-driven: latest iat wins per path, ties go to the
-// given token, expired tokens lose to any unexpired one, a given token names the path.
+// given token, expired tokens lose to any unexpired one, a given token names the path. And the
+// desktop's question before a start: is there a token to run on, or does the setup page ask?
 
 #include "tokens/tokenchooser.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace telephone;
@@ -20,6 +23,26 @@ StoredToken stored(const QString &path, qint64 iat, qint64 exp, TokenSource sour
     row.token = QStringLiteral("stored-%1-%2").arg(path).arg(iat);
     row.source = source;
     return row;
+}
+
+StoredToken storedFor(const QString &server, qint64 exp, TokenSource source)
+{
+    StoredToken row = stored(QStringLiteral("p"), Now - 100, exp, source);
+    row.server = server;
+    return row;
+}
+
+// A JWT as the server issues it (the client never checks the signature).
+QString jwt(qint64 exp)
+{
+    const QJsonObject claims{{QStringLiteral("path_id"), QStringLiteral("p")},
+                             {QStringLiteral("iat"), Now - 100},
+                             {QStringLiteral("exp"), exp}};
+    const auto part = [](const QByteArray &json) {
+        return json.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    };
+    return QString::fromLatin1(part(R"({"alg":"HS256","typ":"JWT"})") + '.'
+                               + part(QJsonDocument(claims).toJson(QJsonDocument::Compact)) + ".c2ln");
 }
 
 } // namespace
@@ -80,6 +103,37 @@ private slots:
         QCOMPARE(choice.chosen ? choice.chosen->token : QString(), expected);
         for (const QString &note : choice.notes)
             QVERIFY(!note.contains(QLatin1String("stored-"))); // notes never carry a token
+    }
+
+    void tokenAvailableAtStart_data()
+    {
+        QTest::addColumn<QString>("given");
+        QTest::addColumn<QList<StoredToken>>("rows");
+        QTest::addColumn<bool>("available");
+        const QString server = QStringLiteral("wss://plug.example");
+        const QString other = QStringLiteral("wss://other.example");
+        QTest::newRow("nothing") << QString() << QList<StoredToken>{} << false;
+        QTest::newRow("given, usable") << jwt(Now + 3600) << QList<StoredToken>{} << true;
+        QTest::newRow("given, expired") << jwt(Now - 1) << QList<StoredToken>{} << false;
+        QTest::newRow("given, malformed") << QStringLiteral("not-a-token") << QList<StoredToken>{} << false;
+        QTest::newRow("stored, unexpired")
+            << QString() << QList<StoredToken>{storedFor(server, Now + 60, TokenSource::Pasted)} << true;
+        QTest::newRow("stored, no expiry")
+            << QString() << QList<StoredToken>{storedFor(server, 0, TokenSource::Given)} << true;
+        QTest::newRow("stored, expired")
+            << QString() << QList<StoredToken>{storedFor(server, Now - 1, TokenSource::Refreshed)} << false;
+        QTest::newRow("stored for another server")
+            << QString() << QList<StoredToken>{storedFor(other, Now + 60, TokenSource::Pasted)} << false;
+        QTest::newRow("vended before, expired (the key vends the next)")
+            << QString() << QList<StoredToken>{storedFor(server, Now - 1, TokenSource::Vended)} << true;
+    }
+
+    void tokenAvailableAtStart()
+    {
+        QFETCH(QString, given);
+        QFETCH(QList<StoredToken>, rows);
+        QFETCH(bool, available);
+        QCOMPARE(telephone::tokenAvailableAtStart(given, rows, QStringLiteral("wss://plug.example"), Now), available);
     }
 };
 

@@ -58,6 +58,36 @@ private slots:
         QCOMPARE(model.index(0, ExchangeModel::StatusColumn).data(ExchangeModel::SortRole).toInt(), 200);
     }
 
+    // A request pending at the clear and answered before the undo: one row, the answered one; the
+    // pending row does not come back stale. One still pending comes back and takes its answer.
+    void undoDoesNotBringBackAnsweredRequestsAsPending()
+    {
+        ExchangeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        model.addFinished(finished(started(QStringLiteral("done")), 200));
+        model.addStarted(started(QStringLiteral("answeredSince")));
+        model.addStarted(started(QStringLiteral("stillPending")));
+        model.flush();
+        model.clear();
+        model.addFinished(finished(started(QStringLiteral("answeredSince")), 201));
+        model.flush();
+        QCOMPARE(model.undoClear(), 2);
+        QCOMPARE(model.rowCount(), 3);
+        QStringList ids;
+        int pending = 0;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            ids << model.exchangeAt(row).requestId;
+            pending += model.exchangeAt(row).isPending() ? 1 : 0;
+        }
+        QCOMPARE(ids, (QStringList{QStringLiteral("done"), QStringLiteral("stillPending"), QStringLiteral("answeredSince")}));
+        QCOMPARE(pending, 1);
+        QCOMPARE(model.exchangeAt(2).status, 201);
+        model.addFinished(finished(started(QStringLiteral("stillPending")), 204));
+        model.flush();
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.exchangeAt(1).status, 204);
+    }
+
     void pendingThenFinishedIsOneRow()
     {
         ExchangeModel model;

@@ -44,6 +44,8 @@
 #include <QNetworkReply>
 #include <QPainter>
 #include <QProcessEnvironment>
+#include <QRegularExpression>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QSvgRenderer>
@@ -160,6 +162,8 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QVERIFY(m_dir.isValid());
         QFile(m_dir.filePath(QStringLiteral("telephone.ini"))).open(QIODevice::WriteOnly);
+        // What the window remembers (the tray notice) goes here, not into the user's config.
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("remembered")));
     }
 
     // The status panel names the socket path that discovery found, and a channel lost on a live
@@ -251,7 +255,14 @@ private slots:
         ExchangeDetailView *detail = window->detailView();
         QTRY_VERIFY(detail->hasExchange());
         QCOMPARE(detail->exchange().method, QStringLiteral("POST"));
-        QVERIFY(detail->findChild<QLabel *>(QStringLiteral("detailSummary"))->text().contains(QStringLiteral("/api/items")));
+        const QString summary = detail->findChild<QLabel *>(QStringLiteral("detailSummary"))->text();
+        QVERIFY(summary.contains(QStringLiteral("/api/items")));
+        // The timeline, in its order: received, backend connected, first byte, answered.
+        const qsizetype received = summary.indexOf(QStringLiteral("Received "));
+        const qsizetype connected = summary.indexOf(QRegularExpression(QStringLiteral("backend connect(ed|ion reused) \\+")));
+        const qsizetype firstByte = summary.indexOf(QStringLiteral("first byte +"));
+        const qsizetype answered = summary.indexOf(QStringLiteral("answered "));
+        QVERIFY2(received >= 0 && received < connected && connected < firstByte && firstByte < answered, qPrintable(summary));
         QVERIFY(detail->findChild<QLabel *>(QStringLiteral("requestBodyKind"))->text().startsWith(QStringLiteral("JSON")));
 
         // Copy as curl: redacted by default.
@@ -465,7 +476,10 @@ private slots:
         QCOMPARE(copy->text(), QStringLiteral("Copied"));
         QTRY_COMPARE(copy->text(), QStringLiteral("Copy"));
 
-        // Closing to the tray says so the first time only.
+        // Closing to the tray says so the first time ever only: not again in this run, nor in the
+        // next one (another window, as after a restart).
+        QSettings(QSettings::IniFormat, QSettings::UserScope, QStringLiteral("telephone"), QStringLiteral("desktop"))
+            .remove(QStringLiteral("toldAboutTray")); // an earlier test closed a window too
         window->setHideOnClose(true);
         QSignalSpy hidden(window, &MainWindow::hiddenToTray);
         window->close();
@@ -474,6 +488,17 @@ private slots:
         QCOMPARE(hidden.count(), 2);
         QCOMPARE(hidden.at(0).at(0).toBool(), true);
         QCOMPARE(hidden.at(1).at(0).toBool(), false);
+        {
+            DesktopShell nextShell(&manager, manager.tunnels().constFirst(),
+                                   settingsFor(m_dir.filePath(QStringLiteral("edit.ini"))));
+            MainWindow *nextRun = nextShell.window();
+            nextRun->setHideOnClose(true);
+            QSignalSpy hiddenNextRun(nextRun, &MainWindow::hiddenToTray);
+            nextRun->show();
+            nextRun->close();
+            QCOMPARE(hiddenNextRun.count(), 1);
+            QCOMPARE(hiddenNextRun.at(0).at(0).toBool(), false);
+        }
         manager.stopAll();
     }
 

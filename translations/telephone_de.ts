@@ -206,6 +206,18 @@
         <source>Formatting %1…</source>
         <translation>Formatiere %1 …</translation>
     </message>
+    <message>
+        <source>backend connection reused +%1</source>
+        <translation>Backend-Verbindung wiederverwendet +%1</translation>
+    </message>
+    <message>
+        <source>backend connected +%1</source>
+        <translation>Backend verbunden +%1</translation>
+    </message>
+    <message>
+        <source>first byte +%1</source>
+        <translation>erstes Byte +%1</translation>
+    </message>
 </context>
 <context>
     <name>telephone::ExchangeModel</name>
@@ -442,6 +454,97 @@
     <message>
         <source>Paste token…</source>
         <translation>Token einfügen …</translation>
+    </message>
+    <message>
+        <source>connecting to %1</source>
+        <translation>verbinde mit %1</translation>
+    </message>
+    <message>
+        <source>joining %1</source>
+        <translation>trete %1 bei</translation>
+    </message>
+    <message>
+        <source>joined; serving mount %1 from %2</source>
+        <translation>beigetreten; stellt Mount %1 von %2 bereit</translation>
+    </message>
+    <message>
+        <source>no join reply within %1 s</source>
+        <translation>keine Antwort auf den Beitritt innerhalb von %1 s</translation>
+    </message>
+    <message>
+        <source>the server refused the join: %1</source>
+        <translation>der Server hat den Beitritt abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>the server-side channel crashed (phx_error)</source>
+        <translation>der Kanal auf dem Server ist abgestürzt (phx_error)</translation>
+    </message>
+    <message>
+        <source>the server closed the channel (phx_close)</source>
+        <translation>der Server hat den Kanal geschlossen (phx_close)</translation>
+    </message>
+    <message>
+        <source>next try in %1 s</source>
+        <translation>nächster Versuch in %1 s</translation>
+    </message>
+    <message>
+        <source>rejoining on the same connection; next try in %1 s</source>
+        <translation>tritt auf derselben Verbindung erneut bei; nächster Versuch in %1 s</translation>
+    </message>
+    <message>
+        <source>the server %1 has no Telephone socket: it answered HTTP 404 at both paths tried (%2); check the server address, or give the socket&apos;s full path if it is somewhere else</source>
+        <translation>der Server %1 hat keinen Telephone-Socket: Er antwortete HTTP 404 auf beiden versuchten Pfaden (%2); prüfen Sie die Serveradresse oder geben Sie den vollständigen Pfad des Sockets an, falls er woanders liegt</translation>
+    </message>
+    <message>
+        <source>the server says this token does not belong to mount %1 (path_id_mismatch): get a token for the mount you want to serve</source>
+        <translation>laut Server gehört dieses Token nicht zu Mount %1 (path_id_mismatch): Holen Sie ein Token für den Mount, den Sie bereitstellen wollen</translation>
+    </message>
+    <message>
+        <source>the server refused the token (HTTP %1): it is invalid, expired or revoked</source>
+        <translation>der Server hat das Token abgelehnt (HTTP %1): Es ist ungültig, abgelaufen oder widerrufen</translation>
+    </message>
+    <message>
+        <source>the server refused to refresh the token: %1</source>
+        <translation>der Server hat die Erneuerung des Tokens abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>no token yet: paste one</source>
+        <translation>noch kein Token: Fügen Sie eines ein</translation>
+    </message>
+    <message>
+        <source>the token cannot be used: %1</source>
+        <translation>das Token ist nicht verwendbar: %1</translation>
+    </message>
+    <message>
+        <source>the token expired at %1: get a new one</source>
+        <translation>das Token ist am %1 abgelaufen: Holen Sie ein neues</translation>
+    </message>
+    <message>
+        <source>waiting for a new token</source>
+        <translation>wartet auf ein neues Token</translation>
+    </message>
+    <message>
+        <source>waiting for a new token; trying this one again in %1 s</source>
+        <translation>wartet auf ein neues Token; versucht dieses erneut in %1 s</translation>
+    </message>
+    <message>
+        <source>waiting %1 s to ask the server&apos;s token vending again (at most once a minute)</source>
+        <translation>wartet %1 s, bevor die Token-Ausgabe des Servers erneut gefragt wird (höchstens einmal pro Minute)</translation>
+    </message>
+    <message>
+        <source>asking the server&apos;s token vending for a token (service-account key %1)</source>
+        <translation>fragt die Token-Ausgabe des Servers nach einem Token (Dienstkonto-Schlüssel %1)</translation>
+    </message>
+    <message numerus="yes">
+        <source>stopping; %n request(s) in flight</source>
+        <translation>
+            <numerusform>hält an; %n Anfrage in Bearbeitung</numerusform>
+            <numerusform>hält an; %n Anfragen in Bearbeitung</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>stopped</source>
+        <translation>angehalten</translation>
     </message>
 </context>
 <context>

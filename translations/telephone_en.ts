@@ -2,6 +2,16 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>telephone::HumanText</name>
+    <message numerus="yes">
+        <source>stopping; %n request(s) in flight</source>
+        <translation>
+            <numerusform>stopping; %n request in flight</numerusform>
+            <numerusform>stopping; %n requests in flight</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>telephone::MainWindow</name>
     <message numerus="yes">
         <source>%Ln request(s)</source>

@@ -18,7 +18,8 @@ public:
     /// After settings and logging, before the engine starts. Returns true to go on; false to
     /// leave with *exitCode (e.g. another instance was asked to show its window).
     virtual bool beforeStart(const Settings &settings, int *exitCode) = 0;
-    /// Server or backend missing: asks the user (a setup page) instead of failing. Returns true once
+    /// Server, backend or a usable token missing: asks the user (a setup page, what is known filled in)
+    /// instead of failing or opening on a token error. Returns true once
     /// both are saved in the config file, with *token what was pasted; false to leave with *exitCode.
     virtual bool firstRun(const Settings &settings, QString *token, int *exitCode) = 0;
     virtual void startFailed(const QString &error) = 0;

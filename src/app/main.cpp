@@ -10,11 +10,16 @@
 #include "tunnelscommand.h"
 
 #include "apprun.h"
+#include "config/safeurl.h"
 #include "config/settings.h"
 #include "ops/logging.h"
+#include "tokens/serviceaccountkey.h"
+#include "tokens/tokenchooser.h"
+#include "tokens/tokenstore.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QFileInfo>
 #include <QLibrary>
 #include <QLoggingCategory>
@@ -62,6 +67,27 @@ void telephone::setApplicationIdentity()
 }
 
 namespace {
+
+// The desktop asks (a setup page) for what a run cannot do without: a server, a backend, or a
+// usable token. Stored tokens are listed without decrypting, so no keychain is asked here.
+bool needsSetup(const telephone::Settings &settings, const QProcessEnvironment &environment)
+{
+    using namespace telephone;
+    if (settings.demo())
+        return false;
+    if (settings.serverUrl().isEmpty() || settings.backendUrl().isEmpty())
+        return true;
+    QString problem;
+    const std::optional<ServiceAccountKey> key = ServiceAccountKey::find(settings, environment, &problem);
+    if (!key || !key->isEmpty() || !settings.serviceAccountPathId().isEmpty())
+        return false; // a service account supplies tokens (a broken key is reported by the run)
+    QList<StoredToken> listed;
+    TokenStore store(TokenStore::fileIn(settings.dataDir()), TokenStore::Mode::ReadOnly);
+    if (store.open(&problem))
+        listed = store.list(&problem).value_or(QList<StoredToken>());
+    return !tokenAvailableAtStart(settings.token(), listed, displayUrl(settings.serverUrl()),
+                                  QDateTime::currentSecsSinceEpoch());
+}
 
 QString helpEpilogue()
 {
@@ -188,10 +214,12 @@ int telephone::runTelephone(QCoreApplication &app, bool noDisplay, DesktopHooks 
         int exitCode = ExitOk;
         if (!hooks->beforeStart(*settings, &exitCode))
             return exitCode;
-        // Started from a menu with nothing configured: a setup page, never an error about flags.
-        // Headless runs keep the error (Runner::start), which names the flags.
-        if (tunnels->tunnels.size() == 1 && settings->tunnelName() == Settings::defaultTunnelName() && !settings->demo()
-            && (settings->serverUrl().isEmpty() || settings->backendUrl().isEmpty())) {
+        // Started from a menu with nothing configured, or with no usable token: a setup page (what
+        // is known filled in), never an error about flags. Headless runs keep the error (Runner::start).
+        // Several tunnels come from a config file that someone wrote: no setup page for them.
+        if (tunnels->tunnels.size() == 1 && settings->tunnelName() == Settings::defaultTunnelName()
+            && needsSetup(*settings, environment)) {
+            qCInfo(lcMain) << "opening the setup page: a server, a backend or a usable token is not configured yet";
             QString token;
             if (!hooks->firstRun(*settings, &token, &exitCode))
                 return exitCode;

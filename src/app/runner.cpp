@@ -175,7 +175,8 @@ bool Runner::start(QString *error, int *exitCode)
         return false;
     }
     if (m_settings.demo()) {
-        m_manager->setSecretStoreDescription(QStringLiteral("none: --demo keeps its token in memory"));
+        // No store is described: the window then says, in the user's language, that tokens are
+        // kept in memory only (a description would be English and would name a flag).
         m_manager->startAll();
     } else if (m_tokenStore) {
         // The tunnels start once the store has its key (the keychain answers asynchronously).

@@ -232,9 +232,20 @@ void ExchangeDetailView::setExchange(const Exchange &exchange)
         summary += QStringLiteral(" — %1 · %2")
                        .arg(exchange.status == 0 ? tr("no answer") : QString::number(exchange.status),
                             HumanText::elapsed(exchange.durationMs));
-    // The timeline: when it came in, and when it was answered (the full date in the tooltip).
+    // The timeline: when it came in, when the backend's connection was ready and its first byte
+    // came, and when it was answered (the full date in the tooltip).
     const QDateTime received = exchange.startedAt.toLocalTime();
+    const auto since = [&exchange](const QDateTime &at) {
+        return HumanText::elapsed(exchange.startedAt.msecsTo(at));
+    };
     summary += QStringLiteral("<br>") + tr("Received %1").arg(received.toString(QStringLiteral("HH:mm:ss.zzz")));
+    if (exchange.backendConnectedAt.isValid())
+        summary += QStringLiteral(" · ")
+            + (exchange.backendConnectionReused ? tr("backend connection reused +%1")
+                                                : tr("backend connected +%1"))
+                  .arg(since(exchange.backendConnectedAt));
+    if (exchange.firstByteAt.isValid())
+        summary += QStringLiteral(" · ") + tr("first byte +%1").arg(since(exchange.firstByteAt));
     if (!exchange.isPending())
         summary += QStringLiteral(" · ")
             + tr("answered %1 (+%2)")

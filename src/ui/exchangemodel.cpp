@@ -334,6 +334,13 @@ int ExchangeModel::undoClear()
     if (m_cleared.empty())
         return 0;
     flush();
+    // A request answered since the clear has its finished row already: its pending row stays gone
+    // rather than coming back as a stale "pending" that no answer would ever update.
+    m_cleared.erase(std::remove_if(m_cleared.begin(), m_cleared.end(),
+                                   [this](const Entry &entry) {
+                                       return entry.exchange.isPending() && m_seqByKey.contains(key(entry.exchange));
+                                   }),
+                    m_cleared.end());
     const int restored = int(m_cleared.size());
     beginResetModel();
     // Back in front of the rows that came since; their sequence numbers go below m_firstSeq.

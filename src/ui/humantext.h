@@ -22,6 +22,11 @@ public:
     /// A request's duration: "850 ms", "55.2 s", "3 min 4 s".
     static QString elapsed(qint64 milliseconds);
 
+    /// The engine's reason for a state in the user's language: each part's code rendered with tr(),
+    /// parts joined with "; " as in the English log. Words the engine did not compose stay as given.
+    static QString reason(const StateReasons &reasons);
+    static QString reasonPart(const StateReason &reason);
+
     /// What is wrong with the token, if that is what stops the tunnel.
     enum class TokenProblem { None, Missing, Unusable, Expired, Refused };
     static TokenProblem tokenProblem(const Tunnel &tunnel, qint64 nowSecs);

@@ -36,6 +36,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QThread>
+#include <QSettings>
 #include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
@@ -454,7 +455,13 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_hideOnClose) {
         hide();
         event->ignore();
-        emit hiddenToTray(!std::exchange(m_hiddenBefore, true));
+        // Said once ever, not once per run: remembered beside the config (~/.config/telephone/desktop.ini).
+        QSettings remembered(QSettings::IniFormat, QSettings::UserScope, QStringLiteral("telephone"),
+                             QStringLiteral("desktop"));
+        const bool first = !remembered.value(QStringLiteral("toldAboutTray")).toBool();
+        if (first)
+            remembered.setValue(QStringLiteral("toldAboutTray"), true);
+        emit hiddenToTray(first);
         return;
     }
     // Without a tray nothing could bring the window back: closing it means quitting.

@@ -105,7 +105,6 @@ private:
     QPointer<class ReplayComparison> m_comparison;
     Exchange m_awaitedReplay;    ///< the edited request whose answer the comparison waits for
     QString m_awaitedReplayId;   ///< its request id once the forwarder started it
-    bool m_hiddenBefore = false;
     QAction *m_exportSelected = nullptr;
     QAction *m_exportAll = nullptr;
     QAction *m_includeSecrets = nullptr;

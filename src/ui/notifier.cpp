@@ -31,7 +31,7 @@ Notifier::Notifier(Tunnel *tunnel, QObject *parent)
     connect(tunnel, &Tunnel::tokenRefreshed, this, [this] { m_refreshFailureNotified = false; });
 }
 
-void Notifier::onStateChanged(Tunnel::State state, const QString &reason)
+void Notifier::onStateChanged(Tunnel::State state)
 {
     const Tunnel::State previous = m_lastState;
     m_lastState = state;
@@ -55,11 +55,11 @@ void Notifier::onStateChanged(Tunnel::State state, const QString &reason)
     case Tunnel::State::AuthFailed:
         m_grace.stop();
         if (previous != Tunnel::State::AuthFailed)
-            send(tr("Token refused"), reason, Kind::Critical);
+            send(tr("Token refused"), HumanText::reason(m_tunnel->stateReasons()), Kind::Critical);
         break;
     case Tunnel::State::ConfigError:
         m_grace.stop();
-        send(tr("Configuration refused"), reason, Kind::Critical);
+        send(tr("Configuration refused"), HumanText::reason(m_tunnel->stateReasons()), Kind::Critical);
         break;
     case Tunnel::State::Stopping:
     case Tunnel::State::Disconnected:
@@ -77,7 +77,8 @@ void Notifier::onGraceOver()
     m_lostNotified = true;
     send(tr("Connection lost"),
          tr("Telephone has not been connected for %1 and keeps trying: %2")
-             .arg(HumanText::duration(m_grace.intervalAsDuration().count() / 1000), m_tunnel->stateReason()),
+             .arg(HumanText::duration(m_grace.intervalAsDuration().count() / 1000),
+                  HumanText::reason(m_tunnel->stateReasons())),
          Kind::Warning);
 }
 

@@ -32,7 +32,7 @@ signals:
     void notify(const QString &title, const QString &message, telephone::Notifier::Kind kind);
 
 private:
-    void onStateChanged(Tunnel::State state, const QString &reason);
+    void onStateChanged(Tunnel::State state);
     void onGraceOver();
     void send(const QString &title, const QString &message, Kind kind);
 

@@ -33,6 +33,8 @@ struct BackendClient::Call {
     bool retried = false;
     std::unique_ptr<HttpResponseParser> parser;
     QTimer *timer = nullptr;
+    QDateTime connectedAt; ///< timeline, see BackendResult
+    QDateTime firstByteAt;
 };
 
 BackendClient::BackendClient(const QUrl &backend, std::chrono::milliseconds timeout, qint64 maxResponseSize,
@@ -73,6 +75,10 @@ QTcpSocket *BackendClient::newSocket()
         } else if (m_idle.removeOne(socket)) {
             socket->deleteLater(); // the backend closed an idle keep-alive connection
         }
+    });
+    connect(socket, &QAbstractSocket::connected, this, [this, socket] {
+        if (Call *call = m_busy.value(socket))
+            call->connectedAt = QDateTime::currentDateTimeUtc();
     });
     connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket] {
         if (Call *call = m_busy.value(socket))
@@ -119,6 +125,8 @@ void BackendClient::start(Call *call, bool allowReuse)
         candidate->deleteLater(); // closed, or sent bytes nobody asked for
     }
     call->reused = socket != nullptr;
+    call->connectedAt = call->reused ? QDateTime::currentDateTimeUtc() : QDateTime();
+    call->firstByteAt = {};
     if (!socket)
         socket = newSocket();
     call->socket = socket;
@@ -144,6 +152,8 @@ void BackendClient::start(Call *call, bool allowReuse)
 void BackendClient::onReadyRead(Call *call)
 {
     QTcpSocket *socket = call->socket;
+    if (!call->firstByteAt.isValid() && socket->bytesAvailable() > 0)
+        call->firstByteAt = QDateTime::currentDateTimeUtc();
     while (socket->bytesAvailable() > 0 && !call->parser->isComplete() && !call->parser->hasError()) {
         if (call->parser->readBodyFrom(socket))
             continue;
@@ -247,6 +257,9 @@ void BackendClient::failTransport(Call *call, BackendResult::Outcome outcome, co
 
 void BackendClient::finish(Call *call, BackendResult result, bool keepSocket)
 {
+    result.connectedAt = call->connectedAt;
+    result.connectionReused = call->reused;
+    result.firstByteAt = call->firstByteAt;
     m_calls.remove(call->id);
     call->timer->stop();
     call->timer->deleteLater();

@@ -2,6 +2,7 @@
 
 #include "proxy/exchange.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QList>
@@ -34,6 +35,10 @@ struct BackendResult {
     int status = 0;
     HeaderList headers;
     QByteArray body;
+    // For the inspector's timeline (UTC; invalid when it did not happen).
+    QDateTime connectedAt;        ///< the connection was ready (at once for a reused one)
+    bool connectionReused = false;
+    QDateTime firstByteAt;        ///< the first byte of the answer arrived
 };
 
 /// A small HTTP/1.1 client for the one configured backend: keep-alive connections in a pool, the

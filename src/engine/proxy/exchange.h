@@ -45,6 +45,12 @@ struct Exchange {
     QByteArray backendBody;       ///< up to DisplayBodyCap
     qint64 backendBytes = 0;
 
+    // The timeline: received (startedAt), backend connected, first byte, answered (startedAt +
+    // durationMs). UTC; invalid when that step did not happen (refused connection, no answer).
+    QDateTime backendConnectedAt;
+    bool backendConnectionReused = false; ///< a keep-alive connection: ready at once
+    QDateTime firstByteAt;
+
     bool isPending() const { return durationMs < 0; }
     bool requestBodyTruncated() const { return requestBytes > requestBody.size(); }
     bool responseBodyTruncated() const { return responseBytes > responseBody.size(); }

@@ -307,6 +307,9 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         return;
     Exchange exchange = std::move(it.value());
     m_inFlight.erase(it);
+    exchange.backendConnectedAt = result.connectedAt;
+    exchange.backendConnectionReused = result.connectionReused;
+    exchange.firstByteAt = result.firstByteAt;
     // The slot passes from the backend call to the response until its frame is written.
     std::shared_ptr<const void> slot = exchange.replay ? nullptr : holdSlot();
 

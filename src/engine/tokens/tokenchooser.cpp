@@ -68,3 +68,23 @@ TokenChoice chooseStartToken(const std::optional<TokenCandidate> &given, const Q
 }
 
 } // namespace telephone
+
+namespace telephone {
+
+bool tokenAvailableAtStart(const QString &givenToken, const QList<StoredToken> &listed, const QString &server,
+                           qint64 nowSecs)
+{
+    if (!givenToken.trimmed().isEmpty()) {
+        const JwtDecodeResult decoded = decodeJwt(givenToken.trimmed());
+        return decoded.claims && !decoded.claims->isExpiredAt(nowSecs);
+    }
+    for (const StoredToken &row : listed) {
+        if (row.server != server)
+            continue;
+        if (row.source == TokenSource::Vended || row.exp == 0 || row.exp > nowSecs)
+            return true;
+    }
+    return false;
+}
+
+} // namespace telephone

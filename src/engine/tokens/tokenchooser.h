@@ -34,3 +34,14 @@ TokenChoice chooseStartToken(const std::optional<TokenCandidate> &given, const Q
                              qint64 nowSecs);
 
 } // namespace telephone
+
+namespace telephone {
+
+/// Whether a start can go ahead without asking the person for a token (the desktop's setup page
+/// asks otherwise): a given token that decodes and has not expired, an unexpired token stored for
+/// `server` (display form), or a token vended for it before (its service-account key vends the next
+/// one). `listed` is TokenStore::list(), which never decrypts: no key is needed to decide.
+bool tokenAvailableAtStart(const QString &givenToken, const QList<StoredToken> &listed, const QString &server,
+                           qint64 nowSecs);
+
+} // namespace telephone

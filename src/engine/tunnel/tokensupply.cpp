@@ -57,7 +57,7 @@ void TokenSupply::setKey(const ServiceAccountKey &key)
     m_backoff.reset();
     m_keyRefused = false;
     m_pathRefused = false;
-    m_waitingReason.clear();
+    m_waitingReason.reset();
     if (hasKey()) {
         qCInfo(lcSupply).noquote() << "service-account key" << keyShown() << "from" << m_key.origin
                                    << "- tokens are asked from the server's token vending when needed";
@@ -86,8 +86,8 @@ void TokenSupply::onTokenNeeded()
     if (m_retryTimer.isActive()) {
         // A try is already planned (after a failure, or for the rate limit): asking sooner would
         // break the limit. The tunnel's own message just replaced ours; put ours back.
-        if (!m_waitingReason.isEmpty())
-            m_tunnel->setWaitingReason(Tunnel::State::AuthFailed, m_waitingReason);
+        if (m_waitingReason)
+            m_tunnel->setWaitingReason(Tunnel::State::AuthFailed, *m_waitingReason);
         return;
     }
     if (m_keyRefused)
@@ -95,10 +95,8 @@ void TokenSupply::onTokenNeeded()
     const auto wait = rateLimitWait();
     if (wait > 0ms) {
         schedule(wait);
-        m_waitingReason = QStringLiteral("waiting %1 s to ask the server's token vending again (at most once a "
-                                         "minute)")
-                              .arg(seconds(wait));
-        m_tunnel->setWaitingReason(Tunnel::State::AuthFailed, m_waitingReason);
+        m_waitingReason = StateReason{StateReason::Code::VendingRateLimited, {seconds(wait)}};
+        m_tunnel->setWaitingReason(Tunnel::State::AuthFailed, *m_waitingReason);
         return;
     }
     requestNow();
@@ -138,19 +136,21 @@ void TokenSupply::requestNow()
         return;
     ++m_requestsSent;
     m_sinceLastRequest.start();
-    m_waitingReason.clear();
-    m_tunnel->setWaitingReason(Tunnel::State::AuthFailed,
-                               QStringLiteral("asking the server's token vending for a token (service-account key %1)")
-                                   .arg(keyShown()));
+    m_waitingReason.reset();
+    m_tunnel->setWaitingReason(Tunnel::State::AuthFailed, {StateReason::Code::VendingAsking, {keyShown()}});
 }
 
 void TokenSupply::say(bool configError, const QString &message)
 {
     qCWarning(lcSupply).noquote() << message;
-    m_waitingReason = configError ? QString() : message;
+    if (configError)
+        m_waitingReason.reset();
+    else
+        m_waitingReason = StateReason::text(message);
     emit vendingFailed(message);
     if (tunnelWaits())
-        m_tunnel->setWaitingReason(configError ? Tunnel::State::ConfigError : Tunnel::State::AuthFailed, message);
+        m_tunnel->setWaitingReason(configError ? Tunnel::State::ConfigError : Tunnel::State::AuthFailed,
+                                   StateReason::text(message));
 }
 
 void TokenSupply::onFinished(const VendResult &result)

@@ -3,6 +3,7 @@
 #include "tokens/serviceaccountkey.h"
 #include "tokens/tokenvendor.h"
 #include "tunnel/backoff.h"
+#include "tunnel/statereason.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -10,6 +11,7 @@
 #include <QTimer>
 
 #include <chrono>
+#include <optional>
 
 namespace telephone {
 
@@ -76,7 +78,7 @@ private:
     QTimer m_retryTimer;
     QElapsedTimer m_sinceLastRequest; ///< invalid until the first request
     QDateTime m_nextAttemptAt;
-    QString m_waitingReason; ///< what the tunnel shows while a planned try waits
+    std::optional<StateReason> m_waitingReason; ///< what the tunnel shows while a planned try waits
     bool m_keyRefused = false;
     bool m_pathRefused = false;
     int m_requestsSent = 0;

@@ -264,36 +264,38 @@ qint64 Tunnel::malformedFrames() const
     return m_socket->malformedFrames();
 }
 
-void Tunnel::setState(State state, const QString &reason)
+void Tunnel::setState(State state, const StateReasons &reasons)
 {
     if (state != State::Reconnecting && state != State::AuthFailed)
         m_nextRetryAt = {};
-    if (m_state == state && m_stateReason == reason)
+    const QString reason = englishText(reasons);
+    if (m_state == state && m_stateReasons == reasons)
         return;
     m_state = state;
     m_stateReason = reason;
+    m_stateReasons = reasons;
     qCInfo(lcTunnel).noquote() << stateName(state) + QLatin1String(": ") + reason;
     emit stateChanged(state, reason);
 }
 
-bool Tunnel::adoptToken(const QString &token, QString *problem)
+bool Tunnel::adoptToken(const QString &token, StateReason *problem)
 {
     const QString trimmed = token.trimmed();
     if (trimmed.isEmpty()) {
-        *problem = QStringLiteral("no token: pass --token or set TELEPHONE_TOKEN, or paste one");
+        *problem = {StateReason::Code::NoToken, {}};
         return false;
     }
     const JwtDecodeResult decoded = decodeJwt(trimmed);
     if (!decoded.claims) {
-        *problem = QStringLiteral("the token cannot be used: %1").arg(decoded.error);
+        *problem = {StateReason::Code::TokenUnusable, {decoded.error}};
         return false;
     }
     registerSecret(trimmed);
     m_config.token = trimmed;
     m_claims = *decoded.claims;
     if (m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
-        *problem = QStringLiteral("the token expired at %1; it is not sent: get a new one")
-                       .arg(QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate));
+        *problem = {StateReason::Code::TokenExpired,
+                    {QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate)}};
         return false;
     }
     m_refresher->setToken(m_claims);
@@ -318,7 +320,7 @@ void Tunnel::start()
 {
     if (m_state != State::Disconnected)
         return;
-    QString problem;
+    StateReason problem;
     if (!adoptToken(m_config.token, &problem)) {
         failAuth(problem);
         return;
@@ -330,14 +332,13 @@ void Tunnel::connectNow()
 {
     m_retryTimer.stop();
     if (m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
-        failAuth(QStringLiteral("the token expired at %1; it is not sent: get a new one")
-                     .arg(QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate)));
+        failAuth({StateReason::Code::TokenExpired, {QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate)}});
         return;
     }
     ++m_connectAttempts;
     m_provedHealthy = false;
     m_failedRejoins = 0;
-    setState(State::Connecting, QStringLiteral("connecting to %1").arg(displayUrl(socketUrl())));
+    setState(State::Connecting, {{StateReason::Code::Connecting, {displayUrl(socketUrl())}}});
     m_socket->open(connectUrl());
 }
 
@@ -357,7 +358,7 @@ void Tunnel::onOpened()
 
 void Tunnel::sendJoin()
 {
-    setState(State::Joining, QStringLiteral("joining %1").arg(topic()));
+    setState(State::Joining, {{StateReason::Code::Joining, {topic()}}});
     m_joinRef = m_socket->join(topic(), {}, this, [this](const PushReply &reply) {
         if (m_state != State::Joining)
             return;
@@ -369,9 +370,8 @@ void Tunnel::sendJoin()
             m_features.clear();
             for (const QJsonValue &feature : reply.response.value(QLatin1String("features")).toArray())
                 m_features.append(feature.toString());
-            setState(State::Connected, QStringLiteral("joined; serving mount %1 from %2")
-                                           .arg(m_mountPath.isEmpty() ? topic() : m_mountPath,
-                                                displayUrl(m_config.backend)));
+            setState(State::Connected, {{StateReason::Code::Joined,
+                                         {m_mountPath.isEmpty() ? topic() : m_mountPath, displayUrl(m_config.backend)}}});
             m_forwarder->setBodyBase64(m_features.contains(QLatin1String("body_base64")));
             m_heartbeat->start();
             m_refresher->setJoined(true);
@@ -380,21 +380,18 @@ void Tunnel::sendJoin()
         case PushReply::Kind::Error: {
             const QString reason = reply.reason();
             if (reason == QLatin1String("path_id_mismatch")) {
-                setState(State::ConfigError,
-                         QStringLiteral("the server says this token does not belong to mount %1 (path_id_mismatch): "
-                                        "get a token for the mount you want to serve")
-                             .arg(m_claims.pathId));
+                setState(State::ConfigError, {{StateReason::Code::PathIdMismatch, {m_claims.pathId}}});
                 m_socket->close(1000);
             } else if (isAuthReason(reason)) {
-                failAuth(QStringLiteral("the server refused the join: %1").arg(reason));
+                failAuth({StateReason::Code::JoinRefused, {reason}});
             } else {
-                scheduleRejoin(QStringLiteral("the server refused the join: %1").arg(reason));
+                scheduleRejoin({StateReason::Code::JoinRefused, {reason}});
             }
             break;
         }
         case PushReply::Kind::Timeout:
             // Our own give-up, not the server's verdict on the token: a failed attempt like any other.
-            m_pendingCloseReason = QStringLiteral("no join reply within %1 s").arg(seconds(m_config.joinTimeout));
+            m_pendingCloseReason = StateReason{StateReason::Code::JoinTimeout, {seconds(m_config.joinTimeout)}};
             m_socket->abort();
             break;
         case PushReply::Kind::Closed:
@@ -403,7 +400,7 @@ void Tunnel::sendJoin()
     }, m_config.joinTimeout);
 }
 
-void Tunnel::scheduleRetry(const QString &reason)
+void Tunnel::scheduleRetry(const StateReason &cause)
 {
     m_heartbeat->stop();
     m_refresher->setJoined(false);
@@ -412,11 +409,11 @@ void Tunnel::scheduleRetry(const QString &reason)
         m_backoff.reset();
     const auto delay = m_backoff.next();
     m_nextRetryAt = QDateTime::currentDateTimeUtc().addMSecs(delay.count());
-    setState(State::Reconnecting, QStringLiteral("%1; next try in %2 s").arg(reason, seconds(delay)));
+    setState(State::Reconnecting, {cause, {StateReason::Code::NextTry, {seconds(delay)}}});
     m_retryTimer.start(delay);
 }
 
-void Tunnel::scheduleRejoin(const QString &reason)
+void Tunnel::scheduleRejoin(const StateReason &cause)
 {
     m_refresher->setJoined(false);
     // The server answered the channel's callers 502 when it ended; responses now have no caller.
@@ -427,8 +424,7 @@ void Tunnel::scheduleRejoin(const QString &reason)
     const auto delay = RejoinDelays[std::min<size_t>(size_t(m_failedRejoins), RejoinDelays.size() - 1)];
     ++m_failedRejoins;
     m_nextRetryAt = QDateTime::currentDateTimeUtc().addMSecs(delay.count());
-    setState(State::Reconnecting,
-             QStringLiteral("%1; rejoining on the same connection; next try in %2 s").arg(reason, seconds(delay)));
+    setState(State::Reconnecting, {cause, {StateReason::Code::RejoinNextTry, {seconds(delay)}}});
     m_retryTimer.start(delay);
 }
 
@@ -445,13 +441,11 @@ bool Tunnel::tryOtherSocketPath(const SocketClosed &why)
     }
     const QUrl host = m_config.server.adjusted(QUrl::RemovePath | QUrl::RemoveQuery);
     setState(State::ConfigError,
-             QStringLiteral("the server %1 has no Telephone socket: it answered HTTP 404 at both paths tried (%2); "
-                            "check --server, or give the socket's full path if it is somewhere else")
-                 .arg(host.toString(), m_pathDiscovery->triedPaths()));
+             {{StateReason::Code::NoSocketAtServer, {host.toString(), m_pathDiscovery->triedPaths()}}});
     return true;
 }
 
-void Tunnel::failAuth(const QString &reason)
+void Tunnel::failAuth(const StateReason &cause)
 {
     ++m_authFailures;
     m_heartbeat->stop();
@@ -459,18 +453,18 @@ void Tunnel::failAuth(const QString &reason)
     m_retryTimer.stop();
     const bool expired = m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch());
     const bool hasToken = !m_config.token.isEmpty() && !m_claims.pathId.isEmpty();
-    QString detail;
+    StateReason detail;
     if (expired || !hasToken || m_config.authRetryInterval.count() == 0) {
         m_nextRetryAt = {}; // nothing is scheduled: no "next try" may be shown
-        detail = QStringLiteral("waiting for a new token");
+        detail = {StateReason::Code::WaitingForToken, {}};
     } else {
         // A refused token does not heal by itself; try again only rarely, in case the server erred.
         m_nextRetryAt = QDateTime::currentDateTimeUtc().addMSecs(m_config.authRetryInterval.count());
-        detail = QStringLiteral("waiting for a new token; trying this one again in %1 s").arg(seconds(m_config.authRetryInterval));
+        detail = {StateReason::Code::RetryingTokenIn, {seconds(m_config.authRetryInterval)}};
         m_retryTimer.start(m_config.authRetryInterval);
     }
-    setState(State::AuthFailed, reason + QStringLiteral("; ") + detail);
-    emit tokenRefused(reason);
+    setState(State::AuthFailed, {cause, detail});
+    emit tokenRefused(cause.englishText());
     if (m_socket->isOpen())
         m_socket->close(1000);
 }
@@ -506,17 +500,16 @@ void Tunnel::onClosed(const SocketClosed &why)
         break;
     }
     if (why.httpStatus == 401 || why.httpStatus == 403) {
-        failAuth(QStringLiteral("the server refused the token (HTTP %1): it is invalid, expired or revoked")
-                     .arg(why.httpStatus));
+        failAuth({StateReason::Code::TokenRefusedHttp, {QString::number(why.httpStatus)}});
         return;
     }
     // Only the server's word makes an auth failure (401/403 above, an auth reason in a reply): a
     // socket that dies before the join, or a join we gave up on, is a failed attempt like any other.
     if (tryOtherSocketPath(why))
         return;
-    const QString reason = m_pendingCloseReason.isEmpty() ? why.reason : m_pendingCloseReason;
-    m_pendingCloseReason.clear();
-    scheduleRetry(reason);
+    const StateReason cause = m_pendingCloseReason.value_or(StateReason::text(why.reason));
+    m_pendingCloseReason.reset();
+    scheduleRetry(cause);
 }
 
 void Tunnel::onFrame(const Frame &frame)
@@ -542,8 +535,7 @@ void Tunnel::onFrame(const Frame &frame)
             return;
         m_wsRelay->closeAll(1001, QStringLiteral("going away")); // the channel ended: so did its browsers
         if (m_state == State::Connected || m_state == State::Joining)
-            scheduleRejoin(event == EventPhxError ? QStringLiteral("the server-side channel crashed (phx_error)")
-                                                  : QStringLiteral("the server closed the channel (phx_close)"));
+            scheduleRejoin({event == EventPhxError ? StateReason::Code::ChannelCrashed : StateReason::Code::ChannelClosed, {}});
     } else {
         qCDebug(lcTunnel).noquote() << "ignoring unknown event" << event;
     }
@@ -552,7 +544,7 @@ void Tunnel::onFrame(const Frame &frame)
 void Tunnel::onPeerDead(const QString &reason)
 {
     qCWarning(lcTunnel).noquote() << "the connection is dead:" << reason;
-    m_pendingCloseReason = reason;
+    m_pendingCloseReason = StateReason::text(reason);
     m_socket->abort();
 }
 
@@ -576,7 +568,7 @@ void Tunnel::onRefreshDue()
         m_refreshInFlight = false;
         const QString reason = reply.reason();
         if (reply.kind == PushReply::Kind::Error && isAuthReason(reason)) {
-            failAuth(QStringLiteral("the server refused to refresh the token: %1").arg(reason));
+            failAuth({StateReason::Code::RefreshRefused, {reason}});
             return;
         }
         qCWarning(lcTunnel).noquote() << "token refresh failed:" << reason << "- retrying";
@@ -703,8 +695,11 @@ bool Tunnel::setToken(const QString &token, QString *problem)
         return false;
     }
     const QString previousPath = m_claims.pathId;
-    if (!adoptToken(token, problem))
+    StateReason adoptProblem;
+    if (!adoptToken(token, &adoptProblem)) {
+        *problem = adoptProblem.englishText();
         return false;
+    }
     // Stored before use, like a refreshed token, so that a restart starts with it.
     QString storeError;
     if (m_tokenSink && !m_tokenSink->storePastedToken(displayServer(), m_config.token, m_claims, &storeError)) {
@@ -738,13 +733,13 @@ bool Tunnel::setToken(const QString &token, QString *problem)
     return true;
 }
 
-void Tunnel::setWaitingReason(State state, const QString &reason)
+void Tunnel::setWaitingReason(State state, const StateReason &reason)
 {
     if (m_state != State::AuthFailed || (state != State::AuthFailed && state != State::ConfigError))
         return;
     if (state == State::ConfigError)
         m_retryTimer.stop(); // the refused token is not tried again either: nothing can change by itself
-    setState(state, reason);
+    setState(state, {reason});
 }
 
 void Tunnel::stop()
@@ -757,7 +752,7 @@ void Tunnel::stop()
         return;
     }
     const bool joined = m_state == State::Connected;
-    setState(State::Stopping, QStringLiteral("stopping; %1 requests in flight").arg(m_forwarder->inFlight()));
+    setState(State::Stopping, {{StateReason::Code::Stopping, {QString::number(m_forwarder->inFlight())}}});
     m_heartbeat->stop();
     m_refresher->setJoined(false);
     if (!joined || !m_socket->isOpen()) {
@@ -791,7 +786,7 @@ void Tunnel::finishStop()
     m_forwarder->setDraining(false);
     m_retryTimer.stop();
     m_closeTimer.stop();
-    setState(State::Disconnected, QStringLiteral("stopped"));
+    setState(State::Disconnected, {{StateReason::Code::Stopped, {}}});
     emit stopped();
 }
 

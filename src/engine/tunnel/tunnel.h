@@ -6,6 +6,7 @@
 #include "proxy/responsewriter.h"
 #include "tokens/jwt.h"
 #include "tunnel/backoff.h"
+#include "tunnel/statereason.h"
 
 #include <QDateTime>
 #include <QObject>
@@ -102,10 +103,13 @@ public:
     /// For a token supply (TokenSupply): what a tunnel that waits for a token (AuthFailed) is waiting
     /// for, or why no token will come — AuthFailed with that reason, or ConfigError when retrying
     /// cannot help. Ignored in any other state.
-    void setWaitingReason(State state, const QString &reason);
+    void setWaitingReason(State state, const StateReason &reason);
 
     State state() const { return m_state; }
+    /// In English, for logs, /health and the command line.
     QString stateReason() const { return m_stateReason; }
+    /// The same as codes and arguments, for a window that speaks the user's language.
+    const StateReasons &stateReasons() const { return m_stateReasons; }
     static QString stateName(State state);
     QDateTime nextRetryAt() const { return m_nextRetryAt; }
     QString topic() const { return QStringLiteral("telephone:") + m_claims.pathId; }
@@ -165,13 +169,13 @@ signals:
     void stopped();
 
 private:
-    void setState(State state, const QString &reason);
+    void setState(State state, const StateReasons &reasons);
     void connectNow();
     void sendJoin();
-    void scheduleRetry(const QString &reason);
-    void scheduleRejoin(const QString &reason);
+    void scheduleRetry(const StateReason &cause);
+    void scheduleRejoin(const StateReason &cause);
     bool tryOtherSocketPath(const SocketClosed &why);
-    void failAuth(const QString &reason);
+    void failAuth(const StateReason &cause);
     void onOpened();
     void onClosed(const SocketClosed &why);
     void onFrame(const Frame &frame);
@@ -180,7 +184,7 @@ private:
     void acceptRefreshedToken(const QJsonObject &payload);
     void sendResponse(const ProxyResponse &response);
     void finishStop();
-    bool adoptToken(const QString &token, QString *problem);
+    bool adoptToken(const QString &token, StateReason *problem);
     void registerSecret(const QString &token);
     void armExpiryTimer();
     void onExpiryTimer();
@@ -201,13 +205,14 @@ private:
     QTimer m_expiryTimer; ///< fires at "expiring soon", then at expiry
 
     State m_state = State::Disconnected;
-    QString m_stateReason;
+    QString m_stateReason; ///< englishText(m_stateReasons)
+    StateReasons m_stateReasons;
     QDateTime m_nextRetryAt;
     JwtClaims m_claims;
     QString m_joinRef;
     QString m_mountPath;
     QStringList m_features;
-    QString m_pendingCloseReason; ///< why we closed the socket ourselves, for the Reconnecting reason
+    std::optional<StateReason> m_pendingCloseReason; ///< why we closed the socket ourselves, for the Reconnecting reason
     bool m_refreshInFlight = false;
     bool m_leaveSent = false;
     bool m_connectWhenClosed = false;
