@@ -1,6 +1,7 @@
 // The real `telephone` binary, as scripts and systemd run it: help, version, configuration errors
 // and exit codes, the headless demo end to end, signals, and no token in any log line.
 
+#include "cleanenvironment.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
 
@@ -28,22 +29,6 @@
 using namespace telephone;
 
 namespace {
-
-QProcessEnvironment cleanEnvironment()
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    const QStringList keys = env.keys();
-    for (const QString &key : keys) {
-        if (key.startsWith(QLatin1String("TELEPHONE_")))
-            env.remove(key);
-    }
-    // No display: the binary must not need one with --no-gui, and must fall back without it.
-    env.remove(QStringLiteral("DISPLAY"));
-    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
-    env.remove(QStringLiteral("QT_QPA_PLATFORM"));
-    env.remove(QStringLiteral("QT_LOGGING_RULES"));
-    return env;
-}
 
 struct Run {
     int exitCode = -1;

@@ -169,6 +169,24 @@ private slots:
         QTest::newRow("no config file") << QByteArray() << QStringLiteral("does not exist");
         QTest::newRow("no backend") << QByteArray("server=ws://127.0.0.1:4000\n") << QStringLiteral("no backend");
         QTest::newRow("bad value") << QByteArray("server=ws://127.0.0.1:4000\nbackend=ftp://x\n") << QStringLiteral("backend");
+        QTest::newRow("every tunnel invalid")
+            << QByteArray("server=ws://127.0.0.1:4000\n[tunnel.api]\nbackend=ftp://x\n[tunnel.web]\n")
+            << QStringLiteral("has no tunnel that can start: tunnel api ([tunnel.api] at config file");
+    }
+
+    // Issue 15: one unit runs every tunnel of the file; one that would be skipped is named.
+    void installsAConfigOfSections()
+    {
+        Home home;
+        home.writeFile(home.defaultConfig(), "server=ws://127.0.0.1:4000\n[tunnel.api]\nbackend=3000\n"
+                                             "[tunnel.web]\nbackend=5173\n[tunnel.bad]\nbackend=ftp://x\n");
+        const Run run = home.telephone({QStringLiteral("install"), QStringLiteral("--no-systemctl")});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+        QVERIFY(QFile::exists(home.unitPath()));
+        QVERIFY2(run.err.contains(QStringLiteral("warning: tunnel bad ([tunnel.bad] at config file"))
+                     && run.err.contains(QStringLiteral("- the service runs without this tunnel")),
+                 qPrintable(run.err));
+        QVERIFY2(!run.err.contains(QStringLiteral("tunnel api (")), qPrintable(run.err));
     }
 
     void refusesWhatTheServiceCouldNotRun()

@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -39,6 +40,44 @@ Outcome resolveWith(const QStringList &args, const EnvMap &env = {})
     outcome.settings = Settings::resolve(parser, environment, &outcome.error);
     return outcome;
 }
+
+struct TunnelsOutcome {
+    std::optional<TunnelSettingsList> list;
+    QString error;
+};
+
+TunnelsOutcome resolveTunnelsWith(const QStringList &args, const QStringList &env)
+{
+    QCommandLineParser parser;
+    Settings::addOptions(parser);
+    if (!parser.parse(QStringList{QStringLiteral("telephone")} + args))
+        return {std::nullopt, QStringLiteral("parser: ") + parser.errorText()};
+    QProcessEnvironment environment;
+    for (const QString &pair : env)
+        environment.insert(pair.section(QLatin1Char('='), 0, 0), pair.section(QLatin1Char('='), 1));
+    TunnelsOutcome outcome;
+    outcome.list = Settings::resolveTunnels(parser, environment, &outcome.error);
+    return outcome;
+}
+
+// Three tunnels sharing a server from [general]; line numbers matter to the error rows below.
+const QByteArray kThreeTunnels = "[general]\n"                           // 1
+                                 "server = wss://plugboard.example\n"    // 2
+                                 "request-timeout = 20\n"                // 3
+                                 "log-level = warning\n"                 // 4
+                                 "\n"                                    // 5
+                                 "[tunnel.api]\n"                        // 6
+                                 "backend = 3000\n"                      // 7
+                                 "token = eyJ.api.sig   ; the api mount\n" // 8
+                                 "\n"                                    // 9
+                                 "[tunnel.web]\n"                        // 10
+                                 "backend = http://127.0.0.1:5173\n"     // 11
+                                 "request-timeout = 5\n"                 // 12
+                                 "max-concurrent = 8\n"                  // 13
+                                 "\n"                                    // 14
+                                 "[tunnel.hooks]\n"                      // 15
+                                 "server = ws://127.0.0.1:4000\n"        // 16
+                                 "backend = 9000\n";                     // 17
 
 } // namespace
 
@@ -106,7 +145,8 @@ private slots:
         for (const SettingDef &d : Settings::table())
             keys << d.key;
         const QStringList expected{
-            QStringLiteral("server"),           QStringLiteral("token"),          QStringLiteral("backend"),
+            QStringLiteral("server"),           QStringLiteral("token"),          QStringLiteral("token-file"),
+            QStringLiteral("backend"),
             QStringLiteral("config"),           QStringLiteral("data-dir"),       QStringLiteral("heartbeat-interval"),
             QStringLiteral("request-timeout"),  QStringLiteral("join-timeout"),   QStringLiteral("backoff-initial"),
             QStringLiteral("backoff-max"),      QStringLiteral("auth-retry-interval"),
@@ -830,6 +870,219 @@ private slots:
         QVERIFY(o.settings->debug());
         QCOMPARE(o.settings->logLevel(), QStringLiteral("debug"));
         QCOMPARE(o.settings->value(QStringLiteral("log-level")), QStringLiteral("error"));
+    }
+
+    // Issue 15: [tunnel.NAME] sections, [general] defaults, environment twins per tunnel, --tunnel.
+    void tunnelSections_data()
+    {
+        QTest::addColumn<QByteArray>("ini");
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QStringList>("env");
+        QTest::addColumn<QStringList>("names");  ///< the tunnels that run, in order
+        QTest::addColumn<QStringList>("values"); ///< "tunnel/key=value" (value(key))
+        QTest::addColumn<QStringList>("errors"); ///< each a substring of one tunnel error, in order
+
+        const QByteArray three = kThreeTunnels;
+        QTest::newRow("no sections: the command line is tunnel default")
+            << QByteArray("request-timeout = 20\n") << QStringList{"--server=ws://h", "--backend=3000"} << QStringList{}
+            << QStringList{"default"} << QStringList{"default/request-timeout=20", "default/backend=3000"}
+            << QStringList{};
+        QTest::newRow("sections in file order, [general] as defaults")
+            << three << QStringList{} << QStringList{} << QStringList{"api", "web", "hooks"}
+            << QStringList{"api/server=wss://plugboard.example", "api/request-timeout=20", "api/token=eyJ.api.sig",
+                           "web/request-timeout=5", "web/max-concurrent=8", "web/token=", "hooks/server=ws://127.0.0.1:4000",
+                           "hooks/max-concurrent=256", "hooks/log-level=warning"}
+            << QStringList{};
+        QTest::newRow("environment twin beats the section")
+            << three << QStringList{}
+            << QStringList{"TELEPHONE_TUNNEL_WEB_REQUEST_TIMEOUT=7", "TELEPHONE_TUNNEL_API_BACKEND=3100"}
+            << QStringList{"api", "web", "hooks"}
+            << QStringList{"web/request-timeout=7", "api/backend=3100", "hooks/request-timeout=20"} << QStringList{};
+        QTest::newRow("an empty twin counts as not set")
+            << three << QStringList{} << QStringList{"TELEPHONE_TUNNEL_WEB_REQUEST_TIMEOUT="}
+            << QStringList{"api", "web", "hooks"} << QStringList{"web/request-timeout=5"} << QStringList{};
+        QTest::newRow("the plain variable is the command-line tunnel's, not a section's")
+            << three << QStringList{} << QStringList{"TELEPHONE_REQUEST_TIMEOUT=9"} << QStringList{"api", "web", "hooks"}
+            << QStringList{"api/request-timeout=20", "web/request-timeout=5"} << QStringList{};
+        QTest::newRow("a name with a dash has an underscore in its twin")
+            << QByteArray("[tunnel.web-hooks]\nserver = ws://h\nbackend = 1\n") << QStringList{}
+            << QStringList{"TELEPHONE_TUNNEL_WEB_HOOKS_BACKEND=4000"} << QStringList{"web-hooks"}
+            << QStringList{"web-hooks/backend=4000"} << QStringList{};
+        QTest::newRow("a server on the command line adds tunnel default")
+            << three << QStringList{"--server=ws://cli", "--backend=1"} << QStringList{}
+            << QStringList{"default", "api", "web", "hooks"}
+            << QStringList{"default/server=ws://cli", "default/request-timeout=20", "api/server=wss://plugboard.example"}
+            << QStringList{};
+        QTest::newRow("so does TELEPHONE_BACKEND")
+            << three << QStringList{} << QStringList{"TELEPHONE_BACKEND=1"} << QStringList{"default", "api", "web", "hooks"}
+            << QStringList{"default/backend=1"} << QStringList{};
+        QTest::newRow("--tunnel selects") << three << QStringList{"--tunnel=hooks", "--tunnel=api"} << QStringList{}
+                                          << QStringList{"api", "hooks"} << QStringList{} << QStringList{};
+        QTest::newRow("--tunnel default with sections")
+            << three << QStringList{"--tunnel=default", "--tunnel=web"} << QStringList{} << QStringList{"default", "web"}
+            << QStringList{"default/server=wss://plugboard.example", "default/backend="} << QStringList{};
+        QTest::newRow("a bad value: its tunnel is reported with the line, the others run")
+            << three + "request-timeout = soon\n" << QStringList{} << QStringList{} << QStringList{"api", "web"}
+            << QStringList{}
+            << QStringList{"tunnel hooks ([tunnel.hooks] at config file %1 line 15): --request-timeout (from config "
+                           "file %1 line 18): \"soon\" is not a number of seconds"};
+        QTest::newRow("a bad twin is named")
+            << three << QStringList{} << QStringList{"TELEPHONE_TUNNEL_API_MAX_CONCURRENT=0"}
+            << QStringList{"web", "hooks"} << QStringList{}
+            << QStringList{"tunnel api ([tunnel.api] at config file %1 line 6): --max-concurrent (from "
+                           "TELEPHONE_TUNNEL_API_MAX_CONCURRENT): \"0\" is not a whole number"};
+        QTest::newRow("no backend in the section nor in [general]")
+            << QByteArray("server = ws://h\n[tunnel.a]\nbackend = 1\n[tunnel.b]\nrequest-timeout = 3\n") << QStringList{}
+            << QStringList{} << QStringList{"a"} << QStringList{}
+            << QStringList{"tunnel b ([tunnel.b] at config file %1 line 4): no backend; set them in the section"};
+        QTest::newRow("bad section name and a reserved one")
+            << QByteArray("server = ws://h\nbackend = 1\n[tunnel.a b]\n[tunnel.default]\n[tunnel.ok]\n") << QStringList{}
+            << QStringList{} << QStringList{"ok"} << QStringList{}
+            << QStringList{"[tunnel.a b] (config file %1 line 3): \"a b\" is not a valid tunnel name",
+                           "[tunnel.default] (config file %1 line 4): the name \"default\" belongs to the command-line"};
+        QTest::newRow("names differing only in case share their twins")
+            << QByteArray("server = ws://h\nbackend = 1\n[tunnel.api]\n[tunnel.API]\n") << QStringList{} << QStringList{}
+            << QStringList{"api"} << QStringList{}
+            << QStringList{"[tunnel.API] (config file %1 line 4): another section is named \"api\""};
+        QTest::newRow("a selected invalid tunnel is reported")
+            << QByteArray("server = ws://h\n[tunnel.a]\nbackend = 1\n[tunnel.b]\nbackend = x:y\n") << QStringList{"--tunnel=b"}
+            << QStringList{} << QStringList{} << QStringList{}
+            << QStringList{"tunnel b ([tunnel.b] at config file %1 line 4): --backend (from config file %1 line 5)"};
+    }
+
+    void tunnelSections()
+    {
+        QFETCH(QByteArray, ini);
+        QFETCH(QStringList, args);
+        QFETCH(QStringList, env);
+        QFETCH(QStringList, names);
+        QFETCH(QStringList, values);
+        QFETCH(QStringList, errors);
+        const QString path = writeIni(ini);
+        const TunnelsOutcome o = resolveTunnelsWith(args << QStringLiteral("--config=") + path, env);
+        QVERIFY2(o.list, qPrintable(o.error));
+        QStringList got;
+        for (const Settings &s : o.list->tunnels)
+            got << s.tunnelName();
+        QCOMPARE(got, names);
+        for (const QString &expected : values) {
+            const QString tunnel = expected.section(QLatin1Char('/'), 0, 0);
+            const QString key = expected.section(QLatin1Char('/'), 1).section(QLatin1Char('='), 0, 0);
+            const QString value = expected.section(QLatin1Char('='), 1);
+            const auto it = std::find_if(o.list->tunnels.cbegin(), o.list->tunnels.cend(),
+                                         [&](const Settings &s) { return s.tunnelName() == tunnel; });
+            QVERIFY2(it != o.list->tunnels.cend(), qPrintable(tunnel));
+            QCOMPARE(it->value(key), value);
+        }
+        QCOMPARE(o.list->errors.size(), errors.size());
+        for (int i = 0; i < errors.size(); ++i)
+            QVERIFY2(o.list->errors.at(i).contains(errors.at(i).arg(path)), qPrintable(o.list->errors.at(i)));
+    }
+
+    void tunnelSectionWarnings()
+    {
+        const QString path = writeIni(kThreeTunnels + "log-format = json\ncolour = blue\n");
+        const TunnelsOutcome o = resolveTunnelsWith({QStringLiteral("--config=") + path}, {});
+        QVERIFY2(o.list, qPrintable(o.error));
+        QCOMPARE(o.list->tunnels.size(), 3);
+        // Process-wide keys in a section are ignored, and said so with the line.
+        const QString all = o.list->warnings.join(QLatin1Char('\n'));
+        QVERIFY2(all.contains(QStringLiteral("config file %1 line 18: \"log-format\" applies to all tunnels").arg(path)),
+                 qPrintable(all));
+        QVERIFY2(all.contains(QStringLiteral("config file %1 line 19: unknown key \"colour\" in [tunnel.hooks]").arg(path)),
+                 qPrintable(all));
+        QCOMPARE(o.list->tunnels.at(2).logFormat(), QStringLiteral("text"));
+        for (const Settings &s : o.list->tunnels)
+            QVERIFY(s.warnings().isEmpty());
+    }
+
+    void unknownTunnelNameIsFatal()
+    {
+        const QString path = writeIni(kThreeTunnels);
+        const TunnelsOutcome o = resolveTunnelsWith({QStringLiteral("--config=") + path, QStringLiteral("--tunnel=apx")}, {});
+        QVERIFY(!o.list);
+        QCOMPARE(o.error, QStringLiteral("--tunnel \"apx\": no tunnel of that name in config file %1 (configured: "
+                                         "default, api, web, hooks)")
+                              .arg(path));
+    }
+
+    void badProcessWideValueIsFatal()
+    {
+        const QString path = writeIni(kThreeTunnels);
+        const TunnelsOutcome o =
+            resolveTunnelsWith({QStringLiteral("--config=") + path}, {QStringLiteral("TELEPHONE_LOG_LEVEL=loud")});
+        QVERIFY(!o.list);
+        QVERIFY2(o.error.startsWith(QStringLiteral("--log-level (from TELEPHONE_LOG_LEVEL)")), qPrintable(o.error));
+    }
+
+    // The single-tunnel resolve() reads the top level only, as before sections existed.
+    void resolveIgnoresSections()
+    {
+        const QString path = writeIni(kThreeTunnels);
+        const Outcome o = resolveWith({QStringLiteral("--config=") + path});
+        QVERIFY2(o.settings, qPrintable(o.error));
+        QCOMPARE(o.settings->tunnelName(), QStringLiteral("default"));
+        QVERIFY(o.settings->backendUrl().isEmpty());
+        QCOMPARE(o.settings->requestTimeout(), 20000ms);
+    }
+
+    void tokenFile_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<bool>("shared");
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("token"); ///< empty: an error containing `error`
+        QTest::addColumn<QString>("error");
+        QTest::newRow("first line, trimmed") << QByteArray("  eyJ.file.sig \nsecond\n") << false << QStringList{}
+                                             << "eyJ.file.sig" << "";
+        QTest::newRow("readable by others") << QByteArray("eyJ.file.sig\n") << true << QStringList{} << ""
+                                            << "can be read by other users; it holds a secret: chmod 600 it";
+        QTest::newRow("empty") << QByteArray("\n") << false << QStringList{} << "" << "is empty";
+        QTest::newRow("malformed") << QByteArray("eyJ file\n") << false << QStringList{} << ""
+                                   << "the token in \"%1\" is malformed";
+        QTest::newRow("with --token") << QByteArray("eyJ.file.sig\n") << false << QStringList{"--token=eyJ.cli.sig"}
+                                      << "" << "a token is also given (from command line); give one of them";
+    }
+
+    void tokenFile()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(bool, shared);
+        QFETCH(QStringList, args);
+        QFETCH(QString, token);
+        QFETCH(QString, error);
+        const QString file = m_dir.filePath(QStringLiteral("token-%1.jwt").arg(++m_fileCount));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+        f.close();
+        QVERIFY(f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                 | (shared ? QFileDevice::ReadGroup : QFileDevice::Permissions())));
+
+        // From the command line (the default tunnel) and from a section (relative to the config file).
+        const Outcome cli = resolveWith(args << QStringLiteral("--token-file=") + file);
+        const QString ini = writeIni("server = ws://h\n[tunnel.a]\nbackend = 1\ntoken-file = "
+                                     + QFileInfo(file).fileName().toUtf8() + "\n");
+        const TunnelsOutcome section = resolveTunnelsWith({QStringLiteral("--config=") + ini}, {});
+        QVERIFY2(section.list, qPrintable(section.error));
+        if (!token.isEmpty()) {
+            QVERIFY2(cli.settings, qPrintable(cli.error));
+            QCOMPARE(cli.settings->token(), token);
+            QCOMPARE(cli.settings->sourceDescription(QStringLiteral("token")), QStringLiteral("token file ") + file);
+            QCOMPARE(section.list->tunnels.size(), 1);
+            QCOMPARE(section.list->tunnels.constFirst().token(), token);
+            return;
+        }
+        QVERIFY(!cli.settings);
+        QVERIFY2(cli.error.startsWith(QStringLiteral("--token-file (from command line): ")), qPrintable(cli.error));
+        QVERIFY2(cli.error.contains(error.arg(file)), qPrintable(cli.error));
+        QVERIFY2(!cli.error.contains(QStringLiteral("eyJ")) || error.contains(QStringLiteral("also given")),
+                 qPrintable(cli.error));
+        if (args.isEmpty()) {
+            QCOMPARE(section.list->errors.size(), 1);
+            QVERIFY2(section.list->errors.constFirst().contains(QStringLiteral("--token-file (from config file %1 line 4)").arg(ini)),
+                     qPrintable(section.list->errors.constFirst()));
+        }
     }
 
     void tildeExpands()

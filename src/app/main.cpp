@@ -7,6 +7,7 @@
 #include "servicecommand.h"
 #include "signalwatcher.h"
 #include "tokencommand.h"
+#include "tunnelscommand.h"
 
 #include "apprun.h"
 #include "config/safeurl.h"
@@ -134,6 +135,8 @@ int main(int argc, char **argv)
         return ServiceCommand::run(argc, argv);
     if (TokenCommand::isRequested(argc, argv))
         return TokenCommand::run(argc, argv);
+    if (TunnelsCommand::isRequested(argc, argv))
+        return TunnelsCommand::run(argc, argv);
 
     const bool infoOnly = argvHas(argc, argv, "--help") || argvHas(argc, argv, "-h") || argvHas(argc, argv, "--version")
         || argvHas(argc, argv, "-v");
@@ -183,16 +186,27 @@ int telephone::runTelephone(QCoreApplication &app, bool noDisplay, DesktopHooks 
 
     QString error;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    std::optional<Settings> settings = Settings::resolve(parser, environment, &error);
-    if (!settings) {
+    std::optional<TunnelSettingsList> tunnels = Settings::resolveTunnels(parser, environment, &error);
+    if (!tunnels) {
         fprintf(stderr, "telephone: %s\n", qPrintable(error));
         return ExitBadConfig;
     }
+    if (tunnels->tunnels.isEmpty()) {
+        // Every configured tunnel is invalid: nothing to run.
+        for (const QString &problem : std::as_const(tunnels->errors))
+            fprintf(stderr, "telephone: %s\n", qPrintable(problem));
+        return ExitBadConfig;
+    }
+    std::optional<Settings> settings = tunnels->tunnels.constFirst();
     logging::install(logging::parseFormat(settings->logFormat()).value_or(logging::Format::Text),
                      logging::parseLevel(settings->logLevel()).value_or(logging::Level::Info), settings->debug());
-    logging::addSecret(settings->token());
-    for (const QString &warning : settings->warnings())
+    for (const Settings &tunnel : std::as_const(tunnels->tunnels))
+        logging::addSecret(tunnel.token());
+    for (const QString &warning : std::as_const(tunnels->warnings))
         qCWarning(lcMain).noquote() << warning;
+    // An invalid tunnel does not stop the others (issue 15).
+    for (const QString &problem : std::as_const(tunnels->errors))
+        qCCritical(lcMain).noquote() << problem << "- this tunnel does not start";
     if (noDisplay)
         qCInfo(lcMain) << "no display found (DISPLAY and WAYLAND_DISPLAY are unset): running headless";
 
@@ -202,7 +216,9 @@ int telephone::runTelephone(QCoreApplication &app, bool noDisplay, DesktopHooks 
             return exitCode;
         // Started from a menu with nothing configured, or with no usable token: a setup page (what
         // is known filled in), never an error about flags. Headless runs keep the error (Runner::start).
-        if (needsSetup(*settings, environment)) {
+        // Several tunnels come from a config file that someone wrote: no setup page for them.
+        if (tunnels->tunnels.size() == 1 && settings->tunnelName() == Settings::defaultTunnelName()
+            && needsSetup(*settings, environment)) {
             qCInfo(lcMain) << "opening the setup page: a server, a backend or a usable token is not configured yet";
             QString token;
             if (!hooks->firstRun(*settings, &token, &exitCode))
@@ -218,10 +234,11 @@ int telephone::runTelephone(QCoreApplication &app, bool noDisplay, DesktopHooks 
                 return ExitBadConfig;
             }
             logging::addSecret(settings->token());
+            tunnels->tunnels = {*settings};
         }
     }
 
-    Runner runner(*settings, hooks == nullptr);
+    Runner runner(tunnels->tunnels, hooks == nullptr);
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::stopRequested, &runner, [&runner](int signalNumber) {
         qCInfo(lcMain) << "signal" << signalNumber << "received; stopping (send it again to exit at once)";

@@ -5,19 +5,15 @@
 #include "ops/logging.h"
 #include "ops/opsreport.h"
 #include "ops/opsserver.h"
-#include "ops/tunnelobserver.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
-#include "tokens/keychainsecretstore.h"
 #include "tokens/serviceaccountkey.h"
-#include "tokens/tokenchooser.h"
 #include "tokens/tokenstore.h"
 #include "tokens/tokenstoreunlocker.h"
 #include "tunnel/tokensink.h"
-#include "tunnel/tokensupply.h"
 #include "tunnel/tunnelmanager.h"
+#include "tunnelrun.h"
 
-#include <QDateTime>
 #include <QDir>
 #include <QLoggingCategory>
 #include <QProcessEnvironment>
@@ -31,9 +27,10 @@ constexpr quint16 DemoPort = 4000;
 const QString DemoMount = QStringLiteral("/demo");
 } // namespace
 
-Runner::Runner(const Settings &settings, bool headless, QObject *parent)
+Runner::Runner(const QList<Settings> &tunnels, bool headless, QObject *parent)
     : QObject(parent)
-    , m_settings(settings)
+    , m_tunnelSettings(tunnels)
+    , m_settings(tunnels.constFirst())
     , m_headless(headless)
     , m_manager(new TunnelManager(this))
     , m_tokenSink(std::make_unique<MemoryTokenSink>()) // replaced by the TokenStore unless --demo
@@ -42,6 +39,39 @@ Runner::Runner(const Settings &settings, bool headless, QObject *parent)
 }
 
 Runner::~Runner() = default;
+
+Tunnel *Runner::tunnel() const
+{
+    return m_runs.isEmpty() ? nullptr : m_runs.constFirst()->tunnel();
+}
+
+TokenSupply *Runner::tokenSupply() const
+{
+    return m_runs.isEmpty() ? nullptr : m_runs.constFirst()->tokenSupply();
+}
+
+TunnelConfig Runner::configFor(const Settings &settings)
+{
+    TunnelConfig config;
+    config.server = settings.serverUrl();
+    config.token = settings.token();
+    config.backend = settings.backendUrl();
+    config.heartbeatInterval = settings.heartbeatInterval();
+    config.requestTimeout = settings.requestTimeout();
+    config.joinTimeout = settings.joinTimeout();
+    config.backoffInitial = settings.backoffInitial();
+    config.backoffMax = settings.backoffMax();
+    config.discoverSocketPath = !settings.serverPathGiven();
+    config.socketPathMemory = QDir(settings.dataDir()).filePath(QStringLiteral("socket-paths.json"));
+    config.authRetryInterval = settings.authRetryInterval();
+    config.drainTimeout = settings.drainTimeout();
+    config.maxResponseSize = settings.maxResponseSize();
+    config.chunkSize = settings.chunkSize();
+    config.maxConcurrent = settings.maxConcurrent();
+    config.preserveHost = settings.preserveHost();
+    config.wsBuffer = settings.wsBuffer();
+    return config;
+}
 
 bool Runner::startDemo(TunnelConfig *config, QString *error)
 {
@@ -73,36 +103,23 @@ bool Runner::startDemo(TunnelConfig *config, QString *error)
 
 bool Runner::start(QString *error, int *exitCode)
 {
-    TunnelConfig config;
-    config.server = m_settings.serverUrl();
-    config.token = m_settings.token();
-    config.backend = m_settings.backendUrl();
-    config.heartbeatInterval = m_settings.heartbeatInterval();
-    config.requestTimeout = m_settings.requestTimeout();
-    config.joinTimeout = m_settings.joinTimeout();
-    config.backoffInitial = m_settings.backoffInitial();
-    config.backoffMax = m_settings.backoffMax();
-    config.discoverSocketPath = !m_settings.serverPathGiven();
-    config.socketPathMemory = QDir(m_settings.dataDir()).filePath(QStringLiteral("socket-paths.json"));
-    config.authRetryInterval = m_settings.authRetryInterval();
-    config.drainTimeout = m_settings.drainTimeout();
-    config.maxResponseSize = m_settings.maxResponseSize();
-    config.chunkSize = m_settings.chunkSize();
-    config.maxConcurrent = m_settings.maxConcurrent();
-    config.preserveHost = m_settings.preserveHost();
-    config.wsBuffer = m_settings.wsBuffer();
-
-    if (m_settings.demo()) {
-        config.discoverSocketPath = false; // the built-in simulator's URL names its path
-        if (!startDemo(&config, error)) {
+    QList<TunnelConfig> configs;
+    for (const Settings &settings : std::as_const(m_tunnelSettings))
+        configs << configFor(settings);
+    // --demo and the missing-option message are the command-line tunnel's (the one named "default");
+    // Settings::resolveTunnels has already refused sections without a server or a backend.
+    const bool firstIsDefault = m_settings.tunnelName() == Settings::defaultTunnelName();
+    if (m_settings.demo() && firstIsDefault) {
+        configs.first().discoverSocketPath = false; // the built-in simulator's URL names its path
+        if (!startDemo(&configs.first(), error)) {
             *exitCode = ExitInternal;
             return false;
         }
-    } else {
+    } else if (firstIsDefault) {
         QStringList missing;
-        if (config.server.isEmpty())
+        if (configs.constFirst().server.isEmpty())
             missing << QStringLiteral("--server (or TELEPHONE_SERVER)");
-        if (config.backend.isEmpty())
+        if (configs.constFirst().backend.isEmpty())
             missing << QStringLiteral("--backend (or TELEPHONE_BACKEND)");
         if (!missing.isEmpty()) {
             *error = QStringLiteral("missing %1; try --demo for a first run without a server, or --help")
@@ -112,41 +129,57 @@ bool Runner::start(QString *error, int *exitCode)
         }
     }
 
-    const std::optional<ServiceAccountKey> key =
-        ServiceAccountKey::find(m_settings, QProcessEnvironment::systemEnvironment(), error);
-    if (!key) {
+    QList<ServiceAccountKey> keys;
+    bool runsWithoutStore = false;
+    for (const Settings &settings : std::as_const(m_tunnelSettings)) {
+        // A systemd credential is one key, bound to one mount: only the command-line tunnel takes it.
+        const QProcessEnvironment env = settings.tunnelName() == Settings::defaultTunnelName()
+            ? QProcessEnvironment::systemEnvironment()
+            : QProcessEnvironment();
+        const std::optional<ServiceAccountKey> key = ServiceAccountKey::find(settings, env, error);
+        if (!key) {
+            if (m_tunnelSettings.size() > 1)
+                *error = QStringLiteral("tunnel %1: %2").arg(settings.tunnelName(), *error);
+            *exitCode = ExitBadConfig;
+            return false;
+        }
+        keys << *key;
+        runsWithoutStore = runsWithoutStore || !key->isEmpty() || !settings.token().isEmpty();
+    }
+    if (!m_settings.demo() && !openTokenStore(runsWithoutStore, error)) {
         *exitCode = ExitBadConfig;
         return false;
     }
-    if (!m_settings.demo() && !openTokenStore(!key->isEmpty(), error)) {
-        *exitCode = ExitBadConfig;
-        return false;
+    for (int i = 0; i < m_tunnelSettings.size(); ++i) {
+        const Settings &settings = m_tunnelSettings.at(i);
+        auto *run = new TunnelRun(settings, configs.at(i), m_headless, m_manager, m_tokenSink.get(), m_tokenStore, this);
+        connect(run, &TunnelRun::gaveUp, this, &Runner::onRunGaveUp);
+        m_runs << run;
+        // --demo has its own token and service account from the simulator; a key is for a real server.
+        const bool isDefault = settings.tunnelName() == Settings::defaultTunnelName();
+        if (m_simulator && isDefault)
+            run->useServiceAccountKey({m_demoServiceAccount, QStringLiteral("the demo simulator")});
+        else if (!keys.at(i).isEmpty())
+            run->useServiceAccountKey(keys.at(i));
+        else if (!m_headless && isDefault)
+            run->readServiceAccountKeyFromKeychain();
+        new AccessLog(run->tunnel(), this);
     }
-    m_tunnel = m_manager->addTunnel(config, m_tokenSink.get());
-    // --demo has its own token and service account from the simulator; a key is for a real server.
-    if (m_settings.demo())
-        useServiceAccountKey({m_demoServiceAccount, QStringLiteral("the demo simulator")});
-    else if (!key->isEmpty())
-        useServiceAccountKey(*key);
-    else if (key->isEmpty() && !m_headless && !m_settings.demo())
-        readServiceAccountKeyFromKeychain();
-    // One tunnel per process today, so every log line is about it.
-    logging::setDefaultTunnel(tunnelName(m_tunnel));
-    // A token given later (tray, store) may be the first to name it.
-    connect(m_tunnel, &Tunnel::stateChanged, this, [this] { logging::setDefaultTunnel(tunnelName(m_tunnel)); });
-    new AccessLog(m_tunnel, this);
+    // With one tunnel every log line is about it; with several, each line names its own.
+    if (m_runs.size() == 1)
+        logging::setDefaultTunnel(m_settings.tunnelName());
+    if (m_simulator)
+        connect(tunnel(), &Tunnel::stateChanged, this, &Runner::announceDemo);
     if (!startOps(error)) {
         *exitCode = ExitBadConfig;
         return false;
     }
-    connect(m_tunnel, &Tunnel::stateChanged, this, &Runner::onTunnelState);
-    connect(m_tunnel, &Tunnel::tokenRefused, this, &Runner::onTokenRefused);
     if (m_settings.demo()) {
         // No store is described: the window then says, in the user's language, that tokens are
         // kept in memory only (a description would be English and would name a flag).
         m_manager->startAll();
     } else if (m_tokenStore) {
-        // The tunnel starts once the store has its key (the keychain answers asynchronously).
+        // The tunnels start once the store has its key (the keychain answers asynchronously).
         auto *unlocker = new TokenStoreUnlocker(m_tokenStore, m_settings.secretStore(), m_settings.dataDir(),
                                                 QProcessEnvironment::systemEnvironment(), this);
         connect(unlocker, &TokenStoreUnlocker::notice, this, [](const QString &message, bool warning) {
@@ -159,61 +192,45 @@ bool Runner::start(QString *error, int *exitCode)
             qCInfo(lcApp).noquote() << "tokens are stored encrypted in" << m_tokenStore->fileName()
                                     << "with the key in the" << description;
             m_manager->setSecretStoreDescription(description);
-            startWithBestToken(true);
+            startAllWithBestToken(true);
         });
         connect(unlocker, &TokenStoreUnlocker::failed, this, [this](const QString &problem) {
             m_tokenStore->setUnavailable(problem);
             m_manager->setSecretStoreDescription(QStringLiteral("unavailable: ") + problem);
-            startWithBestToken(false);
+            startAllWithBestToken(false);
         });
         unlocker->start();
     } else {
-        startWithBestToken(false);
+        startAllWithBestToken(false);
     }
     return true;
 }
 
-void Runner::useServiceAccountKey(const ServiceAccountKey &key)
+void Runner::startAllWithBestToken(bool storeUsable)
 {
-    // Answers the tunnel's "I have no usable token" from the first start on.
-    if (!m_tokenSupply)
-        m_tokenSupply = new TokenSupply(m_tunnel, m_tokenSink.get(), m_settings.serviceAccountPathId(), this);
-    m_tokenSupply->setKey(key);
+    if (m_manager->isStopping())
+        return; // stopped (a signal) while the keychain was being asked
+    for (TunnelRun *run : std::as_const(m_runs))
+        run->startWithBestToken(storeUsable);
 }
 
-void Runner::readServiceAccountKeyFromKeychain()
+void Runner::onRunGaveUp(int exitCode)
 {
-    // The desktop keeps the key in the OS keychain (`telephone token key set`); a headless host,
-    // whose keychain is usually locked or absent, uses a file, the environment or a credential.
-    auto *keychain = new KeychainSecretStore(this);
-    connect(keychain, &KeychainSecretStore::entryRead, this,
-            [this, keychain](const QString &entry, const QByteArray &data, bool found) {
-                keychain->deleteLater();
-                if (!found)
-                    return;
-                const ServiceAccountKey key{QString::fromUtf8(data).trimmed(),
-                                            QStringLiteral("the OS keychain (entry %1/%2)")
-                                                .arg(QLatin1String(KeychainSecretStore::Service), entry)};
-                if (const QString problem = ServiceAccountKey::problemWith(key.key); !problem.isEmpty()) {
-                    qCWarning(lcApp).noquote() << key.origin + QStringLiteral(": ") + problem;
-                    return;
-                }
-                useServiceAccountKey(key);
-            });
-    connect(keychain, &KeychainSecretStore::failed, this, [keychain](const QString &problem) {
-        keychain->deleteLater();
-        qCDebug(lcApp).noquote() << "no service-account key from the OS keychain:" << problem;
-    });
-    keychain->readEntry(QLatin1String(KeychainSecretStore::ServiceAccountEntry));
+    // One tunnel giving up leaves the others serving; the process ends with the last one.
+    if (auto *run = qobject_cast<TunnelRun *>(sender()); run && m_runs.size() > 1)
+        qCCritical(lcApp).noquote() << "tunnel" << run->name() << "stopped; the other tunnels go on";
+    if (++m_runsGivenUp < m_runs.size())
+        return;
+    stop(exitCode);
 }
 
-bool Runner::openTokenStore(bool haveServiceAccount, QString *error)
+bool Runner::openTokenStore(bool runsWithoutStore, QString *error)
 {
     auto store = std::make_unique<TokenStore>(TokenStore::fileIn(m_settings.dataDir()));
     QString problem;
     if (!store->open(&problem)) {
         // Without a token of its own a headless start has nothing to run on: stop here.
-        if (m_headless && m_settings.token().isEmpty() && !haveServiceAccount) {
+        if (m_headless && !runsWithoutStore) {
             *error = QStringLiteral("missing --token (or TELEPHONE_TOKEN), and stored tokens cannot be read: %1")
                          .arg(problem);
             return false;
@@ -228,68 +245,6 @@ bool Runner::openTokenStore(bool haveServiceAccount, QString *error)
     m_tokenStore = store.get();
     m_tokenSink = std::move(store);
     return true;
-}
-
-void Runner::startWithBestToken(bool storeUsable)
-{
-    if (m_manager->isStopping())
-        return; // stopped (a signal) while the keychain was being asked
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const QString server = m_tunnel->displayServer();
-    const QString given = m_settings.token().trimmed();
-    if (!storeUsable && m_tokenStore)
-        qCWarning(lcApp).noquote() << "tokens cannot be stored or read:"
-                                   << m_tokenStore->load(server, {}, now).error
-                                   << "- the tunnel runs on the given token, and a restart will need a new one";
-
-    std::optional<TokenCandidate> givenCandidate;
-    if (!given.isEmpty()) {
-        const JwtDecodeResult decoded = decodeJwt(given);
-        if (!decoded.claims) {
-            // A stored token must not stand in for a mistyped one: the tunnel says what is wrong.
-            m_manager->startAll();
-            return;
-        }
-        givenCandidate = TokenCandidate{given, *decoded.claims, TokenSource::Given};
-    }
-    TokenStore::Loaded stored;
-    if (storeUsable) {
-        stored = m_tokenStore->load(server, {}, now);
-        // Skipped rows are said out loud: an older token is then used knowingly, never silently.
-        for (const QString &problem : std::as_const(stored.problems))
-            qCWarning(lcApp).noquote() << problem;
-        if (!stored.error.isEmpty())
-            qCWarning(lcApp).noquote() << stored.error;
-    }
-    const TokenChoice choice = chooseStartToken(givenCandidate, stored.tokens, now);
-    for (const QString &note : choice.notes)
-        qCInfo(lcApp).noquote() << note;
-
-    if (!choice.chosen && given.isEmpty()) {
-        if (m_headless && !(m_tokenSupply && m_tokenSupply->canSupply())) {
-            logging::printFatal(lcApp().categoryName(),
-                                QStringLiteral("missing --token (or TELEPHONE_TOKEN), and no unexpired token for %1 "
-                                               "is stored in %2; try --demo for a first run without a server, or --help")
-                                    .arg(server, TokenStore::fileIn(m_settings.dataDir())));
-            stop(ExitBadConfig);
-            return;
-        }
-        m_manager->startAll(); // the tray asks for a token
-        return;
-    }
-    if (choice.chosen && choice.chosen->source == TokenSource::Given && storeUsable
-        && !choice.chosen->claims.isExpiredAt(now)) {
-        QString problem;
-        if (!m_tokenStore->save(server, choice.chosen->token, choice.chosen->claims, TokenSource::Given, &problem))
-            qCWarning(lcApp).noquote() << "the given token could not be stored (" + problem
-                                              + "); the tunnel uses it, but a restart will need it again";
-    }
-    if (choice.chosen && choice.chosen->token != given) {
-        QString problem;
-        if (!m_tunnel->setToken(choice.chosen->token, &problem))
-            qCWarning(lcApp).noquote() << "the stored token cannot be used:" << problem;
-    }
-    m_manager->startAll();
 }
 
 bool Runner::startOps(QString *error)
@@ -308,65 +263,25 @@ bool Runner::startOps(QString *error)
     return true;
 }
 
-void Runner::onTunnelState()
+void Runner::announceDemo()
 {
-    switch (m_tunnel->state()) {
-    case Tunnel::State::Connected:
-        if (m_simulator && !m_announcedDemo) {
-            m_announcedDemo = true;
-            // stderr on purpose, in GUI mode too: the newcomer started us from a terminal.
-            const QUrl publicUrl = m_tunnel->publicUrl();
-            QUrl wsUrl = publicUrl;
-            wsUrl.setScheme(publicUrl.scheme() == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
-            wsUrl.setPath(publicUrl.path() + QStringLiteral("echo"));
-            if (m_settings.logFormat() == QLatin1String("json")) {
-                // Every stderr line is a JSON object in this format: the banner is a log record.
-                qCInfo(lcApp).noquote() << "Telephone demo is running; try: curl" << publicUrl.toString()
-                                        << "and: websocat" << wsUrl.toString();
-            } else {
-                fprintf(stderr,
-                        "\nTelephone demo is running. Try:\n\n    curl %s\n    websocat %s\n\nPress Ctrl+C to stop.\n\n",
-                        qPrintable(publicUrl.toString()), qPrintable(wsUrl.toString()));
-                fflush(stderr);
-            }
-        }
-        break;
-    case Tunnel::State::AuthFailed:
-        // A token that was never sent is not the server's refusal (onTokenRefused decides); a
-        // service account can still bring a token, unless the server refused its key.
-        if (m_headless && m_settings.exitOnAuthFailure() && !tokenNeverSent()
-            && !(m_tokenSupply && m_tokenSupply->canSupply()))
-            stop(ExitAuthFailure);
-        break;
-    case Tunnel::State::ConfigError:
-        // Retrying cannot help; under systemd, exit code 2 stops the restart loop (RestartPreventExitStatus).
-        if (m_headless)
-            stop(ExitBadConfig);
-        break;
-    default:
-        break;
-    }
-}
-
-bool Runner::tokenNeverSent() const
-{
-    return m_tunnel->connectAttempts() == 0;
-}
-
-void Runner::onTokenRefused(const QString &reason)
-{
-    // Headless, nothing hands a running Telephone another token: the token store is read once, at
-    // the start, and there is no tray to paste one into. A token that cannot even be sent
-    // (malformed, expired) would leave it waiting forever; under systemd, exit code 2 also stops
-    // the restart loop, which could not help. A service account is the exception: it can vend one.
-    if (!m_headless || !tokenNeverSent() || (m_tokenSupply && m_tokenSupply->canSupply()))
+    if (tunnel()->state() != Tunnel::State::Connected || m_announcedDemo)
         return;
-    fprintf(stderr, "telephone: %s; running headless, nothing else can supply a token: give a usable --token (or "
-                    "TELEPHONE_TOKEN)\n",
-            qPrintable(logging::redact(reason)));
-    fflush(stderr);
-    // Queued: this can happen inside start(), before the event loop that finished() ends is running.
-    QMetaObject::invokeMethod(this, [this] { stop(ExitBadConfig); }, Qt::QueuedConnection);
+    m_announcedDemo = true;
+    // stderr on purpose, in GUI mode too: the newcomer started us from a terminal.
+    const QUrl publicUrl = tunnel()->publicUrl();
+    QUrl wsUrl = publicUrl;
+    wsUrl.setScheme(publicUrl.scheme() == QLatin1String("https") ? QStringLiteral("wss") : QStringLiteral("ws"));
+    wsUrl.setPath(publicUrl.path() + QStringLiteral("echo"));
+    if (m_settings.logFormat() == QLatin1String("json")) {
+        // Every stderr line is a JSON object in this format: the banner is a log record.
+        qCInfo(lcApp).noquote() << "Telephone demo is running; try: curl" << publicUrl.toString()
+                                << "and: websocat" << wsUrl.toString();
+    } else {
+        fprintf(stderr, "\nTelephone demo is running. Try:\n\n    curl %s\n    websocat %s\n\nPress Ctrl+C to stop.\n\n",
+                qPrintable(publicUrl.toString()), qPrintable(wsUrl.toString()));
+        fflush(stderr);
+    }
 }
 
 void Runner::stop(int exitCode)

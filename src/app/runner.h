@@ -12,32 +12,37 @@ class OpsServer;
 class TokenSink;
 class TokenStore;
 class TokenSupply;
-struct ServiceAccountKey;
 struct TunnelConfig;
 class Tunnel;
+class TunnelRun;
 class TunnelManager;
 namespace sim {
 class EchoBackend;
 class PlugboardSimulator;
 } // namespace sim
 
-/// Wires the engine for one run of the program, GUI or headless: the tunnel from the settings,
-/// the demo simulator and echo backend for --demo, and the exit code policy. Owns them all.
+/// Wires the engine for one run of the program, GUI or headless: one TunnelRun per configured
+/// tunnel (issue 15), the token store they share, the demo simulator and echo backend for --demo,
+/// the operations endpoints, and the exit code policy. Owns them all.
 class Runner : public QObject
 {
     Q_OBJECT
 
 public:
-    Runner(const Settings &settings, bool headless, QObject *parent = nullptr);
+    /// `tunnels` is never empty; process-wide values (data-dir, log format, ops address, ...) are the
+    /// same in each and read from the first.
+    Runner(const QList<Settings> &tunnels, bool headless, QObject *parent = nullptr);
     ~Runner() override;
 
     /// Sets everything up and starts connecting. On failure returns false with a message and the
     /// exit code to use.
     bool start(QString *error, int *exitCode);
     TunnelManager *manager() const { return m_manager; }
-    Tunnel *tunnel() const { return m_tunnel; }
-    /// Null without a service-account key.
-    TokenSupply *tokenSupply() const { return m_tokenSupply; }
+    QList<TunnelRun *> runs() const { return m_runs; }
+    /// The first tunnel (the desktop shows one so far).
+    Tunnel *tunnel() const;
+    /// The first tunnel's; null without a service-account key.
+    TokenSupply *tokenSupply() const;
 
 public slots:
     /// Graceful stop: drains, leaves, closes; then finished(exitCode).
@@ -47,25 +52,24 @@ signals:
     void finished(int exitCode);
 
 private:
+    static TunnelConfig configFor(const Settings &settings);
     bool startDemo(TunnelConfig *config, QString *error);
     bool startOps(QString *error);
-    /// With a service account, a headless run may go on without a store: vended tokens live in memory.
-    bool openTokenStore(bool haveServiceAccount, QString *error);
-    void useServiceAccountKey(const ServiceAccountKey &key);
-    void readServiceAccountKeyFromKeychain();
-    void startWithBestToken(bool storeUsable);
-    void onTunnelState();
-    void onTokenRefused(const QString &reason);
-    /// The tunnel has not tried to connect: a refusal so far is ours (unusable token), not the server's.
-    bool tokenNeverSent() const;
+    /// With a token or a service account, a headless run may go on without a store: tokens then
+    /// live in memory.
+    bool openTokenStore(bool runsWithoutStore, QString *error);
+    void startAllWithBestToken(bool storeUsable);
+    void announceDemo();
+    void onRunGaveUp(int exitCode);
 
-    Settings m_settings;
+    QList<Settings> m_tunnelSettings;
+    Settings m_settings; ///< the first tunnel's: the process-wide values
     bool m_headless;
     TunnelManager *m_manager;
-    Tunnel *m_tunnel = nullptr;
+    QList<TunnelRun *> m_runs;
+    int m_runsGivenUp = 0;
     std::unique_ptr<TokenSink> m_tokenSink; ///< the encrypted TokenStore; in memory for --demo
     TokenStore *m_tokenStore = nullptr;     ///< m_tokenSink when it is the store
-    TokenSupply *m_tokenSupply = nullptr;   ///< service-account token vending; null without a key
     sim::PlugboardSimulator *m_simulator = nullptr;
     sim::EchoBackend *m_echoBackend = nullptr;
     OpsServer *m_opsServer = nullptr; ///< null when --metrics-address is empty

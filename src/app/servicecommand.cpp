@@ -165,24 +165,38 @@ bool ServiceCommand::checkConfiguration(const QString &configFile, QString *prob
     QCommandLineParser parser;
     Settings::addOptions(parser);
     parser.parse({QStringLiteral("telephone"), QStringLiteral("--config"), configFile});
-    const std::optional<Settings> settings = Settings::resolve(parser, QProcessEnvironment(), problem);
-    if (!settings)
+    // One unit runs every tunnel of the file (issue 15); an invalid one would be skipped, so say so.
+    const std::optional<TunnelSettingsList> tunnels = Settings::resolveTunnels(parser, QProcessEnvironment(), problem);
+    if (!tunnels)
         return false;
+    if (tunnels->tunnels.isEmpty()) {
+        *problem = QStringLiteral("%1 has no tunnel that can start: %2").arg(configFile, tunnels->errors.join(QStringLiteral("; ")));
+        return false;
+    }
+    const Settings &first = tunnels->tunnels.constFirst();
     QStringList missing;
-    if (settings->serverUrl().isEmpty() && !settings->demo())
-        missing << QStringLiteral("server");
-    if (settings->backendUrl().isEmpty() && !settings->demo())
-        missing << QStringLiteral("backend");
+    if (first.tunnelName() == Settings::defaultTunnelName()) {
+        if (first.serverUrl().isEmpty() && !first.demo())
+            missing << QStringLiteral("server");
+        if (first.backendUrl().isEmpty() && !first.demo())
+            missing << QStringLiteral("backend");
+    }
     if (!missing.isEmpty()) {
         *problem = QStringLiteral("%1 sets no %2; the service would exit at once")
                        .arg(configFile, missing.join(QStringLiteral(" and ")));
         return false;
     }
-    *warnings = settings->warnings();
-    if (!settings->token().isEmpty())
-        *warnings << QStringLiteral("%1 holds the token in plain text; the encrypted store is safer "
-                                    "(telephone token ...), then remove token= from the file")
-                         .arg(configFile);
+    *warnings = tunnels->warnings;
+    for (const QString &error : tunnels->errors)
+        *warnings << error + QStringLiteral(" - the service runs without this tunnel");
+    for (const Settings &tunnel : tunnels->tunnels) {
+        if (tunnel.source(QStringLiteral("token")) == SettingSource::ConfigFile && tunnel.value(QStringLiteral("token-file")).isEmpty())
+            *warnings << QStringLiteral("%1 holds the token%2 in plain text; the encrypted store or token-file is "
+                                        "safer (telephone token ...), then remove token= from the file")
+                             .arg(configFile, tunnels->tunnels.size() > 1
+                                                  ? QStringLiteral(" of tunnel %1").arg(tunnel.tunnelName())
+                                                  : QString());
+    }
     return true;
 }
 

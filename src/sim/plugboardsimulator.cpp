@@ -973,6 +973,15 @@ void PlugboardSimulator::timerEvent(QTimerEvent *event)
     QObject::timerEvent(event);
 }
 
+void PlugboardSimulator::kickPath(const QString &pathId)
+{
+    QList<QWebSocket *> sockets;
+    for (const Client *client : m_joinedByPath.value(pathId))
+        sockets.append(client->socket);
+    for (QWebSocket *socket : sockets)
+        socket->close(QWebSocketProtocol::CloseCodeBadOperation, QStringLiteral("kicked"));
+}
+
 void PlugboardSimulator::kickAll(bool abort)
 {
     QList<QWebSocket *> sockets;

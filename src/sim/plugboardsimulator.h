@@ -115,6 +115,8 @@ public:
     // --- Test controls ---
     /// Closes every client WebSocket with code 1011, or resets the TCP connections when `abort`.
     void kickAll(bool abort = false);
+    /// Closes (code 1011) only the WebSockets joined to `pathId`: one tunnel of several.
+    void kickPath(const QString &pathId);
     /// How a connection ends in dropAll: a close frame, a bare TCP FIN (no close frame), a TCP RST.
     enum class Drop { CloseFrame, Fin, Reset };
     void dropAll(Drop how);

@@ -1046,6 +1046,100 @@ void sleepWithEvents(int ms)
     loop.exec();
 }
 
+/// One idle `telephone --no-gui` with the first `count` tunnels of a config file of `total`
+/// [tunnel.tN] sections (each its own mount and token on `simulator`): its VmRSS once all have joined
+/// and it has settled, or -1.
+qint64 idleRssWithTunnels(const QString &binary, const QString &configFile, const QString &scratch,
+                          sim::PlugboardSimulator &simulator, int count, QString *log)
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : env.keys()) {
+        if (key.startsWith(QLatin1String("TELEPHONE_")))
+            env.remove(key);
+    }
+    for (const char *key : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "QT_LOGGING_RULES"})
+        env.remove(QString::fromLatin1(key));
+    env.insert(QStringLiteral("XDG_CONFIG_HOME"), scratch + QStringLiteral("/config"));
+    env.insert(QStringLiteral("XDG_DATA_HOME"), scratch + QStringLiteral("/data"));
+    env.insert(QStringLiteral("TELEPHONE_SECRET_STORE"), QStringLiteral("file")); // no keychain prompt
+    QStringList args{QStringLiteral("--no-gui"), QStringLiteral("--config"), configFile};
+    for (int i = 0; i < count; ++i)
+        args << QStringLiteral("--tunnel") << QStringLiteral("t%1").arg(i);
+    QProcess process;
+    process.setProcessEnvironment(env);
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(binary, args);
+    if (!process.waitForStarted(10000))
+        return -1;
+    QElapsedTimer waited;
+    waited.start();
+    while (simulator.joinedClients() < count && process.state() == QProcess::Running && waited.elapsed() < 30000)
+        sleepWithEvents(10);
+    qint64 rss = -1;
+    if (simulator.joinedClients() == count) {
+        sleepWithEvents(2000); // let it settle, heartbeats included
+        rss = processStatusKib(QByteArray::number(process.processId()), "VmRSS:");
+    }
+    process.terminate();
+    if (!process.waitForFinished(15000))
+        process.kill();
+    process.waitForFinished(5000);
+    *log = QString::fromUtf8(process.readAll().right(2000));
+    // Wait for the simulator to see every socket go, so the next run starts from zero.
+    while (simulator.joinedClients() > 0 && waited.elapsed() < 60000)
+        sleepWithEvents(10);
+    return rss;
+}
+
+/// Issue 15: what an extra idle tunnel costs. RSS with 1 tunnel, then with `count`, against an
+/// in-process simulator; the backends are never called, so none is needed.
+int measureIdleTunnels(const QString &binary, int count)
+{
+    sim::PlugboardSimulator simulator;
+    QTemporaryDir scratch;
+    if (!simulator.listen() || !scratch.isValid()) {
+        fprintf(stderr, "telephone-bench: no simulator or temporary directory\n");
+        return 1;
+    }
+    QByteArray ini = "[general]\nserver = " + simulator.socketUrl().toString().toUtf8() + "\nbackend = 9\n";
+    for (int i = 0; i < count; ++i) {
+        const QString pathId = simulator.addMount(QStringLiteral("/t%1").arg(i));
+        ini += "[tunnel.t" + QByteArray::number(i) + "]\ntoken = " + simulator.mintToken(pathId).toUtf8() + "\n";
+    }
+    const QString configFile = scratch.filePath(QStringLiteral("telephone.ini"));
+    QFile file(configFile);
+    if (!file.open(QIODevice::WriteOnly) || file.write(ini) != ini.size()) {
+        fprintf(stderr, "telephone-bench: cannot write %s\n", qPrintable(configFile));
+        return 1;
+    }
+    file.close();
+    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+
+    QString log;
+    const qint64 one = idleRssWithTunnels(binary, configFile, scratch.path(), simulator, 1, &log);
+    progress(QStringLiteral("1 idle tunnel: VmRSS %1 KiB").arg(one));
+    const qint64 many = one < 0 ? -1 : idleRssWithTunnels(binary, configFile, scratch.path(), simulator, count, &log);
+    progress(QStringLiteral("%1 idle tunnels: VmRSS %2 KiB").arg(count).arg(many));
+    if (one < 0 || many < 0) {
+        fprintf(stderr, "telephone-bench: the tunnels did not all join; telephone's log:\n%s\n", qPrintable(log));
+        return 1;
+    }
+    const double perExtra = double(many - one) / double(count - 1);
+    Json document = Json::object();
+    document.set("bench", "telephone-bench idle tunnels");
+    document.set("telephone", binary);
+    document.set("tunnels", count);
+    document.set("idle_rss_kib_1_tunnel", one);
+    document.set("idle_rss_kib_" + std::to_string(count) + "_tunnels", many);
+    document.set("idle_rss_kib_per_extra_tunnel", Json::real(perExtra, 1));
+    document.set("target_kib_per_extra_tunnel", 2048);
+    document.set("met", perExtra <= 2048.0);
+    const std::string text = document.dump();
+    fwrite(text.data(), 1, text.size(), stdout);
+    fflush(stdout);
+    return 0;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // WebSocket echo through the tunnel: `connections` browser-style QWebSockets on the simulator's
 // /call front, each sending its next message as soon as the previous one came back.
@@ -1150,10 +1244,23 @@ int main(int argc, char **argv)
     const QCommandLineOption flatBodiesOption(
         QStringLiteral("flat-bodies"),
         QStringLiteral("Bodies without newlines (nothing to escape in JSON) instead of lines of text."));
+    const QCommandLineOption idleTunnelsOption(
+        QStringLiteral("idle-tunnels"),
+        QStringLiteral("Instead of the load scenarios: the RSS of 1 and of N idle tunnels in one process "
+                       "(issue 15; target: at most 2 MiB per extra tunnel)."),
+        QStringLiteral("n"));
     parser.addOptions({secondsOption, ceilingSecondsOption, quickOption, scenarioOption, connectionsOption,
                        noCeilingsOption, noWarmupOption, telephoneOption, chunkSizeOption, maxResponseOption,
-                       wrapperOption, flatBodiesOption});
+                       wrapperOption, flatBodiesOption, idleTunnelsOption});
     parser.process(app);
+    if (parser.isSet(idleTunnelsOption)) {
+        const int count = parser.value(idleTunnelsOption).toInt();
+        if (count < 2) {
+            fprintf(stderr, "telephone-bench: --idle-tunnels needs a number of at least 2\n");
+            return 2;
+        }
+        return measureIdleTunnels(parser.value(telephoneOption), count);
+    }
     g_flatBodies = parser.isSet(flatBodiesOption);
 
     const bool quick = parser.isSet(quickOption);

@@ -1,8 +1,11 @@
 #include "config/settings.h"
 
+#include "tokens/privatefiles.h"
+
 #include <QCommandLineOption>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLocale>
 #include <QProcessEnvironment>
@@ -10,6 +13,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 
+#include <algorithm>
 #include <climits>
 #include <limits>
 #include <cmath>
@@ -31,6 +35,9 @@ const QString kAuthRetry = QStringLiteral("auth-retry-interval");
 const QString kBackoffInitial = QStringLiteral("backoff-initial");
 const QString kBackoffMax = QStringLiteral("backoff-max");
 const QString kServiceAccountKey = QStringLiteral("service-account-key");
+const QString kTokenFile = QStringLiteral("token-file");
+const QString kTunnelOption = QStringLiteral("tunnel");
+const QString kTunnelPrefix = QStringLiteral("tunnel.");
 
 // The server closes a socket that has been silent for 60 s, so a heartbeat at or above that
 // guarantees a disconnect.
@@ -55,6 +62,26 @@ SettingDef flag(const char *key, const char *help)
     return def(key, SettingKind::Flag, "false", "", help);
 }
 
+// The keys a [tunnel.NAME] section may set; the rest apply to the whole process.
+const QStringList kPerTunnelKeys{
+    QStringLiteral("server"), QStringLiteral("token"), QStringLiteral("token-file"), QStringLiteral("backend"),
+    QStringLiteral("heartbeat-interval"), QStringLiteral("request-timeout"), QStringLiteral("join-timeout"),
+    QStringLiteral("backoff-initial"), QStringLiteral("backoff-max"), QStringLiteral("auth-retry-interval"),
+    QStringLiteral("refresh-margin"), QStringLiteral("drain-timeout"), QStringLiteral("max-response-size"),
+    QStringLiteral("chunk-size"), QStringLiteral("max-concurrent"), QStringLiteral("preserve-host"),
+    QStringLiteral("service-account-key-file"), QStringLiteral("service-account-key"),
+    QStringLiteral("service-account-path-id"), QStringLiteral("ws-buffer"),
+};
+
+QList<SettingDef> buildTable();
+
+QList<SettingDef> markPerTunnel(QList<SettingDef> defs)
+{
+    for (SettingDef &d : defs)
+        d.perTunnel = kPerTunnelKeys.contains(d.key);
+    return defs;
+}
+
 QList<SettingDef> buildTable()
 {
     return {
@@ -66,6 +93,9 @@ QList<SettingDef> buildTable()
         def("token", SettingKind::Secret, "", "jwt",
             "Access token (JWT) for the Plugboard path. Other users can read command-line arguments (ps), so "
             "prefer TELEPHONE_TOKEN or the config file. An empty value means no token was given."),
+        def("token-file", SettingKind::Path, "", "file",
+            "File (0600) whose first line is the access token; the way to keep a token out of the command line "
+            "and the config file. Cannot be combined with --token."),
         def("backend", SettingKind::Url, "", "url|port",
             "Local backend that receives the proxied requests: http://127.0.0.1:3000, https://host/base-path, or "
             "a bare port (3000 means http://127.0.0.1:3000)."),
@@ -156,6 +186,56 @@ QList<SettingDef> buildTable()
     };
 }
 
+QString fileLabel(const QString &configFile)
+{
+    return QStringLiteral("config file %1").arg(QDir::toNativeSeparators(configFile));
+}
+
+bool isPrintableAscii(const QString &text)
+{
+    for (const QChar c : text) {
+        if (c.unicode() <= 0x20 || c.unicode() >= 0x7f)
+            return false;
+    }
+    return true;
+}
+
+/// Where each section and key of an INI file starts, for messages: QSettings does not say.
+struct IniLines {
+    QHash<QString, int> sections; ///< section name → line of its header
+    QHash<QString, int> keys;     ///< section + '\n' + key → line (top-level keys: empty section)
+};
+
+IniLines scanIniLines(const QString &path)
+{
+    IniLines lines;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        return lines;
+    QString section;
+    int number = 0;
+    while (!file.atEnd()) {
+        ++number;
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        if (line.startsWith(QLatin1Char('['))) {
+            section = line.mid(1, line.indexOf(QLatin1Char(']')) - 1).trimmed();
+            // As QSettings does: [general] is the top level.
+            if (section.compare(QLatin1String("general"), Qt::CaseInsensitive) == 0)
+                section.clear();
+            if (!lines.sections.contains(section))
+                lines.sections.insert(section, number);
+            continue;
+        }
+        if (line.startsWith(QLatin1Char(';')) || line.startsWith(QLatin1Char('#')))
+            continue;
+        const int equals = line.indexOf(QLatin1Char('='));
+        const QString key = section + QLatin1Char('\n') + line.left(equals).trimmed();
+        if (equals > 0 && !lines.keys.contains(key))
+            lines.keys.insert(key, number);
+    }
+    return lines;
+}
+
 QString labelFor(SettingSource source, const SettingDef &def, const QString &configFile)
 {
     switch (source) {
@@ -164,7 +244,7 @@ QString labelFor(SettingSource source, const SettingDef &def, const QString &con
     case SettingSource::Environment:
         return def.envName();
     case SettingSource::ConfigFile:
-        return QStringLiteral("config file %1").arg(QDir::toNativeSeparators(configFile));
+        return fileLabel(configFile);
     case SettingSource::Default:
         break;
     }
@@ -253,9 +333,16 @@ QString SettingDef::envName() const
     return QStringLiteral("TELEPHONE_") + key.toUpper().replace(QLatin1Char('-'), QLatin1Char('_'));
 }
 
+QString SettingDef::tunnelEnvName(const QString &tunnel) const
+{
+    return QStringLiteral("TELEPHONE_TUNNEL_%1_%2")
+        .arg(tunnel.toUpper().replace(QLatin1Char('-'), QLatin1Char('_')),
+             key.toUpper().replace(QLatin1Char('-'), QLatin1Char('_')));
+}
+
 const QList<SettingDef> &Settings::table()
 {
-    static const QList<SettingDef> defs = buildTable();
+    static const QList<SettingDef> defs = markPerTunnel(buildTable());
     return defs;
 }
 
@@ -279,6 +366,11 @@ void Settings::addOptions(QCommandLineParser &parser)
         else
             parser.addOption(QCommandLineOption(d.key, help, d.valueName));
     }
+    parser.addOption(QCommandLineOption(
+        kTunnelOption,
+        QStringLiteral("Run only this tunnel of the config file (a [tunnel.NAME] section, or \"default\" for the "
+                       "one from the command line); repeat it for several. Default: every configured tunnel."),
+        QStringLiteral("name")));
 }
 
 QString Settings::defaultConfigFile()
@@ -299,6 +391,9 @@ QString Settings::environmentHelp()
         "  1/0, true/false, yes/no or on/off.\n");
     for (const SettingDef &d : table())
         text += QStringLiteral("  %1  --%2\n").arg(d.envName().leftJustified(width), d.key);
+    text += QStringLiteral(
+        "  Per tunnel of the config file ([tunnel.NAME]): TELEPHONE_TUNNEL_<NAME>_<OPTION>, e.g.\n"
+        "  TELEPHONE_TUNNEL_API_BACKEND; it comes before the section, which comes before [general].\n");
     text += QStringLiteral("\nConfig file (default): %1\n").arg(QDir::toNativeSeparators(defaultConfigFile()));
     return text;
 }
@@ -416,26 +511,56 @@ std::optional<QUrl> Settings::parseServer(const QString &text, QString *error)
     return url;
 }
 
-std::optional<Settings> Settings::resolve(const QCommandLineParser &parser, const QProcessEnvironment &env,
-                                          QString *error)
-{
-    Settings s;
+struct Settings::IniContent {
+    struct Value {
+        QString text;
+        int line = 0;
+    };
+    struct Section {
+        QString name;
+        int line = 0;
+        QHash<QString, Value> values;
+        QString problem; ///< non-empty: the section cannot be used
+    };
+    QHash<QString, Value> general; ///< top-level and [general] keys: defaults for every tunnel
+    QList<Section> tunnels;        ///< the [tunnel.NAME] sections in file order
+    QStringList warnings;
 
+    const Section *section(const QString &name) const
+    {
+        for (const Section &section : tunnels) {
+            if (section.name == name)
+                return &section;
+        }
+        return nullptr;
+    }
+};
+
+bool Settings::isValidTunnelName(const QString &name)
+{
+    static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
+    return pattern.match(name).hasMatch();
+}
+
+bool Settings::locateConfigFile(const QCommandLineParser &parser, const QProcessEnvironment &env, Settings *out,
+                                QString *error)
+{
+    Settings &s = *out;
     // The config file has to be found before anything can be read from it, so it is resolved from
     // the command line and environment only; a config file cannot name another one.
     const SettingDef &configDef = *find(kConfig);
     {
         Entry entry;
         if (parser.isSet(kConfig)) {
-            entry = {parser.value(kConfig), SettingSource::CommandLine};
+            entry = {parser.value(kConfig), SettingSource::CommandLine, QString()};
         } else if (const QString e = env.value(configDef.envName()); !e.trimmed().isEmpty()) {
-            entry = {e, SettingSource::Environment};
+            entry = {e, SettingSource::Environment, QString()};
         }
         const bool explicitFile = entry.source != SettingSource::Default;
         if (explicitFile) {
             if (entry.value.trimmed().isEmpty()) {
                 *error = QStringLiteral("--config (from command line): the file name is empty");
-                return std::nullopt;
+                return false;
             }
             entry.value = expandPath(entry.value, QDir::currentPath());
         } else {
@@ -445,72 +570,242 @@ std::optional<Settings> Settings::resolve(const QCommandLineParser &parser, cons
         const QFileInfo info(entry.value);
         if (explicitFile && !info.exists()) {
             *error = QStringLiteral("--config (from %1): %2 does not exist").arg(where, quoted(entry.value));
-            return std::nullopt;
+            return false;
         }
         if (info.exists() && !info.isFile()) {
             *error = QStringLiteral("--config (from %1): %2 is not a file").arg(where, quoted(entry.value));
-            return std::nullopt;
+            return false;
         }
         if (info.exists() && !info.isReadable()) {
             *error = QStringLiteral("--config (from %1): %2 cannot be read").arg(where, quoted(entry.value));
-            return std::nullopt;
+            return false;
         }
         s.m_entries.insert(kConfig, entry);
     }
-    const QString configFile = s.m_entries.value(kConfig).value;
-    const QString configLabel = labelFor(SettingSource::ConfigFile, configDef, configFile);
+    return true;
+}
 
-    QHash<QString, QString> fileValues;
-    if (QFileInfo::exists(configFile)) {
-        QSettings ini(configFile, QSettings::IniFormat);
-        if (ini.status() != QSettings::NoError) {
-            *error = QStringLiteral("%1 is not a valid INI file").arg(configLabel);
-            return std::nullopt;
-        }
-        // Sections are left to others (a UI could keep its state under [ui]); only top-level
-        // keys are settings.
-        const QStringList keys = ini.childKeys();
-        for (const QString &key : keys) {
-            const SettingDef *d = find(key);
-            if (!d) {
-                s.m_warnings << QStringLiteral("%1: unknown key \"%2\" ignored").arg(configLabel, key);
-            } else if (d->key == kConfig) {
-                s.m_warnings
-                    << QStringLiteral("%1: \"config\" cannot be set in a config file; ignored").arg(configLabel);
-            } else {
-                fileValues.insert(key, iniText(ini.value(key)));
-            }
+bool Settings::readConfigFile(const QString &configFile, IniContent *out, QString *error)
+{
+    if (!QFileInfo::exists(configFile))
+        return true;
+    const QString configLabel = fileLabel(configFile);
+    QSettings ini(configFile, QSettings::IniFormat);
+    if (ini.status() != QSettings::NoError) {
+        *error = QStringLiteral("%1 is not a valid INI file").arg(configLabel);
+        return false;
+    }
+    const IniLines lines = scanIniLines(configFile);
+
+    // Top-level keys (QSettings reads [general] as the top level) are settings and the defaults of
+    // every tunnel; [tunnel.NAME] sections are tunnels; other sections are left to others (a UI
+    // could keep its state under [ui]).
+    const QStringList keys = ini.childKeys();
+    for (const QString &key : keys) {
+        const SettingDef *d = find(key);
+        if (!d) {
+            out->warnings << QStringLiteral("%1: unknown key \"%2\" ignored").arg(configLabel, key);
+        } else if (d->key == kConfig) {
+            out->warnings << QStringLiteral("%1: \"config\" cannot be set in a config file; ignored").arg(configLabel);
+        } else {
+            out->general.insert(key, {iniText(ini.value(key)), lines.keys.value(QString() + QLatin1Char('\n') + key)});
         }
     }
+
+    // From the text, not QSettings: it does not list a section without keys.
+    QStringList groups = lines.sections.keys();
+    std::sort(groups.begin(), groups.end(), [&lines](const QString &a, const QString &b) {
+        return lines.sections.value(a) < lines.sections.value(b);
+    });
+    for (const QString &group : groups) {
+        if (!group.startsWith(kTunnelPrefix))
+            continue;
+        IniContent::Section section;
+        section.name = group.mid(kTunnelPrefix.size());
+        section.line = lines.sections.value(group);
+        const QString where = QStringLiteral("%1 line %2").arg(configLabel).arg(section.line);
+        if (!isValidTunnelName(section.name)) {
+            section.problem = QStringLiteral("[%1] (%2): \"%3\" is not a valid tunnel name (letters, digits, - and _)")
+                                  .arg(group, where, section.name);
+        } else if (section.name.compare(defaultTunnelName(), Qt::CaseInsensitive) == 0) {
+            section.problem = QStringLiteral("[%1] (%2): the name \"%3\" belongs to the command-line tunnel; "
+                                             "choose another")
+                                  .arg(group, where, section.name);
+        }
+        for (const IniContent::Section &other : std::as_const(out->tunnels)) {
+            // The environment twins upper-case the name: api and API would share them.
+            if (section.problem.isEmpty() && other.name.compare(section.name, Qt::CaseInsensitive) == 0)
+                section.problem = QStringLiteral("[%1] (%2): another section is named \"%3\" (names must differ in "
+                                                 "more than case)")
+                                      .arg(group, where, other.name);
+        }
+        ini.beginGroup(group);
+        const QStringList sectionKeys = ini.childKeys();
+        for (const QString &key : sectionKeys) {
+            const SettingDef *d = find(key);
+            const int line = lines.keys.value(group + QLatin1Char('\n') + key);
+            const QString keyWhere = QStringLiteral("%1 line %2").arg(configLabel).arg(line);
+            if (!d)
+                out->warnings << QStringLiteral("%1: unknown key \"%2\" in [%3] ignored").arg(keyWhere, key, group);
+            else if (!d->perTunnel)
+                out->warnings << QStringLiteral("%1: \"%2\" applies to all tunnels and is ignored in [%3]; put it "
+                                                "in [general]")
+                                     .arg(keyWhere, key, group);
+            else
+                section.values.insert(key, {iniText(ini.value(key)), line});
+        }
+        ini.endGroup();
+        out->tunnels << section;
+    }
+    return true;
+}
+
+std::optional<Settings> Settings::resolve(const QCommandLineParser &parser, const QProcessEnvironment &env,
+                                          QString *error)
+{
+    Settings located;
+    IniContent ini;
+    if (!locateConfigFile(parser, env, &located, error) || !readConfigFile(located.configFile(), &ini, error))
+        return std::nullopt;
+    std::optional<Settings> s = resolveOne(located, parser, env, ini, QString(), error);
+    if (s)
+        s->m_warnings = ini.warnings + s->m_warnings;
+    return s;
+}
+
+std::optional<TunnelSettingsList> Settings::resolveTunnels(const QCommandLineParser &parser,
+                                                           const QProcessEnvironment &env, QString *error)
+{
+    Settings located;
+    IniContent ini;
+    if (!locateConfigFile(parser, env, &located, error) || !readConfigFile(located.configFile(), &ini, error))
+        return std::nullopt;
+    // The command-line tunnel carries the process-wide values: a bad one stops everything.
+    std::optional<Settings> base = resolveOne(located, parser, env, ini, QString(), error);
+    if (!base)
+        return std::nullopt;
+    base->m_warnings = ini.warnings + base->m_warnings;
+
+    const QString configLabel = fileLabel(located.configFile());
+    QStringList selected = parser.isSet(kTunnelOption) ? parser.values(kTunnelOption) : QStringList();
+    selected.removeDuplicates();
+    for (const QString &name : std::as_const(selected)) {
+        if (name != defaultTunnelName() && !ini.section(name)) {
+            QStringList known{defaultTunnelName()};
+            for (const IniContent::Section &section : std::as_const(ini.tunnels))
+                known << section.name;
+            *error = QStringLiteral("--tunnel %1: no tunnel of that name in %2 (configured: %3)")
+                         .arg(quoted(name), configLabel, known.join(QStringLiteral(", ")));
+            return std::nullopt;
+        }
+    }
+
+    TunnelSettingsList list;
+    auto wanted = [&](const QString &name) { return selected.isEmpty() || selected.contains(name); };
+    // Sections make the command-line tunnel optional: it runs when the command line or the
+    // environment gives it a server or a backend (or --demo), as a single-tunnel start always did.
+    const auto givenOutsideTheFile = [&](const QString &key) {
+        return base->source(key) == SettingSource::CommandLine || base->source(key) == SettingSource::Environment;
+    };
+    const bool defaultConfigured =
+        ini.tunnels.isEmpty() || givenOutsideTheFile(kServer) || givenOutsideTheFile(kBackend) || base->demo();
+    if (selected.isEmpty() ? defaultConfigured : selected.contains(defaultTunnelName()))
+        list.tunnels << *base;
+
+    for (const IniContent::Section &section : std::as_const(ini.tunnels)) {
+        if (!wanted(section.name))
+            continue;
+        if (!section.problem.isEmpty()) {
+            list.errors << section.problem;
+            continue;
+        }
+        const QString where = QStringLiteral("tunnel %1 ([tunnel.%1] at %2 line %3)")
+                                  .arg(section.name, configLabel)
+                                  .arg(section.line);
+        QString problem;
+        std::optional<Settings> tunnel = resolveOne(located, parser, env, ini, section.name, &problem);
+        if (!tunnel) {
+            list.errors << QStringLiteral("%1: %2").arg(where, problem);
+            continue;
+        }
+        QStringList missing;
+        if (tunnel->serverUrl().isEmpty())
+            missing << QStringLiteral("no server");
+        if (tunnel->backendUrl().isEmpty())
+            missing << QStringLiteral("no backend");
+        if (!missing.isEmpty()) {
+            list.errors << QStringLiteral("%1: %2; set them in the section or in [general]")
+                               .arg(where, missing.join(QStringLiteral(" and ")));
+            continue;
+        }
+        base->m_warnings += tunnel->m_warnings;
+        list.tunnels << *tunnel;
+    }
+    list.warnings = base->m_warnings;
+    for (Settings &tunnel : list.tunnels)
+        tunnel.m_warnings.clear();
+    return list;
+}
+
+std::optional<Settings> Settings::resolveOne(const Settings &located, const QCommandLineParser &parser,
+                                             const QProcessEnvironment &env, const IniContent &ini,
+                                             const QString &sectionName, QString *error)
+{
+    Settings s = located;
+    const IniContent::Section *section = sectionName.isEmpty() ? nullptr : ini.section(sectionName);
+    if (section)
+        s.m_tunnelName = section->name;
+    const QString configLabel = fileLabel(s.configFile());
 
     // Layering. Empty environment and file values count as absent (systemd's `Environment=X=` and a
     // blanked-out INI line both mean "not set"); an explicit empty on the command line overrides.
+    // A [tunnel.NAME] section's own keys have no command line: its environment twins come first.
     for (const SettingDef &d : table()) {
         if (d.key == kConfig)
             continue;
-        Entry entry{d.defaultValue, SettingSource::Default};
-        if (parser.isSet(d.key)) {
+        Entry entry{d.defaultValue, SettingSource::Default, QString()};
+        const IniContent::Value general = ini.general.value(d.key);
+        if (section && d.perTunnel) {
+            const QString envName = d.tunnelEnvName(section->name);
+            const IniContent::Value own = section->values.value(d.key);
+            if (const QString e = env.value(envName); !e.trimmed().isEmpty())
+                entry = {e, SettingSource::Environment, envName};
+            else if (!own.text.trimmed().isEmpty())
+                entry = {own.text, SettingSource::ConfigFile,
+                         QStringLiteral("%1 line %2").arg(configLabel).arg(own.line)};
+            else if (!general.text.trimmed().isEmpty())
+                entry = {general.text, SettingSource::ConfigFile, QString()};
+        } else if (parser.isSet(d.key)) {
             entry = {d.kind == SettingKind::Flag ? QStringLiteral("true") : parser.value(d.key),
-                     SettingSource::CommandLine};
+                     SettingSource::CommandLine, QString()};
         } else if (const QString e = env.value(d.envName()); !e.trimmed().isEmpty()) {
-            entry = {e, SettingSource::Environment};
-        } else if (const QString f = fileValues.value(d.key); !f.trimmed().isEmpty()) {
-            entry = {f, SettingSource::ConfigFile};
+            entry = {e, SettingSource::Environment, QString()};
+        } else if (!general.text.trimmed().isEmpty()) {
+            entry = {general.text, SettingSource::ConfigFile, QString()};
         }
         s.m_entries.insert(d.key, entry);
     }
+    if (!s.validate(error))
+        return std::nullopt;
+    return s;
+}
 
+bool Settings::validate(QString *error)
+{
+    Settings &s = *this;
+    const QString configPath = configFile();
+    const QString configLabel = fileLabel(configPath);
     // Validation, in table order so that the first error reported is stable.
     for (const SettingDef &d : table()) {
         if (d.key == kConfig)
             continue;
         Entry &entry = s.m_entries[d.key];
         const QString prefix =
-            QStringLiteral("--%1 (from %2): ").arg(d.key, labelFor(entry.source, d, configFile));
+            QStringLiteral("--%1 (from %2): ").arg(d.key, s.sourceDescription(d.key));
         const QString text = entry.value.trimmed();
         auto fail = [&](const QString &message) {
             *error = prefix + message;
-            return std::nullopt;
+            return false;
         };
 
         switch (d.kind) {
@@ -526,12 +821,10 @@ std::optional<Settings> Settings::resolve(const QCommandLineParser &parser, cons
                                 .arg(d.envName()));
             // It travels in a URL query and an HTTP header; anything else is a paste accident.
             // The value itself never appears in the message.
-            for (const QChar c : text) {
-                if (c.unicode() <= 0x20 || c.unicode() >= 0x7f)
-                    return fail(QStringLiteral("the %1 is malformed (it may contain only printable ASCII "
-                                               "characters, no spaces)")
-                                    .arg(d.key == kToken ? QStringLiteral("token") : QStringLiteral("key")));
-            }
+            if (!isPrintableAscii(text))
+                return fail(QStringLiteral("the %1 is malformed (it may contain only printable ASCII "
+                                           "characters, no spaces)")
+                                .arg(d.key == kToken ? QStringLiteral("token") : QStringLiteral("key")));
             break;
         }
         case SettingKind::Url: {
@@ -558,15 +851,16 @@ std::optional<Settings> Settings::resolve(const QCommandLineParser &parser, cons
             if (text.isEmpty() && entry.source != SettingSource::Default)
                 return fail(QStringLiteral("the path is empty"));
             if (text.isEmpty()) {
-                entry.value = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+                entry.value = d.key == kDataDir ? QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)
+                                                : QString();
                 break;
             }
             // A relative path in the config file is meant relative to that file.
-            const QString base = entry.source == SettingSource::ConfigFile ? QFileInfo(configFile).absolutePath()
+            const QString base = entry.source == SettingSource::ConfigFile ? QFileInfo(configPath).absolutePath()
                                                                             : QDir::currentPath();
             entry.value = expandPath(text, base);
             const QFileInfo info(entry.value);
-            if (info.exists() && !info.isDir())
+            if (d.key == kDataDir && info.exists() && !info.isDir())
                 return fail(QStringLiteral("%1 exists and is not a directory").arg(quoted(entry.value)));
             break;
         }
@@ -641,17 +935,57 @@ std::optional<Settings> Settings::resolve(const QCommandLineParser &parser, cons
         *error = QStringLiteral("--backoff-initial (from %1): %2 is more than --backoff-max (%3, from %4)")
                      .arg(s.sourceDescription(kBackoffInitial), quoted(s.value(kBackoffInitial)),
                           s.value(kBackoffMax), s.sourceDescription(kBackoffMax));
-        return std::nullopt;
+        return false;
     }
 
-    const bool configShared = QFileInfo(configFile).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther);
+    const bool configShared = QFileInfo(configPath).permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther);
     for (const auto &[key, what] : {std::pair{kToken, "token"}, std::pair{kServiceAccountKey, "service-account key"}}) {
         if (configShared && s.source(key) == SettingSource::ConfigFile)
             s.m_warnings << QStringLiteral("%1 holds the %2 and other users can read it; chmod 600 it")
                                 .arg(configLabel, QLatin1String(what));
     }
 
-    return s;
+    return readTokenFile(error);
+}
+
+bool Settings::readTokenFile(QString *error)
+{
+    const QString file = value(kTokenFile);
+    if (file.isEmpty())
+        return true;
+    const QString prefix = QStringLiteral("--token-file (from %1): ").arg(sourceDescription(kTokenFile));
+    if (!token().isEmpty()) {
+        *error = prefix + QStringLiteral("a token is also given (from %1); give one of them").arg(sourceDescription(kToken));
+        return false;
+    }
+    if (!QFileInfo(file).isFile()) {
+        *error = prefix + QStringLiteral("%1 does not exist or is not a file").arg(quoted(file));
+        return false;
+    }
+    if (privatefiles::isShared(file)) {
+        *error = prefix + QStringLiteral("%1 can be read by other users; it holds a secret: chmod 600 it").arg(quoted(file));
+        return false;
+    }
+    QString readError;
+    const std::optional<QByteArray> data = privatefiles::readFile(file, &readError);
+    if (!data) {
+        *error = prefix + readError;
+        return false;
+    }
+    const qsizetype newline = data->indexOf('\n');
+    const QString token = QString::fromUtf8(newline < 0 ? *data : data->left(newline)).trimmed();
+    if (token.isEmpty()) {
+        *error = prefix + QStringLiteral("%1 is empty").arg(quoted(file));
+        return false;
+    }
+    if (!isPrintableAscii(token)) {
+        *error = prefix + QStringLiteral("the token in %1 is malformed (it may contain only printable ASCII "
+                                         "characters, no spaces)")
+                              .arg(quoted(file));
+        return false;
+    }
+    m_entries.insert(kToken, {token, source(kTokenFile), QStringLiteral("token file %1").arg(file)});
+    return true;
 }
 
 std::optional<qint64> Settings::parseSize(const QString &text)
@@ -691,6 +1025,8 @@ QString Settings::sourceDescription(const QString &key) const
     const SettingDef *d = find(key);
     if (!d)
         return QString();
+    if (const QString label = m_entries.value(key).label; !label.isEmpty())
+        return label;
     return labelFor(source(key), *d, configFile());
 }
 

@@ -14,6 +14,8 @@ class QProcessEnvironment;
 
 namespace telephone {
 
+struct TunnelSettingsList;
+
 enum class SettingKind {
     String,
     Secret, ///< never echoed in errors, help or "where did this come from" messages
@@ -35,10 +37,16 @@ struct SettingDef {
     QString valueName; ///< placeholder shown by --help; empty for flags
     QString help;
     QStringList choices; ///< allowed values for SettingKind::Choice, lower case
+    /// Set per tunnel (a `[tunnel.NAME]` key, `TELEPHONE_TUNNEL_<NAME>_<KEY>`); the others apply
+    /// to the whole process.
+    bool perTunnel = false;
 
     /// `TELEPHONE_` + the key upper-cased with '-' turned into '_'.
     QString envName() const;
+    /// `TELEPHONE_TUNNEL_<NAME>_<KEY>`, both upper-cased with '-' turned into '_'.
+    QString tunnelEnvName(const QString &tunnel) const;
 };
+
 
 enum class SettingSource { Default, ConfigFile, Environment, CommandLine };
 
@@ -65,6 +73,20 @@ public:
     /// `parser` must have been given addOptions() and then parse()d or process()ed.
     static std::optional<Settings> resolve(const QCommandLineParser &parser, const QProcessEnvironment &env,
                                            QString *error);
+    /// Every configured tunnel (issue 15): the `[tunnel.NAME]` sections of the config file, each
+    /// layered as TELEPHONE_TUNNEL_<NAME>_<KEY> > its section > `[general]` (top-level keys) >
+    /// defaults, and the tunnel "default" from the single-tunnel command line (resolve()), present
+    /// when there are no sections or when --server, --backend or --demo are given on the command
+    /// line or in the environment. --tunnel NAME (repeatable) keeps only the named ones.
+    /// std::nullopt with *error when nothing can run: a bad process-wide value, an unknown
+    /// --tunnel name. An invalid tunnel only adds to TunnelSettingsList::errors.
+    static std::optional<TunnelSettingsList> resolveTunnels(const QCommandLineParser &parser,
+                                                            const QProcessEnvironment &env, QString *error);
+    /// The tunnel's name: "default" for the command-line tunnel, else NAME of `[tunnel.NAME]`.
+    QString tunnelName() const { return m_tunnelName; }
+    static QString defaultTunnelName() { return QStringLiteral("default"); }
+    /// A tunnel name can be an environment variable part: letters, digits, '-' and '_'.
+    static bool isValidTunnelName(const QString &name);
 
     /// The effective value as text (flags are "true"/"false", choices lower case, config and
     /// data-dir the resolved absolute paths). For "token" this is the secret itself: do not log it.
@@ -156,9 +178,21 @@ private:
     struct Entry {
         QString value;
         SettingSource source = SettingSource::Default;
+        QString label; ///< where from, for messages; empty: the usual one for the source
     };
+    struct IniContent;
 
     Settings() = default;
+    static bool locateConfigFile(const QCommandLineParser &parser, const QProcessEnvironment &env, Settings *s,
+                                 QString *error);
+    static bool readConfigFile(const QString &configFile, IniContent *ini, QString *error);
+    /// Layers one tunnel's values and validates them; the tunnel is the command-line one when
+    /// `section` is null.
+    static std::optional<Settings> resolveOne(const Settings &located, const QCommandLineParser &parser,
+                                              const QProcessEnvironment &env, const IniContent &ini,
+                                              const QString &sectionName, QString *error);
+    bool validate(QString *error);
+    bool readTokenFile(QString *error);
     std::chrono::milliseconds duration(const QString &key) const;
     bool flag(const QString &key) const;
     qint64 number(const QString &key) const;
@@ -170,6 +204,15 @@ private:
     bool m_serverPathGiven = false;
     QUrl m_backendUrl;
     QStringList m_warnings;
+    QString m_tunnelName = defaultTunnelName();
+};
+
+/// Every tunnel the configuration names, resolved: the valid ones ready to run and, for each invalid
+/// one, a message naming it and the config-file line. One bad tunnel does not stop the others.
+struct TunnelSettingsList {
+    QList<Settings> tunnels; ///< in config-file order; the command-line tunnel "default" first
+    QStringList errors;
+    QStringList warnings; ///< every Settings::warnings() of the run, once (the tunnels' own are empty)
 };
 
 } // namespace telephone

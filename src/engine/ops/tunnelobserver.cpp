@@ -8,6 +8,9 @@ QString tunnelName(const Tunnel *tunnel)
 {
     if (!tunnel)
         return {};
+    // A configured tunnel has its name from the config (Runner); one made elsewhere goes by its mount.
+    if (!tunnel->objectName().isEmpty())
+        return tunnel->objectName();
     if (!tunnel->claims().pathId.isEmpty())
         return tunnel->claims().pathId;
     // Before start() the tunnel has not read its token yet; the configured one names it already.
