@@ -3,6 +3,8 @@
 #include "protocol/jsonparser.h"
 
 #include <QElapsedTimer>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -10,7 +12,10 @@
 #include <QTest>
 
 #include <algorithm>
+#include <clocale>
+#include <cstdlib>
 #include <limits>
+#include <locale.h>
 
 using namespace telephone;
 
@@ -19,6 +24,42 @@ class TestJsonParser : public QObject
     Q_OBJECT
 
 private slots:
+    // Regression: numbers went through std::strtod, which follows the C locale of the thread; under a
+    // comma-decimal locale (de_DE) "1.5" parsed as 1. A fresh Debian has no such locale generated,
+    // so the test compiles de_DE.UTF-8 itself with localedef (package `locales`, in scripts/deps.txt)
+    // into a temporary LOCPATH instead of depending on what the machine happens to have.
+    void numbersIgnoreACommaDecimalLocale()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QProcess localedef;
+        localedef.start(QStringLiteral("localedef"),
+                        {QStringLiteral("-i"), QStringLiteral("de_DE"), QStringLiteral("-f"), QStringLiteral("UTF-8"),
+                         dir.filePath(QStringLiteral("de_DE.UTF-8"))});
+        QVERIFY2(localedef.waitForFinished(60000), "localedef did not finish");
+        QVERIFY2(localedef.exitCode() == 0,
+                 qPrintable(QStringLiteral("localedef -i de_DE -f UTF-8 failed (is the `locales` package installed?): ") +
+                            QString::fromLocal8Bit(localedef.readAllStandardError())));
+        qputenv("LOCPATH", dir.path().toLocal8Bit());
+        locale_t german = newlocale(LC_NUMERIC_MASK, "de_DE.UTF-8", locale_t(nullptr));
+        qunsetenv("LOCPATH");
+        QVERIFY2(german, "newlocale(de_DE.UTF-8) failed");
+        const locale_t previous = uselocale(german);
+        // The locale really is comma-decimal for the C library, or this test proves nothing.
+        const double commaReading = std::strtod("1,5", nullptr);
+        const auto value = parseJson(R"([1.5, -2.25e1, 0.125, {"ts": 3.75}])");
+        uselocale(previous);
+        freelocale(german);
+
+        QCOMPARE(commaReading, 1.5);
+        QVERIFY(value);
+        const QJsonArray array = value->toArray();
+        QCOMPARE(array.at(0).toDouble(), 1.5);
+        QCOMPARE(array.at(1).toDouble(), -22.5);
+        QCOMPARE(array.at(2).toDouble(), 0.125);
+        QCOMPARE(array.at(3).toObject().value(QStringLiteral("ts")).toDouble(), 3.75);
+    }
+
     void agreesWithQt_data()
     {
         QTest::addColumn<QByteArray>("text");

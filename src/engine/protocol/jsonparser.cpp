@@ -7,9 +7,11 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <locale.h>
 #include <utility>
 #include <vector>
 
@@ -311,10 +313,20 @@ private:
             if (m_p == digits)
                 return std::nullopt;
         }
-        const QByteArray text(start, m_p - start);
-        if (integral && text.size() <= 18)
-            return QJsonValue(qint64(std::strtoll(text.constData(), nullptr, 10)));
-        const double d = std::strtod(text.constData(), nullptr);
+        // std::from_chars, not strtod/strtoll: those follow the thread's C locale, and under a
+        // comma-decimal one (de_DE) "1.5" read as 1. The grammar was checked above.
+        if (integral && m_p - start <= 18) {
+            qint64 i = 0;
+            std::from_chars(start, m_p, i);
+            return QJsonValue(i);
+        }
+        double d = 0;
+        if (std::from_chars(start, m_p, d).ec == std::errc::result_out_of_range) {
+            // from_chars leaves d alone then; the C locale's strtod tells underflow (a tiny or zero
+            // value, kept) from overflow (infinity, refused below).
+            static const locale_t cLocale = newlocale(LC_ALL_MASK, "C", locale_t(nullptr));
+            d = strtod_l(QByteArray(start, m_p - start).constData(), nullptr, cLocale);
+        }
         if (!std::isfinite(d))
             return std::nullopt;
         return QJsonValue(d);
