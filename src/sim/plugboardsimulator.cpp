@@ -15,6 +15,46 @@
 
 #include <sys/socket.h>
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <optional>
+
+namespace {
+
+// The simulator reads and writes frames with QJsonDocument, never with the engine's codec: a test
+// world that shared the client's parser could not catch that parser's bugs.
+QString refText(const QJsonValue &value)
+{
+    return value.isString() ? value.toString() : QString();
+}
+
+std::optional<telephone::Frame> readFrame(const QString &text, const char **problem)
+{
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &error);
+    if (error.error != QJsonParseError::NoError || !document.isArray()) {
+        *problem = "not a JSON array";
+        return std::nullopt;
+    }
+    const QJsonArray array = document.array();
+    if (array.size() != 5 || !array.at(2).isString() || !array.at(3).isString() || !array.at(4).isObject()
+        || !(array.at(0).isString() || array.at(0).isNull()) || !(array.at(1).isString() || array.at(1).isNull())) {
+        *problem = "not a [join_ref, ref, topic, event, payload] frame";
+        return std::nullopt;
+    }
+    return telephone::Frame{refText(array.at(0)), refText(array.at(1)), array.at(2).toString(),
+                            array.at(3).toString(), array.at(4).toObject()};
+}
+
+QByteArray writeFrame(const telephone::Frame &frame)
+{
+    const auto ref = [](const QString &r) { return r.isEmpty() ? QJsonValue() : QJsonValue(r); };
+    return QJsonDocument(QJsonArray{ref(frame.joinRef), ref(frame.ref), frame.topic, frame.event, frame.payload})
+        .toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
 namespace telephone::sim {
 
 Q_LOGGING_CATEGORY(lcSimulator, "telephone.sim.plugboardsimulator")
@@ -445,7 +485,7 @@ void PlugboardSimulator::noteMalformed(const char *kind)
 
 void PlugboardSimulator::send(Client *client, const Frame &frame)
 {
-    client->socket->sendTextMessage(QString::fromUtf8(encodeFrame(frame)));
+    client->socket->sendTextMessage(QString::fromUtf8(writeFrame(frame)));
 }
 
 void PlugboardSimulator::push(Client *client, const QString &event, const QJsonObject &payload)
@@ -462,12 +502,13 @@ void PlugboardSimulator::reply(Client *client, const Frame &to, const QString &s
 void PlugboardSimulator::onTextMessage(Client *client, const QString &text)
 {
     client->lastInboundMs = m_clock.elapsed();
-    const DecodedFrame decoded = decodeFrame(text.toUtf8());
-    if (!decoded.frame) {
-        noteMalformed(frameErrorName(decoded.error));
+    const char *malformed = "";
+    const std::optional<Frame> decoded = readFrame(text, &malformed);
+    if (!decoded) {
+        noteMalformed(malformed);
         return;
     }
-    const Frame &frame = *decoded.frame;
+    const Frame &frame = *decoded;
     const QPointer<QWebSocket> guard = client->socket;
     emit frameReceived(frame);
     if (!guard || m_clients.find(guard.data()) == m_clients.end())
