@@ -8,6 +8,7 @@
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
@@ -173,6 +174,59 @@ private slots:
             fatal = fatal || o.value(QStringLiteral("message")).toString().contains(QLatin1String("missing --token"));
         }
         QVERIFY(fatal);
+    }
+
+    // Errors found before the settings resolve (an unknown option, a stray argument, a bad value,
+    // a broken config file) are JSON records too when JSON was asked for, on the command line or
+    // in the environment: a log collector never meets a plain-text line.
+    void optionAndConfigErrorsAreJsonRecords_data()
+    {
+        QTest::addColumn<QStringList>("arguments");
+        QTest::addColumn<bool>("formatFromEnvironment");
+        QTest::addColumn<QString>("expected");
+        const QStringList json{QStringLiteral("--log-format"), QStringLiteral("json")};
+        QTest::newRow("unknown option") << (json + QStringList{QStringLiteral("--no-such-option")}) << false
+                                        << QStringLiteral("no-such-option");
+        QTest::newRow("stray argument") << (json + QStringList{QStringLiteral("stray")}) << false
+                                        << QStringLiteral("unexpected argument 'stray'");
+        QTest::newRow("bad value, --log-format=json")
+            << QStringList{QStringLiteral("--log-format=json"), QStringLiteral("--request-timeout"), QStringLiteral("soon")}
+            << false << QStringLiteral("request-timeout");
+        QTest::newRow("broken config, format from the environment")
+            << QStringList{QStringLiteral("--config"), QStringLiteral("BROKEN")} << true << QStringLiteral("tunnel.");
+    }
+
+    void optionAndConfigErrorsAreJsonRecords()
+    {
+        QFETCH(QStringList, arguments);
+        QFETCH(bool, formatFromEnvironment);
+        QFETCH(QString, expected);
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        const QString config = home.filePath(QStringLiteral("broken.ini"));
+        QFile file(config);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("[tunnel.]\nbackend = 3000\n");
+        file.close();
+        arguments.replaceInStrings(QStringLiteral("BROKEN"), config);
+        QProcessEnvironment env = cleanEnvironment(home.path());
+        if (formatFromEnvironment)
+            env.insert(QStringLiteral("TELEPHONE_LOG_FORMAT"), QStringLiteral("json"));
+        QProcess process;
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(TELEPHONE_BINARY), QStringList{QStringLiteral("--no-gui")} + arguments);
+        QVERIFY(process.waitForFinished(15000));
+        QCOMPARE(process.exitCode(), 2);
+        const QByteArray err = process.readAllStandardError();
+        const QList<QByteArray> lines = err.split('\n');
+        QVERIFY2(lines.size() > 1 && lines.constLast().isEmpty(), err.constData());
+        bool found = false;
+        for (int i = 0; i < lines.size() - 1; ++i) {
+            const QJsonObject o = parseLine(lines[i]);
+            QVERIFY2(!o.isEmpty(), lines[i].constData());
+            found = found || o.value(QStringLiteral("message")).toString().contains(expected);
+        }
+        QVERIFY2(found, err.constData());
     }
 
     void fullDebugSessionIsJsonLinesWithoutTheToken()

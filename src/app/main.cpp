@@ -125,6 +125,23 @@ int runDesktop(int argc, char **argv)
     return runTelephone(app, false, nullptr);
 }
 
+// The log format asked for on the command line or in TELEPHONE_LOG_FORMAT, known before the
+// settings resolve, so that an error in the options or the config file is already written in it
+// (a log collector reading JSON must not meet a plain-text line). The config file's own value is
+// not read here: that file may be the very thing that is broken.
+logging::Format requestedLogFormat(const QStringList &arguments)
+{
+    QString value = qEnvironmentVariable("TELEPHONE_LOG_FORMAT");
+    for (int i = 1; i < arguments.size(); ++i) {
+        const QString &argument = arguments.at(i);
+        if (argument == QLatin1String("--log-format") && i + 1 < arguments.size())
+            value = arguments.at(i + 1);
+        else if (argument.startsWith(QLatin1String("--log-format=")))
+            value = argument.mid(int(std::strlen("--log-format=")));
+    }
+    return logging::parseFormat(value).value_or(logging::Format::Text);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -166,8 +183,12 @@ int telephone::runTelephone(QCoreApplication &app, bool noDisplay, DesktopHooks 
     const QCommandLineOption helpOption = parser.addHelpOption();
     const QCommandLineOption versionOption = parser.addVersionOption();
     Settings::addOptions(parser);
+    logging::install(requestedLogFormat(QCoreApplication::arguments()), logging::Level::Info, false);
     if (!parser.parse(QCoreApplication::arguments())) {
-        fprintf(stderr, "telephone: %s\nTry 'telephone --help'.\n", qPrintable(parser.errorText()));
+        QString problem = parser.errorText(); // "Unknown option 'x'."
+        if (problem.endsWith(QLatin1Char('.')))
+            problem.chop(1);
+        logging::printFatal(lcMain().categoryName(), problem + QStringLiteral("; try 'telephone --help'"));
         return ExitBadConfig;
     }
     if (parser.isSet(helpOption)) {
@@ -179,8 +200,9 @@ int telephone::runTelephone(QCoreApplication &app, bool noDisplay, DesktopHooks 
         return ExitOk;
     }
     if (!parser.positionalArguments().isEmpty()) {
-        fprintf(stderr, "telephone: unexpected argument '%s'\nTry 'telephone --help'.\n",
-                qPrintable(parser.positionalArguments().constFirst()));
+        logging::printFatal(lcMain().categoryName(),
+                            QStringLiteral("unexpected argument '%1'; try 'telephone --help'")
+                                .arg(parser.positionalArguments().constFirst()));
         return ExitBadConfig;
     }
 
@@ -188,13 +210,13 @@ int telephone::runTelephone(QCoreApplication &app, bool noDisplay, DesktopHooks 
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     std::optional<TunnelSettingsList> tunnels = Settings::resolveTunnels(parser, environment, &error);
     if (!tunnels) {
-        fprintf(stderr, "telephone: %s\n", qPrintable(error));
+        logging::printFatal(lcMain().categoryName(), error);
         return ExitBadConfig;
     }
     if (tunnels->tunnels.isEmpty()) {
         // Every configured tunnel is invalid: nothing to run.
         for (const QString &problem : std::as_const(tunnels->errors))
-            fprintf(stderr, "telephone: %s\n", qPrintable(problem));
+            logging::printFatal(lcMain().categoryName(), problem);
         return ExitBadConfig;
     }
     std::optional<Settings> settings = tunnels->tunnels.constFirst();
@@ -229,7 +251,7 @@ int telephone::runTelephone(QCoreApplication &app, bool noDisplay, DesktopHooks 
                 environment.insert(QStringLiteral("TELEPHONE_TOKEN"), token);
             settings = Settings::resolve(parser, environment, &error);
             if (!settings) {
-                fprintf(stderr, "telephone: %s\n", qPrintable(error));
+                logging::printFatal(lcMain().categoryName(), error);
                 hooks->startFailed(error);
                 return ExitBadConfig;
             }
