@@ -566,13 +566,13 @@ private slots:
 
         proxy->setTelephoneBytesPaused(true);
         flooded.socket.sendTextMessage(QStringLiteral("flood %1 %2").arg(Messages).arg(Size));
-        // Without a bound, Telephone reads the whole flood within moments and queues it.
-        QVERIFY(!QTest::qWaitFor([&] { return f.stats().bytesFromBackend >= Total; }, 4000));
-        // What it did read: the kernel's and the socket's buffers toward the server (a few MiB of
-        // base64) plus at most the --ws-buffer; the rest waits in the backend.
+        QTest::qWait(3000);
+        // What Telephone read meanwhile: the kernel's and its socket's buffers toward the server (a
+        // few MiB of base64) plus at most the --ws-buffer; the rest waits in the backend.
         const qint64 readDuringStall = f.stats().bytesFromBackend;
         QVERIFY2(readDuringStall < Total / 2, qPrintable(QString::number(readDuringStall)));
-        // The other connection's echo is queued now, behind only that bounded part.
+        // The other connection's echo is queued now, behind only that bounded part. Without the
+        // bound it waits behind all of the flood Telephone has read by then, and reading goes on.
         other.socket.sendTextMessage(QStringLiteral("me too"));
         QTest::qWait(500);
         proxy->setTelephoneBytesPaused(false);
