@@ -21,6 +21,7 @@
 #include <QRandomGenerator>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTimer>
 #include <QTcpSocket>
 #include <QTest>
 #include <QtEndian>
@@ -687,6 +688,33 @@ private slots:
         browser.socket.sendTextMessage(QStringLiteral("ping-me"));
         QTRY_COMPARE_WITH_TIMEOUT(f.backend.pongs, QList<QByteArray>{"are you there"}, 5000);
         QCOMPARE(f.stats().framesFromBackend, 1); // the ping
+    }
+
+    void serverClosesIdleConnections()
+    {
+        // The server closes a proxied WebSocket idle for 300 s (shortened here: it is the
+        // simulator's timer, not Telephone's behaviour). Its ws_close reaches the backend with the
+        // code and reason the browser got; a connection with traffic stays open.
+        Fixture f;
+        f.simulator.setWebSocketIdleTimeoutMs(1500);
+        QVERIFY(f.connected());
+        Browser idle;
+        Browser busy;
+        QVERIFY(idle.open(f.wsUrl(QStringLiteral("/echo"))));
+        QVERIFY(busy.open(f.wsUrl(QStringLiteral("/echo"))));
+        QTimer chatter;
+        QObject::connect(&chatter, &QTimer::timeout, &busy.socket, [&busy] { busy.socket.sendTextMessage(QStringLiteral("tick")); });
+        chatter.start(200);
+        QVERIFY(idle.waitClosed(6000));
+        QCOMPARE(int(idle.socket.closeCode()), 1000);
+        QCOMPARE(idle.socket.closeReason(), QStringLiteral("Idle timeout"));
+        QTRY_COMPARE_WITH_TIMEOUT(f.backend.closedSockets, 1, 5000);
+        QCOMPARE(f.backend.lastCloseCode, 1000);
+        QCOMPARE(f.backend.lastCloseReason, QStringLiteral("Idle timeout"));
+        QTest::qWait(1000);
+        QCOMPARE(busy.socket.state(), QAbstractSocket::ConnectedState);
+        QVERIFY(busy.texts.size() > 10);
+        QCOMPARE(f.tunnel->webSocketRelay()->liveConnections(), 1);
     }
 
     void demoEchoBackendEchoesWebSockets()

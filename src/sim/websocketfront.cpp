@@ -2,6 +2,7 @@
 
 #include "sim/httprequest.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QTcpSocket>
@@ -9,6 +10,8 @@
 #include <QUuid>
 #include <QWebSocket>
 #include <QWebSocketServer>
+
+#include <algorithm>
 
 namespace telephone::sim {
 
@@ -54,12 +57,33 @@ struct WebSocketFront::Browser {
     QList<QJsonObject> buffered; ///< ws_frame payloads held until ws_connected
     qint64 bufferedBytes = 0;
     int timerId = 0;
+    QElapsedTimer lastFrame; ///< any frame either way, control frames included; started at the upgrade
 };
 
 WebSocketFront::WebSocketFront(Push push, QObject *parent)
     : QObject(parent)
     , m_push(std::move(push))
 {
+    setIdleTimeoutMs(kIdleTimeoutMs);
+}
+
+void WebSocketFront::setIdleTimeoutMs(int ms)
+{
+    m_idleTimeoutMs = ms;
+    if (m_idleCheckTimerId)
+        killTimer(m_idleCheckTimerId);
+    // Checked at a tenth of the timeout: a browser is closed within 110 % of it.
+    m_idleCheckTimerId = ms > 0 ? startTimer(std::max(ms / 10, 10)) : 0;
+}
+
+void WebSocketFront::closeIdleBrowsers()
+{
+    for (Browser *browser : m_browsers.values()) {
+        if (browser->socket && browser->lastFrame.isValid() && browser->lastFrame.hasExpired(m_idleTimeoutMs)) {
+            qCInfo(lcWsFront) << "WebSocket idle for" << m_idleTimeoutMs / 1000.0 << "s: closing it";
+            closeBrowser(browser, kIdleCloseCode, QStringLiteral("Idle timeout"), true);
+        }
+    }
 }
 
 WebSocketFront::~WebSocketFront()
@@ -207,6 +231,7 @@ void WebSocketFront::onUpgraded(QWebSocket *socket)
     {
         browser->socket = socket;
         browser->socket->setParent(this);
+        browser->lastFrame.start();
         browser->socket->setMaxAllowedIncomingFrameSize(kMaxFrameSize);
         browser->socket->setMaxAllowedIncomingMessageSize(kMaxFrameSize);
         connect(browser->socket, &QWebSocket::textMessageReceived, this,
@@ -240,6 +265,7 @@ void WebSocketFront::onConnected(Browser *browser, const QJsonObject &)
 
 void WebSocketFront::fromBrowser(Browser *browser, const QString &opcode, const QByteArray &data)
 {
+    browser->lastFrame.start();
     const QJsonObject frame{{QStringLiteral("connection_id"), browser->id},
                             {QStringLiteral("opcode"), opcode},
                             {QStringLiteral("data"), QString::fromLatin1(data.toBase64())}};
@@ -260,6 +286,7 @@ void WebSocketFront::toBrowser(Browser *browser, const QJsonObject &payload)
                                                         QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || !browser->socket)
         return;
+    browser->lastFrame.start();
     if (decoded.decoded.size() > kMaxFrameSize) {
         closeBrowser(browser, 1009, QStringLiteral("Frame too large"), true);
         return;
@@ -333,6 +360,10 @@ void WebSocketFront::channelEnded(Channel channel)
 
 void WebSocketFront::timerEvent(QTimerEvent *event)
 {
+    if (event->timerId() == m_idleCheckTimerId) {
+        closeIdleBrowsers();
+        return;
+    }
     const QString id = m_timers.take(event->timerId());
     killTimer(event->timerId());
     if (Check *check = m_checks.take(id)) {
