@@ -690,6 +690,32 @@ private slots:
         QCOMPARE(f.stats().framesFromBackend, 1); // the ping
     }
 
+    void browserPingReachesTheBackendAndItsPongComesBack()
+    {
+        // The server relays a browser's ping (it does not answer it itself): the backend gets a
+        // ping frame, answers with a pong, and that pong is what the browser receives.
+        Fixture f;
+        QVERIFY(f.connected());
+        QList<QJsonObject> framesFromTelephone;
+        QObject::connect(&f.simulator, &sim::PlugboardSimulator::frameReceived, &f.simulator, [&](const Frame &frame) {
+            if (frame.event == QLatin1String("ws_frame"))
+                framesFromTelephone.append(frame.payload);
+        });
+        Browser browser;
+        QSignalSpy pongs(&browser.socket, &QWebSocket::pong);
+        QVERIFY(browser.open(f.wsUrl(QStringLiteral("/echo"))));
+        browser.socket.ping("anyone home?");
+        QVERIFY(pongs.wait(5000));
+        QCOMPARE(pongs.size(), 1);
+        QCOMPARE(pongs.first().at(1).toByteArray(), QByteArray("anyone home?"));
+        QCOMPARE(f.stats().framesToBackend, 1);   // the ping
+        QCOMPARE(f.stats().framesFromBackend, 1); // the backend's pong
+        QCOMPARE(framesFromTelephone.size(), 1);
+        QCOMPARE(framesFromTelephone.first().value(QLatin1String("opcode")).toString(), QStringLiteral("pong"));
+        QCOMPARE(QByteArray::fromBase64(framesFromTelephone.first().value(QLatin1String("data")).toString().toLatin1()),
+                 QByteArray("anyone home?"));
+    }
+
     void serverClosesIdleConnections()
     {
         // The server closes a proxied WebSocket idle for 300 s (shortened here: it is the

@@ -10,8 +10,6 @@
 #include <functional>
 
 class QTcpSocket;
-class QWebSocket;
-class QWebSocketServer;
 
 namespace telephone::sim {
 
@@ -26,6 +24,8 @@ struct HttpRequest;
 /// a telephone's channel ending closes its browsers 1001. A connection with no frame either way
 /// for 300 s (setIdleTimeoutMs) is closed: PROTOCOL.md names no code, so the browser gets 1000
 /// "Idle timeout" and the telephone the same in `ws_close`, as for any close on the server's side.
+/// Browser pings are relayed as `ws_frame` ping (not answered by the server), and pongs both ways
+/// reach the other end: the browser side is a BrowserWebSocket, not QWebSocket, for that.
 /// Telephones are opaque channel keys the simulator gives; events go to them through the push function.
 class WebSocketFront : public QObject
 {
@@ -77,7 +77,6 @@ private:
 
     void onCheckResult(const QJsonObject &payload);
     void upgrade(Check *check, const QString &protocol);
-    void onUpgraded(QWebSocket *socket);
     void onConnected(Browser *browser, const QJsonObject &payload);
     void fromBrowser(Browser *browser, const QString &opcode, const QByteArray &data);
     void toBrowser(Browser *browser, const QJsonObject &payload);
@@ -89,8 +88,6 @@ private:
     Push m_push;
     QHash<QString, Check *> m_checks;     ///< check_id → pending check (owned)
     QHash<QString, Browser *> m_browsers; ///< connection_id → browser (owned)
-    QHash<QString, QWebSocketServer *> m_servers; ///< by the subprotocol they answer with
-    QHash<quint16, Browser *> m_upgrading;        ///< by peer port, while the handshake runs
     QHash<int, QString> m_timers;         ///< timer id → check_id or connection_id
     int m_checksSent = 0;
     int m_connectsSent = 0;
