@@ -591,6 +591,7 @@ private slots:
                 QFAIL(qPrintable(QStringLiteral("message %1 is not the %1th the backend sent").arg(n)));
         }
         QCOMPARE(f.stats().closedOverLimit, 0);
+        QVERIFY(f.stats().backendReadPauses >= 1);
         QCOMPARE(flooded.socket.state(), QAbstractSocket::ConnectedState);
     }
 

@@ -235,7 +235,7 @@ void BackendWebSocket::setReadPaused(bool paused)
 
 void BackendWebSocket::close(int code, const QString &reason)
 {
-    m_readPaused = false; // the backend's close answer must be read
+    setReadPaused(false); // the backend's close answer must be read, behind what it sent before
     if (m_state == State::Connecting || m_state == State::Handshaking) {
         abort();
         return;
