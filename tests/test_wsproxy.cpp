@@ -20,12 +20,16 @@
 #include <QNetworkReply>
 #include <QRandomGenerator>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTimer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QtEndian>
 #include <QWebSocket>
 #include <QWebSocketHandshakeOptions>
 #include <QWebSocketServer>
 
+#include <functional>
 #include <memory>
 
 using namespace telephone;
@@ -33,8 +37,19 @@ using namespace std::chrono_literals;
 
 namespace {
 
+/// One message of a flood: its number in the first 4 bytes (big-endian), then that number's low
+/// byte repeated, so order and content can both be checked.
+QByteArray floodMessage(quint32 n, qsizetype size)
+{
+    QByteArray message(size, char(n & 0xff));
+    qToBigEndian(n, message.data());
+    return message;
+}
+
 /// The backend: HTTP on every path, a WebSocket upgrade on every path but /refuse (403). Echoes
-/// text and binary; "close-me" → close 4001 "bye"; "big" → a binary message of 1 MiB + 1.
+/// text and binary; "close-me" → close 4001 "bye"; "big" → a binary message of 1 MiB + 1;
+/// "blob S" → a binary message of S bytes; "flood N S" → N floodMessages of S bytes, written
+/// as fast as Qt takes them (its socket buffer grows when Telephone stops reading).
 class Backend : public QObject
 {
 public:
@@ -76,6 +91,13 @@ public:
                         socket->ping("are you there");
                     else if (text == QLatin1String("big"))
                         socket->sendBinaryMessage(QByteArray(1024 * 1024 + 1, 'x'));
+                    else if (text.startsWith(QLatin1String("blob ")))
+                        socket->sendBinaryMessage(QByteArray(text.mid(5).toInt(), 'b'));
+                    else if (text.startsWith(QLatin1String("flood "))) {
+                        const QStringList args = text.split(QLatin1Char(' '));
+                        for (int n = 0; n < args.at(1).toInt(); ++n)
+                            socket->sendBinaryMessage(floodMessage(quint32(n), args.at(2).toInt()));
+                    }
                     else
                         socket->sendTextMessage(text);
                 });
@@ -123,7 +145,7 @@ struct Fixture {
     QList<QJsonObject> checkResults; ///< ws_check_result payloads, as the simulator received them
     QList<QJsonObject> errors;       ///< ws_error payloads
 
-    explicit Fixture(const QUrl &backendUrl = {})
+    explicit Fixture(const QUrl &backendUrl = {}, const std::function<void(TunnelConfig &)> &adjust = {})
     {
         if (!simulator.listen())
             qFatal("simulator did not listen");
@@ -134,6 +156,8 @@ struct Fixture {
         c.backend = backendUrl.isEmpty() ? backend.url() : backendUrl;
         c.heartbeatInterval = 1s;
         c.joinTimeout = 2s;
+        if (adjust)
+            adjust(c);
         tunnel = manager.addTunnel(c, &sink);
         QObject::connect(&simulator, &sim::PlugboardSimulator::frameReceived, &simulator, [this](const Frame &frame) {
             if (frame.event == QLatin1String("ws_check_result"))
@@ -176,6 +200,55 @@ struct Browser {
     {
         return QTest::qWaitFor([this] { return socket.state() == QAbstractSocket::UnconnectedState; }, ms);
     }
+};
+
+/// A TCP hop between Telephone and the simulator that can stop taking Telephone's bytes: the
+/// server side of the tunnel "not reading". Its own buffer and the kernel's are kept small, so
+/// the pause reaches Telephone's socket soon. Server → Telephone always flows.
+class StallableTcpProxy : public QObject
+{
+public:
+    explicit StallableTcpProxy(quint16 targetPort)
+        : m_target(targetPort)
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *client = m_server.nextPendingConnection()) {
+                client->setParent(this);
+                client->setReadBufferSize(64 * 1024);
+                client->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 64 * 1024);
+                auto *upstream = new QTcpSocket(this);
+                m_pairs.append(qMakePair(QPointer<QTcpSocket>(client), QPointer<QTcpSocket>(upstream)));
+                connect(client, &QTcpSocket::readyRead, this, [this, client, upstream] { forward(client, upstream); });
+                connect(upstream, &QTcpSocket::connected, this, [this, client, upstream] { forward(client, upstream); });
+                connect(upstream, &QTcpSocket::readyRead, client, [client, upstream] { client->write(upstream->readAll()); });
+                connect(client, &QTcpSocket::disconnected, upstream, &QTcpSocket::disconnectFromHost);
+                connect(upstream, &QTcpSocket::disconnected, client, &QTcpSocket::disconnectFromHost);
+                upstream->connectToHost(QHostAddress::LocalHost, m_target);
+            }
+        });
+        if (!m_server.listen(QHostAddress::LocalHost))
+            qFatal("proxy did not listen");
+    }
+
+    quint16 port() const { return m_server.serverPort(); }
+    void setTelephoneBytesPaused(bool paused)
+    {
+        m_paused = paused;
+        for (const auto &[client, upstream] : std::as_const(m_pairs))
+            forward(client, upstream);
+    }
+
+private:
+    void forward(QTcpSocket *client, QTcpSocket *upstream)
+    {
+        if (!m_paused && client && upstream && upstream->state() == QAbstractSocket::ConnectedState)
+            upstream->write(client->readAll());
+    }
+
+    QTcpServer m_server;
+    quint16 m_target;
+    bool m_paused = false;
+    QList<QPair<QPointer<QTcpSocket>, QPointer<QTcpSocket>>> m_pairs;
 };
 
 QByteArray randomBytes(qsizetype size)
@@ -470,6 +543,78 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(f.backend.openSockets(), 0, 6000);
     }
 
+    void floodingBackendIsThrottledAndDoesNotHoldUpOthers()
+    {
+        // The server side of the tunnel stops taking Telephone's bytes while a backend floods one
+        // connection. Telephone must stop reading that backend (its writes back up) instead of
+        // queueing the flood toward the server: then memory stays bounded, and a frame of another
+        // connection is not stuck behind the whole flood. Nothing is lost or cut off.
+        std::unique_ptr<StallableTcpProxy> proxy;
+        Fixture f({}, [&proxy](TunnelConfig &c) {
+            proxy = std::make_unique<StallableTcpProxy>(quint16(c.server.port()));
+            c.server.setPort(proxy->port());
+            c.heartbeatInterval = 30s; // the default: heartbeats wait behind the stall too
+            c.wsBuffer = 1024 * 1024;
+        });
+        QVERIFY(f.connected());
+        Browser flooded;
+        Browser other;
+        QVERIFY(flooded.open(f.wsUrl(QStringLiteral("/flood"))));
+        QVERIFY(other.open(f.wsUrl(QStringLiteral("/echo"))));
+        constexpr int Messages = 1536;
+        constexpr qsizetype Size = 16 * 1024;
+        constexpr qint64 Total = qint64(Messages) * Size; // 24 MiB
+
+        proxy->setTelephoneBytesPaused(true);
+        flooded.socket.sendTextMessage(QStringLiteral("flood %1 %2").arg(Messages).arg(Size));
+        QTest::qWait(3000);
+        // What Telephone read meanwhile: the kernel's and its socket's buffers toward the server (a
+        // few MiB of base64) plus at most the --ws-buffer; the rest waits in the backend.
+        const qint64 readDuringStall = f.stats().bytesFromBackend;
+        QVERIFY2(readDuringStall < Total / 2, qPrintable(QString::number(readDuringStall)));
+        // The other connection's echo is queued now, behind only that bounded part. Without the
+        // bound it waits behind all of the flood Telephone has read by then, and reading goes on.
+        other.socket.sendTextMessage(QStringLiteral("me too"));
+        QTest::qWait(500);
+        proxy->setTelephoneBytesPaused(false);
+        QTRY_COMPARE_WITH_TIMEOUT(other.texts.size(), 1, 20000);
+        qint64 floodedBytesBefore = 0;
+        for (const QByteArray &m : std::as_const(flooded.binaries))
+            floodedBytesBefore += m.size();
+        QVERIFY2(floodedBytesBefore < Total / 2, qPrintable(QString::number(floodedBytesBefore)));
+        qInfo("read from the backend during the stall: %lld bytes; flood delivered before the other echo: %lld of %lld",
+              qlonglong(readDuringStall), qlonglong(floodedBytesBefore), qlonglong(Total));
+
+        QTRY_COMPARE_WITH_TIMEOUT(flooded.binaries.size(), Messages, 60000);
+        for (int n = 0; n < Messages; ++n) {
+            if (flooded.binaries.at(n) != floodMessage(quint32(n), Size))
+                QFAIL(qPrintable(QStringLiteral("message %1 is not the %1th the backend sent").arg(n)));
+        }
+        QCOMPARE(f.stats().closedOverLimit, 0);
+        QVERIFY(f.stats().backendReadPauses >= 1);
+        QCOMPARE(flooded.socket.state(), QAbstractSocket::ConnectedState);
+    }
+
+    void backendMessageBeyondTheBufferClosesWith1009()
+    {
+        // A message that alone exceeds --ws-buffer cannot wait toward the server: the connection
+        // is closed 1009 both ways with a reason a person can read, the message is not sent.
+        Fixture f({}, [](TunnelConfig &c) { c.wsBuffer = 64 * 1024; });
+        QVERIFY(f.connected());
+        Browser browser;
+        QVERIFY(browser.open(f.wsUrl(QStringLiteral("/echo"))));
+        browser.socket.sendTextMessage(QStringLiteral("blob %1").arg(100 * 1024));
+        QVERIFY(browser.waitClosed());
+        QCOMPARE(int(browser.socket.closeCode()), 1009);
+        QVERIFY2(browser.socket.closeReason().contains(QLatin1String("WebSocket buffer")),
+                 qPrintable(browser.socket.closeReason()));
+        QVERIFY(browser.binaries.isEmpty());
+        QTRY_COMPARE_WITH_TIMEOUT(f.backend.closedSockets, 1, 6000);
+        QCOMPARE(f.backend.lastCloseCode, 1009);
+        QCOMPARE(f.stats().closedOverLimit, 1);
+        QCOMPARE(f.tunnel->webSocketRelay()->liveConnections(), 0);
+    }
+
     // The server hands over decoded paths: bytes a request line cannot carry are percent-encoded,
     // exactly as for proxy_req, so nothing raw (CR, LF, NUL) ever reaches the backend's request line.
     void decodedBytesAreEncodedBeforeDialling_data()
@@ -544,6 +689,59 @@ private slots:
         browser.socket.sendTextMessage(QStringLiteral("ping-me"));
         QTRY_COMPARE_WITH_TIMEOUT(f.backend.pongs, QList<QByteArray>{"are you there"}, 5000);
         QCOMPARE(f.stats().framesFromBackend, 1); // the ping
+    }
+
+    void browserPingReachesTheBackendAndItsPongComesBack()
+    {
+        // The server relays a browser's ping (it does not answer it itself): the backend gets a
+        // ping frame, answers with a pong, and that pong is what the browser receives.
+        Fixture f;
+        QVERIFY(f.connected());
+        QList<QJsonObject> framesFromTelephone;
+        QObject::connect(&f.simulator, &sim::PlugboardSimulator::frameReceived, &f.simulator, [&](const Frame &frame) {
+            if (frame.event == QLatin1String("ws_frame"))
+                framesFromTelephone.append(frame.payload);
+        });
+        Browser browser;
+        QSignalSpy pongs(&browser.socket, &QWebSocket::pong);
+        QVERIFY(browser.open(f.wsUrl(QStringLiteral("/echo"))));
+        browser.socket.ping("anyone home?");
+        QVERIFY(pongs.wait(5000));
+        QCOMPARE(pongs.size(), 1);
+        QCOMPARE(pongs.first().at(1).toByteArray(), QByteArray("anyone home?"));
+        QCOMPARE(f.stats().framesToBackend, 1);   // the ping
+        QCOMPARE(f.stats().framesFromBackend, 1); // the backend's pong
+        QCOMPARE(framesFromTelephone.size(), 1);
+        QCOMPARE(framesFromTelephone.first().value(QLatin1String("opcode")).toString(), QStringLiteral("pong"));
+        QCOMPARE(QByteArray::fromBase64(framesFromTelephone.first().value(QLatin1String("data")).toString().toLatin1()),
+                 QByteArray("anyone home?"));
+    }
+
+    void serverClosesIdleConnections()
+    {
+        // The server closes a proxied WebSocket idle for 300 s (shortened here: it is the
+        // simulator's timer, not Telephone's behaviour). Its ws_close reaches the backend with the
+        // code and reason the browser got; a connection with traffic stays open.
+        Fixture f;
+        f.simulator.setWebSocketIdleTimeoutMs(1500);
+        QVERIFY(f.connected());
+        Browser idle;
+        Browser busy;
+        QVERIFY(idle.open(f.wsUrl(QStringLiteral("/echo"))));
+        QVERIFY(busy.open(f.wsUrl(QStringLiteral("/echo"))));
+        QTimer chatter;
+        QObject::connect(&chatter, &QTimer::timeout, &busy.socket, [&busy] { busy.socket.sendTextMessage(QStringLiteral("tick")); });
+        chatter.start(200);
+        QVERIFY(idle.waitClosed(6000));
+        QCOMPARE(int(idle.socket.closeCode()), 1000);
+        QCOMPARE(idle.socket.closeReason(), QStringLiteral("Idle timeout"));
+        QTRY_COMPARE_WITH_TIMEOUT(f.backend.closedSockets, 1, 5000);
+        QCOMPARE(f.backend.lastCloseCode, 1000);
+        QCOMPARE(f.backend.lastCloseReason, QStringLiteral("Idle timeout"));
+        QTest::qWait(1000);
+        QCOMPARE(busy.socket.state(), QAbstractSocket::ConnectedState);
+        QVERIFY(busy.texts.size() > 10);
+        QCOMPARE(f.tunnel->webSocketRelay()->liveConnections(), 1);
     }
 
     void demoEchoBackendEchoesWebSockets()

@@ -111,6 +111,9 @@ public:
     void setDropConnectionsAtOnce(bool on) { m_dropAtOnce = on; }
     /// > 0: a socket that sends nothing for this long is closed (the deployed server: 60 s).
     void setSocketIdleTimeoutMs(int ms);
+    /// A proxied WebSocket with no frame either way for this long is closed (the deployed server:
+    /// 300 s, WebSocketFront::kIdleTimeoutMs; 0: never).
+    void setWebSocketIdleTimeoutMs(int ms) { m_wsFront->setIdleTimeoutMs(ms); }
 
     // --- Test controls ---
     /// Closes every client WebSocket with code 1011, or resets the TCP connections when `abort`.

@@ -1,14 +1,16 @@
 #include "sim/websocketfront.h"
 
+#include "sim/browserwebsocket.h"
 #include "sim/httprequest.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QTcpSocket>
 #include <QTimerEvent>
 #include <QUuid>
-#include <QWebSocket>
-#include <QWebSocketServer>
+
+#include <algorithm>
 
 namespace telephone::sim {
 
@@ -39,6 +41,7 @@ int wireCode(int code)
 struct WebSocketFront::Check {
     QString id;
     QPointer<QTcpSocket> socket;
+    QByteArray key; ///< Sec-WebSocket-Key, for the 101 answer
     Channel channel = 0;
     QJsonObject target; ///< path, query_string, headers: sent again with ws_connect
     int timerId = 0;
@@ -47,19 +50,39 @@ struct WebSocketFront::Check {
 struct WebSocketFront::Browser {
     QString id;
     Channel channel = 0;
-    quint16 peerPort = 0; ///< of the browser's TCP connection, to find it when the upgrade completes
-    QWebSocket *socket = nullptr;
+    BrowserWebSocket *socket = nullptr;
     bool connected = false; ///< ws_connected arrived
     QJsonObject target; ///< path, query_string, headers for ws_connect
     QList<QJsonObject> buffered; ///< ws_frame payloads held until ws_connected
     qint64 bufferedBytes = 0;
     int timerId = 0;
+    QElapsedTimer lastFrame; ///< any frame either way, control frames included; started at the upgrade
 };
 
 WebSocketFront::WebSocketFront(Push push, QObject *parent)
     : QObject(parent)
     , m_push(std::move(push))
 {
+    setIdleTimeoutMs(kIdleTimeoutMs);
+}
+
+void WebSocketFront::setIdleTimeoutMs(int ms)
+{
+    m_idleTimeoutMs = ms;
+    if (m_idleCheckTimerId)
+        killTimer(m_idleCheckTimerId);
+    // Checked at a tenth of the timeout: a browser is closed within 110 % of it.
+    m_idleCheckTimerId = ms > 0 ? startTimer(std::max(ms / 10, 10)) : 0;
+}
+
+void WebSocketFront::closeIdleBrowsers()
+{
+    for (Browser *browser : m_browsers.values()) {
+        if (browser->socket && browser->lastFrame.isValid() && browser->lastFrame.hasExpired(m_idleTimeoutMs)) {
+            qCInfo(lcWsFront) << "WebSocket idle for" << m_idleTimeoutMs / 1000.0 << "s: closing it";
+            closeBrowser(browser, kIdleCloseCode, QStringLiteral("Idle timeout"), true);
+        }
+    }
 }
 
 WebSocketFront::~WebSocketFront()
@@ -68,7 +91,7 @@ WebSocketFront::~WebSocketFront()
         if (browser->socket) {
             browser->socket->disconnect(this);
             browser->socket->abort();
-            delete browser->socket; // before the servers that own its TCP socket
+            delete browser->socket;
         }
         delete browser;
     }
@@ -89,6 +112,11 @@ void WebSocketFront::refuse(QTcpSocket *socket, int status, const QString &reaso
 void WebSocketFront::acceptBrowser(const HttpRequest &request, QTcpSocket *socket, Channel channel, const QByteArray &path)
 {
     socket->setParent(this);
+    const QByteArray key = request.header("sec-websocket-key");
+    if (key.isEmpty()) {
+        refuse(socket, 400, QStringLiteral("Bad Request - not a WebSocket handshake"));
+        return;
+    }
     QJsonObject headers;
     for (const QByteArray &name : kForwardedHeaders) {
         const QList<QByteArray> values = request.headerValues(name);
@@ -98,6 +126,7 @@ void WebSocketFront::acceptBrowser(const HttpRequest &request, QTcpSocket *socke
     auto *check = new Check;
     check->id = newId();
     check->socket = socket;
+    check->key = key;
     check->channel = channel;
     check->target = {{QStringLiteral("path"), QString::fromUtf8(path)},
                      {QStringLiteral("query_string"), QString::fromUtf8(request.query())},
@@ -171,58 +200,36 @@ void WebSocketFront::onCheckResult(const QJsonObject &payload)
 
 void WebSocketFront::upgrade(Check *check, const QString &protocol)
 {
+    // The upgrade request is still unread in the socket: drop it and answer 101 with exactly the
+    // subprotocol the telephone reported.
+    QTcpSocket *tcp = check->socket;
+    const QByteArray head = tcp->peek(tcp->bytesAvailable());
+    const qsizetype end = head.indexOf("\r\n\r\n");
+    tcp->read(end < 0 ? head.size() : end + 4);
+    tcp->write(BrowserWebSocket::handshakeResponse(check->key, protocol.toUtf8()));
+
     auto *browser = new Browser;
     browser->id = newId();
     browser->channel = check->channel;
     browser->target = check->target;
-    browser->peerPort = check->socket->peerPort();
+    browser->socket = new BrowserWebSocket(tcp, kMaxFrameSize, this);
+    browser->lastFrame.start();
     m_browsers.insert(browser->id, browser);
-    m_upgrading.insert(browser->peerPort, browser);
-    // One server per subprotocol, kept for the front's lifetime: the upgraded TCP socket stays its
-    // child (as with the simulator's own endpoint), and the server answers with exactly the
-    // subprotocol the telephone reported.
-    QWebSocketServer *&server = m_servers[protocol];
-    if (!server) {
-        server = new QWebSocketServer(QStringLiteral("plugboard-sim"), QWebSocketServer::NonSecureMode, this);
-        if (!protocol.isEmpty())
-            server->setSupportedSubprotocols({protocol});
-        connect(server, &QWebSocketServer::newConnection, this, [this, server] {
-            while (QWebSocket *socket = server->nextPendingConnection())
-                onUpgraded(socket);
-        });
-    }
-    QTcpSocket *socket = check->socket;
-    socket->setParent(server);
-    server->handleConnection(socket);
-}
-
-void WebSocketFront::onUpgraded(QWebSocket *socket)
-{
-    Browser *browser = m_upgrading.take(socket->peerPort());
-    if (!browser) {
-        socket->abort();
-        socket->deleteLater();
-        return;
-    }
-    {
-        browser->socket = socket;
-        browser->socket->setParent(this);
-        browser->socket->setMaxAllowedIncomingFrameSize(kMaxFrameSize);
-        browser->socket->setMaxAllowedIncomingMessageSize(kMaxFrameSize);
-        connect(browser->socket, &QWebSocket::textMessageReceived, this,
-                [this, browser](const QString &text) { fromBrowser(browser, QStringLiteral("text"), text.toUtf8()); });
-        connect(browser->socket, &QWebSocket::binaryMessageReceived, this,
-                [this, browser](const QByteArray &data) { fromBrowser(browser, QStringLiteral("binary"), data); });
-        connect(browser->socket, &QWebSocket::pong, this,
-                [this, browser](quint64, const QByteArray &data) { fromBrowser(browser, QStringLiteral("pong"), data); });
-        connect(browser->socket, &QWebSocket::disconnected, this, [this, browser] { onBrowserGone(browser); });
-        QJsonObject payload = browser->target;
-        payload.insert(QStringLiteral("connection_id"), browser->id);
-        browser->timerId = startTimer(kConnectTimeoutMs, Qt::PreciseTimer);
-        m_timers.insert(browser->timerId, browser->id);
-        ++m_connectsSent;
-        m_push(browser->channel, QStringLiteral("ws_connect"), payload);
-    }
+    connect(browser->socket, &BrowserWebSocket::textReceived, this,
+            [this, browser](const QByteArray &text) { fromBrowser(browser, QStringLiteral("text"), text); });
+    connect(browser->socket, &BrowserWebSocket::binaryReceived, this,
+            [this, browser](const QByteArray &data) { fromBrowser(browser, QStringLiteral("binary"), data); });
+    connect(browser->socket, &BrowserWebSocket::pingReceived, this,
+            [this, browser](const QByteArray &data) { fromBrowser(browser, QStringLiteral("ping"), data); });
+    connect(browser->socket, &BrowserWebSocket::pongReceived, this,
+            [this, browser](const QByteArray &data) { fromBrowser(browser, QStringLiteral("pong"), data); });
+    connect(browser->socket, &BrowserWebSocket::disconnected, this, [this, browser] { onBrowserGone(browser); });
+    QJsonObject payload = browser->target;
+    payload.insert(QStringLiteral("connection_id"), browser->id);
+    browser->timerId = startTimer(kConnectTimeoutMs, Qt::PreciseTimer);
+    m_timers.insert(browser->timerId, browser->id);
+    ++m_connectsSent;
+    m_push(browser->channel, QStringLiteral("ws_connect"), payload);
 }
 
 void WebSocketFront::onConnected(Browser *browser, const QJsonObject &)
@@ -240,6 +247,7 @@ void WebSocketFront::onConnected(Browser *browser, const QJsonObject &)
 
 void WebSocketFront::fromBrowser(Browser *browser, const QString &opcode, const QByteArray &data)
 {
+    browser->lastFrame.start();
     const QJsonObject frame{{QStringLiteral("connection_id"), browser->id},
                             {QStringLiteral("opcode"), opcode},
                             {QStringLiteral("data"), QString::fromLatin1(data.toBase64())}};
@@ -260,17 +268,19 @@ void WebSocketFront::toBrowser(Browser *browser, const QJsonObject &payload)
                                                         QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded || !browser->socket)
         return;
+    browser->lastFrame.start();
     if (decoded.decoded.size() > kMaxFrameSize) {
         closeBrowser(browser, 1009, QStringLiteral("Frame too large"), true);
         return;
     }
     if (opcode == QLatin1String("text"))
-        browser->socket->sendTextMessage(QString::fromUtf8(decoded.decoded));
+        browser->socket->sendText(decoded.decoded);
     else if (opcode == QLatin1String("binary"))
-        browser->socket->sendBinaryMessage(decoded.decoded);
+        browser->socket->sendBinary(decoded.decoded);
     else if (opcode == QLatin1String("ping"))
-        browser->socket->ping(decoded.decoded);
-    // QWebSocket sends pongs only as answers to pings: an unsolicited pong is dropped here.
+        browser->socket->sendPing(decoded.decoded);
+    else if (opcode == QLatin1String("pong"))
+        browser->socket->sendPong(decoded.decoded); // the backend's answer to a browser's ping
 }
 
 void WebSocketFront::closeBrowser(Browser *browser, int code, const QString &reason, bool tellTelephone)
@@ -287,10 +297,9 @@ void WebSocketFront::closeBrowser(Browser *browser, int code, const QString &rea
     }
     if (browser->socket) {
         browser->socket->disconnect(this);
-        browser->socket->close(QWebSocketProtocol::CloseCode(code), reason);
-        connect(browser->socket, &QWebSocket::disconnected, browser->socket, &QObject::deleteLater);
+        browser->socket->close(code, reason);
+        connect(browser->socket, &BrowserWebSocket::disconnected, browser->socket, &QObject::deleteLater);
     }
-    m_upgrading.remove(browser->peerPort);
     emit browserClosed(browser->id, code, reason);
     delete browser;
 }
@@ -333,6 +342,10 @@ void WebSocketFront::channelEnded(Channel channel)
 
 void WebSocketFront::timerEvent(QTimerEvent *event)
 {
+    if (event->timerId() == m_idleCheckTimerId) {
+        closeIdleBrowsers();
+        return;
+    }
     const QString id = m_timers.take(event->timerId());
     killTimer(event->timerId());
     if (Check *check = m_checks.take(id)) {

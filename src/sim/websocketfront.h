@@ -10,8 +10,6 @@
 #include <functional>
 
 class QTcpSocket;
-class QWebSocket;
-class QWebSocketServer;
 
 namespace telephone::sim {
 
@@ -23,8 +21,12 @@ struct HttpRequest;
 /// (`ws_connect`, 5 s, then the browser is closed 1014 and `ws_close` 1014 is sent), and relayed
 /// (`ws_frame`, base64 data, 1 MiB largest frame). Browser frames before `ws_connected` are held
 /// (100 frames / 1 MiB, more → 1009). `ws_error` closes the browser 1014 "Bad Gateway: <reason>";
-/// a telephone's channel ending closes its browsers 1001. Telephones are opaque channel keys the
-/// simulator gives; events go to them through the push function.
+/// a telephone's channel ending closes its browsers 1001. A connection with no frame either way
+/// for 300 s (setIdleTimeoutMs) is closed: PROTOCOL.md names no code, so the browser gets 1000
+/// "Idle timeout" and the telephone the same in `ws_close`, as for any close on the server's side.
+/// Browser pings are relayed as `ws_frame` ping (not answered by the server), and pongs both ways
+/// reach the other end: the browser side is a BrowserWebSocket, not QWebSocket, for that.
+/// Telephones are opaque channel keys the simulator gives; events go to them through the push function.
 class WebSocketFront : public QObject
 {
     Q_OBJECT
@@ -38,6 +40,8 @@ public:
     static constexpr int kMaxBufferedFrames = 100;
     static constexpr qint64 kMaxBufferedBytes = 1024 * 1024;
     static constexpr qint64 kMaxFrameSize = 1024 * 1024;
+    static constexpr int kIdleTimeoutMs = 300 * 1000;
+    static constexpr int kIdleCloseCode = 1000;
 
     explicit WebSocketFront(Push push, QObject *parent = nullptr);
     ~WebSocketFront() override;
@@ -48,6 +52,9 @@ public:
     bool handleEvent(Channel channel, const QString &event, const QJsonObject &payload);
     /// The telephone's channel ended: its browsers are closed with 1001.
     void channelEnded(Channel channel);
+
+    /// The server's idle timeout for proxied WebSockets (kIdleTimeoutMs); tests shorten it.
+    void setIdleTimeoutMs(int ms);
 
     /// Writes a plain HTTP error answer to a socket that asked for an upgrade, then closes it.
     static void refuse(QTcpSocket *socket, int status, const QString &reason);
@@ -70,23 +77,23 @@ private:
 
     void onCheckResult(const QJsonObject &payload);
     void upgrade(Check *check, const QString &protocol);
-    void onUpgraded(QWebSocket *socket);
     void onConnected(Browser *browser, const QJsonObject &payload);
     void fromBrowser(Browser *browser, const QString &opcode, const QByteArray &data);
     void toBrowser(Browser *browser, const QJsonObject &payload);
     void closeBrowser(Browser *browser, int code, const QString &reason, bool tellTelephone);
     void onBrowserGone(Browser *browser);
     Browser *browserFor(const QJsonObject &payload);
+    void closeIdleBrowsers();
 
     Push m_push;
     QHash<QString, Check *> m_checks;     ///< check_id → pending check (owned)
     QHash<QString, Browser *> m_browsers; ///< connection_id → browser (owned)
-    QHash<QString, QWebSocketServer *> m_servers; ///< by the subprotocol they answer with
-    QHash<quint16, Browser *> m_upgrading;        ///< by peer port, while the handshake runs
     QHash<int, QString> m_timers;         ///< timer id → check_id or connection_id
     int m_checksSent = 0;
     int m_connectsSent = 0;
     int m_unknownIds = 0;
+    int m_idleTimeoutMs = 0;
+    int m_idleCheckTimerId = 0;
 };
 
 } // namespace telephone::sim

@@ -151,7 +151,8 @@ QList<SettingDef> buildTable()
              "Send the Host header the caller used to the backend instead of the backend's own host."),
         def("ws-buffer", SettingKind::Size, "4MiB", "bytes",
             "Most bytes one proxied WebSocket may hold waiting, each way (unsent to a slow backend, or "
-            "received before the browser is connected); past it the connection is closed with 1009."),
+            "from the backend and not yet taken by the connection to the server, where reading the "
+            "backend pauses at half of it); past it the connection is closed with 1009."),
         // Tokens
         def("secret-store", SettingKind::Choice, "auto", "auto|keychain|file|env",
             "Where the key that encrypts stored tokens lives: the OS keychain, a key file (0600) in the data "

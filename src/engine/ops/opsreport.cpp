@@ -264,6 +264,9 @@ QByteArray OpsReport::metrics() const
     perTunnel(QStringLiteral("telephone_websocket_closed_over_limit_total"), "counter",
               QStringLiteral("WebSockets closed with 1009: a buffer bound (--ws-buffer) or the 1 MiB frame limit."),
               [&](const TunnelObserver *o) { return double(wsStats(o).closedOverLimit); });
+    perTunnel(QStringLiteral("telephone_websocket_backend_read_pauses_total"), "counter",
+              QStringLiteral("Times reading a backend WebSocket paused: half its --ws-buffer waited for the server."),
+              [&](const TunnelObserver *o) { return double(wsStats(o).backendReadPauses); });
     perTunnel(QStringLiteral("telephone_websocket_unknown_ids_total"), "counter",
               QStringLiteral("WebSocket events for connection ids Telephone does not know (ignored)."),
               [&](const TunnelObserver *o) { return double(wsStats(o).unknownConnectionIds); });

@@ -2,6 +2,9 @@
 
 #include <QByteArray>
 
+#include <functional>
+#include <utility>
+
 namespace telephone {
 
 /// A text message produced piece by piece, so that a large one is never held whole: the
@@ -44,6 +47,30 @@ public:
 private:
     QByteArray m_bytes;
     qint64 m_offset = 0;
+};
+
+/// A BufferSource that says when the socket is done with it: `onDone` runs once, when it is
+/// destroyed, i.e. when its last piece has been written to the socket's buffer or when it was
+/// dropped (the socket closed, or was not open). It runs inside the socket's send loop: it must
+/// only count, never send.
+class HandoverSource : public BufferSource
+{
+public:
+    HandoverSource(QByteArray bytes, std::function<void()> onDone)
+        : BufferSource(std::move(bytes))
+        , m_onDone(std::move(onDone))
+    {
+    }
+    ~HandoverSource() override
+    {
+        if (m_onDone)
+            m_onDone();
+    }
+    HandoverSource(const HandoverSource &) = delete;
+    HandoverSource &operator=(const HandoverSource &) = delete;
+
+private:
+    std::function<void()> m_onDone;
 };
 
 } // namespace telephone

@@ -65,6 +65,7 @@ void BackendWebSocket::open(const BackendUpgrade &upgrade, int handshakeTimeoutM
     const bool tls = upgrade.backend.scheme() == QLatin1String("https") || upgrade.backend.scheme() == QLatin1String("wss");
     m_socket = tls ? new QSslSocket(this) : new QTcpSocket(this);
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_socket->setReadBufferSize(ReadChunk);
     connect(m_socket, &QTcpSocket::readyRead, this, &BackendWebSocket::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &BackendWebSocket::onDisconnected);
     connect(m_socket, &QAbstractSocket::errorOccurred, this, [this](QAbstractSocket::SocketError error) {
@@ -102,6 +103,8 @@ void BackendWebSocket::onConnected()
 
 void BackendWebSocket::onReadyRead()
 {
+    if (m_readPaused)
+        return; // left in the socket's bounded buffer: once full, Qt stops reading the kernel
     m_buffer += m_socket->readAll();
     if (m_state == State::Handshaking && !readHandshake())
         return;
@@ -151,7 +154,7 @@ void BackendWebSocket::readFrames()
 {
     qint64 offset = 0;
     const QPointer<BackendWebSocket> self(this);
-    while (self && m_socket && offset < m_buffer.size()) {
+    while (self && m_socket && !m_readPaused && offset < m_buffer.size()) {
         websocket::FrameReader::Event event = m_reader.next(m_buffer.constData(), m_buffer.size(), &offset);
         using Kind = websocket::FrameReader::Event::Kind;
         switch (event.kind) {
@@ -213,8 +216,26 @@ void BackendWebSocket::send(WsOpcode opcode, const QByteArray &data)
     writeFrame(wireOpcode(opcode), data);
 }
 
+void BackendWebSocket::setReadPaused(bool paused)
+{
+    if (m_readPaused == paused)
+        return;
+    m_readPaused = paused;
+    if (paused)
+        return;
+    // Not now: the caller may be inside a send loop that our messages would re-enter.
+    QMetaObject::invokeMethod(this, [this] {
+        if (m_readPaused || !m_socket)
+            return;
+        onReadyRead();
+        if (m_disconnectPending && !m_readPaused)
+            onDisconnected();
+    }, Qt::QueuedConnection);
+}
+
 void BackendWebSocket::close(int code, const QString &reason)
 {
+    setReadPaused(false); // the backend's close answer must be read, behind what it sent before
     if (m_state == State::Connecting || m_state == State::Handshaking) {
         abort();
         return;
@@ -247,6 +268,10 @@ void BackendWebSocket::onDisconnected()
 {
     if (m_socket && m_socket->bytesAvailable() > 0)
         onReadyRead();
+    if (m_readPaused && m_state == State::Open) {
+        m_disconnectPending = true; // its last messages (and close frame) still wait to be read
+        return;
+    }
     if (m_state == State::Connecting || m_state == State::Handshaking)
         finishFailed(QStringLiteral("the backend closed the connection during the WebSocket upgrade"));
     else if (m_state == State::Open)

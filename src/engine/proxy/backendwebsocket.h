@@ -35,6 +35,8 @@ class BackendWebSocket : public QObject
 public:
     /// The server's largest frame; a bigger message from the backend closes the connection 1009.
     static constexpr qint64 MaxMessageSize = 1024 * 1024;
+    /// The most the socket takes from the kernel ahead of us: what makes a pause reach the backend.
+    static constexpr qint64 ReadChunk = 64 * 1024;
 
     explicit BackendWebSocket(QObject *parent = nullptr);
     ~BackendWebSocket() override;
@@ -48,6 +50,11 @@ public:
     void abort();
 
     void setMaxQueuedBytes(qint64 bytes) { m_maxQueuedBytes = bytes; }
+    /// Read backpressure: while paused, no more messages are taken from the backend; what it sends
+    /// waits in a small socket buffer (ReadChunk), then in the kernel, until the backend's own
+    /// writes block. Resuming reads what waits on the next turn of the event loop.
+    void setReadPaused(bool paused);
+    bool isReadPaused() const { return m_readPaused; }
     bool isOpen() const { return m_state == State::Open; }
     QByteArray protocol() const { return m_protocol; }
 
@@ -83,6 +90,8 @@ private:
     websocket::FrameReader m_reader{MaxMessageSize};
     qint64 m_maxQueuedBytes = 4 * 1024 * 1024;
     int m_closeCode = 1006;
+    bool m_readPaused = false;
+    bool m_disconnectPending = false; ///< the backend went while paused: handled after what it sent
     QString m_closeReason;
 };
 

@@ -88,17 +88,16 @@ struct WebSocketRelay::Held {
     QTimer timer;
     bool answered = false;
     QList<QPair<WsOpcode, QByteArray>> early; ///< from the backend before the browser is connected
-    qint64 earlyBytes = 0;
+    qint64 earlyCost = 0;                     ///< their serverQueueCost
 };
 
 struct WebSocketRelay::Connection {
     QString id;
     BackendWebSocket *socket = nullptr;
     bool connected = false; ///< ws_connected sent
-    QList<QPair<WsOpcode, QByteArray>> early;         ///< from the backend, before ws_connected
-    qint64 earlyBytes = 0;
     QList<QPair<WsOpcode, QByteArray>> towardBackend; ///< from the browser, before the upgrade
     qint64 towardBackendBytes = 0;
+    qint64 towardServerCost = 0; ///< ws_frames pushed and not yet taken by the tunnel's socket
     Exchange view;          ///< what observers see; view.webSocket is always set
     qint64 keptFrameBytes = 0;
     bool dirty = false;     ///< changed since the last connectionUpdated
@@ -285,11 +284,15 @@ void WebSocketRelay::onCheck(const QJsonObject &payload, bool accepting)
     connect(held->socket, &BackendWebSocket::messageReceived, this,
             [this, held](WsOpcode opcode, const QByteArray &data) {
                 held->early.append({opcode, data});
-                held->earlyBytes += data.size();
-                if (held->earlyBytes > m_options.bufferBytes) {
+                held->earlyCost += serverQueueCost(data.size());
+                if (held->earlyCost > m_options.bufferBytes) {
                     ++m_stats.closedOverLimit;
                     held->early.clear();
                     held->socket->close(1009, QStringLiteral("Telephone's buffer for this connection is full"));
+                } else if (held->earlyCost >= m_options.bufferBytes / 2 && !held->socket->isReadPaused()) {
+                    // Counted toward the server once adopted: the same bound, the same pause.
+                    ++m_stats.backendReadPauses;
+                    held->socket->setReadPaused(true);
                 }
             });
     connect(&held->timer, &QTimer::timeout, this, [held] {
@@ -351,8 +354,7 @@ void WebSocketRelay::onConnect(const QJsonObject &payload, bool accepting)
         m_held.erase(held);
         h->socket->disconnect(this);
         connection->socket = h->socket;
-        connection->early = std::move(h->early);
-        connection->earlyBytes = h->earlyBytes;
+        QList<QPair<WsOpcode, QByteArray>> early = std::move(h->early);
         delete h;
         adopt(connection);
         connection->connected = true;
@@ -363,8 +365,12 @@ void WebSocketRelay::onConnect(const QJsonObject &payload, bool accepting)
         ++m_stats.connectionsOpened;
         emit pushRequested(EventConnected, {{KeyConnectionId, id},
                                             {QStringLiteral("protocol"), QString::fromUtf8(connection->socket->protocol())}});
-        for (const auto &[opcode, data] : std::exchange(connection->early, {}))
+        // At most half the buffer plus one message (the held socket paused there): it fits.
+        for (const auto &[opcode, data] : std::as_const(early)) {
+            if (!m_connections.contains(id))
+                return; // closed over the limit meanwhile
             fromBackend(connection, opcode, data);
+        }
         return;
     }
 
@@ -412,31 +418,81 @@ void WebSocketRelay::adopt(Connection *connection)
     });
     connect(socket, &BackendWebSocket::messageReceived, this,
             [this, connection](WsOpcode opcode, const QByteArray &data) { fromBackend(connection, opcode, data); });
-    connect(socket, &BackendWebSocket::overflowed, this, [this, connection, id](qint64 queued) {
-        ++m_stats.closedOverLimit;
-        const QString reason = QStringLiteral("the backend is not reading: %1 bytes waiting, more than the "
-                                              "WebSocket buffer allows").arg(queued);
-        qCWarning(lcWsRelay).noquote() << reason;
-        connection->socket->close(1009, reason);
-        emit pushRequested(EventClosed, {{KeyConnectionId, id}, {QStringLiteral("code"), 1009},
-                                         {QStringLiteral("reason"), reason}});
-        finish(id, 1009, reason);
+    connect(socket, &BackendWebSocket::overflowed, this, [this, connection](qint64 queued) {
+        closeOverLimit(connection, QStringLiteral("the backend is not reading: %1 bytes waiting, more than the "
+                                                  "WebSocket buffer allows").arg(queued));
     });
+}
+
+void WebSocketRelay::closeOverLimit(Connection *connection, const QString &reason)
+{
+    ++m_stats.closedOverLimit;
+    qCWarning(lcWsRelay).noquote() << reason;
+    connection->socket->close(1009, reason);
+    emit pushRequested(EventClosed, {{KeyConnectionId, connection->id}, {QStringLiteral("code"), 1009},
+                                     {QStringLiteral("reason"), reason}});
+    finish(connection->id, 1009, reason);
+}
+
+qint64 WebSocketRelay::serverQueueCost(qint64 dataBytes)
+{
+    // ["join_ref","ref","telephone:<path id>","ws_frame",{"connection_id":"<uuid>","opcode":"binary","data":"…"}]
+    constexpr qint64 Envelope = 160;
+    return (dataBytes + 2) / 3 * 4 + Envelope;
+}
+
+void WebSocketRelay::frameHandedOver(const QString &connectionId, qint64 cost)
+{
+    Connection *connection = m_connections.value(connectionId);
+    if (!connection)
+        return; // finished meanwhile: nothing is counted any more
+    connection->towardServerCost = qMax<qint64>(0, connection->towardServerCost - cost);
+    // Hysteresis: resume well below the pause mark, not once per frame taken.
+    if (connection->socket->isReadPaused() && connection->towardServerCost <= m_options.bufferBytes / 4)
+        connection->socket->setReadPaused(false);
+}
+
+qint64 WebSocketRelay::queuedTowardServer(const QString &connectionId) const
+{
+    const Connection *connection = m_connections.value(connectionId);
+    return connection ? connection->towardServerCost : 0;
+}
+
+qint64 WebSocketRelay::queuedTowardBackend(const QString &connectionId) const
+{
+    const Connection *connection = m_connections.value(connectionId);
+    return connection ? connection->towardBackendBytes : 0;
 }
 
 void WebSocketRelay::fromBackend(Connection *connection, WsOpcode opcode, const QByteArray &data)
 {
-    if (!connection->connected) {
-        connection->early.append({opcode, data});
-        connection->earlyBytes += data.size();
+    // Messages arrive only after the upgrade, which sets `connected`; a held connection's early
+    // ones are replayed by onConnect.
+    Q_ASSERT(connection->connected);
+    // Bounded per connection: the tunnel's socket queue is shared with every other connection and
+    // HTTP response, so one connection whose frames the server does not take must not fill it.
+    const qint64 cost = serverQueueCost(data.size());
+    if (connection->towardServerCost + cost > m_options.bufferBytes) {
+        closeOverLimit(connection, QStringLiteral("the server is not taking this WebSocket's messages: %1 bytes would "
+                                                  "wait, more than the WebSocket buffer (%2 bytes) allows")
+                                       .arg(connection->towardServerCost + cost)
+                                       .arg(m_options.bufferBytes));
         return;
     }
     ++m_stats.framesFromBackend;
     m_stats.bytesFromBackend += data.size();
     record(connection, WebSocketFrameRecord::FromBackend, opcode, data);
-    emit pushRequested(EventFrame, {{KeyConnectionId, connection->id},
-                                    {QStringLiteral("opcode"), opcodeName(opcode)},
-                                    {QStringLiteral("data"), QString::fromLatin1(data.toBase64())}});
+    connection->towardServerCost += cost;
+    if (connection->towardServerCost >= m_options.bufferBytes / 2 && !connection->socket->isReadPaused()) {
+        // Throttle before cutting off: the backend's writes block in TCP until the server catches up.
+        ++m_stats.backendReadPauses;
+        connection->socket->setReadPaused(true);
+    }
+    emit framePushRequested(connection->id,
+                            {{KeyConnectionId, connection->id},
+                             {QStringLiteral("opcode"), opcodeName(opcode)},
+                             {QStringLiteral("data"), QString::fromLatin1(data.toBase64())}},
+                            cost);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -475,14 +531,9 @@ void WebSocketRelay::onFrame(const QJsonObject &payload)
     if (!connection->socket->isOpen()) {
         connection->towardBackend.append({*opcode, decoded.decoded});
         connection->towardBackendBytes += decoded.decoded.size();
-        if (connection->towardBackendBytes > m_options.bufferBytes) {
-            ++m_stats.closedOverLimit;
-            const QString reason = QStringLiteral("more browser frames than the WebSocket buffer holds arrived "
-                                                  "before the backend accepted the connection");
-            emit pushRequested(EventClosed, {{KeyConnectionId, connection->id}, {QStringLiteral("code"), 1009},
-                                             {QStringLiteral("reason"), reason}});
-            finish(connection->id, 1009, reason);
-        }
+        if (connection->towardBackendBytes > m_options.bufferBytes)
+            closeOverLimit(connection, QStringLiteral("more browser frames than the WebSocket buffer holds arrived "
+                                                      "before the backend accepted the connection"));
         return;
     }
     ++m_stats.framesToBackend;

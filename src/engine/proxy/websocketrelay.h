@@ -20,8 +20,10 @@ struct WebSocketRelayOptions {
     QUrl backend;              ///< http(s)://host:port[/base]; http → ws://, https → wss://
     bool preserveHost = false;
     QByteArray forwardedProto; ///< "https" / "http": how browsers reached the server, when known
-    /// Bytes one connection may hold, each way: unsent toward the backend, or from the backend
-    /// before the browser is connected. Past it the connection is closed with 1009.
+    /// Bytes one connection may hold, each way: unsent toward the backend; from the backend, queued
+    /// toward the server and not yet taken by the tunnel's socket (counted as serverQueueCost).
+    /// Reading from the backend pauses at half of it and resumes at a quarter; past it the
+    /// connection is closed with 1009.
     qint64 bufferBytes = 4 * 1024 * 1024;
     /// The backend's upgrade must come inside the server's 5 s check / connect timeouts.
     std::chrono::milliseconds handshakeTimeout{std::chrono::seconds(4)};
@@ -41,6 +43,7 @@ struct WebSocketRelayStats {
     qint64 framesFromBackend = 0;
     qint64 bytesFromBackend = 0;
     qint64 closedOverLimit = 0;    ///< closed with 1009 (buffer full, oversize frame)
+    qint64 backendReadPauses = 0;  ///< a backend throttled because the server was not taking its frames
     qint64 unknownConnectionIds = 0;
     qint64 malformedEvents = 0;
 };
@@ -68,6 +71,17 @@ public:
     /// No ws_closed is sent: the channel is ending.
     void closeAll(int code, const QString &reason);
 
+    /// The tunnel's socket has taken (or dropped) a ws_frame that framePushRequested handed over
+    /// with this `cost`: it no longer counts against its connection's buffer.
+    void frameHandedOver(const QString &connectionId, qint64 cost);
+    /// What a backend frame of `dataBytes` counts against the buffer while it waits for the
+    /// server: its ws_frame's size (base64 data plus the envelope), close enough to the bytes held.
+    static qint64 serverQueueCost(qint64 dataBytes);
+    /// Bytes of `connectionId` waiting toward the server, and toward the backend before its
+    /// upgrade (0 for an unknown id): for invariant checks.
+    qint64 queuedTowardServer(const QString &connectionId) const;
+    qint64 queuedTowardBackend(const QString &connectionId) const;
+
     int liveConnections() const { return int(m_connections.size()); }
     int heldConnections() const { return int(m_held.size()); }
     const WebSocketRelayStats &stats() const { return m_stats; }
@@ -79,6 +93,10 @@ public:
 signals:
     /// An event for the server on the tunnel's topic.
     void pushRequested(const QString &event, const QJsonObject &payload);
+    /// A backend frame for the server (`ws_frame` on the tunnel's topic). It counts `cost` bytes
+    /// against its connection's buffer until the receiver calls frameHandedOver(connectionId, cost)
+    /// once, when its socket has taken the frame or dropped it.
+    void framePushRequested(const QString &connectionId, const QJsonObject &payload, qint64 cost);
     /// For observers (the inspector): each connection the server asks for, as an Exchange with a
     /// webSocket part. Opened when ws_connect arrives (pending); Updated with its frames and totals
     /// at most every `publishInterval` while it lives (still pending); Closed once, when it ends or
@@ -99,6 +117,7 @@ private:
     BackendWebSocket *newBackendSocket(const BackendUpgrade &upgrade);
     void adopt(Connection *connection);
     void fromBackend(Connection *connection, WsOpcode opcode, const QByteArray &data);
+    void closeOverLimit(Connection *connection, const QString &reason);
     void finish(const QString &connectionId, int code, const QString &reason, const QString &error = {});
     Connection *find(const QJsonObject &payload);
     void record(Connection *connection, WebSocketFrameRecord::Direction direction, WsOpcode opcode,

@@ -12,6 +12,7 @@
 #include <QJsonArray>
 #include <QLoggingCategory>
 #include <QMetaEnum>
+#include <QPointer>
 #include <QUrlQuery>
 
 #include <algorithm>
@@ -33,6 +34,7 @@ const QString EventRefreshAck = QStringLiteral("refresh_token_ack");
 const QString EventPhxError = QStringLiteral("phx_error");
 const QString EventPhxClose = QStringLiteral("phx_close");
 const QString EventPhxLeave = QStringLiteral("phx_leave");
+const QString EventWsFrame = QStringLiteral("ws_frame");
 const QString PhoenixTopic = QStringLiteral("phoenix");
 
 // Phoenix's own rejoin schedule for a channel lost on a live socket: 1, 2, 5, then every 10 s.
@@ -130,6 +132,18 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
         if (m_socket->isOpen())
             m_socket->push(topic(), event, payload, m_joinRef);
     });
+    connect(m_wsRelay, &WebSocketRelay::framePushRequested, this,
+            [this](const QString &connectionId, const QJsonObject &payload, qint64 cost) {
+                // The frame counts against its connection's --ws-buffer until the socket has written
+                // it to its (HighWater-bounded) buffer, or dropped it: the relay throttles on that.
+                QPointer<WebSocketRelay> relay(m_wsRelay);
+                auto handedOver = [relay, connectionId, cost] {
+                    if (relay)
+                        relay->frameHandedOver(connectionId, cost);
+                };
+                QByteArray text = encodeFrame({m_joinRef, m_socket->takeRef(), topic(), EventWsFrame, payload});
+                m_socket->sendEncoded(std::make_unique<HandoverSource>(std::move(text), std::move(handedOver)));
+            });
     connect(m_forwarder, &Forwarder::drained, this, [this] {
         if (m_state == State::Stopping)
             finishStop();
