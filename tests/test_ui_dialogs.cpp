@@ -6,6 +6,7 @@
 #include "sim/tokenminter.h"
 #include "tunnel/tokensink.h"
 #include "tunnel/tunnel.h"
+#include "tokens/keychainsecretstore.h"
 #include "ui/autostart.h"
 #include "ui/configwriter.h"
 #include "ui/settingsdialog.h"
@@ -31,6 +32,8 @@
 #include <QTest>
 
 #include <unistd.h>
+
+#include "keychainprobe.h"
 
 using namespace telephone;
 using namespace std::chrono_literals;
@@ -92,6 +95,7 @@ private:
     sim::PlugboardSimulator *m_sim = nullptr;
     QString m_demoPath;
     QString m_otherPath;
+    bool m_keychain = false;
 
 private slots:
     void initTestCase()
@@ -102,6 +106,7 @@ private slots:
         QVERIFY(m_sim->listen());
         m_demoPath = m_sim->addMount(QStringLiteral("/demo"));
         m_otherPath = m_sim->addMount(QStringLiteral("/other"));
+        m_keychain = keychainprobe::keychainAvailable();
     }
 
     // ---- token dialog ----
@@ -442,6 +447,85 @@ private slots:
         QFile text(file);
         QVERIFY(text.open(QIODevice::ReadOnly));
         QVERIFY(!text.readAll().contains("[tunnel.web]"));
+    }
+
+    // Issue 16: the service-account key typed into the settings dialog lands in the real Secret
+    // Service (the entry `telephone token key set` writes and the desktop app reads at start); from
+    // then on only its prefix shows, in this dialog and the next; Forget removes it.
+    void settingsDialogStoresTheServiceAccountKeyInTheKeychain()
+    {
+        REQUIRE_KEYCHAIN();
+        const QString key = QStringLiteral("sa_live_abSECRETPART0123456789xyz");
+        const QString entry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
+        const auto readKeychain = [&entry](bool *found) {
+            KeychainSecretStore keychain;
+            QSignalSpy read(&keychain, &KeychainSecretStore::entryRead);
+            QSignalSpy failed(&keychain, &KeychainSecretStore::failed);
+            keychain.readEntry(entry);
+            if (!read.wait(15000))
+                qWarning("keychain: %s", failed.isEmpty() ? "no answer" : qPrintable(failed.first().first().toString()));
+            *found = !read.isEmpty() && read.first().at(2).toBool();
+            return read.isEmpty() ? QByteArray() : read.first().at(1).toByteArray();
+        };
+        const auto noWidgetShows = [&key](const QWidget &window) {
+            if (window.windowTitle().contains(key))
+                return false;
+            for (const QLineEdit *edit : window.findChildren<QLineEdit *>()) {
+                if (edit->text().contains(key) || edit->toolTip().contains(key))
+                    return false;
+            }
+            for (const QLabel *label : window.findChildren<QLabel *>()) {
+                if (label->text().contains(key) || label->toolTip().contains(key))
+                    return false;
+            }
+            return true;
+        };
+        const QString file = m_dir.filePath(QStringLiteral("sakey/telephone.ini"));
+        writeFile(file, "");
+        const auto settings = resolveWithConfig(file);
+        QVERIFY(settings);
+        ConfigWriter writer(file);
+        {
+            SettingsDialog dialog(*settings, &writer, nullptr);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            auto *edit = dialog.findChild<QLineEdit *>(QStringLiteral("serviceAccountKey"));
+            auto *storeButton = dialog.findChild<QPushButton *>(QStringLiteral("storeServiceAccountKey"));
+            auto *status = dialog.findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+            QVERIFY(edit && storeButton && status);
+            QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("No service-account key")), 15000);
+            QCOMPARE(edit->echoMode(), QLineEdit::Password);
+
+            // Not a key: said, nothing stored.
+            typeInto(edit, QStringLiteral("eyJnotakey"));
+            QTest::mouseClick(storeButton, Qt::LeftButton);
+            QVERIFY2(status->text().contains(QStringLiteral("sa_live_")), qPrintable(status->text()));
+            bool found = true;
+            readKeychain(&found);
+            QVERIFY(!found);
+
+            typeInto(edit, key);
+            QTest::mouseClick(storeButton, Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("sa_live_ab…")), 15000);
+            QVERIFY(edit->text().isEmpty());
+            QVERIFY(noWidgetShows(dialog));
+        }
+        bool found = false;
+        QCOMPARE(readKeychain(&found), key.toUtf8());
+        QVERIFY(found);
+
+        // Reopened: the prefix only; Forget removes the entry.
+        SettingsDialog again(*settings, &writer, nullptr);
+        again.show();
+        auto *status = again.findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+        auto *forgetButton = again.findChild<QPushButton *>(QStringLiteral("forgetServiceAccountKey"));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("sa_live_ab…")), 15000);
+        QVERIFY(noWidgetShows(again));
+        QTRY_VERIFY(forgetButton->isEnabled());
+        QTest::mouseClick(forgetButton, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("No service-account key")), 15000);
+        readKeychain(&found);
+        QVERIFY(!found);
     }
 
     // ---- autostart ----

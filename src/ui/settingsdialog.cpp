@@ -1,6 +1,7 @@
 #include "ui/settingsdialog.h"
 
 #include "ui/autostart.h"
+#include "ui/serviceaccountkeyfield.h"
 #include "ui/tunneleditdialog.h"
 
 #include <QCheckBox>
@@ -108,6 +109,8 @@ SettingsDialog::SettingsDialog(const Settings &settings, ConfigWriter *writer, A
     form->addRow(QString(), m_notifications);
     form->addRow(tr("Tray icon:"), m_iconStyle);
     form->addRow(tr("Language:"), m_language);
+    // Stored at once in the keychain (not on Save): a secret never waits in the dialog.
+    form->addRow(tr("Service-account key:"), new ServiceAccountKeyField(this));
 
     auto *where = new QLabel(tr("Saved in %1. Server, backend and language changes take effect the next time "
                                 "Telephone starts.")
