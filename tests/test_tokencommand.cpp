@@ -245,6 +245,22 @@ private slots:
         QVERIFY2(r.out.contains(apiPath.toUtf8()) && r.out.contains(webPath.toUtf8()) && r.out.contains("elsewhere"),
                  r.out.constData());
 
+        // The pasted token is what that tunnel runs on at its next start.
+        {
+            QProcess telephone;
+            telephone.setProcessEnvironment(env);
+            telephone.start(QStringLiteral(TELEPHONE_BINARY),
+                            {QStringLiteral("--no-gui"), QStringLiteral("--config"), config, QStringLiteral("--tunnel"),
+                             QStringLiteral("api"), QStringLiteral("--secret-store"), QStringLiteral("file")});
+            QByteArray err;
+            connect(&telephone, &QProcess::readyReadStandardError, this, [&] { err += telephone.readAllStandardError(); });
+            QTRY_VERIFY2_WITH_TIMEOUT(simulator.joinedClients(apiPath) == 1, err.constData(), 15000);
+            ::kill(pid_t(telephone.processId()), SIGTERM);
+            QTRY_VERIFY_WITH_TIMEOUT(telephone.state() == QProcess::NotRunning, 10000);
+            err += telephone.readAllStandardError();
+            QVERIFY2(err.contains("pasted"), err.constData());
+        }
+
         // forget: that tunnel's rows, the others stay.
         r = token(QStringLiteral("api"), QStringLiteral("forget"));
         QVERIFY2(r.exitCode == 0 && r.out.contains("forgot 1 stored token(s) of tunnel api"), (r.out + r.err).constData());
