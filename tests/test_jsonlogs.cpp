@@ -95,10 +95,10 @@ private slots:
         QVERIFY(!parseLine(bare).contains(QStringLiteral("tunnel")));
         QVERIFY(!parseLine(bare).contains(QStringLiteral("request_id")));
         QCOMPARE(bare, logging::formatLine(logging::Format::Json, kTime, QtInfoMsg, "c", QStringLiteral("m"), {}));
-        // Text lines stay as they were.
+        // Text lines name the tunnel as a prefix, never the request id.
         QCOMPARE(logging::formatLine(logging::Format::Text, kTime, QtInfoMsg, "c", QStringLiteral("m"),
                                      logging::Context{QStringLiteral("t"), QStringLiteral("r")}),
-                 logging::formatLine(logging::Format::Text, kTime, QtInfoMsg, "c", QStringLiteral("m")));
+                 QByteArray("2026-11-22T01:02:03.123Z info  c: [t] m\n"));
     }
 
     void scopesNestAndTheDefaultFillsIn()
@@ -321,6 +321,72 @@ private slots:
         QCOMPARE(accessLines, 3);
         // Everything from the tunnel's creation on names it.
         QVERIFY2(tunnelLines > 5, qPrintable(QString::number(tunnelLines)));
+    }
+
+    // Issue 15: with several tunnels, every line a tunnel writes names it — a JSON field, a text prefix.
+    void severalTunnelsNameThemselvesOnEveryTunnelLine_data()
+    {
+        QTest::addColumn<QString>("format");
+        QTest::newRow("json") << QStringLiteral("json");
+        QTest::newRow("text") << QStringLiteral("text");
+    }
+
+    void severalTunnelsNameThemselvesOnEveryTunnelLine()
+    {
+        QFETCH(QString, format);
+        sim::PlugboardSimulator simulator;
+        sim::EchoBackend backend;
+        QVERIFY(simulator.listen());
+        QVERIFY(backend.listen(QHostAddress::LocalHost, 0));
+        const QString apiPath = simulator.addMount(QStringLiteral("/api"));
+        const QString webPath = simulator.addMount(QStringLiteral("/web"));
+        QTemporaryDir home;
+        QVERIFY(home.isValid());
+        const QString config = home.filePath(QStringLiteral("telephone.ini"));
+        {
+            QFile file(config);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QStringLiteral("server = %1\nbackend = %2\n\n[tunnel.api]\ntoken = %3\n\n[tunnel.web]\ntoken = %4\n")
+                           .arg(simulator.socketUrl().toString(), backend.url().toString(),
+                                simulator.mintToken(apiPath, 3600), simulator.mintToken(webPath, 3600))
+                           .toUtf8());
+            QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        }
+        QProcess process;
+        process.setProcessEnvironment(cleanEnvironment(home.path()));
+        QByteArray err;
+        connect(&process, &QProcess::readyReadStandardError, this, [&] { err += process.readAllStandardError(); });
+        process.start(QStringLiteral(TELEPHONE_BINARY),
+                      {QStringLiteral("--no-gui"), QStringLiteral("--log-format"), format, QStringLiteral("--config"),
+                       config, QStringLiteral("--data-dir"), home.path() + QStringLiteral("/state"),
+                       QStringLiteral("--secret-store"), QStringLiteral("file")});
+        QVERIFY(process.waitForStarted());
+        QTRY_COMPARE_WITH_TIMEOUT(simulator.joinedClients(apiPath), 1, 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(simulator.joinedClients(webPath), 1, 10000);
+        ::kill(pid_t(process.processId()), SIGTERM);
+        QVERIFY(process.waitForFinished(15000));
+        err += process.readAllStandardError();
+        QCOMPARE(process.exitCode(), 0);
+
+        QHash<QString, int> perTunnel;
+        const QList<QByteArray> lines = err.split('\n');
+        for (const QByteArray &line : lines) {
+            if (format == QLatin1String("json")) {
+                const QJsonObject o = parseLine(line);
+                if (o.value(QStringLiteral("category")).toString() != QLatin1String("telephone.tunnel.tunnel"))
+                    continue;
+                const QString tunnel = o.value(QStringLiteral("tunnel")).toString();
+                QVERIFY2(tunnel == QLatin1String("api") || tunnel == QLatin1String("web"), line.constData());
+                ++perTunnel[tunnel];
+            } else if (line.contains(" telephone.tunnel.tunnel: ")) {
+                const QRegularExpression prefix(QStringLiteral(" telephone\\.tunnel\\.tunnel: \\[(api|web)\\] "));
+                const QRegularExpressionMatch match = prefix.match(QString::fromUtf8(line));
+                QVERIFY2(match.hasMatch(), line.constData());
+                ++perTunnel[match.captured(1)];
+            }
+        }
+        // Each tunnel at least connected and stopped in its own name.
+        QVERIFY2(perTunnel.value(QStringLiteral("api")) >= 2 && perTunnel.value(QStringLiteral("web")) >= 2, err.constData());
     }
 };
 

@@ -251,6 +251,33 @@ private slots:
         QVERIFY(!output.contains("below the minimum"));
     }
 
+    // Issue 15: with several tunnels a text line says which one wrote it; with one, it does not.
+    void textLinesNameTheTunnelOnlyWhenThereAreSeveral()
+    {
+        StderrCapture capture(m_dir.filePath(QStringLiteral("tunnels.log")));
+        logging::install(logging::Format::Text, logging::Level::Info, false);
+        logging::setDefaultTunnel(QStringLiteral("default"));
+        {
+            const logging::ContextScope only(QStringLiteral("default"));
+            qCInfo(lcTest) << "the only tunnel";
+        }
+        logging::setDefaultTunnel(QString());
+        {
+            const logging::ContextScope api(QStringLiteral("api"));
+            qCInfo(lcTest) << "from api";
+            const logging::ContextScope request(QString(), QStringLiteral("req-1"));
+            qCInfo(lcTest) << "a request of api";
+        }
+        qCInfo(lcTest) << "from no tunnel";
+        logging::uninstall();
+        const QList<QByteArray> lines = capture.finish().split('\n');
+        QCOMPARE(lines.size(), 5);
+        QVERIFY2(lines.at(0).endsWith(" telephone.test.logging: the only tunnel"), lines.at(0).constData());
+        QVERIFY2(lines.at(1).endsWith(" telephone.test.logging: [api] from api"), lines.at(1).constData());
+        QVERIFY2(lines.at(2).endsWith(" telephone.test.logging: [api] a request of api"), lines.at(2).constData());
+        QVERIFY2(lines.at(3).endsWith(" telephone.test.logging: from no tunnel"), lines.at(3).constData());
+    }
+
     void minimumLevelFilters()
     {
         StderrCapture capture(m_dir.filePath(QStringLiteral("level.log")));

@@ -10,6 +10,8 @@
 #include "tokens/tokenstore.h"
 #include "tokens/tokenstoreunlocker.h"
 
+#include "keychainprobe.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -61,37 +63,7 @@ KeyResult fetch(SecretStore &store, const QString &name, bool create, int timeou
     return {false, {}, false, failed.first().first().toString()};
 }
 
-// scripts/test runs the tests under a real Secret Service and sets this, so the keychain tests
-// cannot silently skip in CI; a developer without one sees them skipped, not passed.
-bool keychainRequired()
-{
-    return qEnvironmentVariable("TELEPHONE_TEST_KEYCHAIN") == QLatin1String("required");
-}
-
-bool keychainAvailable()
-{
-    KeychainSecretStore store;
-    store.setRetryDelay(0ms);
-    store.setTimeout(10s);
-    QSignalSpy probed(&store, &KeychainSecretStore::probeFinished);
-    store.probe();
-    if (!probed.wait(15000))
-        return false;
-    if (!probed.first().at(0).toBool())
-        qWarning("keychain probe failed: %s", qPrintable(probed.first().at(1).toString()));
-    return probed.first().at(0).toBool();
-}
-
 } // namespace
-
-#define REQUIRE_KEYCHAIN()                                                                                          \
-    do {                                                                                                            \
-        if (!m_keychain) {                                                                                          \
-            if (keychainRequired())                                                                                 \
-                QFAIL("TELEPHONE_TEST_KEYCHAIN=required, but no Secret Service answered the probe");              \
-            QSKIP("no Secret Service here; scripts/test provides one (dbus-run-session + gnome-keyring-daemon)"); \
-        }                                                                                                           \
-    } while (false)
 
 class TestSecretStore : public QObject
 {
@@ -103,7 +75,7 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        m_keychain = keychainAvailable();
+        m_keychain = keychainprobe::keychainAvailable();
     }
 
     // --- key file ---

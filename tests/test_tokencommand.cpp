@@ -165,7 +165,7 @@ private slots:
 
         // Another mount than the account's: 403, said with the allowed path id.
         const QString other = simulator.addMount(QStringLiteral("/other"));
-        const Run refused = run(QStringList{QStringLiteral("token"), QStringLiteral("vend"), QStringLiteral("--tunnel"),
+        const Run refused = run(QStringList{QStringLiteral("token"), QStringLiteral("vend"), QStringLiteral("--path-id"),
                                             other} + common, env);
         QCOMPARE(refused.exitCode, 2);
         QVERIFY2(refused.err.contains("this service account may not serve " + other.toUtf8()), refused.err.constData());
@@ -181,6 +181,98 @@ private slots:
         const Run noKey = run(QStringList{QStringLiteral("token"), QStringLiteral("vend")} + common, env);
         QCOMPARE(noKey.exitCode, 2);
         QVERIFY2(noKey.err.contains("no service-account key"), noKey.err.constData());
+    }
+
+    // Issue 15: --tunnel NAME takes the server, key and mount of that [tunnel.NAME] section, and
+    // list/forget/paste touch only that tunnel's rows of the shared store.
+    void tunnelOptionActsOnThatTunnelsRows()
+    {
+        QTemporaryDir dir;
+        sim::PlugboardSimulator simulator;
+        QVERIFY(simulator.listen());
+        const QString apiPath = simulator.addMount(QStringLiteral("/api"));
+        const QString webPath = simulator.addMount(QStringLiteral("/web"));
+        const QString webKey = simulator.addServiceAccount(webPath);
+        const QString config = dir.filePath(QStringLiteral("telephone.ini"));
+        {
+            QFile file(config);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QStringLiteral("server = %1\nbackend = 3000\n\n[tunnel.api]\nservice-account-path-id = %2\n\n"
+                                      "[tunnel.web]\nservice-account-key = %3\nservice-account-path-id = %4\n\n[tunnel.other]\n"
+                                      "server = wss://other.example\n")
+                           .arg(simulator.socketUrl().toString(), apiPath, webKey, webPath)
+                           .toUtf8());
+            QVERIFY(file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner));
+        }
+        const QProcessEnvironment env = cleanEnvironment(dir.path());
+        const auto token = [&](const QString &tunnel, const QString &command, const QByteArray &input = {}) {
+            return run({QStringLiteral("token"), command, QStringLiteral("--tunnel"), tunnel, QStringLiteral("--config"),
+                        config, QStringLiteral("--secret-store"), QStringLiteral("file")},
+                       env, input);
+        };
+
+        // paste: stored for the tunnel's server; a token of another mount is refused, not stored.
+        const QString apiToken = simulator.mintToken(apiPath, 3600);
+        Run r = token(QStringLiteral("api"), QStringLiteral("paste"), apiToken.toUtf8() + '\n');
+        QVERIFY2(r.exitCode == 0, (r.out + r.err).constData());
+        QVERIFY2(!r.err.contains("QCommandLineParser"), r.err.constData()); // --tunnel is declared once
+        QVERIFY(!r.out.contains(apiToken.section(QLatin1Char('.'), 1, 1).toUtf8()));
+        r = token(QStringLiteral("api"), QStringLiteral("paste"), simulator.mintToken(webPath, 3600).toUtf8() + '\n');
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("this token is for path_id " + webPath.toUtf8() + ", but api serves " + apiPath.toUtf8()),
+                 r.err.constData());
+        r = token(QStringLiteral("other"), QStringLiteral("paste"), simulator.mintToken(QStringLiteral("elsewhere"), 3600).toUtf8() + '\n');
+        QVERIFY2(r.exitCode == 0, (r.out + r.err).constData());
+        // vend: the section's own key and the simulator's server from [general].
+        r = token(QStringLiteral("web"), QStringLiteral("vend"));
+        QVERIFY2(r.exitCode == 0, (r.out + r.err).constData());
+        QVERIFY2(r.out.contains("path_id:   " + webPath.toUtf8()), r.out.constData());
+        QVERIFY(!r.out.contains(webKey.toUtf8()) && !r.err.contains(webKey.toUtf8()));
+
+        // list: only that tunnel's rows; without --tunnel, all of them.
+        r = token(QStringLiteral("api"), QStringLiteral("list"));
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.out.contains(apiPath.toUtf8()) && r.out.contains("pasted"), r.out.constData());
+        QVERIFY2(!r.out.contains(webPath.toUtf8()) && !r.out.contains("other.example"), r.out.constData());
+        r = token(QStringLiteral("web"), QStringLiteral("list"));
+        QVERIFY2(r.out.contains(webPath.toUtf8()) && r.out.contains("vended") && !r.out.contains(apiPath.toUtf8()),
+                 r.out.constData());
+        r = token(QStringLiteral("other"), QStringLiteral("list"));
+        QVERIFY2(r.out.contains("wss://other.example") && r.out.contains("elsewhere")
+                     && !r.out.contains(apiPath.toUtf8()) && !r.out.contains(webPath.toUtf8()),
+                 r.out.constData());
+        r = run({QStringLiteral("token"), QStringLiteral("list")}, env);
+        QVERIFY2(r.out.contains(apiPath.toUtf8()) && r.out.contains(webPath.toUtf8()) && r.out.contains("elsewhere"),
+                 r.out.constData());
+
+        // The pasted token is what that tunnel runs on at its next start.
+        {
+            QProcess telephone;
+            telephone.setProcessEnvironment(env);
+            telephone.start(QStringLiteral(TELEPHONE_BINARY),
+                            {QStringLiteral("--no-gui"), QStringLiteral("--config"), config, QStringLiteral("--tunnel"),
+                             QStringLiteral("api"), QStringLiteral("--secret-store"), QStringLiteral("file")});
+            QByteArray err;
+            connect(&telephone, &QProcess::readyReadStandardError, this, [&] { err += telephone.readAllStandardError(); });
+            QTRY_VERIFY2_WITH_TIMEOUT(simulator.joinedClients(apiPath) == 1, err.constData(), 15000);
+            ::kill(pid_t(telephone.processId()), SIGTERM);
+            QTRY_VERIFY_WITH_TIMEOUT(telephone.state() == QProcess::NotRunning, 10000);
+            err += telephone.readAllStandardError();
+            QVERIFY2(err.contains("pasted"), err.constData());
+        }
+
+        // forget: that tunnel's rows, the others stay.
+        r = token(QStringLiteral("api"), QStringLiteral("forget"));
+        QVERIFY2(r.exitCode == 0 && r.out.contains("forgot 1 stored token(s) of tunnel api"), (r.out + r.err).constData());
+        r = token(QStringLiteral("api"), QStringLiteral("list"));
+        QVERIFY2(r.out.contains("no tokens of tunnel api"), r.out.constData());
+        r = run({QStringLiteral("token"), QStringLiteral("list")}, env);
+        QVERIFY2(r.out.contains(webPath.toUtf8()) && r.out.contains("elsewhere"), r.out.constData());
+
+        // A name the config does not have: said, with the ones it has.
+        r = token(QStringLiteral("nosuch"), QStringLiteral("list"));
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("no tunnel of that name") && r.err.contains("api, web, other"), r.err.constData());
     }
 
     void inspectShowsClaimsAndExitCodes_data()

@@ -477,6 +477,29 @@ private slots:
         QVERIFY(again.unlock(newKey(), QStringLiteral("file"), QStringLiteral("new key"), &error));
     }
 
+    // Issue 15: `token forget --tunnel NAME` deletes one tunnel's rows: its server, and its mount when known.
+    void forgetOneTunnelKeepsTheKeyAndTheOthers()
+    {
+        OpenStore s;
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const QString other = QStringLiteral("wss://other.example/socket/websocket");
+        QString error;
+        for (const QString &server : {Server, other}) {
+            for (const QString &path : {QStringLiteral("p1"), QStringLiteral("p2")}) {
+                const QString t = mint(path, now, now + 3600, server + path);
+                QVERIFY2(s.store->save(server, t, claimsOf(t), TokenSource::Pasted, &error), qPrintable(error));
+            }
+        }
+        QCOMPARE(s.store->forget(other, QStringLiteral("p1"), &error), 1);
+        QCOMPARE(s.store->list(&error)->size(), 3);
+        QCOMPARE(s.store->forget(other, QString(), &error), 1);
+        const QList<StoredToken> rows = *s.store->list(&error);
+        QCOMPARE(rows.size(), 2);
+        for (const StoredToken &row : rows)
+            QCOMPARE(row.server, Server);
+        QVERIFY(s.store->hasKey());
+    }
+
     void readOnlyDatabaseKeepsTheTunnelRunning()
     {
         // Tests run as root in CI, where chmod 0400 does not stop writes. Opening the database with

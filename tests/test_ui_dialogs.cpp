@@ -6,11 +6,13 @@
 #include "sim/tokenminter.h"
 #include "tunnel/tokensink.h"
 #include "tunnel/tunnel.h"
+#include "tokens/keychainsecretstore.h"
 #include "ui/autostart.h"
 #include "ui/configwriter.h"
 #include "ui/settingsdialog.h"
 #include "ui/tokendialog.h"
 #include "ui/tokenpreview.h"
+#include "ui/tunneleditdialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -20,14 +22,18 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QProcessEnvironment>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <unistd.h>
+
+#include "keychainprobe.h"
 
 using namespace telephone;
 using namespace std::chrono_literals;
@@ -42,6 +48,34 @@ std::optional<Settings> resolveWithConfig(const QString &file, const QProcessEnv
         return std::nullopt;
     QString error;
     return Settings::resolve(parser, env, &error);
+}
+
+std::optional<TunnelSettingsList> resolveTunnelsWithConfig(const QString &file)
+{
+    QCommandLineParser parser;
+    Settings::addOptions(parser);
+    if (!parser.parse({QStringLiteral("telephone"), QStringLiteral("--config"), file}))
+        return std::nullopt;
+    QString error;
+    return Settings::resolveTunnels(parser, QProcessEnvironment(), &error);
+}
+
+const Settings *tunnelNamed(const TunnelSettingsList &list, const QString &name)
+{
+    for (const Settings &tunnel : list.tunnels) {
+        if (tunnel.tunnelName() == name)
+            return &tunnel;
+    }
+    return nullptr;
+}
+
+void writeFile(const QString &file, const QByteArray &text)
+{
+    QDir().mkpath(QFileInfo(file).absolutePath());
+    QFile f(file);
+    f.open(QIODevice::WriteOnly);
+    f.write(text);
+    f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
 }
 
 void typeInto(QLineEdit *edit, const QString &text)
@@ -61,6 +95,7 @@ private:
     sim::PlugboardSimulator *m_sim = nullptr;
     QString m_demoPath;
     QString m_otherPath;
+    bool m_keychain = false;
 
 private slots:
     void initTestCase()
@@ -71,6 +106,7 @@ private slots:
         QVERIFY(m_sim->listen());
         m_demoPath = m_sim->addMount(QStringLiteral("/demo"));
         m_otherPath = m_sim->addMount(QStringLiteral("/other"));
+        m_keychain = keychainprobe::keychainAvailable();
     }
 
     // ---- token dialog ----
@@ -249,6 +285,247 @@ private slots:
         QVERIFY(!writer.write({{QStringLiteral("start-hidden"), QStringLiteral("true")}}, &error));
         QVERIFY(!error.isEmpty());
         QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    }
+
+    // Issue 15: [tunnel.NAME] sections written by ConfigWriter read back by Settings exactly as written.
+    void configWriterTunnelsRoundTrip()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("tunnels-rt/telephone.ini"));
+        const QString tokenFile = m_dir.filePath(QStringLiteral("tunnels-rt/my token, v2.jwt"));
+        writeFile(file, "backend = 3000\n[ui]\ngeometry = 1,2,3\n[tunnel.old]\nserver = wss://old.example\n");
+        writeFile(tokenFile, "eyJhbGciOiJub25lIn0.eyJwYXRoX2lkIjoicCJ9.\n");
+        ConfigWriter writer(file);
+        QCOMPARE(writer.tunnels().size(), 1);
+        QCOMPARE(writer.tunnels().first().name, QStringLiteral("old"));
+        const QList<ConfigWriter::TunnelSection> tunnels{
+            {QStringLiteral("api"),
+             {{QStringLiteral("server"), QStringLiteral("wss://h.example/ws?a=1,b=2;c")},
+              {QStringLiteral("token-file"), tokenFile},
+              {QStringLiteral("request-timeout"), QStringLiteral("20")}}},
+            {QStringLiteral("web_2"), {{QStringLiteral("server"), QStringLiteral("ws://127.0.0.1:4000")},
+                                       {QStringLiteral("backend"), QStringLiteral("https://local.test/base")}}},
+        };
+        QString error;
+        QVERIFY2(writer.write({}, tunnels, &error), qPrintable(error));
+        QCOMPARE(writer.tunnels(), tunnels);
+
+        const auto list = resolveTunnelsWithConfig(file);
+        QVERIFY(list);
+        QVERIFY2(list->errors.isEmpty(), qPrintable(list->errors.join(QLatin1Char('\n'))));
+        QCOMPARE(list->tunnels.size(), 2); // "old" is gone; no command-line tunnel with sections
+        const Settings *api = tunnelNamed(*list, QStringLiteral("api"));
+        const Settings *web = tunnelNamed(*list, QStringLiteral("web_2"));
+        QVERIFY(api && web);
+        QCOMPARE(api->value(QStringLiteral("server")), QStringLiteral("wss://h.example/ws?a=1,b=2;c"));
+        QCOMPARE(api->value(QStringLiteral("token-file")), tokenFile);
+        QCOMPARE(api->token(), QStringLiteral("eyJhbGciOiJub25lIn0.eyJwYXRoX2lkIjoicCJ9."));
+        QCOMPARE(api->requestTimeout(), 20000ms);
+        QCOMPARE(api->backendUrl(), QUrl(QStringLiteral("http://127.0.0.1:3000"))); // from [general]
+        QCOMPARE(web->backendUrl(), QUrl(QStringLiteral("https://local.test/base")));
+        // Other sections stay.
+        QCOMPARE(QSettings(file, QSettings::IniFormat).value(QStringLiteral("ui/geometry")).toStringList().join(QLatin1Char(',')),
+                 QStringLiteral("1,2,3"));
+
+        // What Settings would reject is not written: the file is unchanged.
+        for (const QString &bad : {QStringLiteral("default"), QStringLiteral("has space"), QStringLiteral("API")}) {
+            QList<ConfigWriter::TunnelSection> invalid = tunnels;
+            invalid << ConfigWriter::TunnelSection{bad, {{QStringLiteral("server"), QStringLiteral("wss://x.example")}}};
+            QVERIFY2(!writer.write({}, invalid, &error), qPrintable(bad));
+            QVERIFY(error.contains(bad));
+        }
+        QVERIFY(!writer.write({}, {{QStringLiteral("x"), {{QStringLiteral("log-format"), QStringLiteral("json")}}}}, &error));
+        QVERIFY(error.contains(QStringLiteral("log-format")));
+        QCOMPARE(writer.tunnels(), tunnels);
+    }
+
+    // Issue 15: the settings dialog's tunnel list: add, edit and remove, with inline errors, written
+    // on Save and read back by Settings; keys the form does not show (a token) are kept.
+    void settingsDialogAddsEditsAndRemovesTunnels()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("tunnels-dialog/telephone.ini"));
+        writeFile(file, "server = wss://general.example\n\n[tunnel.api]\nbackend = 3000\n"
+                        "token = eyJhbGciOiJub25lIn0.eyJwYXRoX2lkIjoiYXBpIn0.\nrequest-timeout = 20\n\n[ui]\nsplitter = 5\n");
+        const auto settings = resolveWithConfig(file);
+        QVERIFY(settings);
+        ConfigWriter writer(file);
+        SettingsDialog dialog(*settings, &writer, nullptr);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        auto *list = dialog.findChild<QListWidget *>(QStringLiteral("tunnelList"));
+        auto *add = dialog.findChild<QPushButton *>(QStringLiteral("addTunnel"));
+        auto *edit = dialog.findChild<QPushButton *>(QStringLiteral("editTunnel"));
+        auto *remove = dialog.findChild<QPushButton *>(QStringLiteral("removeTunnel"));
+        auto *note = dialog.findChild<QLabel *>(QStringLiteral("tunnelNote"));
+        QVERIFY(list && add && edit && remove && note);
+        QVERIFY(note->text().contains(QStringLiteral("take effect after restart")));
+        QCOMPARE(list->count(), 1);
+        QVERIFY(list->item(0)->text().startsWith(QStringLiteral("api")));
+
+        // Add: every field explains what is wrong under it, and OK waits until all are right.
+        QTest::mouseClick(add, Qt::LeftButton);
+        auto *editor = dialog.findChild<TunnelEditDialog *>();
+        QVERIFY(editor);
+        QVERIFY(QTest::qWaitForWindowExposed(editor));
+        auto *name = editor->findChild<QLineEdit *>(QStringLiteral("tunnelName"));
+        auto *server = editor->findChild<QLineEdit *>(QStringLiteral("tunnelServer"));
+        auto *backend = editor->findChild<QLineEdit *>(QStringLiteral("tunnelBackend"));
+        auto *tokenFile = editor->findChild<QLineEdit *>(QStringLiteral("tunnelTokenFile"));
+        auto *nameError = editor->findChild<QLabel *>(QStringLiteral("tunnelNameError"));
+        auto *serverError = editor->findChild<QLabel *>(QStringLiteral("tunnelServerError"));
+        auto *backendError = editor->findChild<QLabel *>(QStringLiteral("tunnelBackendError"));
+        auto *tokenFileError = editor->findChild<QLabel *>(QStringLiteral("tunnelTokenFileError"));
+        QPushButton *ok = editor->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        QVERIFY(name && server && backend && tokenFile && nameError && serverError && backendError && tokenFileError);
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(server->placeholderText().contains(QStringLiteral("wss://general.example")));
+        QVERIFY(backendError->text().contains(QStringLiteral("the general settings have none")));
+        typeInto(name, QStringLiteral("my api"));
+        QVERIFY(nameError->text().contains(QStringLiteral("letters, digits, - and _")));
+        typeInto(name, QStringLiteral("Default"));
+        QVERIFY(nameError->text().contains(QStringLiteral("command line")));
+        typeInto(name, QStringLiteral("API"));
+        QVERIFY(nameError->text().contains(QStringLiteral("Another tunnel")));
+        typeInto(name, QStringLiteral("web"));
+        QVERIFY(nameError->text().isEmpty() && nameError->isHidden());
+        typeInto(server, QStringLiteral("ftp://web.example"));
+        QVERIFY(!serverError->text().isEmpty());
+        typeInto(server, QStringLiteral("https://web.example"));
+        QVERIFY(serverError->text().isEmpty());
+        typeInto(backend, QStringLiteral("99999"));
+        QVERIFY(!backendError->text().isEmpty());
+        QVERIFY(!ok->isEnabled());
+        typeInto(backend, QStringLiteral("3001"));
+        typeInto(tokenFile, m_dir.filePath(QStringLiteral("no-such.jwt")));
+        QVERIFY(tokenFileError->text().contains(QStringLiteral("There is no file")));
+        QVERIFY(!ok->isEnabled());
+        tokenFile->clear();
+        QVERIFY(ok->isEnabled());
+        QTest::mouseClick(ok, Qt::LeftButton);
+        QTRY_VERIFY(!dialog.findChild<TunnelEditDialog *>());
+        QCOMPARE(list->count(), 2);
+
+        // Edit api: its token and timeout, which the form does not show, stay.
+        list->setCurrentRow(0);
+        QTest::mouseClick(edit, Qt::LeftButton);
+        editor = dialog.findChild<TunnelEditDialog *>();
+        QVERIFY(editor);
+        QCOMPARE(editor->findChild<QLineEdit *>(QStringLiteral("tunnelName"))->text(), QStringLiteral("api"));
+        typeInto(editor->findChild<QLineEdit *>(QStringLiteral("tunnelBackend")), QStringLiteral("4000"));
+        QTest::mouseClick(editor->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        QTRY_VERIFY(!dialog.findChild<TunnelEditDialog *>());
+        QVERIFY(list->item(0)->text().contains(QStringLiteral("4000")));
+
+        // Nothing is written before Save.
+        QCOMPARE(writer.tunnels().size(), 1);
+        QTest::mouseClick(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save), Qt::LeftButton);
+        auto reread = resolveTunnelsWithConfig(file);
+        QVERIFY(reread);
+        QVERIFY2(reread->errors.isEmpty(), qPrintable(reread->errors.join(QLatin1Char('\n'))));
+        const Settings *api = tunnelNamed(*reread, QStringLiteral("api"));
+        const Settings *web = tunnelNamed(*reread, QStringLiteral("web"));
+        QVERIFY(api && web);
+        QCOMPARE(api->backendUrl(), QUrl(QStringLiteral("http://127.0.0.1:4000")));
+        QCOMPARE(api->token(), QStringLiteral("eyJhbGciOiJub25lIn0.eyJwYXRoX2lkIjoiYXBpIn0."));
+        QCOMPARE(api->requestTimeout(), 20000ms);
+        QCOMPARE(api->serverUrl(), QUrl(QStringLiteral("wss://general.example/socket/websocket")));
+        QCOMPARE(web->serverUrl(), QUrl(QStringLiteral("wss://web.example/socket/websocket")));
+        QCOMPARE(web->backendUrl(), QUrl(QStringLiteral("http://127.0.0.1:3001")));
+        QCOMPARE(QSettings(file, QSettings::IniFormat).value(QStringLiteral("ui/splitter")).toString(), QStringLiteral("5"));
+
+        // Opened again: the list is what the file holds; Remove, then Save, removes the section.
+        SettingsDialog again(*settings, &writer, nullptr);
+        auto *againList = again.findChild<QListWidget *>(QStringLiteral("tunnelList"));
+        QCOMPARE(againList->count(), 2);
+        againList->setCurrentRow(1);
+        QTest::mouseClick(again.findChild<QPushButton *>(QStringLiteral("removeTunnel")), Qt::LeftButton);
+        QCOMPARE(againList->count(), 1);
+        QTest::mouseClick(again.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save), Qt::LeftButton);
+        reread = resolveTunnelsWithConfig(file);
+        QVERIFY(reread);
+        QCOMPARE(reread->tunnels.size(), 1);
+        QCOMPARE(reread->tunnels.first().tunnelName(), QStringLiteral("api"));
+        QFile text(file);
+        QVERIFY(text.open(QIODevice::ReadOnly));
+        QVERIFY(!text.readAll().contains("[tunnel.web]"));
+    }
+
+    // Issue 16: the service-account key typed into the settings dialog lands in the real Secret
+    // Service (the entry `telephone token key set` writes and the desktop app reads at start); from
+    // then on only its prefix shows, in this dialog and the next; Forget removes it.
+    void settingsDialogStoresTheServiceAccountKeyInTheKeychain()
+    {
+        REQUIRE_KEYCHAIN();
+        const QString key = QStringLiteral("sa_live_abSECRETPART0123456789xyz");
+        const QString entry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
+        const auto readKeychain = [&entry](bool *found) {
+            KeychainSecretStore keychain;
+            QSignalSpy read(&keychain, &KeychainSecretStore::entryRead);
+            QSignalSpy failed(&keychain, &KeychainSecretStore::failed);
+            keychain.readEntry(entry);
+            if (!read.wait(15000))
+                qWarning("keychain: %s", failed.isEmpty() ? "no answer" : qPrintable(failed.first().first().toString()));
+            *found = !read.isEmpty() && read.first().at(2).toBool();
+            return read.isEmpty() ? QByteArray() : read.first().at(1).toByteArray();
+        };
+        const auto noWidgetShows = [&key](const QWidget &window) {
+            if (window.windowTitle().contains(key))
+                return false;
+            for (const QLineEdit *edit : window.findChildren<QLineEdit *>()) {
+                if (edit->text().contains(key) || edit->toolTip().contains(key))
+                    return false;
+            }
+            for (const QLabel *label : window.findChildren<QLabel *>()) {
+                if (label->text().contains(key) || label->toolTip().contains(key))
+                    return false;
+            }
+            return true;
+        };
+        const QString file = m_dir.filePath(QStringLiteral("sakey/telephone.ini"));
+        writeFile(file, "");
+        const auto settings = resolveWithConfig(file);
+        QVERIFY(settings);
+        ConfigWriter writer(file);
+        {
+            SettingsDialog dialog(*settings, &writer, nullptr);
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            auto *edit = dialog.findChild<QLineEdit *>(QStringLiteral("serviceAccountKey"));
+            auto *storeButton = dialog.findChild<QPushButton *>(QStringLiteral("storeServiceAccountKey"));
+            auto *status = dialog.findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+            QVERIFY(edit && storeButton && status);
+            QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("No service-account key")), 15000);
+            QCOMPARE(edit->echoMode(), QLineEdit::Password);
+
+            // Not a key: said, nothing stored.
+            typeInto(edit, QStringLiteral("eyJnotakey"));
+            QTest::mouseClick(storeButton, Qt::LeftButton);
+            QVERIFY2(status->text().contains(QStringLiteral("sa_live_")), qPrintable(status->text()));
+            bool found = true;
+            readKeychain(&found);
+            QVERIFY(!found);
+
+            typeInto(edit, key);
+            QTest::mouseClick(storeButton, Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("sa_live_ab…")), 15000);
+            QVERIFY(edit->text().isEmpty());
+            QVERIFY(noWidgetShows(dialog));
+        }
+        bool found = false;
+        QCOMPARE(readKeychain(&found), key.toUtf8());
+        QVERIFY(found);
+
+        // Reopened: the prefix only; Forget removes the entry.
+        SettingsDialog again(*settings, &writer, nullptr);
+        again.show();
+        auto *status = again.findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+        auto *forgetButton = again.findChild<QPushButton *>(QStringLiteral("forgetServiceAccountKey"));
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("sa_live_ab…")), 15000);
+        QVERIFY(noWidgetShows(again));
+        QTRY_VERIFY(forgetButton->isEnabled());
+        QTest::mouseClick(forgetButton, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("No service-account key")), 15000);
+        readKeychain(&found);
+        QVERIFY(!found);
     }
 
     // ---- autostart ----

@@ -32,14 +32,22 @@ const char *const UsageText =
     "\n"
     "  inspect [JWT]                 show a token's claims (reads stdin without JWT); never prints the token\n"
     "  list                          stored tokens per tunnel: path, expiry, source (never the token)\n"
-    "  forget --path-id ID | --all   delete stored tokens of one mount, or all of them\n"
+    "  forget --path-id ID | --all   delete stored tokens of one mount, or all of them; with --tunnel NAME\n"
+    "                                alone, that tunnel's\n"
+    "  paste                         store a token read from stdin (not echoed) for the tunnel's server; a\n"
+    "                                running Telephone uses it from its next start; needs --server or --tunnel\n"
     "  import-go --db FILE           import the Go client's token database (asks for its SECRET_KEY_BASE,\n"
-    "                                or reads it from $SECRET_KEY_BASE); needs --server\n"
-    "  vend [--tunnel PATH_ID]       get a token from the server's token vending with the service-account\n"
-    "                                key, store it and show its claims (never the token); needs --server\n"
+    "                                or reads it from $SECRET_KEY_BASE); needs --server or --tunnel\n"
+    "  vend [--path-id ID]           get a token from the server's token vending with the service-account\n"
+    "                                key, store it and show its claims (never the token); needs --server or\n"
+    "                                --tunnel; ID is the mount to ask for (default: the tunnel's\n"
+    "                                service-account-path-id, else the account's own)\n"
     "  key set | key forget          keep the service-account key in the OS keychain for the desktop app\n"
     "                                (set reads it from stdin, not echoed), or remove it\n"
     "\n"
+    "--tunnel NAME: act on one tunnel of the config file ([tunnel.NAME], or \"default\" for the command\n"
+    "line's): its server, its key and its mount (the path_id of its token or service-account-path-id);\n"
+    "list and forget then touch only that tunnel's stored tokens.\n"
     "Options of the main program apply where they matter: --data-dir, --server, --secret-store, --config.\n"
     "Exit codes: 0 done (inspect: valid token); 1 the store could not be read or written, or the import\n"
     "or vending failed; 2 bad usage, malformed token or missing configuration, or the server refused the\n"
@@ -103,10 +111,7 @@ int TokenCommand::run(const QStringList &arguments, const QProcessEnvironment &e
     parser.addOption(pathIdOption);
     parser.addOption(allOption);
     parser.addOption(dbOption);
-    const QCommandLineOption tunnelOption(QStringLiteral("tunnel"),
-                                          QStringLiteral("vend: the tunnel (its path_id) to get a token for."),
-                                          QStringLiteral("name"));
-    parser.addOption(tunnelOption);
+    // --tunnel NAME comes with the main program's options (Settings::addOptions).
     Settings::addOptions(parser);
     if (!parser.parse(arguments)) {
         print(stderr, QStringLiteral("telephone token: %1").arg(parser.errorText()));
@@ -135,7 +140,7 @@ int TokenCommand::run(const QStringList &arguments, const QProcessEnvironment &e
         return keychainKey(rest.first());
     }
     if (command != QLatin1String("list") && command != QLatin1String("forget") && command != QLatin1String("import-go")
-        && command != QLatin1String("vend")) {
+        && command != QLatin1String("vend") && command != QLatin1String("paste")) {
         print(stderr, QStringLiteral("telephone token: unknown command '%1'").arg(command));
         fputs(UsageText, stderr);
         return Exit::Usage;
@@ -145,23 +150,35 @@ int TokenCommand::run(const QStringList &arguments, const QProcessEnvironment &e
         return Exit::Usage;
     }
     QString error;
-    const std::optional<Settings> settings = Settings::resolve(parser, env, &error);
+    const bool oneTunnel = parser.isSet(QStringLiteral("tunnel"));
+    const std::optional<Settings> settings =
+        oneTunnel ? tunnelSettings(parser, env, &error) : Settings::resolve(parser, env, &error);
     if (!settings) {
         print(stderr, QStringLiteral("telephone token: %1").arg(error));
         return Exit::Usage;
     }
+    const std::optional<TunnelRows> rows = oneTunnel ? std::optional(TunnelRows::of(*settings)) : std::nullopt;
     if (command == QLatin1String("list"))
-        return list(*settings);
+        return list(*settings, rows);
     if (command == QLatin1String("vend"))
-        return vend(*settings, parser.value(tunnelOption), env);
+        return vend(*settings, parser.value(pathIdOption), env);
+    if (command == QLatin1String("paste"))
+        return paste(*settings, rows, env);
     if (command == QLatin1String("forget")) {
         const bool all = parser.isSet(allOption);
         const QString pathId = parser.value(pathIdOption);
-        if (all == !pathId.isEmpty()) {
-            print(stderr, QStringLiteral("telephone token forget: give either --path-id ID or --all"));
+        if (all && rows) {
+            print(stderr, QStringLiteral("telephone token forget: --all forgets the tokens of every tunnel; leave out "
+                                         "--tunnel, or give --tunnel alone for that tunnel's"));
             return Exit::Usage;
         }
-        return forget(*settings, pathId, all);
+        if (rows)
+            return forget(*settings, pathId.isEmpty() ? rows->pathId : pathId, false, rows);
+        if (all == !pathId.isEmpty()) {
+            print(stderr, QStringLiteral("telephone token forget: give either --path-id ID or --all (or --tunnel NAME)"));
+            return Exit::Usage;
+        }
+        return forget(*settings, pathId, all, std::nullopt);
     }
     if (!parser.isSet(dbOption)) {
         print(stderr, QStringLiteral("telephone token import-go: give the Go client's database with --db FILE "
@@ -217,7 +234,53 @@ int TokenCommand::inspect(const QString &argument)
     return expired ? Exit::Expired : Exit::Ok;
 }
 
-int TokenCommand::list(const Settings &settings)
+TokenCommand::TunnelRows TokenCommand::TunnelRows::of(const Settings &settings)
+{
+    // The mount: the given token's path_id, else the one the service account is asked for; the
+    // tunnel learns it from the server otherwise, so then all of the server's rows are its.
+    const JwtDecodeResult given = decodeJwt(settings.token());
+    return {settings.tunnelName(), displayUrl(settings.serverUrl()),
+            given.claims ? given.claims->pathId : settings.serviceAccountPathId()};
+}
+
+QString TokenCommand::TunnelRows::describe() const
+{
+    return pathId.isEmpty() ? QStringLiteral("tunnel %1 (%2)").arg(name, server)
+                            : QStringLiteral("tunnel %1 (%2, path_id %3)").arg(name, server, pathId);
+}
+
+bool TokenCommand::TunnelRows::contains(const StoredToken &row) const
+{
+    return row.server == server && (pathId.isEmpty() || row.pathId == pathId);
+}
+
+std::optional<Settings> TokenCommand::tunnelSettings(const QCommandLineParser &parser, const QProcessEnvironment &env,
+                                                     QString *error)
+{
+    const QStringList names = parser.values(QStringLiteral("tunnel"));
+    if (names.size() != 1) {
+        *error = QStringLiteral("give one --tunnel NAME (a token command acts on one tunnel)");
+        return std::nullopt;
+    }
+    const std::optional<TunnelSettingsList> all = Settings::resolveTunnels(parser, env, error);
+    if (!all)
+        return std::nullopt;
+    for (const Settings &tunnel : all->tunnels) {
+        if (tunnel.tunnelName() == names.first()) {
+            if (tunnel.serverUrl().isEmpty()) {
+                *error = QStringLiteral("tunnel %1 has no server").arg(names.first());
+                return std::nullopt;
+            }
+            return tunnel;
+        }
+    }
+    // The section exists but is invalid: its error names it and the line.
+    *error = all->errors.isEmpty() ? QStringLiteral("tunnel %1 is not configured").arg(names.first())
+                                   : all->errors.join(QStringLiteral("; "));
+    return std::nullopt;
+}
+
+int TokenCommand::list(const Settings &settings, const std::optional<TunnelRows> &tunnel)
 {
     const QString file = TokenStore::fileIn(settings.dataDir());
     if (!QFileInfo::exists(file)) {
@@ -231,23 +294,26 @@ int TokenCommand::list(const Settings &settings)
         print(stderr, QStringLiteral("telephone token list: %1").arg(error));
         return Exit::Failed;
     }
-    const std::optional<QList<StoredToken>> rows = store.list(&error);
+    std::optional<QList<StoredToken>> rows = store.list(&error);
     if (!rows) {
         print(stderr, QStringLiteral("telephone token list: %1").arg(error));
         return Exit::Failed;
     }
+    if (tunnel)
+        rows->removeIf([&tunnel](const StoredToken &row) { return !tunnel->contains(row); });
     if (rows->isEmpty()) {
-        print(stdout, QStringLiteral("no tokens are stored in %1").arg(file));
+        print(stdout, tunnel ? QStringLiteral("no tokens of %1 are stored in %2").arg(tunnel->describe(), file)
+                             : QStringLiteral("no tokens are stored in %1").arg(file));
         return Exit::Ok;
     }
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     QStringList lines{QStringLiteral("tokens stored in %1 (key: %2)")
                           .arg(file, store.keyOrigin().isEmpty() ? QStringLiteral("not set yet") : store.keyOrigin())};
-    QString tunnel;
+    QString group;
     for (const StoredToken &row : *rows) {
-        const QString thisTunnel = row.server + QLatin1Char(' ') + row.pathId;
-        if (thisTunnel != tunnel) {
-            tunnel = thisTunnel;
+        const QString thisGroup = row.server + QLatin1Char(' ') + row.pathId;
+        if (thisGroup != group) {
+            group = thisGroup;
             lines << QString() << QStringLiteral("%1  path_id %2").arg(row.server, row.pathId);
         }
         const QString expiry = row.exp <= 0 ? QStringLiteral("never expires")
@@ -262,7 +328,8 @@ int TokenCommand::list(const Settings &settings)
     return Exit::Ok;
 }
 
-int TokenCommand::forget(const Settings &settings, const QString &pathId, bool all)
+int TokenCommand::forget(const Settings &settings, const QString &pathId, bool all,
+                         const std::optional<TunnelRows> &tunnel)
 {
     const QString file = TokenStore::fileIn(settings.dataDir());
     if (!QFileInfo::exists(file)) {
@@ -275,10 +342,16 @@ int TokenCommand::forget(const Settings &settings, const QString &pathId, bool a
         print(stderr, QStringLiteral("telephone token forget: %1").arg(error));
         return Exit::Failed;
     }
-    const int removed = store.forget(all ? QString() : pathId, &error);
+    const int removed =
+        tunnel ? store.forget(tunnel->server, pathId, &error) : store.forget(all ? QString() : pathId, &error);
     if (removed < 0) {
         print(stderr, QStringLiteral("telephone token forget: %1").arg(error));
         return Exit::Failed;
+    }
+    if (tunnel) {
+        const TunnelRows forgotten{tunnel->name, tunnel->server, pathId};
+        print(stdout, QStringLiteral("forgot %1 stored token(s) of %2").arg(removed).arg(forgotten.describe()));
+        return Exit::Ok;
     }
     print(stdout, all ? QStringLiteral("forgot %1 stored token(s) and the key check of %2").arg(removed).arg(file)
                       : QStringLiteral("forgot %1 stored token(s) for path_id %2").arg(removed).arg(pathId));
@@ -384,14 +457,48 @@ bool TokenCommand::openUnlocked(TokenStore *store, const Settings &settings, con
     return unlocked;
 }
 
-int TokenCommand::vend(const Settings &settings, const QString &tunnel, const QProcessEnvironment &env)
+int TokenCommand::paste(const Settings &settings, const std::optional<TunnelRows> &tunnel,
+                        const QProcessEnvironment &env)
+{
+    const auto fail = [](int code, const QString &message) {
+        print(stderr, QStringLiteral("telephone token paste: ") + message);
+        return code;
+    };
+    if (settings.serverUrl().isEmpty())
+        return fail(Exit::Usage, QStringLiteral("give --server or --tunnel NAME: a token is stored for its server"));
+    const QString token = QString::fromUtf8(readHiddenLine("token (not shown): "));
+    const JwtDecodeResult decoded = decodeJwt(token);
+    if (!decoded.claims)
+        return fail(Exit::Usage, decoded.error);
+    if (decoded.claims->isExpiredAt(QDateTime::currentSecsSinceEpoch()))
+        return fail(Exit::Usage, QStringLiteral("this token expired at %1; get a new one for path_id %2")
+                                     .arg(iso(decoded.claims->exp), decoded.claims->pathId));
+    // A token for another mount would be used by the wrong tunnel at its next start.
+    if (tunnel && !tunnel->pathId.isEmpty() && decoded.claims->pathId != tunnel->pathId)
+        return fail(Exit::Usage, QStringLiteral("this token is for path_id %1, but %2 serves %3")
+                                     .arg(decoded.claims->pathId, tunnel->name, tunnel->pathId));
+    TokenStore store(TokenStore::fileIn(settings.dataDir()));
+    QString error;
+    if (!openUnlocked(&store, settings, env, &error))
+        return fail(Exit::Failed, error);
+    const QString server = displayUrl(settings.serverUrl());
+    if (!store.save(server, token, *decoded.claims, TokenSource::Pasted, &error))
+        return fail(Exit::Failed, error);
+    print(stdout, QStringLiteral("stored the token for path_id %1 in %2 for %3; a running Telephone uses it from its "
+                                 "next start:\n%4")
+                      .arg(decoded.claims->pathId, store.fileName(), server, describeClaims(*decoded.claims)));
+    return Exit::Ok;
+}
+
+int TokenCommand::vend(const Settings &settings, const QString &pathId, const QProcessEnvironment &env)
 {
     const auto fail = [](int code, const QString &message) {
         print(stderr, QStringLiteral("telephone token vend: ") + message);
         return code;
     };
     if (settings.serverUrl().isEmpty())
-        return fail(Exit::Usage, QStringLiteral("give --server (or TELEPHONE_SERVER): tokens are vended by it"));
+        return fail(Exit::Usage, QStringLiteral("give --server (or TELEPHONE_SERVER) or --tunnel NAME: tokens are "
+                                                "vended by the server"));
     QString error;
     const std::optional<ServiceAccountKey> key = ServiceAccountKey::find(settings, env, &error);
     if (!key)
@@ -403,7 +510,7 @@ int TokenCommand::vend(const Settings &settings, const QString &tunnel, const QP
     VendRequest request;
     request.server = settings.serverUrl();
     request.key = key->key;
-    request.pathId = tunnel.isEmpty() ? settings.serviceAccountPathId() : tunnel;
+    request.pathId = pathId.isEmpty() ? settings.serviceAccountPathId() : pathId;
     request.instanceId = TokenVendor::instanceIdFor(request.pathId);
     request.description = TokenVendor::defaultDescription();
     TokenVendor vendor;

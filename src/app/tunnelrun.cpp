@@ -88,7 +88,9 @@ void TunnelRun::startWithBestToken(bool storeUsable)
     }
     TokenStore::Loaded stored;
     if (storeUsable) {
-        stored = m_store->load(server, {}, now);
+        // A tunnel whose service account is bound to a mount takes only that mount's tokens: the
+        // server's newest could be another tunnel's (issue 15: several tunnels, one server, one store).
+        stored = m_store->load(server, m_settings.serviceAccountPathId(), now);
         // Skipped rows are said out loud: an older token is then used knowingly, never silently.
         for (const QString &problem : std::as_const(stored.problems))
             qCWarning(lcRun).noquote() << problem;

@@ -1,15 +1,19 @@
 #include "ui/settingsdialog.h"
 
 #include "ui/autostart.h"
-#include "ui/configwriter.h"
+#include "ui/serviceaccountkeyfield.h"
+#include "ui/tunneleditdialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -105,6 +109,8 @@ SettingsDialog::SettingsDialog(const Settings &settings, ConfigWriter *writer, A
     form->addRow(QString(), m_notifications);
     form->addRow(tr("Tray icon:"), m_iconStyle);
     form->addRow(tr("Language:"), m_language);
+    // Stored at once in the keychain (not on Save): a secret never waits in the dialog.
+    form->addRow(tr("Service-account key:"), new ServiceAccountKeyField(this));
 
     auto *where = new QLabel(tr("Saved in %1. Server, backend and language changes take effect the next time "
                                 "Telephone starts.")
@@ -113,8 +119,12 @@ SettingsDialog::SettingsDialog(const Settings &settings, ConfigWriter *writer, A
     where->setWordWrap(true);
     where->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    m_initialTunnels = writer ? writer->tunnels() : QList<ConfigWriter::TunnelSection>();
+    m_tunnels = m_initialTunnels;
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(buildTunnelBox());
     layout->addWidget(where);
     layout->addWidget(m_message);
     layout->addStretch(1);
@@ -125,6 +135,100 @@ SettingsDialog::SettingsDialog(const Settings &settings, ConfigWriter *writer, A
     connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
     validate();
+}
+
+QGroupBox *SettingsDialog::buildTunnelBox()
+{
+    auto *box = new QGroupBox(tr("Tunnels"), this);
+    m_tunnelList = new QListWidget(box);
+    m_tunnelList->setObjectName(QStringLiteral("tunnelList"));
+    auto *add = new QPushButton(tr("Add…"), box);
+    add->setObjectName(QStringLiteral("addTunnel"));
+    m_editTunnel = new QPushButton(tr("Edit…"), box);
+    m_editTunnel->setObjectName(QStringLiteral("editTunnel"));
+    m_removeTunnel = new QPushButton(tr("Remove"), box);
+    m_removeTunnel->setObjectName(QStringLiteral("removeTunnel"));
+    auto *note = new QLabel(tr("Each tunnel serves one more mount with its own server, backend and token; "
+                               "the server and backend above apply to a tunnel that sets none. Added, changed "
+                               "and removed tunnels take effect after restart."),
+                            box);
+    note->setObjectName(QStringLiteral("tunnelNote"));
+    note->setWordWrap(true);
+
+    auto *buttons = new QVBoxLayout;
+    buttons->addWidget(add);
+    buttons->addWidget(m_editTunnel);
+    buttons->addWidget(m_removeTunnel);
+    buttons->addStretch(1);
+    auto *row = new QHBoxLayout;
+    row->addWidget(m_tunnelList, 1);
+    row->addLayout(buttons);
+    auto *layout = new QVBoxLayout(box);
+    layout->addLayout(row);
+    layout->addWidget(note);
+
+    connect(add, &QPushButton::clicked, this, [this] { editTunnel(-1); });
+    connect(m_editTunnel, &QPushButton::clicked, this, [this] { editTunnel(m_tunnelList->currentRow()); });
+    connect(m_tunnelList, &QListWidget::itemActivated, this, [this] { editTunnel(m_tunnelList->currentRow()); });
+    connect(m_removeTunnel, &QPushButton::clicked, this, &SettingsDialog::removeSelectedTunnel);
+    connect(m_tunnelList, &QListWidget::currentRowChanged, this, [this](int row) {
+        m_editTunnel->setEnabled(row >= 0);
+        m_removeTunnel->setEnabled(row >= 0);
+    });
+    refreshTunnelList();
+    return box;
+}
+
+void SettingsDialog::refreshTunnelList()
+{
+    const int row = m_tunnelList->currentRow();
+    m_tunnelList->clear();
+    for (const ConfigWriter::TunnelSection &tunnel : std::as_const(m_tunnels)) {
+        const QString server = tunnel.values.value(KeyServer);
+        const QString backend = tunnel.values.value(KeyBackend);
+        m_tunnelList->addItem(tr("%1 — %2 → %3")
+                                  .arg(tunnel.name, server.isEmpty() ? tr("general server") : server,
+                                       backend.isEmpty() ? tr("general backend") : backend));
+    }
+    m_tunnelList->setCurrentRow(std::min(row, int(m_tunnels.size()) - 1));
+    m_editTunnel->setEnabled(m_tunnelList->currentRow() >= 0);
+    m_removeTunnel->setEnabled(m_tunnelList->currentRow() >= 0);
+}
+
+void SettingsDialog::editTunnel(int index)
+{
+    if (index >= m_tunnels.size())
+        return;
+    const ConfigWriter::TunnelSection section = index >= 0 ? m_tunnels.at(index) : ConfigWriter::TunnelSection();
+    QStringList otherNames;
+    for (int i = 0; i < m_tunnels.size(); ++i) {
+        if (i != index)
+            otherNames << m_tunnels.at(i).name;
+    }
+    // Not exec(): the settings dialog stays responsive (and testable) while the form is open.
+    auto *editor = new TunnelEditDialog(section, otherNames, m_server->text().trimmed(), m_backend->text().trimmed(), this);
+    editor->setAttribute(Qt::WA_DeleteOnClose);
+    connect(editor, &QDialog::accepted, this, [this, editor, index] {
+        if (index >= 0 && index < m_tunnels.size()) {
+            m_tunnels[index] = editor->section();
+        } else {
+            m_tunnels << editor->section();
+            m_tunnelList->setCurrentRow(-1);
+        }
+        refreshTunnelList();
+        if (index < 0)
+            m_tunnelList->setCurrentRow(int(m_tunnels.size()) - 1);
+    });
+    editor->open();
+}
+
+void SettingsDialog::removeSelectedTunnel()
+{
+    const int row = m_tunnelList->currentRow();
+    if (row < 0 || row >= m_tunnels.size())
+        return;
+    m_tunnels.removeAt(row);
+    refreshTunnelList();
 }
 
 void SettingsDialog::addOverrideNote(const Settings &settings, const QString &key, QLineEdit *edit)
@@ -180,8 +284,11 @@ void SettingsDialog::accept()
     if (!m_writer)
         return;
     const QHash<QString, QString> changed = changes();
+    const bool tunnelsChanged = m_tunnels != m_initialTunnels;
     QString error;
-    if (!changed.isEmpty() && !m_writer->write(changed, &error)) {
+    const bool written = tunnelsChanged ? m_writer->write(changed, m_tunnels, &error)
+                                        : changed.isEmpty() || m_writer->write(changed, &error);
+    if (!written) {
         m_message->setText(tr("Not saved: %1").arg(error));
         m_message->setStyleSheet(QStringLiteral("color: #d93a3a;"));
         return;
@@ -191,9 +298,11 @@ void SettingsDialog::accept()
         m_message->setText(tr("Settings saved, but start at login could not be changed: %1").arg(error));
         m_message->setStyleSheet(QStringLiteral("color: #d93a3a;"));
         m_initial = currentValues();
+        m_initialTunnels = m_tunnels;
         emit saved(changed);
         return;
     }
+    m_initialTunnels = m_tunnels;
     emit saved(changed);
     QDialog::accept();
 }

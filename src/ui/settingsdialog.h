@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/settings.h"
+#include "ui/configwriter.h"
 
 #include <QDialog>
 #include <QHash>
@@ -8,18 +9,21 @@
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
+class QListWidget;
+class QPushButton;
 
 namespace telephone {
 
 class Autostart;
-class ConfigWriter;
 
-/// Server, backend, start at login, start hidden, notifications, icon style and language. Values
-/// are checked with the same parsers the command line uses and saved into the config file under
-/// the command line's keys (ConfigWriter); only what the user changed is written. Start at login
-/// is the autostart entry, not a config key.
+/// Server, backend, start at login, start hidden, notifications, icon style and language, and the
+/// tunnels of the config file (added, edited and removed through TunnelEditDialog; they take effect
+/// at the next start). Values are checked with the same parsers the command line uses and saved
+/// into the config file under the command line's keys (ConfigWriter); only what the user changed is
+/// written. Start at login is the autostart entry, not a config key.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -38,6 +42,11 @@ signals:
     void saved(const QHash<QString, QString> &changes);
 
 private:
+    QGroupBox *buildTunnelBox();
+    void refreshTunnelList();
+    /// Opens the tunnel form for m_tunnels[index], or for a new tunnel when index is -1.
+    void editTunnel(int index);
+    void removeSelectedTunnel();
     QHash<QString, QString> currentValues() const;
     void validate();
     void addOverrideNote(const Settings &settings, const QString &key, QLineEdit *edit);
@@ -55,6 +64,11 @@ private:
     QComboBox *m_language;
     QLabel *m_message;
     QDialogButtonBox *m_buttons;
+    QList<ConfigWriter::TunnelSection> m_initialTunnels;
+    QList<ConfigWriter::TunnelSection> m_tunnels; ///< as edited; written on Save
+    QListWidget *m_tunnelList = nullptr;
+    QPushButton *m_editTunnel = nullptr;
+    QPushButton *m_removeTunnel = nullptr;
 };
 
 } // namespace telephone

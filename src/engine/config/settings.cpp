@@ -370,7 +370,8 @@ void Settings::addOptions(QCommandLineParser &parser)
     parser.addOption(QCommandLineOption(
         kTunnelOption,
         QStringLiteral("Run only this tunnel of the config file (a [tunnel.NAME] section, or \"default\" for the "
-                       "one from the command line); repeat it for several. Default: every configured tunnel."),
+                       "one from the command line); repeat it for several. Default: every configured tunnel. "
+                       "`telephone token ... --tunnel NAME` acts on that tunnel's stored tokens."),
         QStringLiteral("name")));
 }
 

@@ -134,6 +134,12 @@ QByteArray jsonString(const QString &text)
 }
 
 // Caller holds g_secretsMutex.
+QString defaultTunnel()
+{
+    QMutexLocker locker(&g_defaultTunnelMutex);
+    return g_defaultTunnel;
+}
+
 void rebuildPatterns()
 {
     g_secretPatterns.clear();
@@ -160,6 +166,10 @@ void messageHandler(QtMsgType type, const QMessageLogContext &context, const QSt
     if (type == QtFatalMsg || static_cast<int>(levelOf(type)) >= g_minimum.load(std::memory_order_relaxed)) {
         const auto format = static_cast<Format>(g_format.load(std::memory_order_relaxed));
         Context about = currentContext();
+        // A text line names its tunnel only when the process has several: with one, every line is
+        // about it (the default tunnel), and "[default]" on each would only push the message right.
+        if (format == Format::Text && about.tunnel == defaultTunnel())
+            about.tunnel.clear();
         about.tunnel = redact(about.tunnel);
         about.requestId = redact(about.requestId);
         const QByteArray line =
@@ -316,10 +326,8 @@ Context currentContext()
     Context context;
     if (!t_contextStack.isEmpty())
         context = t_contextStack.constLast();
-    if (context.tunnel.isEmpty()) {
-        QMutexLocker locker(&g_defaultTunnelMutex);
-        context.tunnel = g_defaultTunnel;
-    }
+    if (context.tunnel.isEmpty())
+        context.tunnel = defaultTunnel();
     return context;
 }
 
@@ -331,7 +339,9 @@ void setDefaultTunnel(const QString &tunnel)
 
 ContextScope::ContextScope(const QString &tunnel, const QString &requestId)
 {
-    t_contextStack.append(Context{tunnel, requestId});
+    // A scope that names only the request (the forwarder's) stays inside its tunnel's scope.
+    const QString inherited = tunnel.isEmpty() && !t_contextStack.isEmpty() ? t_contextStack.constLast().tunnel : tunnel;
+    t_contextStack.append(Context{inherited, requestId});
 }
 
 ContextScope::~ContextScope()
@@ -363,8 +373,10 @@ QByteArray formatLine(Format format, const QDateTime &time, QtMsgType type, cons
             line += ",\"request_id\":" + jsonString(context.requestId);
         line += '}';
     } else {
-        line = timestamp + ' ' + QByteArray(level).leftJustified(5, ' ') + ' ' + categoryName + ": "
-            + escapeText(message);
+        line = timestamp + ' ' + QByteArray(level).leftJustified(5, ' ') + ' ' + categoryName + ": ";
+        if (!context.tunnel.isEmpty())
+            line += '[' + escapeText(context.tunnel) + "] ";
+        line += escapeText(message);
     }
     line += '\n';
     return line;

@@ -56,8 +56,8 @@ QString redact(const QString &text);
 QString redactUrl(const QUrl &url);
 
 /// Who a message is about, written as the JSON fields "tunnel" and "request_id" when not empty. Text
-/// lines leave them out: a person reading text has the tunnel in the message already, and the
-/// request id would push the message off the screen.
+/// lines write the tunnel as a "[name] " prefix when it is not the process's default tunnel (so only
+/// when several tunnels run) and leave the request id out: it would push the message off the screen.
 struct Context {
     QString tunnel;    ///< a mount path or path_id: never a token
     QString requestId; ///< the server's request_id while a request is being handled
@@ -71,7 +71,8 @@ Context currentContext();
 void setDefaultTunnel(const QString &tunnel);
 
 /// Names the tunnel and request that the current thread is working for until the scope ends.
-/// Scopes nest (the inner one wins); create and destroy them on the same thread, as a stack.
+/// Scopes nest (the inner one wins; one that names no tunnel keeps the enclosing scope's); create
+/// and destroy them on the same thread, as a stack.
 class ContextScope
 {
 public:
@@ -82,7 +83,8 @@ public:
 };
 
 /// One complete output line including the trailing '\n'. `time` is written in UTC with
-/// milliseconds. Text: `2026-11-22T01:02:03.123Z info  telephone.tunnel: message`, with line breaks
+/// milliseconds. Text: `2026-11-22T01:02:03.123Z info  telephone.tunnel: [api] message` (the
+/// prefix when the context names a tunnel), with line breaks
 /// and other control characters in the message escaped so one message stays one line. JSON: an
 /// object with time, level, category and message. No redaction here: the handler redacts first.
 QByteArray formatLine(Format format, const QDateTime &time, QtMsgType type, const char *category,

@@ -538,6 +538,11 @@ std::optional<QList<StoredToken>> TokenStore::list(QString *error) const
 
 int TokenStore::forget(const QString &pathId, QString *error)
 {
+    return forget(QString(), pathId, error);
+}
+
+int TokenStore::forget(const QString &server, const QString &pathId, QString *error)
+{
     if (!m_opened) {
         *error = unavailable();
         return -1;
@@ -549,13 +554,19 @@ int TokenStore::forget(const QString &pathId, QString *error)
         *error = sqlError(QStringLiteral("cannot write to"), db.lastError().text());
         return -1;
     }
+    const bool everything = server.isEmpty() && pathId.isEmpty();
+    QStringList conditions;
+    if (!server.isEmpty())
+        conditions << QStringLiteral("server = ?");
+    if (!pathId.isEmpty())
+        conditions << QStringLiteral("path_id = ?");
     QSqlQuery query(db);
-    if (pathId.isEmpty()) {
-        query.prepare(QStringLiteral("DELETE FROM tokens"));
-    } else {
-        query.prepare(QStringLiteral("DELETE FROM tokens WHERE path_id = ?"));
+    query.prepare(everything ? QStringLiteral("DELETE FROM tokens")
+                             : QStringLiteral("DELETE FROM tokens WHERE ") + conditions.join(QStringLiteral(" AND ")));
+    if (!server.isEmpty())
+        query.addBindValue(server);
+    if (!pathId.isEmpty())
         query.addBindValue(pathId);
-    }
     if (!query.exec()) {
         *error = sqlError(QStringLiteral("cannot write to"), query.lastError().text());
         db.rollback();
@@ -563,7 +574,7 @@ int TokenStore::forget(const QString &pathId, QString *error)
     }
     const int removed = query.numRowsAffected();
     // Forgetting everything also forgets which key it was: the next start adopts the key it finds.
-    if (pathId.isEmpty() && !query.exec(QStringLiteral("DELETE FROM meta WHERE name IN ('key_check', 'key_kind', 'key_origin')"))) {
+    if (everything && !query.exec(QStringLiteral("DELETE FROM meta WHERE name IN ('key_check', 'key_kind', 'key_origin')"))) {
         *error = sqlError(QStringLiteral("cannot write to"), query.lastError().text());
         db.rollback();
         return -1;
@@ -572,7 +583,7 @@ int TokenStore::forget(const QString &pathId, QString *error)
         *error = sqlError(QStringLiteral("cannot write to"), db.lastError().text());
         return -1;
     }
-    if (pathId.isEmpty()) {
+    if (everything) {
         m_keyCheck.clear();
         m_keyKind.clear();
         m_keyOrigin.clear();

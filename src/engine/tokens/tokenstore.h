@@ -110,6 +110,9 @@ public:
     /// Deletes the rows of `pathId`, or every row and the key check when `pathId` is empty.
     /// Returns the number of rows deleted, -1 on failure.
     int forget(const QString &pathId, QString *error);
+    /// Deletes the rows of one tunnel: those of `server` (as stored) and, when not empty, `pathId`.
+    /// Both empty: as forget(QString()), everything and the key check.
+    int forget(const QString &server, const QString &pathId, QString *error);
 
     /// The associated data sealed with each token: binds the ciphertext to its tunnel.
     static QByteArray associatedData(const QString &server, const QString &pathId);

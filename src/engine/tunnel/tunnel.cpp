@@ -20,6 +20,10 @@
 
 Q_LOGGING_CATEGORY(lcTunnel, "telephone.tunnel.tunnel")
 
+// Every entry point from the event loop (and setState, which emits) opens a logging::ContextScope
+// with the tunnel's name (its objectName, set by the runner): with several tunnels each line,
+// including those of the parts it calls, says which tunnel wrote it.
+
 namespace telephone {
 
 using namespace std::chrono_literals;
@@ -149,12 +153,14 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
             finishStop();
     });
     connect(&m_retryTimer, &QTimer::timeout, this, [this] {
+        const logging::ContextScope logScope(objectName());
         if (m_state == State::Reconnecting && m_socket->isOpen())
             sendJoin(); // the channel failed, not the socket: rejoin on it
         else
             connectNow();
     });
     connect(&m_drainTimer, &QTimer::timeout, this, [this] {
+        const logging::ContextScope logScope(objectName());
         qCWarning(lcTunnel) << "drain timeout: abandoning" << m_forwarder->inFlight() << "requests still in flight";
         m_forwarder->abortAll();
         finishStop();
@@ -186,6 +192,7 @@ void Tunnel::armExpiryTimer()
 
 void Tunnel::onExpiryTimer()
 {
+    const logging::ContextScope logScope(objectName());
     const qint64 left = m_claims.exp - QDateTime::currentSecsSinceEpoch();
     if (left <= 0) {
         emit tokenExpired();
@@ -283,6 +290,7 @@ qint64 Tunnel::malformedFrames() const
 
 void Tunnel::setState(State state, const StateReasons &reasons)
 {
+    const logging::ContextScope logScope(objectName());
     if (state != State::Reconnecting && state != State::AuthFailed)
         m_nextRetryAt = {};
     const QString reason = englishText(reasons);
@@ -335,6 +343,7 @@ QUrl Tunnel::connectUrl() const
 
 void Tunnel::start()
 {
+    const logging::ContextScope logScope(objectName());
     if (m_state != State::Disconnected)
         return;
     StateReason problem;
@@ -347,6 +356,7 @@ void Tunnel::start()
 
 void Tunnel::connectNow()
 {
+    const logging::ContextScope logScope(objectName());
     m_retryTimer.stop();
     if (m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
         failAuth({StateReason::Code::TokenExpired, {QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate)}});
@@ -361,6 +371,7 @@ void Tunnel::connectNow()
 
 void Tunnel::onOpened()
 {
+    const logging::ContextScope logScope(objectName());
     if (m_state != State::Connecting)
         return;
     if (m_pathDiscovery) {
@@ -488,6 +499,7 @@ void Tunnel::failAuth(const StateReason &cause)
 
 void Tunnel::onClosed(const SocketClosed &why)
 {
+    const logging::ContextScope logScope(objectName());
     m_heartbeat->stop();
     m_refresher->setJoined(false);
     m_closeTimer.stop();
@@ -531,6 +543,7 @@ void Tunnel::onClosed(const SocketClosed &why)
 
 void Tunnel::onFrame(const Frame &frame)
 {
+    const logging::ContextScope logScope(objectName());
     if (frame.topic != topic()) {
         qCDebug(lcTunnel).noquote() << "ignoring" << frame.event << "on topic" << frame.topic;
         return;
@@ -560,6 +573,7 @@ void Tunnel::onFrame(const Frame &frame)
 
 void Tunnel::onPeerDead(const QString &reason)
 {
+    const logging::ContextScope logScope(objectName());
     qCWarning(lcTunnel).noquote() << "the connection is dead:" << reason;
     m_pendingCloseReason = StateReason::text(reason);
     m_socket->abort();
@@ -567,6 +581,7 @@ void Tunnel::onPeerDead(const QString &reason)
 
 void Tunnel::onRefreshDue()
 {
+    const logging::ContextScope logScope(objectName());
     if (m_state != State::Connected || m_refreshInFlight)
         return;
     m_refreshInFlight = true;
@@ -625,6 +640,7 @@ void Tunnel::acceptRefreshedToken(const QJsonObject &payload)
 
 void Tunnel::sendResponse(const ProxyResponse &response)
 {
+    const logging::ContextScope logScope(objectName());
     if (!m_socket->isOpen())
         return; // the server already answered that caller 502 when the socket went
     ResponseWriterOptions options;
@@ -655,6 +671,7 @@ void Tunnel::refreshTokenNow()
 
 void Tunnel::reconnectNow()
 {
+    const logging::ContextScope logScope(objectName());
     if (m_state != State::Reconnecting && m_state != State::AuthFailed)
         return;
     m_retryTimer.stop();
@@ -691,6 +708,7 @@ void Tunnel::onResumed()
 
 bool Tunnel::setToken(const QString &token, QString *problem)
 {
+    const logging::ContextScope logScope(objectName());
     // A token that cannot be used leaves a working tunnel alone; the caller shows the problem.
     const JwtDecodeResult decoded = decodeJwt(token);
     if (!decoded.claims) {
@@ -761,6 +779,7 @@ void Tunnel::setWaitingReason(State state, const StateReason &reason)
 
 void Tunnel::stop()
 {
+    const logging::ContextScope logScope(objectName());
     if (m_state == State::Stopping)
         return;
     m_retryTimer.stop();
@@ -783,6 +802,7 @@ void Tunnel::stop()
 
 void Tunnel::finishStop()
 {
+    const logging::ContextScope logScope(objectName());
     if (m_state != State::Stopping)
         return;
     m_drainTimer.stop();
