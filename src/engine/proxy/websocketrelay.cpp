@@ -473,8 +473,9 @@ void WebSocketRelay::fromBackend(Connection *connection, WsOpcode opcode, const 
     // HTTP response, so one connection whose frames the server does not take must not fill it.
     const qint64 cost = serverQueueCost(data.size());
     if (connection->towardServerCost + cost > m_options.bufferBytes) {
-        closeOverLimit(connection, QStringLiteral("the server is not taking this WebSocket's messages: %1 bytes would "
-                                                  "wait, more than the WebSocket buffer (%2 bytes) allows")
+        // Short enough for a close frame (123 bytes): the backend reads it whole.
+        closeOverLimit(connection, QStringLiteral("the server is not taking this WebSocket's messages: %1 bytes "
+                                                  "would wait, over the --ws-buffer of %2")
                                        .arg(connection->towardServerCost + cost)
                                        .arg(m_options.bufferBytes));
         return;
