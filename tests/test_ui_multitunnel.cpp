@@ -197,6 +197,8 @@ private slots:
         QMenu *hooksMenu = tray->tunnelMenu(QStringLiteral("hooks"));
         QVERIFY(apiMenu && webMenu && hooksMenu);
         QCOMPARE(apiMenu->title(), QStringLiteral("api — Connected"));
+        QCOMPARE(webMenu->title(), QStringLiteral("web — Backend not answering"));
+        QCOMPARE(hooksMenu->title(), QStringLiteral("hooks — Token refused")); // the cause is inside
         QCOMPARE(apiMenu->actions().constFirst()->text(), QStringLiteral("Connected · /api"));
         for (QMenu *sub : {apiMenu, webMenu, hooksMenu}) {
             for (const char *text : {"Copy public URL", "Connect", "Disconnect", "Paste token from clipboard…",
@@ -265,6 +267,8 @@ private slots:
         QCOMPARE(list->item(1)->text().section(QLatin1Char('\n'), 0, 0), QStringLiteral("web"));
         QCOMPARE(list->item(2)->text().section(QLatin1Char('\n'), 0, 0), QStringLiteral("hooks"));
         QTRY_COMPARE(list->item(0)->text().section(QLatin1Char('\n'), 1), QStringLiteral("Connected"));
+        QTRY_COMPARE(list->item(2)->text().section(QLatin1Char('\n'), 1), QStringLiteral("Token refused"));
+        QVERIFY(list->item(2)->toolTip().startsWith(QStringLiteral("Token refused by the server: ")));
         QVERIFY(window->findChild<QGroupBox *>()->title() == QStringLiteral("Tunnels"));
 
         // The first tunnel is shown at first; a click shows another's panel, title and menu.

@@ -775,10 +775,6 @@
         <translation>Tunnel</translation>
     </message>
     <message>
-        <source>backend not answering</source>
-        <translation>Backend antwortet nicht</translation>
-    </message>
-    <message>
         <source>Replaying %1 to their tunnels&apos; backends</source>
         <translation>Sende %1 erneut an die Backends ihrer Tunnel</translation>
     </message>
@@ -1353,6 +1349,13 @@
     <message>
         <source>Refresh token now</source>
         <translation>Token jetzt erneuern</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::TunnelGlance</name>
+    <message>
+        <source>Backend not answering</source>
+        <translation>Backend antwortet nicht</translation>
     </message>
 </context>
 <context>

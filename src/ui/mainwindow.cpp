@@ -2,6 +2,7 @@
 
 #include "config/safeurl.h"
 #include "tunnel/tunnel.h"
+#include "ui/backendhealth.h"
 #include "ui/curlcommand.h"
 #include "ui/exchangedetailview.h"
 #include "ui/exchangefiltermodel.h"
@@ -13,9 +14,9 @@
 #include "ui/replayeditor.h"
 #include "ui/requestsview.h"
 #include "ui/statuspanel.h"
-#include "ui/backendhealth.h"
 #include "ui/trayicons.h"
 #include "ui/tunnelactions.h"
+#include "ui/tunnelglance.h"
 
 #include <QAction>
 #include <QApplication>
@@ -247,12 +248,14 @@ void MainWindow::buildTunnelList(QWidget *statusBox)
 {
     m_tunnelList->setObjectName(QStringLiteral("tunnelList"));
     m_tunnelList->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_tunnelList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_tunnelList->setTextElideMode(Qt::ElideRight);
     for (int row = 0; row < m_tunnels.size(); ++row) {
         m_tunnelList->addItem(m_tunnels.at(row).name);
         updateTunnelItem(row);
     }
     // Narrow, so that the status keeps its room: a name and a short state; longer ones are elided.
-    m_tunnelList->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Preferred);
+    m_tunnelList->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Ignored); // as tall as the panel beside it
     m_tunnelList->setIconSize(QSize(22, 22));
     m_tunnelList->setFixedWidth(fontMetrics().horizontalAdvance(QString(24, QLatin1Char('x'))) + 40);
     m_tunnelList->setCurrentRow(0);
@@ -270,14 +273,11 @@ void MainWindow::updateTunnelItem(int row)
     const TunnelParts &parts = m_tunnels.at(row);
     if (!item || !parts.tunnel)
         return;
-    const bool answering = !parts.health || parts.health->health() != BackendHealth::Health::NotAnswering;
-    const TrayIcons::Look look = TrayIcons::lookFor(parts.tunnel->state(), answering);
-    item->setIcon(TrayIcons::icon(look, TrayIcons::Style::Colour));
-    const QString state = look == TrayIcons::Look::BackendDown
-        ? tr("backend not answering")
-        : HumanText::stateHeadline(*parts.tunnel, QDateTime::currentSecsSinceEpoch());
-    item->setText(parts.name + QLatin1Char('\n') + state);
-    item->setToolTip(state);
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const TunnelGlance glance = TunnelGlance::of(parts, now);
+    item->setIcon(TrayIcons::icon(glance.look, TrayIcons::Style::Colour));
+    item->setText(parts.name + QLatin1Char('\n') + glance.state);
+    item->setToolTip(HumanText::stateHeadline(*parts.tunnel, now));
 }
 
 void MainWindow::onTunnelSelected()

@@ -4,6 +4,7 @@
 #include "ui/backendhealth.h"
 #include "ui/humantext.h"
 #include "ui/tunnelactions.h"
+#include "ui/tunnelglance.h"
 
 #include <QAction>
 #include <QApplication>
@@ -23,11 +24,6 @@ namespace {
 
 // Some hosts deliver one click as two activations (QTBUG-69698): ignore the echo.
 constexpr qint64 ActivationDebounceMs = 400;
-
-bool backendAnswering(const BackendHealth *health)
-{
-    return !health || health->health() != BackendHealth::Health::NotAnswering;
-}
 
 } // namespace
 
@@ -178,7 +174,9 @@ TrayIcon::Summary TrayIcon::refreshEntry(Entry *entry, qint64 now)
     const Tunnel *tunnel = entry->parts.tunnel;
     if (!tunnel)
         return summary;
-    summary.look = TrayIcons::lookFor(tunnel->state(), backendAnswering(entry->parts.health));
+    const TunnelGlance glance = TunnelGlance::of(entry->parts, now);
+    summary.look = glance.look;
+    summary.shortState = glance.state;
     const HumanText::TokenProblem tokenProblem = HumanText::tokenProblem(*tunnel, now);
     summary.status = HumanText::stateHeadline(*tunnel, now);
     if (summary.look == TrayIcons::Look::BackendDown)
@@ -233,7 +231,8 @@ void TrayIcon::refresh()
             ++m_unhappy;
         const QString state = summary.mount.isEmpty() ? summary.status
                                                       : QStringLiteral("%1 · %2").arg(summary.status, summary.mount);
-        entry.menu->setTitle(QStringLiteral("%1 — %2").arg(entry.parts.name, summary.status));
+        // The title in a few words; the whole state is the submenu's first line.
+        entry.menu->setTitle(QStringLiteral("%1 — %2").arg(entry.parts.name, summary.shortState));
         entry.menu->setIcon(TrayIcons::icon(summary.look, TrayIcons::Style::Colour));
         lines << QStringLiteral("%1: %2").arg(entry.parts.name, state);
     }

@@ -85,6 +85,7 @@ private:
     struct Summary {
         TrayIcons::Look look = TrayIcons::Look::Stopped;
         QString status;
+        QString shortState; ///< TunnelGlance's: for a submenu's title
         QString mount; ///< empty with a token problem: an earlier join's mount is no longer true
     };
 
