@@ -180,7 +180,7 @@ private slots:
 
         const QStringList tip = tray->toolTip().split(QLatin1Char('\n'));
         QCOMPARE(tip.size(), 4);
-        QCOMPARE(tip.at(0), QStringLiteral("Telephone — 2 of 3 tunnels need attention"));
+        QCOMPARE(tip.at(0), QStringLiteral("Telephone — Attention needed: 2 of 3 tunnels"));
         QCOMPARE(tip.at(1), QStringLiteral("api: Connected · /api"));
         QCOMPARE(tip.at(2), QStringLiteral("web: Connected — backend not answering · /web"));
         QVERIFY2(tip.at(3).startsWith(QStringLiteral("hooks: ")), qPrintable(tip.at(3)));
@@ -188,7 +188,7 @@ private slots:
 
         // The menu: a summary, a submenu per tunnel, then the application's actions.
         QMenu *menu = tray->menu();
-        QCOMPARE(menu->actions().constFirst()->text(), QStringLiteral("2 of 3 tunnels need attention"));
+        QCOMPARE(menu->actions().constFirst()->text(), QStringLiteral("Attention needed: 2 of 3 tunnels"));
         QVERIFY(!menuAction(menu, QStringLiteral("Connect"))); // not on the top level: per tunnel
         for (const char *text : {"Open Telephone", "Settings…", "Quit"})
             QVERIFY2(menuAction(menu, QString::fromUtf8(text)), text);
@@ -243,7 +243,7 @@ private slots:
         // Only web's backend is still down: its look, and no count for one.
         QTRY_COMPARE(tray->look(), TrayIcons::Look::BackendDown);
         QCOMPARE(tray->unhappyCount(), 1);
-        QCOMPARE(menu->actions().constFirst()->text(), QStringLiteral("1 of 3 tunnels need attention"));
+        QCOMPARE(menu->actions().constFirst()->text(), QStringLiteral("Attention needed: 1 of 3 tunnels"));
         QCOMPARE(tray->icon().pixmap(32, 32).toImage(),
                  TrayIcons::icon(TrayIcons::Look::BackendDown, TrayIcons::Style::Colour).pixmap(32, 32).toImage());
         // Disconnecting web leaves two connected: the stopped look, still no count.
@@ -386,6 +386,18 @@ private slots:
                  run.sim.httpUrl().toString() + QStringLiteral("/call/api/users"));
         QCOMPARE(entries.at(1).toObject().value("request").toObject().value("url").toString(),
                  run.sim.httpUrl().toString() + QStringLiteral("/call/web/index.html"));
+
+        // hooks gets a good token: every tunnel connected, the plain icon without a count.
+        QString problem;
+        QVERIFY2(run.hooks->setToken(run.sim.mintToken(run.hooksPathId), &problem), qPrintable(problem));
+        QTRY_COMPARE_WITH_TIMEOUT(run.hooks->state(), Tunnel::State::Connected, 5000);
+        TrayIcon *tray = run.shell->tray();
+        tray->setIconStyle(QStringLiteral("colour"));
+        QCOMPARE(tray->look(), TrayIcons::Look::Connected);
+        QCOMPARE(tray->unhappyCount(), 0);
+        QCOMPARE(tray->menu()->actions().constFirst()->text(), QStringLiteral("All 3 tunnels connected"));
+        QCOMPARE(tray->icon().pixmap(32, 32).toImage(),
+                 TrayIcons::icon(TrayIcons::Look::Connected, TrayIcons::Style::Colour).pixmap(32, 32).toImage());
         run.manager.stopAll();
     }
 

@@ -1328,12 +1328,12 @@
         <translation>Token einfügen …</translation>
     </message>
     <message>
-        <source>all %1 tunnels connected</source>
-        <translation>alle %1 Tunnel verbunden</translation>
+        <source>All %1 tunnels connected</source>
+        <translation>Alle %1 Tunnel verbunden</translation>
     </message>
     <message>
-        <source>%1 of %2 tunnels need attention</source>
-        <translation>%1 von %2 Tunneln brauchen Aufmerksamkeit</translation>
+        <source>Attention needed: %1 of %2 tunnels</source>
+        <translation>Aufmerksamkeit nötig: %1 von %2 Tunneln</translation>
     </message>
 </context>
 <context>

@@ -35,13 +35,13 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QSaveFile>
+#include <QSet>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
 #include <QThread>
-#include <QSet>
 #include <QSettings>
 #include <QTimer>
 #include <QToolBar>

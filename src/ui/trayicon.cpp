@@ -237,9 +237,9 @@ void TrayIcon::refresh()
         lines << QStringLiteral("%1: %2").arg(entry.parts.name, state);
     }
     const QString headline = m_unhappy == 0
-        ? tr("all %1 tunnels connected").arg(m_entries.size())
-        : tr("%1 of %2 tunnels need attention").arg(m_unhappy).arg(m_entries.size());
-    m_summaryAction->setText(headline.at(0).toUpper() + headline.mid(1));
+        ? tr("All %1 tunnels connected").arg(m_entries.size())
+        : tr("Attention needed: %1 of %2 tunnels").arg(m_unhappy).arg(m_entries.size());
+    m_summaryAction->setText(headline);
     const QIcon icon = TrayIcons::icon(m_look, m_style);
     m_tray->setIcon(m_unhappy > 1 ? TrayIcons::withCount(icon, m_unhappy, m_style) : icon);
     lines.prepend(tr("Telephone — %1").arg(headline));
