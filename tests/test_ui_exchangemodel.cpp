@@ -154,6 +154,47 @@ private slots:
         QVERIFY(model.index(1, ExchangeModel::MethodColumn).data().toString().startsWith(QStringLiteral("↻")));
     }
 
+    // Request ids come from each tunnel's server: two tunnels may send the same one.
+    void sameIdFromTwoTunnelsIsTwoRows()
+    {
+        ExchangeModel model;
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        ExchangeFilterModel filter;
+        filter.setSourceModel(&model);
+        QAbstractItemModelTester filterTester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        Exchange api = started(QStringLiteral("1"));
+        api.tunnel = QStringLiteral("api");
+        Exchange web = started(QStringLiteral("1"), QStringLiteral("POST"));
+        web.tunnel = QStringLiteral("web");
+        model.addStarted(api);
+        model.addStarted(web);
+        model.addFinished(finished(web, 201));
+        model.flush();
+        QCOMPARE(model.rowCount(), 2);
+        QVERIFY(model.exchangeAt(0).isPending()); // web's answer did not fill api's row
+        QCOMPARE(model.exchangeAt(1).status, 201);
+        QCOMPARE(model.index(1, ExchangeModel::TunnelColumn).data().toString(), QStringLiteral("web"));
+        model.addFinished(finished(api, 200));
+        model.flush();
+        QCOMPARE(model.rowCount(), 2);
+        QCOMPARE(model.exchangeAt(0).status, 200);
+
+        // The tunnel choice and tunnel:NAME words (case-insensitive, ORed), with the other words.
+        filter.setTunnel(QStringLiteral("web"));
+        QCOMPARE(filter.rowCount(), 1);
+        QVERIFY(filter.isFiltering());
+        filter.setTunnel(QString());
+        filter.setFilterText(QStringLiteral("tunnel:API"));
+        QCOMPARE(filter.rowCount(), 1);
+        QCOMPARE(filter.index(0, ExchangeModel::TunnelColumn).data().toString(), QStringLiteral("api"));
+        filter.setFilterText(QStringLiteral("tunnel:api tunnel:web 2xx"));
+        QCOMPARE(filter.rowCount(), 2);
+        filter.setFilterText(QStringLiteral("tunnel:web GET"));
+        QCOMPARE(filter.rowCount(), 0);
+        filter.setFilterText(QStringLiteral("tunnel:"));
+        QCOMPARE(filter.rowCount(), 0); // a path word then: no path contains "tunnel:"
+    }
+
     void finishedWithoutStartIsAdded()
     {
         ExchangeModel model;

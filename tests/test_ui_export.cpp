@@ -332,6 +332,40 @@ private slots:
             QStringLiteral("unreachable")));
     }
 
+    // Several tunnels: each entry on its tunnel's public URL, named in the custom _tunnel field.
+    void harNamesEachEntrysTunnel()
+    {
+        Exchange api = sample();
+        api.tunnel = QStringLiteral("api");
+        Exchange web = sample();
+        web.requestId = QStringLiteral("web-1");
+        web.tunnel = QStringLiteral("web");
+        Exchange unnamed = sample();
+        unnamed.requestId = QStringLiteral("unnamed");
+        const HarExport::BaseByTunnel bases{{QStringLiteral("api"), QUrl(QStringLiteral("https://plugboard.example/call/api"))},
+                                            {QStringLiteral("web"), QUrl(QStringLiteral("https://plugboard.example/call/web"))},
+                                            {QString(), PublicBase}};
+        const QJsonDocument doc = QJsonDocument::fromJson(HarExport::toJson({api, web, unnamed}, bases, false));
+        HarChecker checker;
+        checker.har(doc.object());
+        QVERIFY2(checker.errors.isEmpty(), qPrintable(checker.errors.join(QLatin1Char('\n'))));
+        const QJsonArray entries = doc.object().value("log").toObject().value("entries").toArray();
+        QCOMPARE(entries.size(), 3);
+        QCOMPARE(entries.at(0).toObject().value("_tunnel").toString(), QStringLiteral("api"));
+        QCOMPARE(entries.at(1).toObject().value("_tunnel").toString(), QStringLiteral("web"));
+        QVERIFY(!entries.at(2).toObject().contains(QStringLiteral("_tunnel")));
+        QVERIFY(entries.at(0).toObject().value("request").toObject().value("url").toString().startsWith(
+            QStringLiteral("https://plugboard.example/call/api/api/items?")));
+        QVERIFY(entries.at(1).toObject().value("request").toObject().value("url").toString().startsWith(
+            QStringLiteral("https://plugboard.example/call/web/api/items?")));
+        QVERIFY(entries.at(2).toObject().value("request").toObject().value("url").toString().startsWith(
+            QStringLiteral("https://plugboard.example/call/demo/api/items?")));
+        // One tunnel, one base: as before, and no _tunnel for an unnamed exchange.
+        const QJsonObject single =
+            QJsonDocument::fromJson(HarExport::toJson({unnamed}, PublicBase, false)).object();
+        QVERIFY(!single.value("log").toObject().value("entries").toArray().at(0).toObject().contains(QStringLiteral("_tunnel")));
+    }
+
     void harRedactsCredentialsUnlessAskedTo()
     {
         const QByteArray redacted = HarExport::toJson({sample()}, PublicBase, false);

@@ -95,6 +95,10 @@
         <source>The tunnel stays open in the tray. Quit from the tray menu to stop it.</source>
         <translation>Der Tunnel bleibt im Tray offen. Zum Beenden „Beenden“ im Tray-Menü wählen.</translation>
     </message>
+    <message>
+        <source>Token for %1 — Telephone</source>
+        <translation>Token für %1 — Telephone</translation>
+    </message>
 </context>
 <context>
     <name>telephone::ExchangeDetailView</name>
@@ -304,6 +308,10 @@
     <message>
         <source>WebSocket refused: %1</source>
         <translation>WebSocket abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Tunnel</source>
+        <translation>Tunnel</translation>
     </message>
 </context>
 <context>
@@ -762,6 +770,14 @@
         <source>Saved %1 to %2</source>
         <translation>%1 in %2 gespeichert</translation>
     </message>
+    <message>
+        <source>Tunnels</source>
+        <translation>Tunnel</translation>
+    </message>
+    <message>
+        <source>Replaying %1 to their tunnels&apos; backends</source>
+        <translation>Sende %1 erneut an die Backends ihrer Tunnel</translation>
+    </message>
 </context>
 <context>
     <name>telephone::Notifier</name>
@@ -928,6 +944,14 @@
             <numerusform>%Ln Anfrage geleert.</numerusform>
             <numerusform>%Ln Anfragen geleert.</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Show the requests of one tunnel (or type tunnel:NAME in the filter)</source>
+        <translation>Nur die Anfragen eines Tunnels zeigen (oder tunnel:NAME in den Filter schreiben)</translation>
+    </message>
+    <message>
+        <source>All tunnels</source>
+        <translation>Alle Tunnel</translation>
     </message>
 </context>
 <context>
@@ -1303,6 +1327,14 @@
         <source>Paste token…</source>
         <translation>Token einfügen …</translation>
     </message>
+    <message>
+        <source>All %1 tunnels connected</source>
+        <translation>Alle %1 Tunnel verbunden</translation>
+    </message>
+    <message>
+        <source>Attention needed: %1 of %2 tunnels</source>
+        <translation>Aufmerksamkeit nötig: %1 von %2 Tunneln</translation>
+    </message>
 </context>
 <context>
     <name>telephone::TunnelActions</name>
@@ -1317,6 +1349,13 @@
     <message>
         <source>Refresh token now</source>
         <translation>Token jetzt erneuern</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::TunnelGlance</name>
+    <message>
+        <source>Backend not answering</source>
+        <translation>Backend antwortet nicht</translation>
     </message>
 </context>
 <context>

@@ -8,6 +8,7 @@
 #include "runner.h"
 
 #include "config/settings.h"
+#include "tunnel/tunnelmanager.h"
 #include "ui/configwriter.h"
 #include "ui/desktopshell.h"
 #include "ui/firstrunpage.h"
@@ -109,7 +110,8 @@ public:
     void started(Runner &runner, const Settings &settings) override
     {
         QApplication::setQuitOnLastWindowClosed(false);
-        m_shell = std::make_unique<DesktopShell>(runner.manager(), runner.tunnel(), settings);
+        // Every tunnel of the run: the tray, the window and the inspector show them all (issue 15).
+        m_shell = std::make_unique<DesktopShell>(runner.manager(), runner.manager()->tunnels(), settings);
         // Quit drains: requests in flight finish before the socket closes (Runner::stop).
         QObject::connect(m_shell.get(), &DesktopShell::quitRequested, &runner, [&runner] { runner.stop(ExitOk); });
         QObject::connect(m_instance.get(), &SingleInstance::activationRequested, m_shell.get(),

@@ -39,7 +39,7 @@ public:
     bool start(QString *error, int *exitCode);
     TunnelManager *manager() const { return m_manager; }
     QList<TunnelRun *> runs() const { return m_runs; }
-    /// The first tunnel (the desktop shows one so far).
+    /// The first tunnel (the one --demo serves).
     Tunnel *tunnel() const;
     /// The first tunnel's; null without a service-account key.
     TokenSupply *tokenSupply() const;

@@ -32,38 +32,53 @@ QStringList autostartArguments(const Settings &settings)
     return arguments;
 }
 
+// The per-tunnel parts, made before the tray and the window that show them.
+QList<TunnelParts> makeParts(const QList<Tunnel *> &tunnels, QObject *owner)
+{
+    QList<TunnelParts> parts;
+    for (Tunnel *tunnel : tunnels)
+        parts.append(TunnelParts{tunnel, tunnel->objectName(), new BackendHealth(owner), new TunnelActions(tunnel, owner)});
+    return parts;
+}
+
 } // namespace
 
 DesktopShell::DesktopShell(TunnelManager *manager, Tunnel *tunnel, const Settings &settings, QObject *parent)
+    : DesktopShell(manager, QList<Tunnel *>{tunnel}, settings, parent)
+{
+}
+
+DesktopShell::DesktopShell(TunnelManager *manager, const QList<Tunnel *> &tunnels, const Settings &settings,
+                           QObject *parent)
     : QObject(parent)
-    , m_tunnel(tunnel)
     , m_settings(settings)
     , m_model(new ExchangeModel(this))
-    , m_health(new BackendHealth(this))
-    , m_actions(new TunnelActions(tunnel, this))
-    , m_notifier(new Notifier(tunnel, this))
-    , m_tray(new TrayIcon(tunnel, m_health, m_actions, this))
+    , m_tunnels(makeParts(tunnels, this))
+    , m_tray(new TrayIcon(m_tunnels, this))
     , m_configWriter(std::make_unique<ConfigWriter>(settings.configFile()))
     , m_autostart(std::make_unique<Autostart>(QCoreApplication::applicationFilePath(), autostartArguments(settings)))
-    , m_window(std::make_unique<MainWindow>(tunnel, manager, m_health, m_model, m_actions))
+    , m_window(std::make_unique<MainWindow>(m_tunnels, manager, m_model))
 {
-    connect(tunnel, &Tunnel::exchangeStarted, m_model, &ExchangeModel::addStarted);
-    connect(tunnel, &Tunnel::exchangeFinished, m_model, &ExchangeModel::addFinished);
-    // A connection's updates refill its row while it is open (pending), like a finished exchange.
-    connect(tunnel, &Tunnel::webSocketOpened, m_model, &ExchangeModel::addStarted);
-    connect(tunnel, &Tunnel::webSocketUpdated, m_model, &ExchangeModel::addFinished);
-    connect(tunnel, &Tunnel::webSocketClosed, m_model, &ExchangeModel::addFinished);
-    connect(tunnel, &Tunnel::exchangeFinished, m_health, &BackendHealth::onExchangeFinished);
-
-    m_notifier->setEnabled(settings.notifications());
     m_tray->setIconStyle(settings.iconStyle());
-    connect(m_notifier, &Notifier::notify, m_tray, &TrayIcon::showNotification);
+    for (const TunnelParts &parts : std::as_const(m_tunnels)) {
+        feedInspector(parts);
+        auto *notifier = new Notifier(parts.tunnel, this);
+        notifier->setEnabled(settings.notifications());
+        m_notifiers << notifier;
+        // With several tunnels, a notification says which one it is about.
+        const QString prefix = m_tunnels.size() > 1 ? parts.name + QStringLiteral(": ") : QString();
+        connect(notifier, &Notifier::notify, m_tray,
+                [tray = m_tray, prefix](const QString &title, const QString &message, Notifier::Kind kind) {
+                    tray->showNotification(prefix + title, message, kind);
+                });
+        Tunnel *tunnel = parts.tunnel;
+        connect(tunnel, &Tunnel::stateChanged, this, [this, tunnel] { onTunnelState(tunnel); });
+    }
 
     connect(m_tray, &TrayIcon::openWindowRequested, this, &DesktopShell::showWindow);
     connect(m_tray, &TrayIcon::toggleWindowRequested, this, &DesktopShell::toggleWindow);
-    connect(m_tray, &TrayIcon::pasteTokenRequested, this, [this] { showTokenDialog(true); });
-    connect(m_tray, &TrayIcon::tokenDialogRequested, this, [this] { showTokenDialog(false); });
-    connect(tunnel, &Tunnel::stateChanged, this, &DesktopShell::onTunnelState);
+    connect(m_tray, &TrayIcon::pasteTokenRequested, this, [this](Tunnel *tunnel) { showTokenDialogFor(tunnel, true); });
+    connect(m_tray, &TrayIcon::tokenDialogRequested, this, [this](Tunnel *tunnel) { showTokenDialogFor(tunnel, false); });
     connect(m_tray, &TrayIcon::settingsRequested, this, &DesktopShell::showSettings);
     connect(m_tray, &TrayIcon::quitRequested, this, &DesktopShell::quitRequested);
     connect(m_tray, &TrayIcon::trayUnavailable, this, [this] {
@@ -72,7 +87,8 @@ DesktopShell::DesktopShell(TunnelManager *manager, Tunnel *tunnel, const Setting
         showWindow();
     });
 
-    connect(m_window.get(), &MainWindow::tokenDialogRequested, this, [this] { showTokenDialog(false); });
+    connect(m_window.get(), &MainWindow::tokenDialogRequested, this,
+            [this](Tunnel *tunnel) { showTokenDialogFor(tunnel, false); });
     connect(m_window.get(), &MainWindow::settingsRequested, this, &DesktopShell::showSettings);
     connect(m_window.get(), &MainWindow::quitRequested, this, &DesktopShell::quitRequested);
     connect(m_window.get(), &MainWindow::hiddenToTray, this, [this](bool first) {
@@ -81,6 +97,26 @@ DesktopShell::DesktopShell(TunnelManager *manager, Tunnel *tunnel, const Setting
                                      tr("The tunnel stays open in the tray. Quit from the tray menu to stop it."),
                                      Notifier::Kind::Information);
     });
+}
+
+void DesktopShell::feedInspector(const TunnelParts &parts)
+{
+    // One model for every tunnel: each exchange is named by its tunnel on the way in (the model
+    // keys rows by tunnel and request id; the inspector filters and replays by it).
+    const auto named = [name = parts.name](void (ExchangeModel::*add)(const Exchange &), ExchangeModel *model) {
+        return [model, add, name](Exchange exchange) {
+            exchange.tunnel = name;
+            (model->*add)(exchange);
+        };
+    };
+    Tunnel *tunnel = parts.tunnel;
+    connect(tunnel, &Tunnel::exchangeStarted, m_model, named(&ExchangeModel::addStarted, m_model));
+    connect(tunnel, &Tunnel::exchangeFinished, m_model, named(&ExchangeModel::addFinished, m_model));
+    // A connection's updates refill its row while it is open (pending), like a finished exchange.
+    connect(tunnel, &Tunnel::webSocketOpened, m_model, named(&ExchangeModel::addStarted, m_model));
+    connect(tunnel, &Tunnel::webSocketUpdated, m_model, named(&ExchangeModel::addFinished, m_model));
+    connect(tunnel, &Tunnel::webSocketClosed, m_model, named(&ExchangeModel::addFinished, m_model));
+    connect(tunnel, &Tunnel::exchangeFinished, parts.health, &BackendHealth::onExchangeFinished);
 }
 
 DesktopShell::~DesktopShell() = default;
@@ -98,16 +134,17 @@ TokenDialog *DesktopShell::tokenDialog() const
     return m_tokenDialog;
 }
 
-void DesktopShell::onTunnelState()
+void DesktopShell::onTunnelState(Tunnel *tunnel)
 {
-    // A first run without a token: the window and the place to paste it, once, without asking.
-    if (!m_tunnel || m_askedForToken)
+    // A first run without a token: the window and the place to paste it, once, without asking
+    // (with several tunnels, for the first one found without).
+    if (!tunnel || m_askedForToken)
         return;
-    if (HumanText::tokenProblem(*m_tunnel, QDateTime::currentSecsSinceEpoch()) != HumanText::TokenProblem::Missing)
+    if (HumanText::tokenProblem(*tunnel, QDateTime::currentSecsSinceEpoch()) != HumanText::TokenProblem::Missing)
         return;
     m_askedForToken = true;
     showWindow();
-    showTokenDialog(false);
+    showTokenDialogFor(tunnel, false);
 }
 
 void DesktopShell::showWindow()
@@ -125,9 +162,25 @@ void DesktopShell::toggleWindow()
 
 void DesktopShell::showTokenDialog(bool fromClipboard)
 {
+    showTokenDialogFor(m_window->selectedTunnel(), fromClipboard);
+}
+
+void DesktopShell::showTokenDialogFor(Tunnel *tunnel, bool fromClipboard)
+{
+    if (!tunnel)
+        return;
+    m_window->selectTunnel(tunnel->objectName());
+    // The dialog pastes into one tunnel: asked for another, it starts over for that one.
+    if (m_tokenDialog && m_tokenDialogTunnel != tunnel) {
+        m_tokenDialog->close(); // deleted later (WA_DeleteOnClose)
+        m_tokenDialog = nullptr;
+    }
     if (!m_tokenDialog) {
-        m_tokenDialog = new TokenDialog(m_tunnel, m_window.get());
+        m_tokenDialog = new TokenDialog(tunnel, m_window.get());
+        m_tokenDialogTunnel = tunnel;
         m_tokenDialog->setAttribute(Qt::WA_DeleteOnClose);
+        if (m_tunnels.size() > 1)
+            m_tokenDialog->setWindowTitle(tr("Token for %1 — Telephone").arg(tunnel->objectName()));
     }
     if (fromClipboard)
         m_tokenDialog->setToken(QApplication::clipboard()->text());
@@ -153,8 +206,10 @@ void DesktopShell::applySettings(const QHash<QString, QString> &changes)
     // What can change live does; the rest (server, backend, language) waits for the next start.
     if (changes.contains(QStringLiteral("icon-style")))
         m_tray->setIconStyle(changes.value(QStringLiteral("icon-style")));
-    if (changes.contains(QStringLiteral("notifications")))
-        m_notifier->setEnabled(changes.value(QStringLiteral("notifications")) == QLatin1String("on"));
+    if (changes.contains(QStringLiteral("notifications"))) {
+        for (Notifier *notifier : std::as_const(m_notifiers))
+            notifier->setEnabled(changes.value(QStringLiteral("notifications")) == QLatin1String("on"));
+    }
 }
 
 } // namespace telephone

@@ -28,6 +28,7 @@ void ExchangeFilterModel::setFilterText(const QString &text)
     m_statusClasses.clear();
     m_statuses.clear();
     m_pathWords.clear();
+    m_tunnelWords.clear();
     m_pending = m_replay = m_error = false;
 
     static const QRegularExpression statusClass(QStringLiteral("^([1-5])xx$"),
@@ -49,11 +50,23 @@ void ExchangeFilterModel::setFilterText(const QString &text)
             m_replay = true;
         } else if (lower == QLatin1String("error")) {
             m_error = true;
+        } else if (lower.startsWith(QLatin1String("tunnel:")) && lower.size() > 7) {
+            m_tunnelWords << lower.mid(7);
         } else {
             m_pathWords << word;
         }
     }
     invalidateFilter();
+    emit filterTextChanged(m_text);
+}
+
+void ExchangeFilterModel::setTunnel(const QString &name)
+{
+    if (name == m_tunnel)
+        return;
+    m_tunnel = name;
+    invalidateFilter();
+    // The counts ("12 of 5,000 shown") follow the combo as they follow the text.
     emit filterTextChanged(m_text);
 }
 
@@ -65,6 +78,10 @@ bool ExchangeFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
     if (!model)
         return true;
     const Exchange &exchange = model->exchangeAt(sourceRow);
+    if (!m_tunnel.isEmpty() && exchange.tunnel != m_tunnel)
+        return false;
+    if (!m_tunnelWords.isEmpty() && !m_tunnelWords.contains(exchange.tunnel.toLower()))
+        return false;
     const QString method = exchange.isWebSocket() ? QStringLiteral("WS") : exchange.method.toUpper();
     if (!m_methods.isEmpty() && !m_methods.contains(method))
         return false;

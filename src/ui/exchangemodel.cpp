@@ -105,6 +105,8 @@ QVariant ExchangeModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case TimeColumn:
             return exchange.startedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss.zzz"));
+        case TunnelColumn:
+            return exchange.tunnel;
         case MethodColumn:
             if (exchange.isWebSocket())
                 return QStringLiteral("WS");
@@ -174,6 +176,7 @@ QVariant ExchangeModel::headerData(int section, Qt::Orientation orientation, int
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
     case TimeColumn: return tr("Time");
+    case TunnelColumn: return tr("Tunnel");
     case MethodColumn: return tr("Method");
     case PathColumn: return tr("Path");
     case StatusColumn: return tr("Status");
@@ -186,8 +189,10 @@ QVariant ExchangeModel::headerData(int section, Qt::Orientation orientation, int
 
 QString ExchangeModel::key(const Exchange &exchange)
 {
-    // A replay is a request of its own even if the forwarder reuses the original id.
-    return exchange.replay ? QStringLiteral("replay:") + exchange.requestId : exchange.requestId;
+    // A replay is a request of its own even if the forwarder reuses the original id; request ids
+    // come from each tunnel's server, so two tunnels may use the same one.
+    const QString id = exchange.replay ? QStringLiteral("replay:") + exchange.requestId : exchange.requestId;
+    return exchange.tunnel.isEmpty() ? id : exchange.tunnel + QLatin1Char('\n') + id;
 }
 
 qint64 ExchangeModel::sizeOf(const Exchange &exchange)
@@ -201,7 +206,8 @@ qint64 ExchangeModel::sizeOf(const Exchange &exchange)
         for (const WebSocketFrameRecord &frame : exchange.webSocket->frames)
             bytes += frame.data.size() + qint64(sizeof(WebSocketFrameRecord));
     }
-    bytes += 2 * (exchange.path.size() + exchange.query.size() + exchange.error.size() + exchange.requestId.size());
+    bytes += 2 * (exchange.path.size() + exchange.query.size() + exchange.error.size() + exchange.requestId.size()
+                  + exchange.tunnel.size());
     return bytes + qint64(sizeof(Entry));
 }
 

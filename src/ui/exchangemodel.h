@@ -24,7 +24,7 @@ class ExchangeModel : public QAbstractTableModel
     Q_OBJECT
 
 public:
-    enum Column { TimeColumn, MethodColumn, PathColumn, StatusColumn, DurationColumn, RequestSizeColumn,
+    enum Column { TimeColumn, TunnelColumn, MethodColumn, PathColumn, StatusColumn, DurationColumn, RequestSizeColumn,
                   ResponseSizeColumn, ColumnCount };
     enum Role {
         ExchangeRole = Qt::UserRole + 1, ///< the whole Exchange (QVariant of telephone::Exchange)

@@ -223,6 +223,9 @@ QJsonObject entryJson(const Exchange &exchange, const QUrl &base, bool includeSe
         entry.insert(QStringLiteral("_resourceType"), QStringLiteral("websocket"));
         entry.insert(QStringLiteral("_webSocketMessages"), webSocketMessages(*exchange.webSocket));
     }
+    // Custom fields start with an underscore (HAR 1.2): which of several tunnels it came through.
+    if (!exchange.tunnel.isEmpty())
+        entry.insert(QStringLiteral("_tunnel"), exchange.tunnel);
     if (!notes.isEmpty())
         entry.insert(QStringLiteral("comment"), notes.join(QStringLiteral("; ")));
     return entry;
@@ -269,9 +272,14 @@ QString HarExport::statusText(int status)
 
 QJsonObject HarExport::build(const QList<Exchange> &exchanges, const QUrl &base, bool includeSecrets)
 {
+    return build(exchanges, BaseByTunnel{{QString(), base}}, includeSecrets);
+}
+
+QJsonObject HarExport::build(const QList<Exchange> &exchanges, const BaseByTunnel &bases, bool includeSecrets)
+{
     QJsonArray entries;
     for (const Exchange &exchange : exchanges)
-        entries.append(entryJson(exchange, base, includeSecrets));
+        entries.append(entryJson(exchange, bases.value(exchange.tunnel, bases.value(QString())), includeSecrets));
     const QJsonObject log{
         {QStringLiteral("version"), QStringLiteral("1.2")},
         {QStringLiteral("creator"),
@@ -285,6 +293,11 @@ QJsonObject HarExport::build(const QList<Exchange> &exchanges, const QUrl &base,
 QByteArray HarExport::toJson(const QList<Exchange> &exchanges, const QUrl &base, bool includeSecrets)
 {
     return QJsonDocument(build(exchanges, base, includeSecrets)).toJson(QJsonDocument::Indented);
+}
+
+QByteArray HarExport::toJson(const QList<Exchange> &exchanges, const BaseByTunnel &bases, bool includeSecrets)
+{
+    return QJsonDocument(build(exchanges, bases, includeSecrets)).toJson(QJsonDocument::Indented);
 }
 
 } // namespace telephone

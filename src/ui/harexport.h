@@ -3,6 +3,7 @@
 #include "proxy/exchange.h"
 
 #include <QCoreApplication>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QUrl>
@@ -21,6 +22,11 @@ public:
     /// base + captured path + query.
     static QJsonObject build(const QList<Exchange> &exchanges, const QUrl &base, bool includeSecrets);
     static QByteArray toJson(const QList<Exchange> &exchanges, const QUrl &base, bool includeSecrets);
+    /// Several tunnels: each entry's base is its tunnel's (Exchange::tunnel); the empty name's for
+    /// any other. Entries name their tunnel in a custom `_tunnel` field.
+    using BaseByTunnel = QHash<QString, QUrl>;
+    static QJsonObject build(const QList<Exchange> &exchanges, const BaseByTunnel &bases, bool includeSecrets);
+    static QByteArray toJson(const QList<Exchange> &exchanges, const BaseByTunnel &bases, bool includeSecrets);
     /// The standard reason phrase ("Not Found"); empty for codes without one.
     static QString statusText(int status);
 };

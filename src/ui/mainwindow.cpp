@@ -2,6 +2,7 @@
 
 #include "config/safeurl.h"
 #include "tunnel/tunnel.h"
+#include "ui/backendhealth.h"
 #include "ui/curlcommand.h"
 #include "ui/exchangedetailview.h"
 #include "ui/exchangefiltermodel.h"
@@ -15,11 +16,13 @@
 #include "ui/statuspanel.h"
 #include "ui/trayicons.h"
 #include "ui/tunnelactions.h"
+#include "ui/tunnelglance.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -27,11 +30,14 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QSaveFile>
+#include <QSet>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTableView>
@@ -46,13 +52,12 @@
 
 namespace telephone {
 
-MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *health, ExchangeModel *model,
-                       TunnelActions *actions, QWidget *parent)
+MainWindow::MainWindow(const QList<TunnelParts> &tunnels, TunnelManager *manager, ExchangeModel *model, QWidget *parent)
     : QMainWindow(parent)
-    , m_tunnel(tunnel)
+    , m_tunnels(tunnels)
     , m_model(model)
-    , m_tunnelActions(actions)
-    , m_status(new StatusPanel(tunnel, manager, health, this))
+    , m_panelStack(new QStackedWidget(this))
+    , m_tunnelList(new QListWidget(this))
     , m_requests(new RequestsView(model, this))
     , m_detail(new ExchangeDetailView(this))
     , m_counts(new QLabel(this))
@@ -61,9 +66,16 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
     m_counts->setObjectName(QStringLiteral("counts"));
     setWindowIcon(TrayIcons::icon(TrayIcons::Look::Connected, TrayIcons::Style::Colour));
 
-    auto *statusBox = new QGroupBox(tr("Tunnel"), this);
-    auto *statusLayout = new QVBoxLayout(statusBox);
-    statusLayout->addWidget(m_status);
+    for (const TunnelParts &parts : tunnels) {
+        auto *panel = new StatusPanel(parts.tunnel, manager, parts.health, m_panelStack);
+        panel->setObjectName(QStringLiteral("status-") + parts.name);
+        m_panels << panel;
+        m_panelStack->addWidget(panel);
+        const QPointer<Tunnel> tunnel = parts.tunnel;
+        connect(panel, &StatusPanel::tokenActionRequested, this, [this, tunnel] { emit tokenDialogRequested(tunnel); });
+    }
+    auto *statusBox = new QGroupBox(tunnels.size() > 1 ? tr("Tunnels") : tr("Tunnel"), this);
+    buildTunnelList(statusBox);
 
     auto *detailBox = new QWidget(this);
     auto *detailLayout = new QVBoxLayout(detailBox);
@@ -114,7 +126,7 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
         if (QWidget *button = tools->widgetForAction(action))
             button->setFocusPolicy(Qt::TabFocus);
     }
-    QList<QWidget *> chain{m_requests->filterEdit(), m_requests->table()};
+    QList<QWidget *> chain{m_requests->tunnelCombo(), m_requests->filterEdit(), m_requests->table()};
     chain += m_detail->focusChain();
     chain << tools->widgetForAction(m_replay) << tools->widgetForAction(m_editReplay) << tools->widgetForAction(m_copyCurl)
           << exportButton;
@@ -142,14 +154,24 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
     connect(m_requests->filterModel(), &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateCounts);
     connect(m_requests->filterModel(), &QAbstractItemModel::layoutChanged, this, &MainWindow::updateCounts);
     connect(m_requests->filterModel(), &QAbstractItemModel::modelReset, this, &MainWindow::updateCounts);
-    connect(tunnel, &Tunnel::stateChanged, this, [this] {
-        updateTitle();
-        updateActions();
-    });
-    connect(m_status, &StatusPanel::tokenActionRequested, this, &MainWindow::tokenDialogRequested);
+    for (int row = 0; row < m_tunnels.size(); ++row) {
+        const TunnelParts &parts = m_tunnels.at(row);
+        connect(parts.tunnel, &Tunnel::stateChanged, this, [this, row] {
+            updateTunnelItem(row);
+            updateTitle();
+            updateActions();
+        });
+        if (parts.health)
+            connect(parts.health, &BackendHealth::healthChanged, this, [this, row] { updateTunnelItem(row); });
+        // The model knows exchanges by tunnel and request id: name them as the shell does.
+        const auto replayed = [this, name = parts.name](Exchange exchange) {
+            exchange.tunnel = name;
+            onReplayExchange(exchange);
+        };
+        connect(parts.tunnel, &Tunnel::exchangeStarted, this, replayed);
+        connect(parts.tunnel, &Tunnel::exchangeFinished, this, replayed);
+    }
     connect(m_detail, &ExchangeDetailView::saveBodyRequested, this, &MainWindow::saveBody);
-    connect(tunnel, &Tunnel::exchangeStarted, this, &MainWindow::onReplayExchange);
-    connect(tunnel, &Tunnel::exchangeFinished, this, &MainWindow::onReplayExchange);
     // Right-click on the list: what the Requests menu offers for the selection.
     m_requestMenu = new QMenu(this);
     m_requestMenu->addAction(m_copyUrl);
@@ -166,6 +188,12 @@ MainWindow::MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *he
     connect(this, &MainWindow::harExported, this, [this](bool, const QString &message) {
         statusBar()->showMessage(message, 10000);
     });
+
+    QStringList names;
+    for (const TunnelParts &parts : tunnels)
+        names << parts.name;
+    m_requests->setTunnels(names);
+    onTunnelSelected();
 
     tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
     setMinimumWidth(MinimumWidth);
@@ -188,14 +216,14 @@ void MainWindow::buildMenus()
     file->addAction(tr("Close window"), QKeySequence::Close, this, &QWidget::close);
     file->addAction(tr("Quit"), QKeySequence::Quit, this, &MainWindow::quitRequested);
 
-    QMenu *tunnel = menuBar()->addMenu(tr("&Tunnel"));
-    tunnel->addAction(m_tunnelActions->connectAction());
-    tunnel->addAction(m_tunnelActions->disconnectAction());
-    tunnel->addSeparator();
-    tunnel->addAction(tr("Set token…"), QKeySequence(Qt::CTRL | Qt::Key_T), this, &MainWindow::tokenDialogRequested);
-    tunnel->addAction(m_tunnelActions->refreshTokenAction());
-    tunnel->addSeparator();
-    tunnel->addAction(tr("Settings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), this, &MainWindow::settingsRequested);
+    // Filled by onTunnelSelected: the actions of the selected tunnel.
+    m_tunnelMenu = menuBar()->addMenu(tr("&Tunnel"));
+    m_setTokenAction = new QAction(tr("Set token…"), this);
+    m_setTokenAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    connect(m_setTokenAction, &QAction::triggered, this, [this] { emit tokenDialogRequested(selectedTunnel()); });
+    m_settingsAction = new QAction(tr("Settings…"), this);
+    m_settingsAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    connect(m_settingsAction, &QAction::triggered, this, &MainWindow::settingsRequested);
 
     QMenu *requests = menuBar()->addMenu(tr("&Requests"));
     m_replay = requests->addAction(tr("Replay"), QKeySequence(Qt::CTRL | Qt::Key_R), this, &MainWindow::replaySelected);
@@ -216,6 +244,90 @@ void MainWindow::buildMenus()
     requests->addAction(tr("Select newest"), QKeySequence(Qt::CTRL | Qt::Key_End), m_requests, &RequestsView::selectNewest);
 }
 
+void MainWindow::buildTunnelList(QWidget *statusBox)
+{
+    m_tunnelList->setObjectName(QStringLiteral("tunnelList"));
+    m_tunnelList->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_tunnelList->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_tunnelList->setTextElideMode(Qt::ElideRight);
+    for (int row = 0; row < m_tunnels.size(); ++row) {
+        m_tunnelList->addItem(m_tunnels.at(row).name);
+        updateTunnelItem(row);
+    }
+    // Narrow, so that the status keeps its room: a name and a short state; longer ones are elided.
+    m_tunnelList->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Ignored); // as tall as the panel beside it
+    m_tunnelList->setIconSize(QSize(22, 22));
+    m_tunnelList->setFixedWidth(fontMetrics().horizontalAdvance(QString(24, QLatin1Char('x'))) + 40);
+    m_tunnelList->setCurrentRow(0);
+    m_tunnelList->setVisible(m_tunnels.size() > 1);
+    connect(m_tunnelList, &QListWidget::currentRowChanged, this, &MainWindow::onTunnelSelected);
+
+    auto *statusLayout = new QHBoxLayout(statusBox);
+    statusLayout->addWidget(m_tunnelList);
+    statusLayout->addWidget(m_panelStack, 1);
+}
+
+void MainWindow::updateTunnelItem(int row)
+{
+    QListWidgetItem *item = m_tunnelList->item(row);
+    const TunnelParts &parts = m_tunnels.at(row);
+    if (!item || !parts.tunnel)
+        return;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const TunnelGlance glance = TunnelGlance::of(parts, now);
+    item->setIcon(TrayIcons::icon(glance.look, TrayIcons::Style::Colour));
+    item->setText(parts.name + QLatin1Char('\n') + glance.state);
+    item->setToolTip(HumanText::stateHeadline(*parts.tunnel, now));
+}
+
+void MainWindow::onTunnelSelected()
+{
+    const int row = qMax(0, m_tunnelList->currentRow());
+    m_panelStack->setCurrentIndex(row);
+    const TunnelParts &parts = m_tunnels.at(row);
+    m_tunnelMenu->clear();
+    m_tunnelMenu->addAction(parts.actions->connectAction());
+    m_tunnelMenu->addAction(parts.actions->disconnectAction());
+    m_tunnelMenu->addSeparator();
+    m_tunnelMenu->addAction(m_setTokenAction);
+    m_tunnelMenu->addAction(parts.actions->refreshTokenAction());
+    m_tunnelMenu->addSeparator();
+    m_tunnelMenu->addAction(m_settingsAction);
+    updateTitle();
+}
+
+StatusPanel *MainWindow::statusPanel() const
+{
+    return qobject_cast<StatusPanel *>(m_panelStack->currentWidget());
+}
+
+Tunnel *MainWindow::selectedTunnel() const
+{
+    return m_tunnels.value(m_panelStack->currentIndex()).tunnel;
+}
+
+bool MainWindow::selectTunnel(const QString &name)
+{
+    for (int row = 0; row < m_tunnels.size(); ++row) {
+        if (m_tunnels.at(row).name == name) {
+            m_tunnelList->setCurrentRow(row);
+            return true;
+        }
+    }
+    return false;
+}
+
+Tunnel *MainWindow::tunnelFor(const Exchange &exchange) const
+{
+    if (m_tunnels.size() == 1)
+        return m_tunnels.constFirst().tunnel;
+    for (const TunnelParts &parts : m_tunnels) {
+        if (parts.name == exchange.tunnel)
+            return parts.tunnel;
+    }
+    return nullptr;
+}
+
 QWidget *MainWindow::actionButton(QAction *action) const
 {
     return m_tools ? m_tools->widgetForAction(action) : nullptr;
@@ -234,17 +346,19 @@ void MainWindow::bringToFront()
 void MainWindow::updateTitle()
 {
     // Never the token: only the mount, which is public anyway.
-    const QString mount = m_tunnel ? m_tunnel->mountPath() : QString();
+    const Tunnel *tunnel = selectedTunnel();
+    const QString mount = tunnel ? tunnel->mountPath() : QString();
     setWindowTitle(mount.isEmpty() ? tr("Telephone") : tr("Telephone — %1").arg(mount));
 }
 
 void MainWindow::updateActions()
 {
     const QList<Exchange> selected = m_requests->selectedExchanges();
-    const bool replayable = !selected.isEmpty() && std::all_of(selected.cbegin(), selected.cend(), [](const Exchange &e) {
-        return !e.requestBodyTruncated() && !e.isWebSocket(); // a WebSocket is not a request to send again
+    const bool replayable = !selected.isEmpty() && std::all_of(selected.cbegin(), selected.cend(), [this](const Exchange &e) {
+        // A WebSocket is not a request to send again; a replay goes through the request's own tunnel.
+        return !e.requestBodyTruncated() && !e.isWebSocket() && tunnelFor(e);
     });
-    m_replay->setEnabled(replayable && m_tunnel);
+    m_replay->setEnabled(replayable);
     const bool truncated = std::any_of(selected.cbegin(), selected.cend(), [](const Exchange &e) {
         return e.requestBodyTruncated();
     });
@@ -253,7 +367,7 @@ void MainWindow::updateActions()
                                : QString());
     m_copyCurl->setEnabled(selected.size() == 1);
     m_copyUrl->setEnabled(selected.size() == 1);
-    m_editReplay->setEnabled(selected.size() == 1 && replayable && m_tunnel);
+    m_editReplay->setEnabled(selected.size() == 1 && replayable);
     m_exportSelected->setEnabled(!selected.isEmpty());
     m_exportAll->setEnabled(m_model->rowCount() > 0);
 }
@@ -263,7 +377,7 @@ void MainWindow::updateCounts()
     const int shown = m_requests->filterModel()->rowCount();
     const int held = m_model->rowCount();
     const QLocale locale;
-    QString text = m_requests->filterModel()->filterText().trimmed().isEmpty()
+    QString text = !m_requests->filterModel()->isFiltering()
         ? tr("%Ln request(s)", "", held)
         : tr("%1 of %2 shown").arg(locale.toString(shown), locale.toString(held));
     if (m_model->evictedCount() > 0)
@@ -277,25 +391,32 @@ void MainWindow::updateCounts()
 
 void MainWindow::replaySelected()
 {
-    if (!m_tunnel)
-        return;
     const QList<Exchange> selected = m_requests->selectedExchanges();
-    for (const Exchange &exchange : selected)
-        m_tunnel->replay(exchange);
-    statusBar()->showMessage(tr("Replaying %1 to %2")
-                                 .arg(selected.size() == 1 ? selected.constFirst().method + QLatin1Char(' ') + selected.constFirst().path
-                                                           : tr("%Ln request(s)", "", int(selected.size())),
-                                      displayUrl(m_tunnel->config().backend)),
+    QSet<Tunnel *> tunnels;
+    for (const Exchange &exchange : selected) {
+        if (Tunnel *tunnel = tunnelFor(exchange)) {
+            tunnel->replay(exchange);
+            tunnels.insert(tunnel);
+        }
+    }
+    if (tunnels.isEmpty())
+        return;
+    const QString what = selected.size() == 1 ? selected.constFirst().method + QLatin1Char(' ') + selected.constFirst().path
+                                              : tr("%Ln request(s)", "", int(selected.size()));
+    statusBar()->showMessage(tunnels.size() == 1
+                                 ? tr("Replaying %1 to %2").arg(what, displayUrl((*tunnels.cbegin())->config().backend))
+                                 : tr("Replaying %1 to their tunnels' backends").arg(what),
                              5000);
 }
 
 void MainWindow::copyCurl()
 {
     const QList<Exchange> selected = m_requests->selectedExchanges();
-    if (selected.size() != 1 || !m_tunnel)
+    const Tunnel *tunnel = selected.size() == 1 ? tunnelFor(selected.constFirst()) : nullptr;
+    if (!tunnel)
         return;
     QApplication::clipboard()->setText(
-        CurlCommand::build(selected.constFirst(), m_tunnel->config().backend, m_includeSecrets->isChecked()));
+        CurlCommand::build(selected.constFirst(), tunnel->config().backend, m_includeSecrets->isChecked()));
     statusBar()->showMessage(m_includeSecrets->isChecked() ? tr("curl command copied")
                                                            : tr("curl command copied (credentials left out)"),
                              5000);
@@ -304,9 +425,10 @@ void MainWindow::copyCurl()
 void MainWindow::copyUrl()
 {
     const QList<Exchange> selected = m_requests->selectedExchanges();
-    if (selected.size() != 1 || !m_tunnel)
+    const Tunnel *tunnel = selected.size() == 1 ? tunnelFor(selected.constFirst()) : nullptr;
+    if (!tunnel)
         return;
-    const QUrl base = m_tunnel->publicUrl().isEmpty() ? m_tunnel->config().backend : m_tunnel->publicUrl();
+    const QUrl base = tunnel->publicUrl().isEmpty() ? tunnel->config().backend : tunnel->publicUrl();
     const QString url = QString::fromUtf8(ExchangeUrl::join(base, selected.constFirst()));
     QApplication::clipboard()->setText(url);
     statusBar()->showMessage(tr("URL copied: %1").arg(url), 5000);
@@ -315,7 +437,7 @@ void MainWindow::copyUrl()
 void MainWindow::editAndReplay()
 {
     const QList<Exchange> selected = m_requests->selectedExchanges();
-    if (selected.size() != 1 || !m_tunnel)
+    if (selected.size() != 1 || !tunnelFor(selected.constFirst()))
         return;
     auto *editor = new ReplayEditor(selected.constFirst(), this);
     editor->setAttribute(Qt::WA_DeleteOnClose);
@@ -335,16 +457,18 @@ ReplayComparison *MainWindow::comparison() const
 
 void MainWindow::replayEdited(const Exchange &original, const Exchange &edited)
 {
-    if (!m_tunnel)
+    Tunnel *tunnel = tunnelFor(original);
+    if (!tunnel)
         return;
     if (m_comparison)
         m_comparison->close();
     m_comparison = new ReplayComparison(original, this);
     m_comparison->setAttribute(Qt::WA_DeleteOnClose);
     m_awaitedReplay = edited;
+    m_awaitedReplay.tunnel = original.tunnel;
     m_awaitedReplayId.clear();
     m_comparison->show();
-    m_tunnel->replay(edited);
+    tunnel->replay(edited);
 }
 
 void MainWindow::onReplayExchange(const Exchange &exchange)
@@ -354,7 +478,7 @@ void MainWindow::onReplayExchange(const Exchange &exchange)
     if (m_awaitedReplayId.isEmpty()) {
         // The forwarder names a replay itself: the first one for the edited request is ours.
         if (exchange.method != m_awaitedReplay.method || exchange.path != m_awaitedReplay.path
-            || exchange.query != m_awaitedReplay.query)
+            || exchange.query != m_awaitedReplay.query || exchange.tunnel != m_awaitedReplay.tunnel)
             return;
         m_awaitedReplayId = exchange.requestId;
     } else if (exchange.requestId != m_awaitedReplayId) {
@@ -413,13 +537,22 @@ void MainWindow::exportHar(const QString &file, bool selectedOnly)
 {
     // Copies are cheap (implicitly shared); serialising thousands of bodies is not: off the GUI thread.
     const QList<Exchange> exchanges = selectedOnly ? m_requests->selectedExchanges() : m_requests->visibleExchanges();
-    const QUrl base = m_tunnel && !m_tunnel->publicUrl().isEmpty() ? m_tunnel->publicUrl()
-                                                                   : (m_tunnel ? m_tunnel->config().backend : QUrl());
+    // Each entry's URL is on its own tunnel's public URL (or its backend before a join).
+    // An exchange of no known tunnel gets the first one's: a HAR URL must be absolute.
+    HarExport::BaseByTunnel bases;
+    for (const TunnelParts &parts : std::as_const(m_tunnels)) {
+        if (!parts.tunnel)
+            continue;
+        const QUrl base = parts.tunnel->publicUrl().isEmpty() ? parts.tunnel->config().backend : parts.tunnel->publicUrl();
+        bases.insert(parts.name, base);
+        if (!bases.contains(QString()))
+            bases.insert(QString(), base);
+    }
     const bool includeSecrets = m_includeSecrets->isChecked();
     auto error = std::make_shared<QString>();
-    QThread *thread = QThread::create([exchanges, base, includeSecrets, file, error] {
+    QThread *thread = QThread::create([exchanges, bases, includeSecrets, file, error] {
         QSaveFile out(file);
-        if (!out.open(QIODevice::WriteOnly) || out.write(HarExport::toJson(exchanges, base, includeSecrets)) < 0
+        if (!out.open(QIODevice::WriteOnly) || out.write(HarExport::toJson(exchanges, bases, includeSecrets)) < 0
             || !out.commit())
             *error = out.errorString();
     });

@@ -4,11 +4,14 @@
 #include <QPointer>
 
 #include "proxy/exchange.h"
+#include "ui/tunnelparts.h"
 
 class QAction;
 class QLabel;
+class QListWidget;
 class QMenu;
 class QSplitter;
+class QStackedWidget;
 class QToolBar;
 
 namespace telephone {
@@ -25,13 +28,18 @@ class TunnelActions;
 /// The Telephone window: the tunnel's status on top, the request inspector below (list, detail),
 /// and the inspector's actions: Replay, Copy as curl, Export as HAR. Closing it hides it while a
 /// tray icon is there to bring it back; without a tray, closing it quits.
+/// Several tunnels (issue 15): a list beside the status shows each tunnel's state; the selected
+/// one's status panel is shown, and the Tunnel menu and the token dialog act on it. The inspector
+/// shows every tunnel's requests, with a Tunnel column and filter; a replay goes to the tunnel the
+/// request came through. With one tunnel there is no list, and the window looks as it always did.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 
 public:
-    MainWindow(Tunnel *tunnel, TunnelManager *manager, BackendHealth *health, ExchangeModel *model,
-               TunnelActions *actions, QWidget *parent = nullptr);
+    /// `tunnels` is never empty.
+    MainWindow(const QList<TunnelParts> &tunnels, TunnelManager *manager, ExchangeModel *model,
+               QWidget *parent = nullptr);
 
     /// Whether closing the window may just hide it (a tray icon can bring it back).
     void setHideOnClose(bool hide) { m_hideOnClose = hide; }
@@ -39,7 +47,14 @@ public:
 
     RequestsView *requestsView() const { return m_requests; }
     ExchangeDetailView *detailView() const { return m_detail; }
-    StatusPanel *statusPanel() const { return m_status; }
+    /// The selected tunnel's status panel (the only one with one tunnel).
+    StatusPanel *statusPanel() const;
+    StatusPanel *statusPanel(int tunnel) const { return m_panels.value(tunnel); }
+    /// The tunnels' names and states; hidden with one tunnel.
+    QListWidget *tunnelList() const { return m_tunnelList; }
+    Tunnel *selectedTunnel() const;
+    /// Selects the tunnel (list and status panel); false when there is none of that name.
+    bool selectTunnel(const QString &name);
     QAction *replayAction() const { return m_replay; }
     QAction *copyCurlAction() const { return m_copyCurl; }
     QAction *includeSecretsAction() const { return m_includeSecrets; }
@@ -64,7 +79,8 @@ public:
     void exportHar(const QString &file, bool selectedOnly);
 
 signals:
-    void tokenDialogRequested();
+    /// Set token…, or the status panel's token fix: for that tunnel.
+    void tokenDialogRequested(telephone::Tunnel *tunnel);
     void settingsRequested();
     void quitRequested();
     void harExported(bool ok, const QString &message);
@@ -77,6 +93,11 @@ protected:
 
 private:
     void buildMenus();
+    void buildTunnelList(QWidget *statusBox);
+    void onTunnelSelected();
+    void updateTunnelItem(int row);
+    /// The tunnel `exchange` came through: by its name, else the only one.
+    Tunnel *tunnelFor(const Exchange &exchange) const;
     void updateActions();
     void updateTitle();
     void updateCounts();
@@ -88,10 +109,14 @@ private:
     void saveBody(bool request);
     void askExportHar(bool selectedOnly);
 
-    QPointer<Tunnel> m_tunnel;
+    QList<TunnelParts> m_tunnels;
     ExchangeModel *m_model;
-    TunnelActions *m_tunnelActions;
-    StatusPanel *m_status;
+    QList<StatusPanel *> m_panels; ///< one per tunnel, in m_tunnels' order
+    QStackedWidget *m_panelStack;
+    QListWidget *m_tunnelList;
+    QMenu *m_tunnelMenu = nullptr; ///< the selected tunnel's actions
+    QAction *m_setTokenAction = nullptr;
+    QAction *m_settingsAction = nullptr;
     RequestsView *m_requests;
     ExchangeDetailView *m_detail;
     QLabel *m_counts;

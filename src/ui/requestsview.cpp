@@ -6,6 +6,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QItemSelectionModel>
@@ -27,6 +28,7 @@ RequestsView::RequestsView(ExchangeModel *model, QWidget *parent)
     , m_model(model)
     , m_proxy(new ExchangeFilterModel(this))
     , m_filter(new QLineEdit(this))
+    , m_tunnelCombo(new QComboBox(this))
     , m_follow(new QCheckBox(tr("Follow"), this))
     , m_clear(new QPushButton(tr("Clear"), this))
     , m_table(new QTableView(this))
@@ -40,6 +42,8 @@ RequestsView::RequestsView(ExchangeModel *model, QWidget *parent)
     m_filter->setObjectName(QStringLiteral("filter"));
     m_filter->setPlaceholderText(tr("Filter: path, GET, 4xx, 404, pending, replay, error"));
     m_filter->setClearButtonEnabled(true);
+    m_tunnelCombo->setObjectName(QStringLiteral("tunnelFilter"));
+    m_tunnelCombo->setToolTip(tr("Show the requests of one tunnel (or type tunnel:NAME in the filter)"));
     m_follow->setObjectName(QStringLiteral("follow"));
     m_follow->setToolTip(tr("Keep the newest request in view"));
     m_follow->setChecked(true);
@@ -89,6 +93,7 @@ RequestsView::RequestsView(ExchangeModel *model, QWidget *parent)
         header->resizeSection(column, width + padding);
     };
     fit(ExchangeModel::TimeColumn, {QStringLiteral("00:00:00.000")});
+    fit(ExchangeModel::TunnelColumn, {QStringLiteral("webhooks")});
     fit(ExchangeModel::MethodColumn, {QStringLiteral("↻ OPTIONS")});
     fit(ExchangeModel::StatusColumn, {ExchangeModel::tr("pending")});
     fit(ExchangeModel::DurationColumn, {HumanText::elapsed(59949)});
@@ -97,6 +102,7 @@ RequestsView::RequestsView(ExchangeModel *model, QWidget *parent)
 
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(0, 0, 0, 0);
+    bar->addWidget(m_tunnelCombo);
     bar->addWidget(m_filter, 1);
     bar->addWidget(m_follow);
     bar->addWidget(m_clear);
@@ -133,6 +139,10 @@ RequestsView::RequestsView(ExchangeModel *model, QWidget *parent)
         filterDelay->stop();
         m_proxy->setFilterText(QString());
     });
+    connect(m_tunnelCombo, &QComboBox::currentIndexChanged, this, [this](int index) {
+        m_proxy->setTunnel(index > 0 ? m_tunnelCombo->itemText(index) : QString());
+    });
+    setTunnels({});
     connect(m_clear, &QPushButton::clicked, this, &RequestsView::clear);
     connect(m_undo, &QPushButton::clicked, this, &RequestsView::undoClear);
     connect(m_undoTimer, &QTimer::timeout, this, [this] {
@@ -269,6 +279,17 @@ Exchange RequestsView::currentExchange() const
     if (!current.isValid())
         return {};
     return m_model->exchangeAt(m_proxy->mapToSource(current).row());
+}
+
+void RequestsView::setTunnels(const QStringList &names)
+{
+    const bool several = names.size() > 1;
+    // One tunnel: the list looks as it always did, no column or choice that says nothing.
+    m_table->setColumnHidden(ExchangeModel::TunnelColumn, !several);
+    m_tunnelCombo->setVisible(several);
+    m_tunnelCombo->clear(); // back to index -1, then 0: the filter shows every tunnel again
+    m_tunnelCombo->addItem(tr("All tunnels"));
+    m_tunnelCombo->addItems(names);
 }
 
 } // namespace telephone

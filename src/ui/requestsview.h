@@ -7,6 +7,7 @@
 #include <optional>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -38,6 +39,9 @@ public:
 
     QTableView *table() const { return m_table; }
     QLineEdit *filterEdit() const { return m_filter; }
+    /// "All tunnels" and each tunnel's name; shown, with the Tunnel column, only for several tunnels.
+    QComboBox *tunnelCombo() const { return m_tunnelCombo; }
+    void setTunnels(const QStringList &names);
     ExchangeFilterModel *filterModel() const { return m_proxy; }
     bool follow() const;
     void setFollow(bool follow);
@@ -69,6 +73,7 @@ private:
     ExchangeModel *m_model;
     ExchangeFilterModel *m_proxy;
     QLineEdit *m_filter;
+    QComboBox *m_tunnelCombo;
     QCheckBox *m_follow;
     QPushButton *m_clear;
     QTableView *m_table;

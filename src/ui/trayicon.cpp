@@ -4,6 +4,7 @@
 #include "ui/backendhealth.h"
 #include "ui/humantext.h"
 #include "ui/tunnelactions.h"
+#include "ui/tunnelglance.h"
 
 #include <QAction>
 #include <QApplication>
@@ -24,31 +25,33 @@ namespace {
 // Some hosts deliver one click as two activations (QTBUG-69698): ignore the echo.
 constexpr qint64 ActivationDebounceMs = 400;
 
-bool backendAnswering(const BackendHealth *health)
-{
-    return !health || health->health() != BackendHealth::Health::NotAnswering;
-}
-
 } // namespace
 
 TrayIcon::TrayIcon(Tunnel *tunnel, BackendHealth *health, TunnelActions *actions, QObject *parent)
+    : TrayIcon(QList<TunnelParts>{TunnelParts{tunnel, tunnel ? tunnel->objectName() : QString(), health, actions}},
+               parent)
+{
+}
+
+TrayIcon::TrayIcon(const QList<TunnelParts> &tunnels, QObject *parent)
     : QObject(parent)
-    , m_tunnel(tunnel)
-    , m_health(health)
-    , m_actions(actions)
     , m_tray(new QSystemTrayIcon(this))
     , m_menu(new QMenu)
     , m_trayRetry(new QTimer(this))
     , m_tooltipTimer(new QTimer(this))
     , m_panel(new PanelScheme(this))
 {
+    for (const TunnelParts &parts : tunnels)
+        m_entries.append(Entry{parts});
     buildMenu();
     m_tray->setContextMenu(m_menu);
 
-    connect(tunnel, &Tunnel::stateChanged, this, &TrayIcon::refresh);
-    connect(tunnel, &Tunnel::tokenRefreshed, this, &TrayIcon::refresh);
-    if (health)
-        connect(health, &BackendHealth::healthChanged, this, &TrayIcon::refresh);
+    for (const TunnelParts &parts : tunnels) {
+        connect(parts.tunnel, &Tunnel::stateChanged, this, &TrayIcon::refresh);
+        connect(parts.tunnel, &Tunnel::tokenRefreshed, this, &TrayIcon::refresh);
+        if (parts.health)
+            connect(parts.health, &BackendHealth::healthChanged, this, &TrayIcon::refresh);
+    }
     connect(m_tray, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
         if (reason != QSystemTrayIcon::Trigger)
             return;
@@ -82,24 +85,53 @@ TrayIcon::~TrayIcon()
 
 void TrayIcon::buildMenu()
 {
-    m_statusAction = m_menu->addAction(QString());
-    m_statusAction->setEnabled(false);
-    m_fixTokenAction = m_menu->addAction(tr("Paste token…"), this, &TrayIcon::tokenDialogRequested);
-    m_menu->addSeparator();
-    m_copyUrlAction = m_menu->addAction(tr("Copy public URL"), this, [this] {
-        if (m_tunnel)
-            QGuiApplication::clipboard()->setText(m_tunnel->publicUrl().toString());
-    });
-    m_menu->addAction(m_actions->connectAction());
-    m_menu->addAction(m_actions->disconnectAction());
-    m_menu->addSeparator();
-    m_menu->addAction(tr("Paste token from clipboard…"), this, &TrayIcon::pasteTokenRequested);
-    m_menu->addAction(m_actions->refreshTokenAction());
+    if (m_entries.size() == 1) {
+        m_entries.first().menu = m_menu;
+        addTunnelActions(&m_entries.first());
+    } else {
+        // One line for all, then a submenu per tunnel: the menu stays short however many there are.
+        m_summaryAction = m_menu->addAction(QString());
+        m_summaryAction->setEnabled(false);
+        m_menu->addSeparator();
+        for (Entry &entry : m_entries) {
+            entry.menu = m_menu->addMenu(entry.parts.name);
+            entry.menu->setObjectName(QStringLiteral("tunnel-") + entry.parts.name);
+            addTunnelActions(&entry);
+        }
+    }
     m_menu->addSeparator();
     m_menu->addAction(tr("Open Telephone"), this, &TrayIcon::openWindowRequested);
     m_menu->addAction(tr("Settings…"), this, &TrayIcon::settingsRequested);
     m_menu->addSeparator();
     m_menu->addAction(tr("Quit"), this, &TrayIcon::quitRequested);
+}
+
+void TrayIcon::addTunnelActions(Entry *entry)
+{
+    QMenu *menu = entry->menu;
+    const QPointer<Tunnel> tunnel = entry->parts.tunnel;
+    entry->status = menu->addAction(QString());
+    entry->status->setEnabled(false);
+    entry->fixToken = menu->addAction(tr("Paste token…"), this, [this, tunnel] { emit tokenDialogRequested(tunnel); });
+    menu->addSeparator();
+    entry->copyUrl = menu->addAction(tr("Copy public URL"), this, [tunnel] {
+        if (tunnel)
+            QGuiApplication::clipboard()->setText(tunnel->publicUrl().toString());
+    });
+    menu->addAction(entry->parts.actions->connectAction());
+    menu->addAction(entry->parts.actions->disconnectAction());
+    menu->addSeparator();
+    menu->addAction(tr("Paste token from clipboard…"), this, [this, tunnel] { emit pasteTokenRequested(tunnel); });
+    menu->addAction(entry->parts.actions->refreshTokenAction());
+}
+
+QMenu *TrayIcon::tunnelMenu(const QString &name) const
+{
+    for (const Entry &entry : m_entries) {
+        if (entry.parts.name == name && entry.menu != m_menu)
+            return entry.menu;
+    }
+    return nullptr;
 }
 
 void TrayIcon::setIconStyle(const QString &style)
@@ -119,6 +151,11 @@ bool TrayIcon::isVisible() const
     return m_tray->isVisible();
 }
 
+QIcon TrayIcon::icon() const
+{
+    return m_tray->icon();
+}
+
 QString TrayIcon::toolTip() const
 {
     return m_tray->toolTip();
@@ -131,40 +168,82 @@ bool TrayIcon::eventFilter(QObject *watched, QEvent *event)
     return QObject::eventFilter(watched, event);
 }
 
+TrayIcon::Summary TrayIcon::refreshEntry(Entry *entry, qint64 now)
+{
+    Summary summary;
+    const Tunnel *tunnel = entry->parts.tunnel;
+    if (!tunnel)
+        return summary;
+    const TunnelGlance glance = TunnelGlance::of(entry->parts, now);
+    summary.look = glance.look;
+    summary.shortState = glance.state;
+    const HumanText::TokenProblem tokenProblem = HumanText::tokenProblem(*tunnel, now);
+    summary.status = HumanText::stateHeadline(*tunnel, now);
+    if (summary.look == TrayIcons::Look::BackendDown)
+        summary.status = tr("Connected — backend not answering");
+    // With a token problem, the mount and URL of an earlier join are no longer true: not shown.
+    summary.mount = tokenProblem == HumanText::TokenProblem::None ? tunnel->mountPath() : QString();
+    entry->status->setText(summary.mount.isEmpty() ? summary.status
+                                                   : QStringLiteral("%1 · %2").arg(summary.status, summary.mount));
+    entry->fixToken->setVisible(tokenProblem != HumanText::TokenProblem::None);
+    entry->fixToken->setText(HumanText::tokenAction(tokenProblem));
+    entry->copyUrl->setEnabled(tokenProblem == HumanText::TokenProblem::None && !tunnel->publicUrl().isEmpty());
+    return summary;
+}
+
 void TrayIcon::refresh()
 {
-    if (!m_tunnel)
-        return;
-    const Tunnel::State state = m_tunnel->state();
-    m_look = TrayIcons::lookFor(state, backendAnswering(m_health));
-    m_style = TrayIcons::resolveStyle(m_styleSetting, m_panel->scheme(), QApplication::palette());
-    m_tray->setIcon(TrayIcons::icon(m_look, m_style));
-
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const HumanText::TokenProblem tokenProblem = HumanText::tokenProblem(*m_tunnel, now);
-    QString status = HumanText::stateHeadline(*m_tunnel, now);
-    if (m_look == TrayIcons::Look::BackendDown)
-        status = tr("Connected — backend not answering");
-    // With a token problem, the mount and URL of an earlier join are no longer true: not shown.
-    const QString mount = tokenProblem == HumanText::TokenProblem::None ? m_tunnel->mountPath() : QString();
-    m_statusAction->setText(mount.isEmpty() ? status : QStringLiteral("%1 · %2").arg(status, mount));
-    m_fixTokenAction->setVisible(tokenProblem != HumanText::TokenProblem::None);
-    m_fixTokenAction->setText(HumanText::tokenAction(tokenProblem));
+    m_style = TrayIcons::resolveStyle(m_styleSetting, m_panel->scheme(), QApplication::palette());
 
-    const QUrl url = tokenProblem == HumanText::TokenProblem::None ? m_tunnel->publicUrl() : QUrl();
-    m_copyUrlAction->setEnabled(!url.isEmpty());
+    if (m_entries.size() == 1) {
+        const Tunnel *tunnel = m_entries.first().parts.tunnel;
+        if (!tunnel)
+            return;
+        const Summary summary = refreshEntry(&m_entries.first(), now);
+        m_look = summary.look;
+        m_unhappy = m_look == TrayIcons::Look::Connected ? 0 : 1;
+        m_tray->setIcon(TrayIcons::icon(m_look, m_style));
 
-    QStringList tip{tr("Telephone — %1").arg(status)};
-    if (!mount.isEmpty())
-        tip << tr("Mount: %1").arg(mount);
-    tip << tr("Backend: %1").arg(displayUrl(m_tunnel->config().backend));
-    const JwtClaims &claims = m_tunnel->claims();
-    if (!claims.pathId.isEmpty() && tokenProblem == HumanText::TokenProblem::None)
-        tip << tr("Token %1").arg(HumanText::expiry(claims.exp, now));
-    if (state == Tunnel::State::Reconnecting && m_tunnel->nextRetryAt().isValid())
-        tip << tr("Next try in %1")
-                   .arg(HumanText::duration(QDateTime::currentDateTimeUtc().secsTo(m_tunnel->nextRetryAt())));
-    m_tray->setToolTip(tip.join(QLatin1Char('\n')));
+        QStringList tip{tr("Telephone — %1").arg(summary.status)};
+        if (!summary.mount.isEmpty())
+            tip << tr("Mount: %1").arg(summary.mount);
+        tip << tr("Backend: %1").arg(displayUrl(tunnel->config().backend));
+        const JwtClaims &claims = tunnel->claims();
+        if (!claims.pathId.isEmpty() && HumanText::tokenProblem(*tunnel, now) == HumanText::TokenProblem::None)
+            tip << tr("Token %1").arg(HumanText::expiry(claims.exp, now));
+        if (tunnel->state() == Tunnel::State::Reconnecting && tunnel->nextRetryAt().isValid())
+            tip << tr("Next try in %1")
+                       .arg(HumanText::duration(QDateTime::currentDateTimeUtc().secsTo(tunnel->nextRetryAt())));
+        m_tray->setToolTip(tip.join(QLatin1Char('\n')));
+        return;
+    }
+
+    // Several: the worst look, how many are unhappy, a line per tunnel.
+    m_look = TrayIcons::Look::Connected;
+    m_unhappy = 0;
+    QStringList lines;
+    for (Entry &entry : m_entries) {
+        const Summary summary = refreshEntry(&entry, now);
+        if (TrayIcons::severity(summary.look) > TrayIcons::severity(m_look))
+            m_look = summary.look;
+        if (summary.look != TrayIcons::Look::Connected)
+            ++m_unhappy;
+        const QString state = summary.mount.isEmpty() ? summary.status
+                                                      : QStringLiteral("%1 · %2").arg(summary.status, summary.mount);
+        // The title in a few words; the whole state is the submenu's first line.
+        entry.menu->setTitle(QStringLiteral("%1 — %2").arg(entry.parts.name, summary.shortState));
+        entry.menu->setIcon(TrayIcons::icon(summary.look, TrayIcons::Style::Colour));
+        lines << QStringLiteral("%1: %2").arg(entry.parts.name, state);
+    }
+    const QString headline = m_unhappy == 0
+        ? tr("All %1 tunnels connected").arg(m_entries.size())
+        : tr("Attention needed: %1 of %2 tunnels").arg(m_unhappy).arg(m_entries.size());
+    m_summaryAction->setText(headline);
+    const QIcon icon = TrayIcons::icon(m_look, m_style);
+    m_tray->setIcon(m_unhappy > 1 ? TrayIcons::withCount(icon, m_unhappy, m_style) : icon);
+    lines.prepend(tr("Telephone — %1").arg(headline));
+    m_tray->setToolTip(lines.join(QLatin1Char('\n')));
 }
 
 void TrayIcon::showNotification(const QString &title, const QString &message, Notifier::Kind kind)

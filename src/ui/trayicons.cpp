@@ -1,5 +1,6 @@
 #include "ui/trayicons.h"
 
+#include <QFont>
 #include <QHash>
 #include <QPainter>
 #include <QPixmap>
@@ -94,6 +95,46 @@ QIcon TrayIcons::icon(Look look, Style style)
     }
     cache.insert(path, icon);
     return icon;
+}
+
+QIcon TrayIcons::withCount(const QIcon &icon, int count, Style style)
+{
+    const QString text = count > 9 ? QStringLiteral("9+") : QString::number(count);
+    // Light glyphs sit on a dark panel: a light badge there, a dark one otherwise.
+    const QColor fill = style == Style::Light ? QColor(0xf3, 0xf4, 0xf6) : QColor(0x1f, 0x29, 0x37);
+    const QColor ink = style == Style::Light ? QColor(0x11, 0x18, 0x27) : QColor(0xff, 0xff, 0xff);
+    QIcon badged;
+    for (const QSize &size : icon.availableSizes()) {
+        QPixmap pixmap = icon.pixmap(size);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        const qreal diameter = size.width() * 0.58;
+        const QRectF circle(size.width() - diameter, size.height() - diameter, diameter, diameter);
+        painter.setPen(QPen(ink, qMax<qreal>(1.0, size.width() / 24.0)));
+        painter.setBrush(fill);
+        painter.drawEllipse(circle.adjusted(0.5, 0.5, -0.5, -0.5));
+        QFont font;
+        font.setBold(true);
+        font.setPixelSize(qMax(6, int(diameter * (text.size() > 1 ? 0.55 : 0.75))));
+        painter.setFont(font);
+        painter.setPen(ink);
+        painter.drawText(circle, Qt::AlignCenter, text);
+        painter.end();
+        badged.addPixmap(pixmap);
+    }
+    return badged;
+}
+
+int TrayIcons::severity(Look look)
+{
+    switch (look) {
+    case Look::NeedsToken: return 4;
+    case Look::BackendDown: return 3;
+    case Look::Connecting: return 2;
+    case Look::Stopped: return 1;
+    case Look::Connected: return 0;
+    }
+    return 0;
 }
 
 } // namespace telephone

@@ -33,6 +33,12 @@ public:
     static QString resourcePath(Look look, Style style);
     /// Rendered from the SVG at the sizes trays ask for (QSvgRenderer: no icon-engine plugin needed).
     static QIcon icon(Look look, Style style);
+    /// `icon` with a round count badge in the bottom right corner ("9+" above nine): how many of
+    /// several tunnels are not connected.
+    static QIcon withCount(const QIcon &icon, int count, Style style);
+    /// Which of two looks is worse news: a token to paste, a backend down, a connection being
+    /// retried, a tunnel stopped, then connected.
+    static int severity(Look look);
 };
 
 } // namespace telephone

@@ -52,6 +52,9 @@ struct Exchange {
     static constexpr qint64 DisplayBodyCap = 256 * 1024;
 
     QString requestId;
+    /// The name of the tunnel it came through ("default", or NAME of [tunnel.NAME]); set by the
+    /// desktop, which gathers every tunnel's exchanges in one inspector. Empty when not known.
+    QString tunnel;
     QDateTime startedAt;       ///< UTC
     qint64 durationMs = -1;    ///< -1 while pending
     QString method;
