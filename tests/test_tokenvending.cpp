@@ -254,7 +254,10 @@ private slots:
         f.simulator.setRefreshFails({});
         QVERIFY(f.simulator.listen(QHostAddress::LocalHost, port));
         tunnel.onNetworkReturned(); // skips what is left of the reconnect wait; not what is tested here
-        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 40000);
+        // Usually the vend goes out now. On a loaded machine the tunnel may have asked while the
+        // server was still away (connection refused); the one-request-a-minute limit then holds the
+        // next ask for up to 60 s, which is the behaviour the issue asks for, so the wait allows it.
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 80000);
         QCOMPARE(f.simulator.vendRequests(), 1);
         QVERIFY(tunnel.config().token != shortLived);
         QVERIFY(tunnel.claims().exp > QDateTime::currentSecsSinceEpoch() + 600);
