@@ -4,7 +4,7 @@
 
 #include "prometheusparser.h"
 
-#include "ops/logging.h"
+#include "base/logging.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
 

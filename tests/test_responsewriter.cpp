@@ -1,5 +1,6 @@
 // The proxy_res writer: what it writes must decode (as the server would) to exactly the input.
 
+#include "base/utf8.h"
 #include "protocol/frame.h"
 #include "proxy/responsewriter.h"
 

@@ -15,7 +15,7 @@
 #include "recordingbackend.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
 
 #include <QDateTime>

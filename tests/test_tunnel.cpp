@@ -6,7 +6,7 @@
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
 #include "tunnel/tokenrefresher.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
 #include "tunnel/tunnelmanager.h"
 

@@ -4,7 +4,7 @@
 
 #include "sim/plugboardsimulator.h"
 #include "sim/tokenminter.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
 #include "ui/autostart.h"
 #include "ui/configwriter.h"

@@ -4,7 +4,7 @@
 
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnelmanager.h"
 #include "ui/configwriter.h"
 #include "ui/desktopshell.h"

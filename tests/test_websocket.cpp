@@ -1,6 +1,7 @@
 // Telephone's WebSocket client: the frame codec, and the client against Qt's QWebSocketServer,
 // an independent implementation of the other side.
 
+#include "base/utf8.h"
 #include "protocol/frame.h"
 #include "protocol/websocketclient.h"
 #include "protocol/websocketframes.h"

@@ -11,7 +11,7 @@
 #include "sim/echobackend.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
 #include "tunnel/tunnelmanager.h"
 

@@ -1,6 +1,6 @@
 #include "config/settings.h"
 
-#include "tokens/privatefiles.h"
+#include "base/privatefiles.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>

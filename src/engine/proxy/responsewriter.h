@@ -74,10 +74,6 @@ QByteArray writeProxyResponseFrame(const QString &joinRef, const QString &ref, c
                                    const ProxyResponse &response, const ResponseWriterOptions &options,
                                    ResponseWriterStats *stats = nullptr);
 
-/// Strict UTF-8 (no overlongs, surrogates or code points above U+10FFFF): what JSON can carry.
-bool isValidUtf8(const char *data, qint64 size);
-inline bool isValidUtf8(const QByteArray &bytes) { return isValidUtf8(bytes.constData(), bytes.size()); }
-
 /// Appends `text` (valid UTF-8) to `out` as a JSON string literal, quotes included.
 void appendJsonString(QByteArray *out, const char *text, qint64 size);
 /// The same without the quotes, for a string written in pieces.

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 
 #include <QByteArray>
 #include <QDateTime>

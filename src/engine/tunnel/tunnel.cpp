@@ -1,13 +1,13 @@
 #include "tunnel/tunnel.h"
 
 #include "config/safeurl.h"
-#include "ops/logging.h"
+#include "base/logging.h"
 #include "proxy/forwarder.h"
 #include "proxy/websocketrelay.h"
 #include "tunnel/heartbeat.h"
 #include "tunnel/socketpathdiscovery.h"
 #include "tunnel/tokenrefresher.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>

@@ -1,4 +1,4 @@
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 
 namespace telephone {
 
