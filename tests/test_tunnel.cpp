@@ -555,6 +555,34 @@ private slots:
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     }
 
+    // --max-message-size reaches the socket's reader: a larger message closes the connection (1009)
+    // with a reason that names the limit; the tunnel reconnects and serves again.
+    void messageAboveMaxMessageSizeClosesAndReconnects()
+    {
+        Fixture f;
+        TunnelConfig config = f.config();
+        config.maxMessageSize = 64 * 1024;
+        Tunnel tunnel(config, &f.sink);
+        QStringList reasons;
+        connect(&tunnel, &Tunnel::stateChanged, this,
+                [&reasons](Tunnel::State, const QString &reason) { reasons << reason; });
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        f.simulator.sendToAll(QByteArray(60 * 1024, ' ')); // under the limit: read (and ignored as malformed)
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.malformedFrames(), qint64(1), 3000);
+        QCOMPARE(tunnel.state(), State::Connected);
+        reasons.clear();
+        f.simulator.sendToAll(QByteArray(100 * 1024, ' '));
+        QTRY_VERIFY_WITH_TIMEOUT(tunnel.state() != State::Connected, 3000);
+        QVERIFY2(reasons.join(QLatin1Char('\n')).contains(QLatin1String("larger than 65536 bytes")),
+                 qPrintable(reasons.join(QLatin1Char('\n'))));
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 10000);
+        QNetworkAccessManager nam;
+        QScopedPointer<QNetworkReply> reply(call(nam, f.simulator.httpUrl(), QStringLiteral("/after-1009")));
+        QVERIFY(waitFinished(reply.get()));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    }
+
     void phxErrorRejoinsOnTheSameSocket()
     {
         Fixture f;

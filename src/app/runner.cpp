@@ -70,6 +70,7 @@ TunnelConfig Runner::configFor(const Settings &settings)
     config.maxConcurrent = settings.maxConcurrent();
     config.preserveHost = settings.preserveHost();
     config.wsBuffer = settings.wsBuffer();
+    config.maxMessageSize = settings.maxMessageSize();
     return config;
 }
 

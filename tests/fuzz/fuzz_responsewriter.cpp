@@ -7,6 +7,7 @@
 #include "base/utf8.h"
 #include "protocol/frame.h"
 #include "proxy/responsewriter.h"
+#include "support/wholeresponseframe.h"
 
 #include <QJsonArray>
 #include <QMap>

@@ -243,19 +243,4 @@ QByteArray ProxyResponseFrame::next(qint64 maxBytes)
     return out;
 }
 
-QByteArray writeProxyResponseFrame(const QString &joinRef, const QString &ref, const QString &topic,
-                                   const ProxyResponse &response, const ResponseWriterOptions &options,
-                                   ResponseWriterStats *stats)
-{
-    ProxyResponseFrame frame(joinRef, ref, topic, response, options);
-    if (stats)
-        *stats = frame.stats();
-    QByteArray out;
-    const qint64 bodySize = response.body.size();
-    out.reserve(256 + 64 * response.headers.size() + (response.base64 ? bodySize * 4 / 3 + 8 : bodySize + bodySize / 16));
-    while (!frame.atEnd())
-        out += frame.next(1 << 20);
-    return out;
-}
-
 } // namespace telephone

@@ -98,6 +98,7 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
 {
     m_heartbeat->setInterval(config.heartbeatInterval);
     m_socket->setHandshakeTimeout(std::max(config.joinTimeout, std::chrono::milliseconds(5000)));
+    m_socket->setMaxMessageSize(config.maxMessageSize);
     m_refresher->setRetryBackoff(config.backoffInitial, config.backoffMax);
     m_retryTimer.setSingleShot(true);
     // A coarse timer may fire 5 % early: the wait announced to the user is the wait kept.

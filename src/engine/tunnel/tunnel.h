@@ -49,6 +49,7 @@ struct TunnelConfig {
     int maxConcurrent = 256;
     bool preserveHost = false;
     qint64 wsBuffer = 4 * 1024 * 1024; ///< per proxied WebSocket, each way
+    qint64 maxMessageSize = 256LL * 1024 * 1024; ///< largest message from the server (a proxy_req and its body)
 };
 
 /// One server + token + backend: connects, joins `telephone:<path_id>`, keeps the link alive
@@ -115,7 +116,6 @@ public:
     QString topic() const { return QStringLiteral("telephone:") + m_claims.pathId; }
     const JwtClaims &claims() const { return m_claims; }
     QString mountPath() const { return m_mountPath; }
-    QStringList serverFeatures() const { return m_features; }
     /// The socket path connected to (or tried next): the configured one, or the discovered one.
     QString socketPath() const;
     /// The server URL with socketPath(), without the token: what is connected to, for people.
