@@ -256,6 +256,33 @@ private slots:
         QVERIFY(refreshed.wait(5000));
     }
 
+    // Issue 12: an "ok" refresh reply without a token, and no refresh_token_ack after it, is a failed
+    // refresh (said, with a reason) that is retried on the usual backoff; it does not stay in flight.
+    void refreshAcceptedWithoutTokenIsAFailureAndRetried()
+    {
+        Fixture f;
+        f.simulator.setRefreshReplyStyle(sim::PlugboardSimulator::RefreshReplyStyle::OkWithoutToken);
+        TunnelConfig config = f.config();
+        config.joinTimeout = 1s; // also how long a refresh_token_ack may take
+        Tunnel tunnel(config, &f.sink);
+        QSignalSpy failed(&tunnel, &Tunnel::refreshFailed);
+        QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        tunnel.refreshTokenNow();
+        QVERIFY(failed.wait(5000));
+        const QString reason = failed.constFirst().constFirst().toString();
+        QVERIFY2(reason.contains(QLatin1String("sent no token")), qPrintable(reason));
+        // The retry is planned from the refresher's backoff (1 s at first), not left to a reconnect.
+        QVERIFY(tunnel.nextRefreshAt().isValid());
+        QVERIFY(tunnel.nextRefreshAt() <= QDateTime::currentDateTimeUtc().addSecs(2));
+        // The server answers properly again: the planned retry goes out and the token is replaced.
+        f.simulator.setRefreshReplyStyle(sim::PlugboardSimulator::RefreshReplyStyle::PhxReply);
+        QVERIFY(refreshed.wait(5000));
+        QCOMPARE(f.simulator.refreshRequests(), 2);
+        QCOMPARE(tunnel.state(), State::Connected);
+    }
+
     // The reference document's "token_revoked" and the deployed server's ":token_revoked" (Elixir's
     // inspect of the atom) are the same auth failure; likewise expired and invalid.
     void refreshOfRevokedTokenIsAnAuthFailure_data()

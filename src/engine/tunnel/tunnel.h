@@ -187,6 +187,8 @@ private:
     void onPeerDead(const QString &reason);
     void onRefreshDue();
     void acceptRefreshedToken(const QJsonObject &payload);
+    /// Ends the refresh in flight as failed: said (refreshFailed), retried on the refresher's backoff.
+    void retryRefreshLater(const QString &reason);
     void sendResponse(const ProxyResponse &response);
     void finishStop();
     bool adoptToken(const QString &token, StateReason *problem);
@@ -208,6 +210,7 @@ private:
     QTimer m_drainTimer;
     QTimer m_closeTimer;
     QTimer m_expiryTimer; ///< fires at "expiring soon", then at expiry
+    QTimer m_refreshAckTimer; ///< a refresh answered "ok" without a token: how long its refresh_token_ack may take
 
     State m_state = State::Disconnected;
     QString m_stateReason; ///< englishText(m_stateReasons)
