@@ -2,7 +2,7 @@
 // rules, see prometheusparser.h) that is itself shown to reject bad text, and the counters of a
 // real tunnel moving with real traffic through the simulator.
 
-#include "prometheusparser.h"
+#include "support/prometheusparser.h"
 
 #include "ops/histogram.h"
 #include "ops/opsreport.h"

@@ -14,7 +14,7 @@
 #include "ui/tokendialog.h"
 #include "ui/trayicon.h"
 #include "ui/tunnelactions.h"
-#include "uitestsettings.h"
+#include "support/uitestsettings.h"
 
 #include <QAction>
 #include <QCommandLineParser>

@@ -30,8 +30,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "exchangesamples.h"
-#include "uitestsettings.h"
+#include "support/exchangesamples.h"
+#include "support/uitestsettings.h"
 
 using namespace telephone;
 using namespace std::chrono_literals;

@@ -22,8 +22,8 @@
 #include "ui/panelscheme.h"
 #include "ui/replaycomparison.h"
 #include "ui/replayeditor.h"
-#include "recordingbackend.h"
-#include "uitestsettings.h"
+#include "support/recordingbackend.h"
+#include "support/uitestsettings.h"
 
 #include <QAction>
 #include <QApplication>

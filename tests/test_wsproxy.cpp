@@ -4,7 +4,7 @@
 // Every oracle is independent of the relay: Qt's WebSocket implementation on both ends, and the
 // simulator's own reading of PROTOCOL.md.
 
-#include "prometheusparser.h"
+#include "support/prometheusparser.h"
 
 #include "ops/opsreport.h"
 #include "proxy/websocketrelay.h"
