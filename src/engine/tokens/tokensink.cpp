@@ -5,7 +5,6 @@ namespace telephone {
 bool MemoryTokenSink::storeToken(const QString &serverKey, const QString &token, const JwtClaims &claims, QString *)
 {
     m_tokens.insert(serverKey + QLatin1Char('\n') + claims.pathId, token);
-    ++m_storeCount;
     return true;
 }
 
