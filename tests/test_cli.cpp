@@ -1,7 +1,7 @@
 // The real `telephone` binary, as scripts and systemd run it: help, version, configuration errors
 // and exit codes, the headless demo end to end, signals, and no token in any log line.
 
-#include "cleanenvironment.h"
+#include "support/cleanenvironment.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
 

@@ -2,10 +2,11 @@
 // records what reached it, and back. Callers use raw sockets so that nothing adds headers of its own.
 
 #include "proxy/forwarder.h"
-#include "recordingbackend.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
-#include "tunnel/tokensink.h"
+#include "support/rawhttpclient.h"
+#include "support/recordingbackend.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
 
 #include <QElapsedTimer>
@@ -23,77 +24,6 @@ using namespace telephone;
 using namespace std::chrono_literals;
 
 namespace {
-
-struct RawResponse {
-    int status = 0;
-    QList<QPair<QByteArray, QByteArray>> headers;
-    QByteArray body;
-    QByteArray header(const char *name) const
-    {
-        for (const auto &h : headers) {
-            if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-                return h.second;
-        }
-        return {};
-    }
-    int count(const char *name) const
-    {
-        int n = 0;
-        for (const auto &h : headers)
-            n += h.first.compare(name, Qt::CaseInsensitive) == 0;
-        return n;
-    }
-};
-
-// Sends one request with Connection: close and reads to the end; decodes chunked bodies.
-RawResponse rawCall(quint16 port, const QByteArray &method, const QByteArray &target,
-                    const QByteArray &extraHeaders = {}, const QByteArray &body = {}, int timeoutMs = 10000)
-{
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    QByteArray request = method + ' ' + target + " HTTP/1.1\r\nHost: public.example\r\nConnection: close\r\n"
-        + extraHeaders;
-    if (!body.isEmpty() || method == "POST")
-        request += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
-    request += "\r\n" + body;
-    socket.write(request);
-    QByteArray wire;
-    QElapsedTimer timer;
-    timer.start();
-    // The simulator and the tunnel share this thread's event loop: wait by running it, never by
-    // blocking in waitForReadyRead.
-    while (socket.state() != QAbstractSocket::UnconnectedState && timer.elapsed() < timeoutMs) {
-        QTest::qWait(1);
-        wire += socket.readAll();
-    }
-    wire += socket.readAll();
-    RawResponse r;
-    const qsizetype end = wire.indexOf("\r\n\r\n");
-    if (end < 0)
-        return r;
-    const QList<QByteArray> lines = wire.left(end).split('\n');
-    r.status = lines.first().mid(9, 3).toInt();
-    for (qsizetype i = 1; i < lines.size(); ++i) {
-        const QByteArray line = lines.at(i).trimmed();
-        const qsizetype colon = line.indexOf(':');
-        r.headers.append({line.left(colon), line.mid(colon + 1).trimmed()});
-    }
-    QByteArray rest = wire.mid(end + 4);
-    if (r.header("transfer-encoding").contains("chunked")) {
-        qsizetype pos = 0;
-        while (pos < rest.size()) {
-            const qsizetype nl = rest.indexOf("\r\n", pos);
-            const qint64 size = rest.mid(pos, nl - pos).toLongLong(nullptr, 16);
-            if (size == 0)
-                break;
-            r.body += rest.mid(nl + 2, size);
-            pos = nl + 2 + size + 2;
-        }
-    } else {
-        r.body = rest;
-    }
-    return r;
-}
 
 using Backend = RecordingBackend;
 

@@ -2,9 +2,10 @@
 // at debug level (join, refresh, traffic, a kick and reconnect, a scrape, SIGTERM) whose stderr must
 // parse as one JSON object per line and never carry the token, old or refreshed.
 
-#include "prometheusparser.h"
+#include "support/cleanenvironment.h"
+#include "support/prometheusparser.h"
 
-#include "ops/logging.h"
+#include "base/logging.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
 
@@ -49,23 +50,6 @@ int fetch(QNetworkAccessManager &nam, const QUrl &url, QByteArray *body = nullpt
 QList<QByteArray> secretParts(const QString &token)
 {
     return {token.toUtf8(), token.section(QLatin1Char('.'), 1, 1).toUtf8(), token.section(QLatin1Char('.'), 2, 2).toUtf8()};
-}
-
-// The environment of a user with nothing configured, living in `home`.
-QProcessEnvironment cleanEnvironment(const QString &home)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &key : env.keys()) {
-        if (key.startsWith(QLatin1String("TELEPHONE_")))
-            env.remove(key);
-    }
-    env.remove(QStringLiteral("DISPLAY"));
-    env.remove(QStringLiteral("WAYLAND_DISPLAY"));
-    env.remove(QStringLiteral("QT_LOGGING_RULES"));
-    env.insert(QStringLiteral("HOME"), home);
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
-    return env;
 }
 
 } // namespace

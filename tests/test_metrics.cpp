@@ -2,14 +2,14 @@
 // rules, see prometheusparser.h) that is itself shown to reject bad text, and the counters of a
 // real tunnel moving with real traffic through the simulator.
 
-#include "prometheusparser.h"
+#include "support/prometheusparser.h"
 
 #include "ops/histogram.h"
 #include "ops/opsreport.h"
 #include "ops/prometheustext.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
 #include "tunnel/tunnelmanager.h"
 

@@ -2,9 +2,9 @@
 // config file of three [tunnel.NAME] sections against the Plugboard simulator (three mounts, three
 // tokens) and three real local backends; requests go through the simulator's public HTTP side.
 
-#include "cleanenvironment.h"
-#include "prometheusparser.h"
-#include "recordingbackend.h"
+#include "support/cleanenvironment.h"
+#include "support/prometheusparser.h"
+#include "support/recordingbackend.h"
 #include "sim/plugboardsimulator.h"
 
 #include <QFile>

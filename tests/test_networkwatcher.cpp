@@ -2,7 +2,7 @@
 
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnelmanager.h"
 
 #include <QElapsedTimer>

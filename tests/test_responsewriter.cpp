@@ -1,7 +1,9 @@
 // The proxy_res writer: what it writes must decode (as the server would) to exactly the input.
 
+#include "base/utf8.h"
 #include "protocol/frame.h"
 #include "proxy/responsewriter.h"
+#include "support/wholeresponseframe.h"
 
 #include <QJsonArray>
 #include <QRandomGenerator>

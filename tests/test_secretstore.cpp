@@ -10,7 +10,7 @@
 #include "tokens/tokenstore.h"
 #include "tokens/tokenstoreunlocker.h"
 
-#include "keychainprobe.h"
+#include "support/keychainprobe.h"
 
 #include <QDeadlineTimer>
 #include <QDir>

@@ -12,11 +12,13 @@
 //    or process title, no error message.
 
 #include "protocol/frame.h"
-#include "recordingbackend.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
+#include "support/cleanenvironment.h"
+#include "support/rawhttpclient.h"
+#include "support/recordingbackend.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -51,36 +53,6 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------------
 // In-process fixture
-
-struct RawResponse {
-    int status = 0;
-    QByteArray head; ///< status line and header lines as received, without the final CRLFCRLF
-    QByteArray body;
-};
-
-// One request with Connection: close to the simulator's HTTP front, read to the end (raw bytes kept).
-RawResponse rawCall(quint16 port, const QByteArray &target, int timeoutMs = 10000)
-{
-    QTcpSocket socket;
-    socket.connectToHost(QHostAddress::LocalHost, port);
-    socket.write("GET " + target + " HTTP/1.1\r\nHost: public.example\r\nConnection: close\r\n\r\n");
-    QByteArray wire;
-    QElapsedTimer timer;
-    timer.start();
-    while (socket.state() != QAbstractSocket::UnconnectedState && timer.elapsed() < timeoutMs) {
-        QTest::qWait(1);
-        wire += socket.readAll();
-    }
-    wire += socket.readAll();
-    RawResponse r;
-    const qsizetype end = wire.indexOf("\r\n\r\n");
-    if (end < 0)
-        return r;
-    r.head = wire.left(end);
-    r.status = r.head.mid(9, 3).toInt();
-    r.body = wire.mid(end + 4);
-    return r;
-}
 
 using Backend = RecordingBackend;
 
@@ -291,21 +263,6 @@ QJsonObject payloadWith(const QString &id, const QByteArray &field, const QStrin
 
 // ---------------------------------------------------------------------------------------------------
 // The real binary
-
-QProcessEnvironment cleanEnvironment(const QString &home)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &key : env.keys()) {
-        if (key.startsWith(QLatin1String("TELEPHONE_")))
-            env.remove(key);
-    }
-    for (const char *key : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "QT_LOGGING_RULES", "CREDENTIALS_DIRECTORY"})
-        env.remove(QString::fromLatin1(key));
-    env.insert(QStringLiteral("HOME"), home);
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/config"));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/data"));
-    return env;
-}
 
 struct Telephone {
     QProcess process;
@@ -717,7 +674,7 @@ private slots:
         }
 
         // And end to end: what the caller of the simulator's HTTP front receives is not split.
-        const RawResponse caller = rawCall(s.simulator.port(), "/call/app/e2e");
+        const RawResponse caller = rawCall(s.simulator.port(), "GET", "/call/app/e2e");
         QVERIFY(caller.status != 0);
         QVERIFY2(!caller.head.contains('\0'), caller.head.constData());
         QVERIFY2(caller.head.count('\r') == caller.head.count("\r\n"), caller.head.constData()); // no bare CR

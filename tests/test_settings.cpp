@@ -155,7 +155,7 @@ private slots:
             QStringLiteral("exit-on-auth-failure"),
             QStringLiteral("drain-timeout"),    QStringLiteral("max-response-size"), QStringLiteral("chunk-size"),
             QStringLiteral("max-concurrent"),   QStringLiteral("preserve-host"),  QStringLiteral("ws-buffer"),
-            QStringLiteral("secret-store"),
+            QStringLiteral("max-message-size"), QStringLiteral("secret-store"),
             QStringLiteral("service-account-key-file"), QStringLiteral("service-account-key"),
             QStringLiteral("service-account-path-id"),
             QStringLiteral("metrics-address"),  QStringLiteral("start-hidden"),   QStringLiteral("notifications"),

@@ -3,13 +3,13 @@
 // and the states a person sees. Reconnection keeps its default backoff; only the heartbeat is short.
 
 #include "config/settings.h"
-#include "ops/logging.h"
+#include "base/logging.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
 #include "tokens/serviceaccountkey.h"
 #include "tokens/tokenstore.h"
 #include "tokens/tokenvendor.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tokensupply.h"
 #include "tunnel/tunnel.h"
 

@@ -6,7 +6,7 @@
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
 #include "tunnel/tokenrefresher.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
 #include "tunnel/tunnelmanager.h"
 
@@ -254,6 +254,33 @@ private slots:
         f.simulator.setTokenTtlSecs(7200);
         QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
         QVERIFY(refreshed.wait(5000));
+    }
+
+    // Issue 12: an "ok" refresh reply without a token, and no refresh_token_ack after it, is a failed
+    // refresh (said, with a reason) that is retried on the usual backoff; it does not stay in flight.
+    void refreshAcceptedWithoutTokenIsAFailureAndRetried()
+    {
+        Fixture f;
+        f.simulator.setRefreshReplyStyle(sim::PlugboardSimulator::RefreshReplyStyle::OkWithoutToken);
+        TunnelConfig config = f.config();
+        config.joinTimeout = 1s; // also how long a refresh_token_ack may take
+        Tunnel tunnel(config, &f.sink);
+        QSignalSpy failed(&tunnel, &Tunnel::refreshFailed);
+        QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        tunnel.refreshTokenNow();
+        QVERIFY(failed.wait(5000));
+        const QString reason = failed.constFirst().constFirst().toString();
+        QVERIFY2(reason.contains(QLatin1String("sent no token")), qPrintable(reason));
+        // The retry is planned from the refresher's backoff (1 s at first), not left to a reconnect.
+        QVERIFY(tunnel.nextRefreshAt().isValid());
+        QVERIFY(tunnel.nextRefreshAt() <= QDateTime::currentDateTimeUtc().addSecs(2));
+        // The server answers properly again: the planned retry goes out and the token is replaced.
+        f.simulator.setRefreshReplyStyle(sim::PlugboardSimulator::RefreshReplyStyle::PhxReply);
+        QVERIFY(refreshed.wait(5000));
+        QCOMPARE(f.simulator.refreshRequests(), 2);
+        QCOMPARE(tunnel.state(), State::Connected);
     }
 
     // The reference document's "token_revoked" and the deployed server's ":token_revoked" (Elixir's
@@ -551,6 +578,34 @@ private slots:
         QCOMPARE(tunnel.state(), State::Connected);
         QNetworkAccessManager nam;
         QScopedPointer<QNetworkReply> reply(call(nam, f.simulator.httpUrl(), QStringLiteral("/still-fine")));
+        QVERIFY(waitFinished(reply.get()));
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    }
+
+    // --max-message-size reaches the socket's reader: a larger message closes the connection (1009)
+    // with a reason that names the limit; the tunnel reconnects and serves again.
+    void messageAboveMaxMessageSizeClosesAndReconnects()
+    {
+        Fixture f;
+        TunnelConfig config = f.config();
+        config.maxMessageSize = 64 * 1024;
+        Tunnel tunnel(config, &f.sink);
+        QStringList reasons;
+        connect(&tunnel, &Tunnel::stateChanged, this,
+                [&reasons](Tunnel::State, const QString &reason) { reasons << reason; });
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        f.simulator.sendToAll(QByteArray(60 * 1024, ' ')); // under the limit: read (and ignored as malformed)
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.malformedFrames(), qint64(1), 3000);
+        QCOMPARE(tunnel.state(), State::Connected);
+        reasons.clear();
+        f.simulator.sendToAll(QByteArray(100 * 1024, ' '));
+        QTRY_VERIFY_WITH_TIMEOUT(tunnel.state() != State::Connected, 3000);
+        QVERIFY2(reasons.join(QLatin1Char('\n')).contains(QLatin1String("larger than 65536 bytes")),
+                 qPrintable(reasons.join(QLatin1Char('\n'))));
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 10000);
+        QNetworkAccessManager nam;
+        QScopedPointer<QNetworkReply> reply(call(nam, f.simulator.httpUrl(), QStringLiteral("/after-1009")));
         QVERIFY(waitFinished(reply.get()));
         QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
     }

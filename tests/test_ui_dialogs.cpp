@@ -4,7 +4,7 @@
 
 #include "sim/plugboardsimulator.h"
 #include "sim/tokenminter.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
 #include "tokens/keychainsecretstore.h"
 #include "ui/autostart.h"
@@ -33,7 +33,7 @@
 
 #include <unistd.h>
 
-#include "keychainprobe.h"
+#include "support/keychainprobe.h"
 
 using namespace telephone;
 using namespace std::chrono_literals;

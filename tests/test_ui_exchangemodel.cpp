@@ -12,7 +12,7 @@
 #include <QTableView>
 #include <QTest>
 
-#include "exchangesamples.h"
+#include "support/exchangesamples.h"
 
 using namespace telephone;
 using namespace std::chrono_literals;

@@ -4,7 +4,7 @@
 
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnelmanager.h"
 #include "ui/configwriter.h"
 #include "ui/desktopshell.h"
@@ -14,7 +14,7 @@
 #include "ui/tokendialog.h"
 #include "ui/trayicon.h"
 #include "ui/tunnelactions.h"
-#include "uitestsettings.h"
+#include "support/uitestsettings.h"
 
 #include <QAction>
 #include <QCommandLineParser>

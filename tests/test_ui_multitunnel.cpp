@@ -6,7 +6,7 @@
 
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnelmanager.h"
 #include "ui/desktopshell.h"
 #include "ui/exchangefiltermodel.h"
@@ -17,8 +17,8 @@
 #include "ui/tokendialog.h"
 #include "ui/trayicon.h"
 #include "ui/trayicons.h"
-#include "exportedhar.h"
-#include "uitestsettings.h"
+#include "support/exportedhar.h"
+#include "support/uitestsettings.h"
 
 #include <QAbstractItemModelTester>
 #include <QAction>

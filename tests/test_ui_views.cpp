@@ -3,7 +3,7 @@
 // keyboard (Tab order, Esc, shortcuts). A real MainWindow under offscreen, fed the exchanges the
 // forwarder publishes.
 
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnelmanager.h"
 #include "ui/desktopshell.h"
 #include "ui/exchangedetailview.h"
@@ -30,8 +30,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "exchangesamples.h"
-#include "uitestsettings.h"
+#include "support/exchangesamples.h"
+#include "support/uitestsettings.h"
 
 using namespace telephone;
 using namespace std::chrono_literals;

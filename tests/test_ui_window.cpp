@@ -4,7 +4,7 @@
 
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnelmanager.h"
 #include "ui/backendhealth.h"
 #include "ui/desktopshell.h"
@@ -22,9 +22,9 @@
 #include "ui/panelscheme.h"
 #include "ui/replaycomparison.h"
 #include "ui/replayeditor.h"
-#include "exportedhar.h"
-#include "recordingbackend.h"
-#include "uitestsettings.h"
+#include "support/exportedhar.h"
+#include "support/recordingbackend.h"
+#include "support/uitestsettings.h"
 
 #include <QAction>
 #include <QApplication>

@@ -6,6 +6,7 @@
 
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
+#include "support/cleanenvironment.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -75,15 +76,7 @@ private slots:
         const quint16 metricsPort = probe.serverPort();
         probe.close();
 
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        for (const QString &name : env.keys()) {
-            if (name.startsWith(QLatin1String("TELEPHONE_")) || name == QLatin1String("CREDENTIALS_DIRECTORY")
-                || name == QLatin1String("DISPLAY") || name == QLatin1String("WAYLAND_DISPLAY")
-                || name == QLatin1String("QT_LOGGING_RULES"))
-                env.remove(name);
-        }
-        env.insert(QStringLiteral("HOME"), home.path());
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
+        QProcessEnvironment env = cleanEnvironment(home.path());
         const QString dataDir = home.filePath(QStringLiteral("data"));
         const QString errLog = home.filePath(QStringLiteral("stderr.log"));
         QProcess telephone;

@@ -1,10 +1,12 @@
 // Telephone's WebSocket client: the frame codec, and the client against Qt's QWebSocketServer,
 // an independent implementation of the other side.
 
+#include "base/utf8.h"
 #include "protocol/frame.h"
 #include "protocol/websocketclient.h"
 #include "protocol/websocketframes.h"
 #include "proxy/responsewriter.h"
+#include "support/wholeresponseframe.h"
 
 #include <QCryptographicHash>
 #include <QFile>
@@ -209,6 +211,52 @@ private slots:
             if (last.kind != Event::Kind::Error)
                 QCOMPARE(last.payload, lastPayload);
         }
+    }
+
+    // Issue 12: a frame header's length is a claim, not a fact. The reader holds what has arrived
+    // (plus QByteArray's growth), never the length announced, and refuses past its limit at the header.
+    void claimedLengthIsNotAllocatedBeforeTheBytesArrive()
+    {
+        constexpr qint64 GiB = 1LL << 30;
+        websocket::FrameReader reader(2 * GiB);
+        QByteArray header;
+        header.append(char(0x82)); // FIN, binary
+        header.append(char(127));
+        for (int i = 7; i >= 0; --i)
+            header.append(char((quint64(GiB) >> (8 * i)) & 0xFF));
+        const QByteArray few = header + QByteArray(16, 'x');
+        qint64 offset = 0;
+        QCOMPARE(int(reader.next(few.constData(), few.size(), &offset).kind), int(Event::Kind::None));
+        QCOMPARE(offset, few.size());
+        qInfo() << "held after a 1 GiB claim and 16 bytes:" << reader.heldBytes() << "bytes";
+        QVERIFY2(reader.heldBytes() < 64 * 1024, QByteArray::number(reader.heldBytes()).constData());
+
+        // It grows with the data: 4 MiB more arrive, in 64 KiB reads as a socket delivers them.
+        const QByteArray piece(64 * 1024, 'y');
+        for (int i = 0; i < 64; ++i) {
+            offset = 0;
+            QCOMPARE(int(reader.next(piece.constData(), piece.size(), &offset).kind), int(Event::Kind::None));
+        }
+        qInfo() << "held after 4 MiB of the 1 GiB:" << reader.heldBytes() << "bytes";
+        QVERIFY2(reader.heldBytes() <= 2 * (4 * 1024 * 1024 + 16) + 64 * 1024,
+                 QByteArray::number(reader.heldBytes()).constData());
+    }
+
+    void claimedLengthAboveTheLimitIsRefusedAtTheHeader()
+    {
+        websocket::FrameReader reader(256LL * 1024 * 1024); // the default of --max-message-size
+        QByteArray bytes;
+        bytes.append(char(0x81)); // FIN, text
+        bytes.append(char(127));
+        for (int i = 7; i >= 0; --i)
+            bytes.append(char(((1ULL << 30) >> (8 * i)) & 0xFF));
+        bytes += QByteArray(16, 'x');
+        qint64 offset = 0;
+        const Event event = reader.next(bytes.constData(), bytes.size(), &offset);
+        QCOMPARE(int(event.kind), int(Event::Kind::Error));
+        QCOMPARE(event.closeCode, 1009);
+        QCOMPARE(event.payload, QByteArray("a message larger than 268435456 bytes"));
+        QVERIFY(reader.heldBytes() < 1024);
     }
 
     void streamedProxyResIsTheSameFrameInAnyPieceSize()

@@ -4,14 +4,14 @@
 // Every oracle is independent of the relay: Qt's WebSocket implementation on both ends, and the
 // simulator's own reading of PROTOCOL.md.
 
-#include "prometheusparser.h"
+#include "support/prometheusparser.h"
 
 #include "ops/opsreport.h"
 #include "proxy/websocketrelay.h"
 #include "sim/echobackend.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
 #include "tunnel/tunnelmanager.h"
 

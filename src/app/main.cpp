@@ -12,7 +12,7 @@
 #include "apprun.h"
 #include "config/safeurl.h"
 #include "config/settings.h"
-#include "ops/logging.h"
+#include "base/logging.h"
 #include "tokens/serviceaccountkey.h"
 #include "tokens/tokenchooser.h"
 #include "tokens/tokenstore.h"

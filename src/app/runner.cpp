@@ -2,7 +2,7 @@
 
 #include "exitcodes.h"
 #include "ops/accesslog.h"
-#include "ops/logging.h"
+#include "base/logging.h"
 #include "ops/opsreport.h"
 #include "ops/opsserver.h"
 #include "sim/echobackend.h"
@@ -10,7 +10,7 @@
 #include "tokens/serviceaccountkey.h"
 #include "tokens/tokenstore.h"
 #include "tokens/tokenstoreunlocker.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnelmanager.h"
 #include "tunnelrun.h"
 
@@ -70,6 +70,7 @@ TunnelConfig Runner::configFor(const Settings &settings)
     config.maxConcurrent = settings.maxConcurrent();
     config.preserveHost = settings.preserveHost();
     config.wsBuffer = settings.wsBuffer();
+    config.maxMessageSize = settings.maxMessageSize();
     return config;
 }
 

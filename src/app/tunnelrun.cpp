@@ -1,12 +1,12 @@
 #include "tunnelrun.h"
 
 #include "exitcodes.h"
-#include "ops/logging.h"
+#include "base/logging.h"
 #include "tokens/keychainsecretstore.h"
 #include "tokens/serviceaccountkey.h"
 #include "tokens/tokenchooser.h"
 #include "tokens/tokenstore.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tokensupply.h"
 #include "tunnel/tunnelmanager.h"
 

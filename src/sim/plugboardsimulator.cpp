@@ -615,6 +615,10 @@ void PlugboardSimulator::handleRefresh(Client *client, const Frame &frame)
         error(m_refreshFails);
         return;
     }
+    if (m_refreshStyle == RefreshReplyStyle::OkWithoutToken) {
+        reply(client, frame, QStringLiteral("ok"), {});
+        return;
+    }
     const auto it = m_tokens.find(client->jti);
     if (it == m_tokens.end() || it->revoked) {
         error(QStringLiteral("token_revoked"));

@@ -34,7 +34,9 @@ class PlugboardSimulator : public QObject
 public:
     /// How a successful `refresh_token` is answered: PhxReply is what the deployed server does,
     /// PushAck what the reference document describes (`refresh_token_ack` push, no reply).
-    enum class RefreshReplyStyle { PhxReply, PushAck };
+    /// PhxReply: the deployed server's ok reply with the token. PushAck: the reference document's
+    /// refresh_token_ack push. OkWithoutToken: an ok reply without a token and no push (broken).
+    enum class RefreshReplyStyle { PhxReply, PushAck, OkWithoutToken };
     Q_ENUM(RefreshReplyStyle)
 
     explicit PlugboardSimulator(QObject *parent = nullptr);

@@ -556,11 +556,9 @@ void MainWindow::exportHar(const QString &file, bool selectedOnly)
             || !out.commit())
             *error = out.errorString();
     });
-    ++m_exportsRunning;
     const qsizetype count = exchanges.size();
     connect(thread, &QThread::finished, this, [this, thread, error, file, count, includeSecrets] {
         thread->deleteLater();
-        --m_exportsRunning;
         if (!error->isEmpty()) {
             emit harExported(false, tr("Could not write %1: %2").arg(QDir::toNativeSeparators(file), *error));
             return;

@@ -134,7 +134,6 @@ private:
     QAction *m_exportAll = nullptr;
     QAction *m_includeSecrets = nullptr;
     bool m_hideOnClose = false;
-    int m_exportsRunning = 0;
 };
 
 } // namespace telephone

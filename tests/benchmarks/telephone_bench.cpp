@@ -22,6 +22,7 @@
 #include "protocol/frame.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
+#include "support/procfs.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -218,43 +219,7 @@ private:
 };
 
 // ---------------------------------------------------------------------------------------------------
-// /proc readings
-
-/// utime + stime of a process (all its threads), in seconds; -1 when unreadable.
-double processCpuSeconds(const QByteArray &pid)
-{
-    QFile file(QByteArrayLiteral("/proc/") + pid + QByteArrayLiteral("/stat"));
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray stat = file.readAll();
-    // The command name (field 2) may hold spaces and parentheses: fields are counted after the last ')'.
-    const qsizetype close = stat.lastIndexOf(')');
-    if (close < 0)
-        return -1;
-    const QList<QByteArray> fields = stat.mid(close + 2).split(' ');
-    // After ')': state is field 3, so utime (field 14) is at index 11 and stime (15) at 12.
-    if (fields.size() < 13)
-        return -1;
-    static const double ticks = double(sysconf(_SC_CLK_TCK));
-    return double(fields.at(11).toLongLong() + fields.at(12).toLongLong()) / ticks;
-}
-
-/// A "Vm...:  123 kB" line of /proc/<pid>/status, in KiB; -1 when unreadable.
-qint64 processStatusKib(const QByteArray &pid, const QByteArray &key)
-{
-    QFile file(QByteArrayLiteral("/proc/") + pid + QByteArrayLiteral("/status"));
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray status = file.readAll();
-    const qsizetype at = status.indexOf("\n" + key);
-    if (at < 0)
-        return -1;
-    const qsizetype end = status.indexOf('\n', at + 1);
-    QByteArray value = status.mid(at + 1 + key.size(), end - at - 1 - key.size()).trimmed();
-    if (value.endsWith(" kB"))
-        value.chop(3);
-    return value.trimmed().toLongLong();
-}
+// /proc readings (support/procfs.h)
 
 /// Samples a process's VmRSS every 20 ms on the main thread's event loop while a scenario runs. VmHWM
 /// is the peak since the process started, so it tells the per-scenario peak only when it rose during

@@ -33,6 +33,8 @@
 
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
+#include "support/cleanenvironment.h"
+#include "support/procfs.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -172,30 +174,6 @@ private:
     int m_indent = 0;
     std::vector<std::pair<std::string, std::string>> m_items;
 };
-
-// ---------------------------------------------------------------------------------------------------
-// /proc
-
-qint64 statusKib(qint64 pid, const QByteArray &key)
-{
-    QFile file(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray status = file.readAll();
-    const qsizetype at = status.indexOf("\n" + key);
-    if (at < 0)
-        return -1;
-    const qsizetype end = status.indexOf('\n', at + 1);
-    QByteArray value = status.mid(at + 1 + key.size(), end - at - 1 - key.size()).trimmed();
-    if (value.endsWith(" kB"))
-        value.chop(3);
-    return value.trimmed().toLongLong();
-}
-
-int fdCount(qint64 pid)
-{
-    return int(QDir(QStringLiteral("/proc/%1/fd").arg(pid)).entryList(QDir::AllEntries | QDir::System | QDir::NoDotAndDotDot).size());
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The server side: simulator + backend in one worker thread, driven from the main thread.
@@ -828,13 +806,7 @@ int main(int argc, char **argv)
                        : QStringLiteral("disk-full fault skipped: %1").arg(disk.explanation));
 
     // --- telephone ---------------------------------------------------------------------------------
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const QString &key : env.keys()) {
-        if (key.startsWith(QLatin1String("TELEPHONE_")))
-            env.remove(key);
-    }
-    for (const char *key : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "QT_LOGGING_RULES", "CREDENTIALS_DIRECTORY"})
-        env.remove(QString::fromLatin1(key));
+    QProcessEnvironment env = cleanEnvironment();
     QStringList credentialArgs;
     if (serviceAccountMode) {
         const QString keyFile = scratch.filePath(QStringLiteral("sa-key"));
@@ -913,8 +885,8 @@ int main(int argc, char **argv)
     Load load(info.simulatorPort, connections, requestTimeoutMs, thinkMs);
     load.start();
     sleepWithEvents(3000);
-    const qint64 rssStartKib = statusKib(pid, "VmRSS:");
-    const int fdStart = fdCount(pid);
+    const qint64 rssStartKib = processStatusKib(pid, "VmRSS:");
+    const int fdStart = processFdCount(pid);
     progress(QStringLiteral("warm-up done: %1 requests answered, RSS %2 KiB, %3 fds")
                  .arg(load.stats.answered)
                  .arg(rssStartKib)
@@ -1078,7 +1050,7 @@ int main(int argc, char **argv)
                              .arg(order.size())
                              .arg(load.stats.answered)
                              .arg(load.stats.hung)
-                             .arg(statusKib(pid, "VmRSS:")));
+                             .arg(processStatusKib(pid, "VmRSS:")));
         }
     } else {
         const std::vector<std::string> kinds{"simulator_restart", "kick_close", "kick_fin", "kick_reset", "heartbeat_pause",
@@ -1098,8 +1070,8 @@ int main(int argc, char **argv)
                 nextMinute += qint64(60e9);
                 const std::vector<qint64> window = load.takeWindow();
                 const Percentiles p = percentiles(window);
-                const qint64 rss = statusKib(pid, "VmRSS:");
-                const int fds = fdCount(pid);
+                const qint64 rss = processStatusKib(pid, "VmRSS:");
+                const int fds = processFdCount(pid);
                 progress(QStringLiteral("minute %1: RSS %2 KiB, %3 fds, %4 answered, p50 %5 ms, p90 %6 ms, p99 %7 ms, "
                                         "max %8 ms; hung so far %9")
                              .arg(minute)
@@ -1149,8 +1121,8 @@ int main(int argc, char **argv)
 
     // --- After the storm ---------------------------------------------------------------------------
     sleepWithEvents(2000); // settle under the same load as the start reading
-    const qint64 rssEndKib = statusKib(pid, "VmRSS:");
-    const int fdEnd = fdCount(pid);
+    const qint64 rssEndKib = processStatusKib(pid, "VmRSS:");
+    const int fdEnd = processFdCount(pid);
     load.stop(requestTimeoutMs);
     alive();
     progress(QStringLiteral("storm over: RSS %1 -> %2 KiB, fds %3 -> %4").arg(rssStartKib).arg(rssEndKib).arg(fdStart).arg(fdEnd));

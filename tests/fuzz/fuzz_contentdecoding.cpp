@@ -6,7 +6,7 @@
 // (0-65535); the rest is the body.
 #include "fuzzcheck.h"
 #include "proxy/contentdecoding.h"
-#include "proxy/responsewriter.h"
+#include "base/utf8.h"
 
 #include <cstdint>
 

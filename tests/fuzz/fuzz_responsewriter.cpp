@@ -4,8 +4,10 @@
 // a UTF-8 sequence, headers come back lower-cased and joined as documented, the stats are right.
 // With base64 = false only valid UTF-8 bodies are written, as the forwarder guarantees.
 #include "fuzzcheck.h"
+#include "base/utf8.h"
 #include "protocol/frame.h"
 #include "proxy/responsewriter.h"
+#include "support/wholeresponseframe.h"
 
 #include <QJsonArray>
 #include <QMap>

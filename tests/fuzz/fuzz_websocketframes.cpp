@@ -1,8 +1,9 @@
 // The WebSocket frame reader (protocol/websocketframes, RFC 6455 server-to-client framing): bytes
 // from the network, before any TLS-less proxy or server can be trusted. Never crashes, consumes
 // everything it is given when it asks for more, never returns a message above its size limit or
-// a control payload above 125 bytes, fails with 1002/1009 only, stays failed, and produces the
-// same events however the stream is split into reads.
+// a control payload above 125 bytes, fails with 1002/1009 only, stays failed, holds memory in
+// proportion to the bytes received (not to lengths headers claim), and produces the same events
+// however the stream is split into reads.
 //
 // Input: bytes 0-1 = message size limit (0-65535), byte 2 = split seed; the rest is the stream.
 #include "fuzzcheck.h"
@@ -81,6 +82,8 @@ QList<Seen> readAll(const QByteArray &stream, qint64 limit, quint32 seed)
                 break;
         }
         buffer.remove(0, offset);
+        // Memory follows the bytes that arrived, never a length a header claims (issue 12).
+        FUZZ_CHECK(reader.heldBytes() <= 2 * pos + 4096);
     }
     return events;
 }

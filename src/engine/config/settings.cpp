@@ -1,6 +1,6 @@
 #include "config/settings.h"
 
-#include "tokens/privatefiles.h"
+#include "base/privatefiles.h"
 
 #include <QCommandLineOption>
 #include <QCommandLineParser>
@@ -70,7 +70,7 @@ const QStringList kPerTunnelKeys{
     QStringLiteral("refresh-margin"), QStringLiteral("drain-timeout"), QStringLiteral("max-response-size"),
     QStringLiteral("chunk-size"), QStringLiteral("max-concurrent"), QStringLiteral("preserve-host"),
     QStringLiteral("service-account-key-file"), QStringLiteral("service-account-key"),
-    QStringLiteral("service-account-path-id"), QStringLiteral("ws-buffer"),
+    QStringLiteral("service-account-path-id"), QStringLiteral("ws-buffer"), QStringLiteral("max-message-size"),
 };
 
 QList<SettingDef> buildTable();
@@ -153,6 +153,10 @@ QList<SettingDef> buildTable()
             "Most bytes one proxied WebSocket may hold waiting, each way (unsent to a slow backend, or "
             "from the backend and not yet taken by the connection to the server, where reading the "
             "backend pauses at half of it); past it the connection is closed with 1009."),
+        def("max-message-size", SettingKind::Size, "256MiB", "bytes",
+            "Largest message the server may send on the tunnel's WebSocket (a request with its body, "
+            "escaped or base64); a larger one closes the connection with 1009 and the tunnel reconnects. "
+            "Memory grows with the bytes that arrive, never with the length a frame header announces."),
         // Tokens
         def("secret-store", SettingKind::Choice, "auto", "auto|keychain|file|env",
             "Where the key that encrypts stored tokens lives: the OS keychain, a key file (0600) in the data "

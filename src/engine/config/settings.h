@@ -136,6 +136,7 @@ public:
     int maxConcurrent() const { return int(number(QStringLiteral("max-concurrent"))); }
     bool preserveHost() const { return flag(QStringLiteral("preserve-host")); }
     qint64 wsBuffer() const { return number(QStringLiteral("ws-buffer")); }
+    qint64 maxMessageSize() const { return number(QStringLiteral("max-message-size")); }
 
     // Tokens: "auto", "keychain", "file" or "env"
     QString secretStore() const { return value(QStringLiteral("secret-store")); }

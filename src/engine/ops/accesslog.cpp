@@ -1,6 +1,6 @@
 #include "ops/accesslog.h"
 
-#include "ops/logging.h"
+#include "base/logging.h"
 #include "ops/tunnelobserver.h"
 #include "tunnel/tunnel.h"
 

@@ -1,6 +1,6 @@
 #include "ops/opsreport.h"
 
-#include "ops/logging.h"
+#include "base/logging.h"
 #include "ops/prometheustext.h"
 #include "ops/tunnelobserver.h"
 #include "proxy/websocketrelay.h"

@@ -38,12 +38,9 @@ public:
 
     /// QTcpServer::listen(), then the accepting is taken over (see above).
     bool listenBounded(const QHostAddress &address, quint16 port);
-    void setMaxConnections(int count) { m_maxConnections = count; }
     void setIdleTimeout(std::chrono::milliseconds timeout) { m_idleTimeout = timeout; }
     int maxConnections() const { return m_maxConnections; }
     int openConnections() const { return int(m_connections.size()); }
-    /// Connections closed to make room for a newer one.
-    qint64 connectionsEvicted() const { return m_evicted; }
 
 protected:
     void incomingConnection(qintptr descriptor) override;

@@ -2,6 +2,7 @@
 
 #include "ops/histogram.h"
 #include "tunnel/tunnel.h"
+#include "tunnel/tunnelname.h"
 
 #include <QDateTime>
 #include <QMap>
@@ -12,12 +13,6 @@
 #include <array>
 
 namespace telephone {
-
-/// The name a tunnel goes by in logs, metrics and /health: its configured name (the QObject's
-/// objectName: "default" or NAME of [tunnel.NAME], set by the Runner), else its path_id (from the
-/// token's claims), which is stable for the tunnel's life and is neither a request path nor a
-/// secret. Empty when neither is known yet.
-QString tunnelName(const Tunnel *tunnel);
 
 /// Keeps the history of one tunnel that the Tunnel itself does not: since when it is in its state,
 /// the last error (a failed token refresh too), reconnects, refreshes, and the request counters (by status class, refusals by reason,

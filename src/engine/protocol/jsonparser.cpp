@@ -1,7 +1,7 @@
 #include "protocol/jsonparser.h"
 
-#include "proxy/httpfield.h"      // hexDigitValue
-#include "proxy/responsewriter.h" // isValidUtf8
+#include "base/hexdigit.h"
+#include "base/utf8.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

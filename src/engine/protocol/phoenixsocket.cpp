@@ -37,7 +37,6 @@ PhoenixSocket::PhoenixSocket(QObject *parent)
 {
     qRegisterMetaType<telephone::SocketClosed>();
     qRegisterMetaType<telephone::Frame>();
-    qRegisterMetaType<telephone::FrameError>();
 
     connect(m_socket, &WebSocketClient::connected, this, &PhoenixSocket::opened);
     connect(m_socket, &WebSocketClient::disconnected, this, &PhoenixSocket::onDisconnected);
@@ -48,7 +47,6 @@ PhoenixSocket::PhoenixSocket(QObject *parent)
         // Plugboard never sends; count it like any frame we cannot read.
         m_bytesReceived += data.size();
         ++m_malformedFrames;
-        emit malformedFrame(FrameError::NotJson);
     });
 }
 
@@ -86,6 +84,11 @@ bool PhoenixSocket::isOpen() const
 qint64 PhoenixSocket::bytesSent() const
 {
     return m_socket->bytesWritten();
+}
+
+void PhoenixSocket::setMaxMessageSize(qint64 bytes)
+{
+    m_socket->setMaxMessageSize(bytes);
 }
 
 void PhoenixSocket::setHandshakeTimeout(std::chrono::milliseconds timeout)
@@ -151,7 +154,6 @@ void PhoenixSocket::onTextMessage(const QByteArray &bytes)
             qCWarning(lcSocket).noquote() << "ignoring a malformed frame from the server (" << frameErrorName(decoded.error)
                                           << "); further frames of this kind are counted, not logged";
         }
-        emit malformedFrame(decoded.error);
         return;
     }
 

@@ -70,6 +70,8 @@ public:
     void sendEncoded(std::unique_ptr<MessageSource> frameText);
     /// Bounds the wait for the server's upgrade answer.
     void setHandshakeTimeout(std::chrono::milliseconds timeout);
+    /// The largest message the server may send (--max-message-size); see WebSocketClient.
+    void setMaxMessageSize(qint64 bytes);
     /// The next ref that push() would use, for writers that encode frames themselves.
     QString takeRef();
 
@@ -84,7 +86,6 @@ signals:
     void frameReceived(const telephone::Frame &frame);
     /// Any inbound traffic at all, valid or not: the peer is alive.
     void trafficReceived();
-    void malformedFrame(telephone::FrameError kind);
 
 private:
     struct Pending {

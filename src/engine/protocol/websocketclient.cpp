@@ -68,7 +68,6 @@ void WebSocketClient::setStallTimeout(int ms)
 void WebSocketClient::setMaxMessageSize(qint64 bytes)
 {
     m_maxMessageSize = bytes;
-    m_reader = websocket::FrameReader(bytes);
 }
 
 void WebSocketClient::open(const QUrl &url)

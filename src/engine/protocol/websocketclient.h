@@ -50,6 +50,9 @@ public:
 
     void setHandshakeTimeout(int ms) { m_handshakeTimeoutMs = ms; }
     void setStallTimeout(int ms);
+    /// A message the server sends that would grow past `bytes` closes the connection with 1009
+    /// (memory grows with the bytes that arrive, never with a length a header claims). Takes effect
+    /// at the next open().
     void setMaxMessageSize(qint64 bytes);
 
     /// After disconnected(): the HTTP status of a refused upgrade (0 when the upgrade was not

@@ -117,8 +117,9 @@ FrameReader::Event FrameReader::next(const char *data, qint64 size, qint64 *offs
             // Written so that it cannot wrap: a 64-bit length near 2^64 must not pass as small.
             if (!control && length > quint64(m_maxMessageSize) - quint64(m_message.size()))
                 return fail(1009, QStringLiteral("a message larger than %1 bytes").arg(m_maxMessageSize));
-            if (!control && m_message.isEmpty() && length > 0)
-                m_message.reserve(qsizetype(length));
+            // Nothing is reserved for the length a header claims: a hostile "1 GiB follows" must cost
+            // nothing until the bytes arrive. The message grows with them (QByteArray::append grows
+            // geometrically, so a large message is still copied O(n) times in all).
             m_remaining = qint64(length);
         }
 

@@ -43,6 +43,10 @@ public:
     /// Kind::None when more input is needed. Call again while it returns events.
     Event next(const char *data, qint64 size, qint64 *offset);
 
+    /// Bytes the reader holds allocated now (the message being assembled, a control frame, a partial
+    /// header): bounded by what has arrived, never by what a header claims.
+    qint64 heldBytes() const { return m_header.capacity() + m_control.capacity() + m_message.capacity(); }
+
 private:
     Event fail(int code, const QString &reason);
 

@@ -64,8 +64,6 @@ public:
     void abortAll();
     int inFlight() const { return int(m_calls.size()); }
 
-    QUrl backend() const { return m_backend; }
-
 private:
     struct Call;
     void start(Call *call, bool allowReuse);

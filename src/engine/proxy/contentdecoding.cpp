@@ -1,6 +1,6 @@
 #include "proxy/contentdecoding.h"
 
-#include "proxy/responsewriter.h"
+#include "base/utf8.h"
 
 #include <zlib.h>
 

@@ -1,6 +1,7 @@
 #include "proxy/forwarder.h"
 
-#include "ops/logging.h"
+#include "base/logging.h"
+#include "base/utf8.h"
 #include "proxy/contentdecoding.h"
 #include "proxy/backendhost.h"
 

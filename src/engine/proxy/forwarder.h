@@ -64,8 +64,6 @@ public:
     /// Abandons everything in flight (their responses are not sent).
     void abortAll();
 
-    QUrl backend() const { return m_options.backend; }
-
 signals:
     void responseReady(const telephone::ProxyResponse &response);
     void exchangeStarted(const telephone::Exchange &exchange);

@@ -10,7 +10,4 @@ namespace telephone {
 /// escapes by some parsers and logs. A value that breaks it is refused, never altered.
 bool isValidFieldValue(const QByteArray &value);
 
-/// The value of an HEXDIG (0-9, a-f, A-F), or -1.
-int hexDigitValue(char c);
-
 } // namespace telephone

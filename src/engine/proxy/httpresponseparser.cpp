@@ -1,5 +1,6 @@
 #include "proxy/httpresponseparser.h"
 
+#include "base/hexdigit.h"
 #include "proxy/httpfield.h"
 
 #include <algorithm>

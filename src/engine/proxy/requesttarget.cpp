@@ -1,6 +1,6 @@
 #include "proxy/requesttarget.h"
 
-#include "proxy/httpfield.h"
+#include "base/hexdigit.h"
 
 #include <QList>
 

@@ -35,7 +35,10 @@ struct ResponseWriterStats {
 /// The Phoenix frame `[join_ref, ref, topic, "proxy_res", {...}]` for a response, produced piece by
 /// piece: the body is escaped (or base64-encoded) from where the last piece stopped, straight into
 /// the piece the socket asks for, so a large body is held once — never as a JSON tree, never as a
-/// whole encoded copy. Owns the response. Rules as writeProxyResponseFrame below.
+/// whole encoded copy. Owns the response. Bodies above the chunk size go as `chunked:true` with
+/// `chunks`, never splitting a UTF-8 sequence. Header names are lower-cased; repeated headers are
+/// joined with ", " except set-cookie (an array with multi_value_headers, else the first value
+/// only). Pure; fuzzed.
 class ProxyResponseFrame : public MessageSource
 {
 public:
@@ -63,20 +66,6 @@ private:
     bool m_quoteOpened = false;   ///< the current body string's opening quote is out
     ResponseWriterStats m_stats;
 };
-
-/// Writes the complete Phoenix frame `[join_ref, ref, topic, "proxy_res", {...}]` for a response
-/// straight into one buffer: the body is escaped (or base64-encoded) once into its final place
-/// rather than built as a JSON tree and serialised again, so a large body is held once plus its
-/// encoded form. Bodies above the chunk size go as `chunked:true` with `chunks`, never splitting a
-/// UTF-8 sequence. Header names are lower-cased; repeated headers are joined with ", " except
-/// set-cookie (an array with multi_value_headers, else the first value only). Pure; fuzzed.
-QByteArray writeProxyResponseFrame(const QString &joinRef, const QString &ref, const QString &topic,
-                                   const ProxyResponse &response, const ResponseWriterOptions &options,
-                                   ResponseWriterStats *stats = nullptr);
-
-/// Strict UTF-8 (no overlongs, surrogates or code points above U+10FFFF): what JSON can carry.
-bool isValidUtf8(const char *data, qint64 size);
-inline bool isValidUtf8(const QByteArray &bytes) { return isValidUtf8(bytes.constData(), bytes.size()); }
 
 /// Appends `text` (valid UTF-8) to `out` as a JSON string literal, quotes included.
 void appendJsonString(QByteArray *out, const char *text, qint64 size);

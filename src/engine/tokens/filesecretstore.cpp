@@ -1,7 +1,7 @@
 #include "tokens/filesecretstore.h"
 
 #include "tokens/crypto.h"
-#include "tokens/privatefiles.h"
+#include "base/privatefiles.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -72,7 +72,6 @@ private:
     void finish();
     void fail(const QString &error);
     bool retryOnce();
-    void failProbe(const QString &error);
     /// Takes the store for one operation that reports errors through failed(); false (and failed()
     /// after the call returns) while another operation runs.
     bool claim();

@@ -1,7 +1,7 @@
 #include "tokens/serviceaccountkey.h"
 
 #include "config/settings.h"
-#include "tokens/privatefiles.h"
+#include "base/privatefiles.h"
 
 #include <QDir>
 #include <QFileInfo>

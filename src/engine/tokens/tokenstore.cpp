@@ -2,7 +2,7 @@
 
 #include "config/safeurl.h"
 #include "tokens/crypto.h"
-#include "tokens/privatefiles.h"
+#include "base/privatefiles.h"
 
 #include <QDir>
 #include <QFileInfo>

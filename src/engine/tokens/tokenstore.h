@@ -1,6 +1,6 @@
 #pragma once
 
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -84,7 +84,6 @@ public:
     /// Checks `key` against the key check; a store without one adopts this key (`kind` and `origin`
     /// say where it lives). A wrong key gives an error naming the file and what to do.
     bool unlock(const QByteArray &key, const QString &kind, const QString &origin, QString *error);
-    bool isUnlocked() const { return !m_key.isEmpty(); }
     /// Why the store cannot be used (set when open() or unlock() failed); stores then fail with it.
     void setUnavailable(const QString &reason) { m_unavailable = reason; }
 

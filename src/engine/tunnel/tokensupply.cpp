@@ -1,9 +1,9 @@
 #include "tunnel/tokensupply.h"
 
-#include "ops/logging.h"
-#include "ops/tunnelobserver.h"
-#include "tunnel/tokensink.h"
+#include "base/logging.h"
+#include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
+#include "tunnel/tunnelname.h"
 
 #include <QLoggingCategory>
 

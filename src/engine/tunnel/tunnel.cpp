@@ -1,13 +1,13 @@
 #include "tunnel/tunnel.h"
 
 #include "config/safeurl.h"
-#include "ops/logging.h"
+#include "base/logging.h"
 #include "proxy/forwarder.h"
 #include "proxy/websocketrelay.h"
 #include "tunnel/heartbeat.h"
 #include "tunnel/socketpathdiscovery.h"
 #include "tunnel/tokenrefresher.h"
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 
 #include <QJsonArray>
 #include <QLoggingCategory>
@@ -104,6 +104,7 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
 {
     m_heartbeat->setInterval(config.heartbeatInterval);
     m_socket->setHandshakeTimeout(std::max(config.joinTimeout, std::chrono::milliseconds(5000)));
+    m_socket->setMaxMessageSize(config.maxMessageSize);
     m_refresher->setRetryBackoff(config.backoffInitial, config.backoffMax);
     m_retryTimer.setSingleShot(true);
     // A coarse timer may fire 5 % early: the wait announced to the user is the wait kept.
@@ -168,6 +169,12 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     connect(&m_closeTimer, &QTimer::timeout, m_socket, &PhoenixSocket::abort);
     m_expiryTimer.setSingleShot(true);
     connect(&m_expiryTimer, &QTimer::timeout, this, &Tunnel::onExpiryTimer);
+    m_refreshAckTimer.setSingleShot(true);
+    connect(&m_refreshAckTimer, &QTimer::timeout, this, [this] {
+        if (m_refreshInFlight)
+            retryRefreshLater(QStringLiteral("the server accepted the refresh but sent no token (no refresh_token_ack "
+                                             "within %1 s)").arg(m_refreshAckTimer.interval() / 1000.0));
+    });
     connect(m_forwarder, &Forwarder::exchangeStarted, this, &Tunnel::exchangeStarted);
     connect(m_forwarder, &Forwarder::exchangeFinished, this, &Tunnel::exchangeFinished);
     connect(m_wsRelay, &WebSocketRelay::connectionOpened, this, &Tunnel::webSocketOpened);
@@ -594,24 +601,34 @@ void Tunnel::onRefreshDue()
             return;
         }
         if (reply.ok()) {
-            // The reference server acknowledges with a separate refresh_token_ack push.
+            // The reference server acknowledges with a separate refresh_token_ack push. One that never
+            // comes must not leave the refresh in flight (and every later one refused as a duplicate).
+            m_refreshAckTimer.start(m_config.joinTimeout);
             return;
         }
-        m_refreshInFlight = false;
         const QString reason = reply.reason();
         if (reply.kind == PushReply::Kind::Error && isAuthReason(reason)) {
+            m_refreshInFlight = false;
             failAuth({StateReason::Code::RefreshRefused, {reason}});
             return;
         }
-        qCWarning(lcTunnel).noquote() << "token refresh failed:" << reason << "- retrying";
-        emit refreshFailed(reason);
-        m_refresher->refreshFailed();
+        retryRefreshLater(reason);
     }, m_config.joinTimeout);
+}
+
+void Tunnel::retryRefreshLater(const QString &reason)
+{
+    m_refreshInFlight = false;
+    m_refreshAckTimer.stop();
+    qCWarning(lcTunnel).noquote() << "token refresh failed:" << reason << "- retrying";
+    emit refreshFailed(reason);
+    m_refresher->refreshFailed();
 }
 
 void Tunnel::acceptRefreshedToken(const QJsonObject &payload)
 {
     m_refreshInFlight = false;
+    m_refreshAckTimer.stop();
     const QString token = payload.value(QLatin1String("token")).toString();
     const JwtDecodeResult decoded = decodeJwt(token);
     if (!decoded.claims || decoded.claims->pathId != m_claims.pathId) {

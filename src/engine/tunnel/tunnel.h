@@ -49,6 +49,7 @@ struct TunnelConfig {
     int maxConcurrent = 256;
     bool preserveHost = false;
     qint64 wsBuffer = 4 * 1024 * 1024; ///< per proxied WebSocket, each way
+    qint64 maxMessageSize = 256LL * 1024 * 1024; ///< largest message from the server (a proxy_req and its body)
 };
 
 /// One server + token + backend: connects, joins `telephone:<path_id>`, keeps the link alive
@@ -115,7 +116,6 @@ public:
     QString topic() const { return QStringLiteral("telephone:") + m_claims.pathId; }
     const JwtClaims &claims() const { return m_claims; }
     QString mountPath() const { return m_mountPath; }
-    QStringList serverFeatures() const { return m_features; }
     /// The socket path connected to (or tried next): the configured one, or the discovered one.
     QString socketPath() const;
     /// The server URL with socketPath(), without the token: what is connected to, for people.
@@ -187,6 +187,8 @@ private:
     void onPeerDead(const QString &reason);
     void onRefreshDue();
     void acceptRefreshedToken(const QJsonObject &payload);
+    /// Ends the refresh in flight as failed: said (refreshFailed), retried on the refresher's backoff.
+    void retryRefreshLater(const QString &reason);
     void sendResponse(const ProxyResponse &response);
     void finishStop();
     bool adoptToken(const QString &token, StateReason *problem);
@@ -208,6 +210,7 @@ private:
     QTimer m_drainTimer;
     QTimer m_closeTimer;
     QTimer m_expiryTimer; ///< fires at "expiring soon", then at expiry
+    QTimer m_refreshAckTimer; ///< a refresh answered "ok" without a token: how long its refresh_token_ack may take
 
     State m_state = State::Disconnected;
     QString m_stateReason; ///< englishText(m_stateReasons)

@@ -1,4 +1,4 @@
-#include "ops/logging.h"
+#include "base/logging.h"
 
 #include <QHash>
 #include <QLoggingCategory>

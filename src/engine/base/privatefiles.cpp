@@ -1,4 +1,4 @@
-#include "tokens/privatefiles.h"
+#include "base/privatefiles.h"
 
 #include <QDir>
 #include <QFile>

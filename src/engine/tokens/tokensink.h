@@ -37,11 +37,9 @@ public:
     bool storeToken(const QString &serverKey, const QString &token, const JwtClaims &claims, QString *error) override;
     /// The newest stored token for that tunnel, or an empty string.
     QString token(const QString &serverKey, const QString &pathId) const;
-    int storeCount() const { return m_storeCount; }
 
 private:
     QHash<QString, QString> m_tokens;
-    int m_storeCount = 0;
 };
 
 } // namespace telephone

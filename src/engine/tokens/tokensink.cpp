@@ -1,11 +1,10 @@
-#include "tunnel/tokensink.h"
+#include "tokens/tokensink.h"
 
 namespace telephone {
 
 bool MemoryTokenSink::storeToken(const QString &serverKey, const QString &token, const JwtClaims &claims, QString *)
 {
     m_tokens.insert(serverKey + QLatin1Char('\n') + claims.pathId, token);
-    ++m_storeCount;
     return true;
 }
 
