@@ -770,6 +770,18 @@
         <source>token vending answered HTTP %1</source>
         <translation>die Token-Ausgabe antwortete HTTP %1</translation>
     </message>
+    <message>
+        <source>the server&apos;s certificate for %1 is not trusted (self-signed or from an unknown authority)</source>
+        <translation>dem Zertifikat des Servers für %1 wird nicht vertraut (selbst signiert oder von einer unbekannten Stelle)</translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate for %1 has expired</source>
+        <translation>das Zertifikat des Servers für %1 ist abgelaufen</translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate is not for %1</source>
+        <translation>das Zertifikat des Servers gilt nicht für %1</translation>
+    </message>
 </context>
 <context>
     <name>telephone::MainWindow</name>

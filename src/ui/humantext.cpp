@@ -182,6 +182,10 @@ QString HumanText::problem(const Problem &problem)
     case Kind::HostNotFound: return tr("the server name %1 was not found").arg(a0);
     case Kind::NetworkTimeout: return tr("the network connection timed out");
     case Kind::NetworkUnreachable: return tr("the network is unreachable");
+    case Kind::CertificateUntrusted:
+        return tr("the server's certificate for %1 is not trusted (self-signed or from an unknown authority)").arg(a0);
+    case Kind::CertificateExpired: return tr("the server's certificate for %1 has expired").arg(a0);
+    case Kind::CertificateWrongHost: return tr("the server's certificate is not for %1").arg(a0);
     case Kind::TlsFailed: return tr("the secure connection (TLS) to the server failed: %1").arg(a0);
     case Kind::NetworkError: return tr("network error: %1").arg(a0);
     case Kind::UpgradeTimeout: return tr("the server did not accept the WebSocket within %1 s").arg(secondsArg(a0));

@@ -23,6 +23,13 @@ QString Problem::englishText() const
     case Kind::HostNotFound: return QStringLiteral("the host %1 was not found").arg(a0);
     case Kind::NetworkTimeout: return QStringLiteral("the network connection timed out");
     case Kind::NetworkUnreachable: return QStringLiteral("the network is unreachable");
+    case Kind::CertificateUntrusted:
+        return QStringLiteral("the server's TLS certificate for %1 is not trusted (self-signed or from an unknown "
+                              "authority)")
+            .arg(a0);
+    case Kind::CertificateExpired: return QStringLiteral("the server's TLS certificate for %1 has expired").arg(a0);
+    case Kind::CertificateWrongHost:
+        return QStringLiteral("the server's TLS certificate is not for %1").arg(a0);
     case Kind::TlsFailed: return QStringLiteral("the secure connection (TLS) failed: %1").arg(a0);
     case Kind::NetworkError: return QStringLiteral("network error: %1").arg(a0);
     case Kind::UpgradeTimeout: return QStringLiteral("no WebSocket upgrade from the server within %1 s").arg(a0);

@@ -19,7 +19,10 @@ struct Problem {
         HostNotFound,          ///< args: host
         NetworkTimeout,        ///< the operating system gave up on the connection
         NetworkUnreachable,
-        TlsFailed,             ///< args: Qt's description of the TLS failure
+        CertificateUntrusted,  ///< args: host; self-signed or from an authority this system does not trust
+        CertificateExpired,    ///< args: host
+        CertificateWrongHost,  ///< args: host; the certificate names other hosts
+        TlsFailed,             ///< args: Qt's description of another TLS failure
         NetworkError,          ///< args: Qt's description of another socket error
         UpgradeTimeout,        ///< args: seconds
         UpgradeTooLarge,       ///< args: bytes

@@ -357,6 +357,19 @@ Problem WebSocketClient::transportProblem() const
     case QAbstractSocket::SocketTimeoutError: return {Kind::NetworkTimeout, {}};
     case QAbstractSocket::NetworkError: return {Kind::NetworkUnreachable, {}};
     case QAbstractSocket::SslHandshakeFailedError:
+        for (const QSslError &error : static_cast<QSslSocket *>(m_socket)->sslHandshakeErrors()) {
+            switch (error.error()) {
+            case QSslError::SelfSignedCertificate:
+            case QSslError::SelfSignedCertificateInChain:
+            case QSslError::UnableToGetLocalIssuerCertificate:
+            case QSslError::UnableToVerifyFirstCertificate:
+            case QSslError::CertificateUntrusted: return {Kind::CertificateUntrusted, {m_url.host()}};
+            case QSslError::CertificateExpired: return {Kind::CertificateExpired, {m_url.host()}};
+            case QSslError::HostNameMismatch: return {Kind::CertificateWrongHost, {m_url.host()}};
+            default: break;
+            }
+        }
+        return {Kind::TlsFailed, {m_socket->errorString()}};
     case QAbstractSocket::SslInternalError:
     case QAbstractSocket::SslInvalidUserDataError: return {Kind::TlsFailed, {m_socket->errorString()}};
     default: break;
