@@ -5,7 +5,9 @@
 
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
+#include "tokens/serviceaccountkey.h"
 #include "tunnel/tokensink.h"
+#include "tunnel/tokensupply.h"
 #include "tunnel/tunnel.h"
 #include "ui/humantext.h"
 #include "ui/tokendialog.h"
@@ -204,6 +206,38 @@ private slots:
         QVERIFY2(englishIn(tunnel.stateReason()).size() > 0, qPrintable(tunnel.stateReason())); // the log: English
         if (how == 0)
             QVERIFY2(shown.contains(QLatin1String(": kicked (Code 1011)")), qPrintable(shown));
+        tunnel.stop();
+    }
+
+    // Token vending that fails (HTTP 503, then a revoked key) is told in German in the window.
+    void germanTokenVendingFailures()
+    {
+        QCOMPARE(Translations::install(QStringLiteral("de")), QStringLiteral("de_DE"));
+        SimulatedServer server;
+        const QString key = server.simulator.addServiceAccount(server.pathId);
+        server.simulator.setVendingFailure(503);
+        Tunnel tunnel(server.config(QString()), &server.sink);
+        TokenSupply supply(&tunnel, &server.sink, QString());
+        supply.setKey(ServiceAccountKey{key, QStringLiteral("the test")});
+        tunnel.start();
+        QTRY_VERIFY_WITH_TIMEOUT(tunnel.stateReason().contains(QLatin1String("HTTP 503")), 10000);
+        QString shown = HumanText::reason(tunnel.stateReasons());
+        QVERIFY2(shown.startsWith(QStringLiteral("die Token-Ausgabe antwortete HTTP 503")), qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("; neue Anfrage in ")), qPrintable(shown));
+        QVERIFY2(englishIn(shown).isEmpty(), qPrintable(shown + QLatin1String(" <- ") + englishIn(shown)));
+
+        server.simulator.setVendingFailure(0);
+        const QString revoked = server.simulator.addServiceAccount(server.pathId);
+        server.simulator.revokeServiceAccount(revoked);
+        supply.setKey(ServiceAccountKey{revoked, QStringLiteral("the test")});
+        QTRY_VERIFY_WITH_TIMEOUT(tunnel.stateReason().contains(QLatin1String("invalid or revoked")), 10000);
+        shown = HumanText::reason(tunnel.stateReasons());
+        QVERIFY2(shown.startsWith(QStringLiteral("der Dienstkonto-Schlüssel ")), qPrintable(shown));
+        // The server's own words are shown as they came, inside the German sentence; the rest is German.
+        const QRegularExpression serverWords(QStringLiteral(" \\(der Server sagt: [^)]+\\)"));
+        QVERIFY2(shown.contains(serverWords), qPrintable(shown));
+        const QString ours = QString(shown).remove(serverWords);
+        QVERIFY2(englishIn(ours).isEmpty(), qPrintable(ours + QLatin1String(" <- ") + englishIn(ours)));
         tunnel.stop();
     }
 
