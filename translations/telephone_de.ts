@@ -782,6 +782,14 @@
         <source>the server&apos;s certificate is not for %1</source>
         <translation>das Zertifikat des Servers gilt nicht für %1</translation>
     </message>
+    <message>
+        <source>token vending at %1 refused the connection</source>
+        <translation>die Token-Ausgabe unter %1 hat die Verbindung abgewiesen</translation>
+    </message>
+    <message>
+        <source>token vending at %1 cannot be reached: the host was not found</source>
+        <translation>die Token-Ausgabe unter %1 ist nicht erreichbar: Der Rechner wurde nicht gefunden</translation>
+    </message>
 </context>
 <context>
     <name>telephone::MainWindow</name>

@@ -214,6 +214,8 @@ QString HumanText::problem(const Problem &problem)
     case Kind::PayloadNotJsonObject: return tr("the token's middle part is damaged; copy the whole token again");
     case Kind::ClaimNotWholeNumber: return tr("the token's \"%1\" time is not a whole number of seconds").arg(a0);
     case Kind::NoPathIdClaim: return tr("the token names no mount (it has no \"path_id\")");
+    case Kind::VendingRefused: return tr("token vending at %1 refused the connection").arg(a0);
+    case Kind::VendingHostNotFound: return tr("token vending at %1 cannot be reached: the host was not found").arg(a0);
     case Kind::VendingUnreachable: return tr("token vending at %1 cannot be reached: %2").arg(a0, a1);
     case Kind::VendingAnswerTooLarge:
         return tr("token vending answered HTTP %1 with far more than a token").arg(a0);

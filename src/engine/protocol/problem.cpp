@@ -64,6 +64,10 @@ QString Problem::englishText() const
     case Kind::ClaimNotWholeNumber:
         return QStringLiteral("the token's \"%1\" claim is not a whole number of seconds").arg(a0);
     case Kind::NoPathIdClaim: return QStringLiteral("the token has no \"path_id\" claim, so it names no mount");
+    case Kind::VendingRefused:
+        return QStringLiteral("the token vending endpoint %1 cannot be reached: the connection was refused").arg(a0);
+    case Kind::VendingHostNotFound:
+        return QStringLiteral("the token vending endpoint %1 cannot be reached: its host was not found").arg(a0);
     case Kind::VendingUnreachable:
         return QStringLiteral("the token vending endpoint %1 cannot be reached: %2").arg(a0, a1);
     case Kind::VendingAnswerTooLarge:

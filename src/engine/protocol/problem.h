@@ -48,7 +48,9 @@ struct Problem {
         ClaimNotWholeNumber,   ///< args: claim name
         NoPathIdClaim,
         // Token vending (TokenVendor):
-        VendingUnreachable,    ///< args: endpoint URL, Qt's description of the network error
+        VendingRefused,        ///< args: endpoint URL; nothing listens there
+        VendingHostNotFound,   ///< args: endpoint URL
+        VendingUnreachable,    ///< args: endpoint URL, Qt's description of another network error
         VendingAnswerTooLarge, ///< args: HTTP status, bytes
         VendedNoToken,
         VendedTokenUnusable,   ///< args: the decoder's problem (English, for the log only)

@@ -112,8 +112,14 @@ void TokenVendor::onReplyFinished()
     const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     VendResult result;
     if (!status.isValid()) {
-        result.fail({Problem::Kind::VendingUnreachable,
-                     {endpointFor(m_request.server).toString(), reply->errorString()}});
+        // Qt's words are translated where they arise: the common cases get codes, so the log stays English.
+        const QString endpoint = endpointFor(m_request.server).toString();
+        if (reply->error() == QNetworkReply::ConnectionRefusedError)
+            result.fail({Problem::Kind::VendingRefused, {endpoint}});
+        else if (reply->error() == QNetworkReply::HostNotFoundError)
+            result.fail({Problem::Kind::VendingHostNotFound, {endpoint}});
+        else
+            result.fail({Problem::Kind::VendingUnreachable, {endpoint, reply->errorString()}});
     } else if (reply->bytesAvailable() > kMaxAnswer) {
         result.httpStatus = status.toInt();
         result.fail({Problem::Kind::VendingAnswerTooLarge,
