@@ -407,6 +407,7 @@ private slots:
         supply.setKey(keyFrom(QStringLiteral("sa_live_ffffffffffffffffffffffffffffffff")));
         tunnel.start();
         QTRY_VERIFY_WITH_TIMEOUT(tunnel.stateReason().contains(QLatin1String("cannot be reached")), 10000);
+        QVERIFY2(tunnel.stateReason().contains(QLatin1String("the connection was refused")), qPrintable(tunnel.stateReason()));
         QVERIFY(tunnel.stateReason().contains(QLatin1String("asking again in")));
         QVERIFY(!tunnel.stateReason().contains(QLatin1String("ffffffffffffffff")));
         QVERIFY(secondsUntil(supply.nextAttemptAt()) >= 44);

@@ -299,6 +299,23 @@ private slots:
                 continue;
             QVERIFY2(label->width() >= label->fontMetrics().horizontalAdvance(label->text()), qPrintable(label->text()));
         }
+
+        // The engine's reasons in German wrap in the state row: no word of any of them is wider
+        // than the row, so none is cut (arguments as wide as real ones: a host, a port, seconds).
+        auto *state = window()->statusPanel()->findChild<QLabel *>(QStringLiteral("state"));
+        QVERIFY(state && state->wordWrap());
+        QVERIFY(state->isVisibleTo(window()));
+        QVERIFY(state->width() > 100);
+        const QStringList args{QStringLiteral("plugboard.example.com"), QStringLiteral("443")};
+        QStringList texts;
+        for (int c = int(StateReason::Code::ConnectionProblem); c <= int(StateReason::Code::Stopped); ++c)
+            texts.append(HumanText::reasonPart({StateReason::Code(c), args}));
+        for (int k = int(Problem::Kind::None) + 1; k <= int(Problem::Kind::VendingHttpError); ++k)
+            texts.append(HumanText::problem({Problem::Kind(k), args}));
+        for (const QString &text : std::as_const(texts)) {
+            for (const QString &word : text.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+                QVERIFY2(state->fontMetrics().horizontalAdvance(word) <= state->width(), qPrintable(text));
+        }
     }
 };
 

@@ -741,11 +741,11 @@ private slots:
 
         // Switched off: silent.
         notifier.setEnabled(false);
-        emit tunnel.refreshFailed(QStringLiteral("timeout"));
+        emit tunnel.refreshFailed(QStringLiteral("timeout"), QStringLiteral("timeout"));
         QCOMPARE(notes.count(), 3);
         notifier.setEnabled(true);
-        emit tunnel.refreshFailed(QStringLiteral("timeout"));
-        emit tunnel.refreshFailed(QStringLiteral("timeout")); // retries: one notice
+        emit tunnel.refreshFailed(QStringLiteral("timeout"), QStringLiteral("timeout"));
+        emit tunnel.refreshFailed(QStringLiteral("timeout"), QStringLiteral("timeout")); // retries: one notice
         QCOMPARE(notes.count(), 4);
         QCOMPARE(notes.at(3).at(0).toString(), QStringLiteral("Token refresh failed"));
         emit tunnel.tokenExpiringSoon(300);

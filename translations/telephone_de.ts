@@ -594,6 +594,210 @@
         <source>stopped</source>
         <translation>angehalten</translation>
     </message>
+    <message>
+        <source>the server refused the join without a reason</source>
+        <translation>der Server hat den Beitritt ohne Begründung abgelehnt</translation>
+    </message>
+    <message>
+        <source>a newer token for this mount (issued %1) is already in use; this one was issued %2</source>
+        <translation>für diesen Mount ist schon ein neueres Token in Gebrauch (ausgestellt %1); dieses wurde %2 ausgestellt</translation>
+    </message>
+    <message>
+        <source>the token that token vending sent cannot be used</source>
+        <translation>das Token von der Token-Ausgabe ist nicht verwendbar</translation>
+    </message>
+    <message>
+        <source>asking again in %1 s</source>
+        <translation>neue Anfrage in %1 s</translation>
+    </message>
+    <message>
+        <source>give a new service-account key</source>
+        <translation>geben Sie einen neuen Dienstkonto-Schlüssel an</translation>
+    </message>
+    <message>
+        <source>trying the key again in %1 s, or give a new one</source>
+        <translation>versucht den Schlüssel erneut in %1 s, oder geben Sie einen neuen an</translation>
+    </message>
+    <message>
+        <source>%1 (the server says: %2)</source>
+        <translation>%1 (der Server sagt: %2)</translation>
+    </message>
+    <message>
+        <source>could not connect to the server</source>
+        <translation>keine Verbindung zum Server möglich</translation>
+    </message>
+    <message>
+        <source>%1 refused the connection on port %2</source>
+        <translation>%1 hat die Verbindung auf Port %2 abgewiesen</translation>
+    </message>
+    <message>
+        <source>the server name %1 was not found</source>
+        <translation>der Servername %1 wurde nicht gefunden</translation>
+    </message>
+    <message>
+        <source>the network connection timed out</source>
+        <translation>Zeitüberschreitung der Netzwerkverbindung</translation>
+    </message>
+    <message>
+        <source>the network is unreachable</source>
+        <translation>das Netzwerk ist nicht erreichbar</translation>
+    </message>
+    <message>
+        <source>the secure connection (TLS) to the server failed: %1</source>
+        <translation>die sichere Verbindung (TLS) zum Server ist gescheitert: %1</translation>
+    </message>
+    <message>
+        <source>network error: %1</source>
+        <translation>Netzwerkfehler: %1</translation>
+    </message>
+    <message>
+        <source>the server did not accept the WebSocket within %1 s</source>
+        <translation>der Server hat den WebSocket nicht innerhalb von %1 s angenommen</translation>
+    </message>
+    <message>
+        <source>the server&apos;s answer to the WebSocket request is too large</source>
+        <translation>die Antwort des Servers auf die WebSocket-Anfrage ist zu groß</translation>
+    </message>
+    <message>
+        <source>the server refused the connection (HTTP %1)</source>
+        <translation>der Server hat die Verbindung abgewiesen (HTTP %1)</translation>
+    </message>
+    <message>
+        <source>the server did not answer the WebSocket request with HTTP</source>
+        <translation>der Server hat auf die WebSocket-Anfrage nicht mit HTTP geantwortet</translation>
+    </message>
+    <message>
+        <source>the server&apos;s answer is not a valid WebSocket handshake</source>
+        <translation>die Antwort des Servers ist kein gültiger WebSocket-Handshake</translation>
+    </message>
+    <message>
+        <source>the server has not read anything for %1 s; the connection is taken for dead</source>
+        <translation>der Server hat seit %1 s nichts gelesen; die Verbindung gilt als tot</translation>
+    </message>
+    <message>
+        <source>the server did not finish closing the connection within %1 s</source>
+        <translation>der Server hat das Schließen der Verbindung nicht innerhalb von %1 s abgeschlossen</translation>
+    </message>
+    <message>
+        <source>the server broke the WebSocket protocol</source>
+        <translation>der Server hat gegen das WebSocket-Protokoll verstoßen</translation>
+    </message>
+    <message>
+        <source>Telephone dropped the connection</source>
+        <translation>Telephone hat die Verbindung getrennt</translation>
+    </message>
+    <message>
+        <source>the server closed the connection without saying why</source>
+        <translation>der Server hat die Verbindung ohne Begründung beendet</translation>
+    </message>
+    <message>
+        <source>the server closed the connection (code %1)</source>
+        <translation>der Server hat die Verbindung beendet (Code %1)</translation>
+    </message>
+    <message>
+        <source>the server closed the connection: %1 (code %2)</source>
+        <translation>der Server hat die Verbindung beendet: %1 (Code %2)</translation>
+    </message>
+    <message>
+        <source>the connection was lost</source>
+        <translation>die Verbindung ist abgerissen</translation>
+    </message>
+    <message>
+        <source>no answer from the server within %1 s after waking up</source>
+        <translation>nach dem Aufwachen keine Antwort vom Server innerhalb von %1 s</translation>
+    </message>
+    <message>
+        <source>nothing heard from the server for %1 s (heartbeat every %2 s)</source>
+        <translation>seit %1 s nichts vom Server gehört (Heartbeat alle %2 s)</translation>
+    </message>
+    <message>
+        <source>the token is empty</source>
+        <translation>das Token ist leer</translation>
+    </message>
+    <message>
+        <source>this is not a token (a token has three parts separated by dots, this has %1)</source>
+        <translation>das ist kein Token (ein Token hat drei durch Punkte getrennte Teile, dieses hat %1)</translation>
+    </message>
+    <message>
+        <source>the token contains characters that do not belong in a token</source>
+        <translation>das Token enthält Zeichen, die nicht in ein Token gehören</translation>
+    </message>
+    <message>
+        <source>the token&apos;s middle part is damaged; copy the whole token again</source>
+        <translation>der mittlere Teil des Tokens ist beschädigt; kopieren Sie das ganze Token noch einmal</translation>
+    </message>
+    <message>
+        <source>the token&apos;s &quot;%1&quot; time is not a whole number of seconds</source>
+        <translation>die Zeitangabe „%1“ des Tokens ist keine ganze Zahl von Sekunden</translation>
+    </message>
+    <message>
+        <source>the token names no mount (it has no &quot;path_id&quot;)</source>
+        <translation>das Token nennt keinen Mount (es hat keine „path_id“)</translation>
+    </message>
+    <message>
+        <source>token vending at %1 cannot be reached: %2</source>
+        <translation>die Token-Ausgabe unter %1 ist nicht erreichbar: %2</translation>
+    </message>
+    <message>
+        <source>token vending answered HTTP %1 with far more than a token</source>
+        <translation>die Token-Ausgabe antwortete HTTP %1 mit weit mehr als einem Token</translation>
+    </message>
+    <message>
+        <source>token vending answered without a token</source>
+        <translation>die Token-Ausgabe antwortete ohne Token</translation>
+    </message>
+    <message>
+        <source>token vending sent a token that cannot be used</source>
+        <translation>die Token-Ausgabe schickte ein unbrauchbares Token</translation>
+    </message>
+    <message>
+        <source>token vending sent a token for mount %1 when %2 was asked for; it is not used</source>
+        <translation>die Token-Ausgabe schickte ein Token für Mount %1, erbeten war %2; es wird nicht verwendet</translation>
+    </message>
+    <message>
+        <source>the service-account key %1 is invalid or revoked</source>
+        <translation>der Dienstkonto-Schlüssel %1 ist ungültig oder widerrufen</translation>
+    </message>
+    <message>
+        <source>this service account may not serve mount %1</source>
+        <translation>dieses Dienstkonto darf Mount %1 nicht bereitstellen</translation>
+    </message>
+    <message>
+        <source>this service account may not serve mount %1: it is bound to mount %2 (serve that one, or use the key of an account bound to %1)</source>
+        <translation>dieses Dienstkonto darf Mount %1 nicht bereitstellen: Es ist an Mount %2 gebunden (stellen Sie diesen bereit, oder nehmen Sie den Schlüssel eines an %1 gebundenen Kontos)</translation>
+    </message>
+    <message>
+        <source>token vending refused the request (HTTP 422)</source>
+        <translation>die Token-Ausgabe hat die Anfrage abgelehnt (HTTP 422)</translation>
+    </message>
+    <message>
+        <source>this server does not seem to offer token vending (HTTP 404)</source>
+        <translation>dieser Server bietet offenbar keine Token-Ausgabe an (HTTP 404)</translation>
+    </message>
+    <message>
+        <source>token vending answered HTTP %1</source>
+        <translation>die Token-Ausgabe antwortete HTTP %1</translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate for %1 is not trusted (self-signed or from an unknown authority)</source>
+        <translation>dem Zertifikat des Servers für %1 wird nicht vertraut (selbst signiert oder von einer unbekannten Stelle)</translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate for %1 has expired</source>
+        <translation>das Zertifikat des Servers für %1 ist abgelaufen</translation>
+    </message>
+    <message>
+        <source>the server&apos;s certificate is not for %1</source>
+        <translation>das Zertifikat des Servers gilt nicht für %1</translation>
+    </message>
+    <message>
+        <source>token vending at %1 refused the connection</source>
+        <translation>die Token-Ausgabe unter %1 hat die Verbindung abgewiesen</translation>
+    </message>
+    <message>
+        <source>token vending at %1 cannot be reached: the host was not found</source>
+        <translation>die Token-Ausgabe unter %1 ist nicht erreichbar: Der Rechner wurde nicht gefunden</translation>
+    </message>
 </context>
 <context>
     <name>telephone::MainWindow</name>
@@ -828,6 +1032,10 @@
     <message>
         <source>Telephone has not been connected for %1 and keeps trying: %2</source>
         <translation>Telephone ist seit %1 nicht verbunden und versucht es weiter: %2</translation>
+    </message>
+    <message>
+        <source>Telephone keeps trying. The server gave no reason.</source>
+        <translation>Telephone versucht es weiter. Der Server nannte keinen Grund.</translation>
     </message>
 </context>
 <context>

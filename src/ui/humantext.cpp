@@ -88,6 +88,13 @@ QString secondsArg(const QString &seconds)
     return ok ? QLocale().toString(value, 'g', 3) : seconds;
 }
 
+// The engine's ISO 8601 time in the user's notation and time zone.
+QString isoTime(const QString &iso)
+{
+    const QDateTime at = QDateTime::fromString(iso, Qt::ISODate);
+    return at.isValid() ? QLocale().toString(at.toLocalTime(), QLocale::ShortFormat) : iso;
+}
+
 QString localTime(qint64 secs, qint64 nowSecs)
 {
     const QDateTime at = QDateTime::fromSecsSinceEpoch(secs).toLocalTime();
@@ -112,12 +119,14 @@ QString HumanText::reasonPart(const StateReason &reason)
     const QString a0 = reason.args.value(0);
     const QString a1 = reason.args.value(1);
     switch (reason.code) {
-    case Code::Text: return a0;
+    case Code::ConnectionProblem: return problem(reason.detail);
     case Code::Connecting: return tr("connecting to %1").arg(a0);
     case Code::Joining: return tr("joining %1").arg(a0);
     case Code::Joined: return tr("joined; serving mount %1 from %2").arg(a0, a1);
     case Code::JoinTimeout: return tr("no join reply within %1 s").arg(secondsArg(a0));
-    case Code::JoinRefused: return tr("the server refused the join: %1").arg(a0);
+    case Code::JoinRefused:
+        return a0.isEmpty() ? tr("the server refused the join without a reason")
+                            : tr("the server refused the join: %1").arg(a0);
     case Code::ChannelCrashed: return tr("the server-side channel crashed (phx_error)");
     case Code::ChannelClosed: return tr("the server closed the channel (phx_close)");
     case Code::NextTry: return tr("next try in %1 s").arg(secondsArg(a0));
@@ -134,12 +143,11 @@ QString HumanText::reasonPart(const StateReason &reason)
         return tr("the server refused the token (HTTP %1): it is invalid, expired or revoked").arg(a0);
     case Code::RefreshRefused: return tr("the server refused to refresh the token: %1").arg(a0);
     case Code::NoToken: return tr("no token yet: paste one");
-    case Code::TokenUnusable: return tr("the token cannot be used: %1").arg(a0);
-    case Code::TokenExpired: {
-        const QDateTime at = QDateTime::fromString(a0, Qt::ISODate);
-        return tr("the token expired at %1: get a new one")
-            .arg(at.isValid() ? QLocale().toString(at.toLocalTime(), QLocale::ShortFormat) : a0);
-    }
+    case Code::TokenUnusable: return tr("the token cannot be used: %1").arg(problem(reason.detail));
+    case Code::NewerTokenInUse:
+        return tr("a newer token for this mount (issued %1) is already in use; this one was issued %2")
+            .arg(isoTime(a0), isoTime(a1));
+    case Code::TokenExpired: return tr("the token expired at %1: get a new one").arg(isoTime(a0));
     case Code::WaitingForToken: return tr("waiting for a new token");
     case Code::RetryingTokenIn:
         return tr("waiting for a new token; trying this one again in %1 s").arg(secondsArg(a0));
@@ -147,10 +155,86 @@ QString HumanText::reasonPart(const StateReason &reason)
         return tr("waiting %1 s to ask the server's token vending again (at most once a minute)").arg(secondsArg(a0));
     case Code::VendingAsking:
         return tr("asking the server's token vending for a token (service-account key %1)").arg(a0);
+    case Code::VendingFailed: return problem(reason.detail);
+    case Code::VendedTokenRejected: return tr("the token that token vending sent cannot be used");
+    case Code::VendingAgainIn: return tr("asking again in %1 s").arg(secondsArg(a0));
+    case Code::GiveNewKey: return tr("give a new service-account key");
+    case Code::KeyAgainIn: return tr("trying the key again in %1 s, or give a new one").arg(secondsArg(a0));
     case Code::Stopping: return tr("stopping; %n request(s) in flight", nullptr, a0.toInt());
     case Code::Stopped: return tr("stopped");
     }
     return reason.englishText();
+}
+
+QString HumanText::problem(const Problem &problem)
+{
+    using Kind = Problem::Kind;
+    const QString a0 = problem.args.value(0);
+    const QString a1 = problem.args.value(1);
+    // The other side's words, when it gave any, after a translated sentence.
+    const auto serverSays = [](const QString &sentence, const QString &words) {
+        return words.isEmpty() ? sentence : tr("%1 (the server says: %2)").arg(sentence, words);
+    };
+    switch (problem.kind) {
+    case Kind::None: return {};
+    case Kind::CouldNotConnect: return tr("could not connect to the server");
+    case Kind::ConnectionRefused: return tr("%1 refused the connection on port %2").arg(a0, a1);
+    case Kind::HostNotFound: return tr("the server name %1 was not found").arg(a0);
+    case Kind::NetworkTimeout: return tr("the network connection timed out");
+    case Kind::NetworkUnreachable: return tr("the network is unreachable");
+    case Kind::CertificateUntrusted:
+        return tr("the server's certificate for %1 is not trusted (self-signed or from an unknown authority)").arg(a0);
+    case Kind::CertificateExpired: return tr("the server's certificate for %1 has expired").arg(a0);
+    case Kind::CertificateWrongHost: return tr("the server's certificate is not for %1").arg(a0);
+    case Kind::TlsFailed: return tr("the secure connection (TLS) to the server failed: %1").arg(a0);
+    case Kind::NetworkError: return tr("network error: %1").arg(a0);
+    case Kind::UpgradeTimeout: return tr("the server did not accept the WebSocket within %1 s").arg(secondsArg(a0));
+    case Kind::UpgradeTooLarge: return tr("the server's answer to the WebSocket request is too large");
+    case Kind::UpgradeRefused: return tr("the server refused the connection (HTTP %1)").arg(a0);
+    case Kind::UpgradeNotHttp: return tr("the server did not answer the WebSocket request with HTTP");
+    case Kind::UpgradeInvalid: return tr("the server's answer is not a valid WebSocket handshake");
+    case Kind::WriteStalled:
+        return tr("the server has not read anything for %1 s; the connection is taken for dead").arg(secondsArg(a0));
+    case Kind::CloseUnanswered:
+        return tr("the server did not finish closing the connection within %1 s").arg(secondsArg(a0));
+    case Kind::ProtocolViolation: return tr("the server broke the WebSocket protocol");
+    case Kind::DroppedByTelephone: return tr("Telephone dropped the connection");
+    case Kind::NoCloseFrame: return tr("the server closed the connection without saying why");
+    case Kind::ClosedByServer:
+        return a1.isEmpty() ? tr("the server closed the connection (code %1)").arg(a0)
+                            : tr("the server closed the connection: %1 (code %2)").arg(a1, a0);
+    case Kind::ConnectionLost: return tr("the connection was lost");
+    case Kind::WakeUnanswered: return tr("no answer from the server within %1 s after waking up").arg(secondsArg(a0));
+    case Kind::HeartbeatSilence:
+        return tr("nothing heard from the server for %1 s (heartbeat every %2 s)").arg(secondsArg(a0), secondsArg(a1));
+    case Kind::TokenEmpty: return tr("the token is empty");
+    case Kind::NotAJwt: return tr("this is not a token (a token has three parts separated by dots, this has %1)").arg(a0);
+    case Kind::NotBase64urlCharacters: return tr("the token contains characters that do not belong in a token");
+    case Kind::PayloadNotBase64url:
+    case Kind::PayloadNotJsonObject: return tr("the token's middle part is damaged; copy the whole token again");
+    case Kind::ClaimNotWholeNumber: return tr("the token's \"%1\" time is not a whole number of seconds").arg(a0);
+    case Kind::NoPathIdClaim: return tr("the token names no mount (it has no \"path_id\")");
+    case Kind::VendingRefused: return tr("token vending at %1 refused the connection").arg(a0);
+    case Kind::VendingHostNotFound: return tr("token vending at %1 cannot be reached: the host was not found").arg(a0);
+    case Kind::VendingUnreachable: return tr("token vending at %1 cannot be reached: %2").arg(a0, a1);
+    case Kind::VendingAnswerTooLarge:
+        return tr("token vending answered HTTP %1 with far more than a token").arg(a0);
+    case Kind::VendedNoToken: return tr("token vending answered without a token");
+    case Kind::VendedTokenUnusable: return tr("token vending sent a token that cannot be used");
+    case Kind::VendedWrongMount:
+        return tr("token vending sent a token for mount %1 when %2 was asked for; it is not used").arg(a0, a1);
+    case Kind::VendingKeyRefused:
+        return serverSays(tr("the service-account key %1 is invalid or revoked").arg(a0), a1);
+    case Kind::VendingPathRefused: return tr("this service account may not serve mount %1").arg(a0);
+    case Kind::VendingPathBound:
+        return tr("this service account may not serve mount %1: it is bound to mount %2 (serve that one, or use the "
+                  "key of an account bound to %1)")
+            .arg(a0, a1);
+    case Kind::VendingRequestRefused: return serverSays(tr("token vending refused the request (HTTP 422)"), a0);
+    case Kind::VendingNotOffered: return serverSays(tr("this server does not seem to offer token vending (HTTP 404)"), a0);
+    case Kind::VendingHttpError: return serverSays(tr("token vending answered HTTP %1").arg(a0), a1);
+    }
+    return problem.englishText();
 }
 
 QString HumanText::stateHeadline(const Tunnel &tunnel, qint64 nowSecs)

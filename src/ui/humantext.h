@@ -26,6 +26,9 @@ public:
     /// parts joined with "; " as in the English log. Words the engine did not compose stay as given.
     static QString reason(const StateReasons &reasons);
     static QString reasonPart(const StateReason &reason);
+    /// What went wrong below the tunnel (connection, token decoding, token vending), translated;
+    /// the other side's own words inside it stay as they are.
+    static QString problem(const Problem &problem);
 
     /// What is wrong with the token, if that is what stops the tunnel.
     enum class TokenProblem { None, Missing, Unusable, Expired, Refused };

@@ -22,11 +22,14 @@ Notifier::Notifier(Tunnel *tunnel, QObject *parent)
     connect(tunnel, &Tunnel::tokenExpired, this, [this] {
         send(tr("Token expired"), tr("The token has expired. Telephone needs a new one to reconnect."), Kind::Critical);
     });
-    connect(tunnel, &Tunnel::refreshFailed, this, [this](const QString &reason) {
+    connect(tunnel, &Tunnel::refreshFailed, this, [this](const QString &, const QString &serverReason) {
         if (m_refreshFailureNotified || !m_enabled)
             return; // it retries with backoff: one notice until a refresh works
         m_refreshFailureNotified = true;
-        send(tr("Token refresh failed"), tr("Telephone keeps trying. The server said: %1").arg(reason), Kind::Warning);
+        send(tr("Token refresh failed"),
+             serverReason.isEmpty() ? tr("Telephone keeps trying. The server gave no reason.")
+                                    : tr("Telephone keeps trying. The server said: %1").arg(serverReason),
+             Kind::Warning);
     });
     connect(tunnel, &Tunnel::tokenRefreshed, this, [this] { m_refreshFailureNotified = false; });
 }

@@ -1,5 +1,7 @@
 #include "ui/tokendialog.h"
 
+#include "ui/humantext.h"
+
 #include "tunnel/tunnel.h"
 #include "ui/tokenpreview.h"
 
@@ -129,9 +131,9 @@ void TokenDialog::accept()
 {
     if (!m_tunnel)
         return;
-    QString problem;
+    StateReason problem;
     if (!m_tunnel->setToken(token(), &problem)) {
-        m_message->setText(problem);
+        m_message->setText(HumanText::reasonPart(problem));
         m_message->setStyleSheet(QStringLiteral("color: #d93a3a;"));
         return;
     }

@@ -16,7 +16,7 @@ TokenPreview TokenPreview::describe(const QString &token, const QString &current
         return preview;
     const JwtDecodeResult result = decodeJwt(trimmed);
     if (!result.claims) {
-        preview.error = tr("This is not a Plugboard token: %1").arg(result.error);
+        preview.error = tr("This is not a Plugboard token: %1").arg(HumanText::problem(result.problem));
         return preview;
     }
     preview.decoded = true;

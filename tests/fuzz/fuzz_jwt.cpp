@@ -31,12 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     const JwtDecodeResult result = decodeJwt(token);
     if (result.claims) {
-        FUZZ_CHECK(result.error.isEmpty());
+        FUZZ_CHECK(result.error.isEmpty() && result.problem.isNone());
         FUZZ_CHECK(!result.claims->pathId.isEmpty());
         FUZZ_CHECK(result.claims->hasExpiry() == (result.claims->exp > 0));
         return 0;
     }
     FUZZ_CHECK(!result.error.isEmpty());
+    FUZZ_CHECK(!result.problem.isNone() && result.error == result.problem.englishText()); // the desktop says it too
     // No message template contains '.' or '{': a token (three dot-separated parts) or a JSON
     // payload found in the message can only have been copied there.
     const QString trimmed = token.trimmed();

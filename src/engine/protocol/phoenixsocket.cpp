@@ -198,16 +198,16 @@ void PhoenixSocket::onDisconnected()
     why.wasConnected = m_socket->wasOpen();
     why.httpStatus = m_socket->handshakeStatus();
     why.closeCode = m_socket->closeCode();
+    using Kind = Problem::Kind;
     if (why.httpStatus)
-        why.reason = QStringLiteral("the server refused the connection (HTTP %1)").arg(why.httpStatus);
+        why.problem = {Kind::UpgradeRefused, {QString::number(why.httpStatus)}};
     else if (!why.wasConnected)
-        why.reason = m_socket->errorString().isEmpty() ? QStringLiteral("could not connect") : m_socket->errorString();
-    else if (why.closeCode && !m_socket->closeReason().isEmpty())
-        why.reason = QStringLiteral("closed by the server: %1 (code %2)").arg(m_socket->closeReason()).arg(why.closeCode);
+        why.problem = m_socket->problem().isNone() ? Problem{Kind::CouldNotConnect, {}} : m_socket->problem();
     else if (why.closeCode)
-        why.reason = QStringLiteral("connection closed (code %1)").arg(why.closeCode);
+        why.problem = {Kind::ClosedByServer, {QString::number(why.closeCode), m_socket->closeReason()}};
     else
-        why.reason = m_socket->errorString().isEmpty() ? QStringLiteral("connection lost") : m_socket->errorString();
+        why.problem = m_socket->problem().isNone() ? Problem{Kind::ConnectionLost, {}} : m_socket->problem();
+    why.reason = why.problem.englishText();
 
     failAllPending(PushReply::Kind::Closed);
     emit closed(why);

@@ -2,6 +2,7 @@
 
 #include "protocol/frame.h"
 #include "protocol/messagesource.h"
+#include "protocol/problem.h"
 
 #include <QHash>
 #include <QObject>
@@ -31,7 +32,8 @@ struct PushReply {
 struct SocketClosed {
     int httpStatus = 0;      ///< the upgrade's HTTP status when the server refused it (e.g. 403), else 0
     int closeCode = 0;       ///< WebSocket close code, 0 when there was no close frame
-    QString reason;          ///< human-readable; never contains the token
+    Problem problem;         ///< why, for HumanText::problem; never contains the token
+    QString reason;          ///< the same in English, for logs
     bool wasConnected = false;
 };
 

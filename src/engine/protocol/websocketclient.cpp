@@ -31,19 +31,18 @@ WebSocketClient::WebSocketClient(QObject *parent)
     m_stallTimer->setSingleShot(true);
     m_stallTimer->setInterval(DefaultStallTimeoutMs);
     connect(m_stallTimer, &QTimer::timeout, this, [this] {
-        fail(QStringLiteral("the server has not read anything Telephone sent for %1 s (%2 bytes waiting); "
-                            "the connection is taken for dead")
-                 .arg(m_stallTimer->interval() / 1000.0)
-                 .arg(m_socket ? m_socket->bytesToWrite() : 0));
+        fail({Problem::Kind::WriteStalled,
+              {QString::number(m_stallTimer->interval() / 1000.0),
+               QString::number(m_socket ? m_socket->bytesToWrite() : 0)}});
     });
     m_closeTimer->setSingleShot(true);
     m_closeTimer->setInterval(5000);
     connect(m_closeTimer, &QTimer::timeout, this, [this] {
-        fail(QStringLiteral("the server did not finish closing the connection within 5 s"));
+        fail({Problem::Kind::CloseUnanswered, {QString::number(m_closeTimer->interval() / 1000.0)}});
     });
     m_handshakeTimer->setSingleShot(true);
     connect(m_handshakeTimer, &QTimer::timeout, this, [this] {
-        fail(QStringLiteral("no WebSocket upgrade from the server within %1 s").arg(m_handshakeTimeoutMs / 1000.0));
+        fail({Problem::Kind::UpgradeTimeout, {QString::number(m_handshakeTimeoutMs / 1000.0)}});
     });
 }
 
@@ -85,7 +84,7 @@ void WebSocketClient::open(const QUrl &url)
     m_handshakeStatus = 0;
     m_closeCode = 0;
     m_closeReason.clear();
-    m_error.clear();
+    m_problem = {};
     m_wasOpen = false;
     m_closeSent = false;
     m_pendingPong.reset();
@@ -144,7 +143,7 @@ bool WebSocketClient::readHandshake()
     const qsizetype end = m_buffer.indexOf("\r\n\r\n");
     if (end < 0) {
         if (m_buffer.size() > MaxHandshakeBytes)
-            fail(QStringLiteral("the server's upgrade response is larger than %1 bytes").arg(MaxHandshakeBytes));
+            fail({Problem::Kind::UpgradeTooLarge, {QString::number(MaxHandshakeBytes)}});
         return false;
     }
     const websocket::HandshakeReply reply = websocket::parseHandshakeReply(m_buffer.left(end), m_key);
@@ -152,12 +151,12 @@ bool WebSocketClient::readHandshake()
     const int status = reply.status;
     if (status != 101) {
         m_handshakeStatus = status;
-        fail(status ? QStringLiteral("the server refused the WebSocket upgrade (HTTP %1)").arg(status)
-                    : QStringLiteral("the server did not answer the upgrade with HTTP"));
+        fail(status ? Problem{Problem::Kind::UpgradeRefused, {QString::number(status)}}
+                    : Problem{Problem::Kind::UpgradeNotHttp, {}});
         return false;
     }
     if (!reply.valid) {
-        fail(QStringLiteral("the server's upgrade response is not a valid WebSocket handshake"));
+        fail({Problem::Kind::UpgradeInvalid, {}});
         return false;
     }
     m_handshakeTimer->stop();
@@ -211,7 +210,7 @@ void WebSocketClient::readFrames()
             QByteArray payload(2, Qt::Uninitialized);
             qToBigEndian(quint16(event.closeCode), payload.data());
             writeControl(websocket::Close, payload);
-            fail(QStringLiteral("WebSocket protocol error from the server: %1").arg(QString::fromUtf8(event.payload)));
+            fail({Problem::Kind::ProtocolViolation, {QString::fromUtf8(event.payload)}});
             return;
         }
         }
@@ -318,18 +317,18 @@ void WebSocketClient::abort()
 {
     if (!m_socket)
         return;
-    if (m_error.isEmpty() && m_state != State::Closing)
-        m_error = QStringLiteral("connection dropped by Telephone");
+    if (m_problem.isNone() && m_state != State::Closing)
+        m_problem = {Problem::Kind::DroppedByTelephone, {}};
     m_socket->abort();
     // abort() emits disconnected() only if the socket was connected; finish in every case.
     finish();
 }
 
-void WebSocketClient::fail(const QString &error)
+void WebSocketClient::fail(const Problem &problem)
 {
-    if (m_error.isEmpty())
-        m_error = error;
-    qCDebug(lcWebSocket).noquote() << error;
+    if (m_problem.isNone())
+        m_problem = problem;
+    qCDebug(lcWebSocket).noquote() << problem.englishText();
     if (m_socket)
         m_socket->abort();
     finish();
@@ -341,15 +340,48 @@ void WebSocketClient::onTransportError()
         onTransportDisconnected();
         return;
     }
-    fail(m_socket->errorString());
+    fail(transportProblem());
+}
+
+Problem WebSocketClient::transportProblem() const
+{
+    // Qt's own words are translated where it runs (the engine's thread, into the UI's language):
+    // the common cases get codes of their own, so that the log stays English.
+    using Kind = Problem::Kind;
+    switch (m_socket->error()) {
+    case QAbstractSocket::ConnectionRefusedError:
+        return {Kind::ConnectionRefused,
+                {m_url.host(), QString::number(m_url.port(m_url.scheme() == QLatin1String("wss") ? 443 : 80))}};
+    case QAbstractSocket::HostNotFoundError: return {Kind::HostNotFound, {m_url.host()}};
+    case QAbstractSocket::SocketTimeoutError: return {Kind::NetworkTimeout, {}};
+    case QAbstractSocket::NetworkError: return {Kind::NetworkUnreachable, {}};
+    case QAbstractSocket::SslHandshakeFailedError:
+        for (const QSslError &error : static_cast<QSslSocket *>(m_socket)->sslHandshakeErrors()) {
+            switch (error.error()) {
+            case QSslError::SelfSignedCertificate:
+            case QSslError::SelfSignedCertificateInChain:
+            case QSslError::UnableToGetLocalIssuerCertificate:
+            case QSslError::UnableToVerifyFirstCertificate:
+            case QSslError::CertificateUntrusted: return {Kind::CertificateUntrusted, {m_url.host()}};
+            case QSslError::CertificateExpired: return {Kind::CertificateExpired, {m_url.host()}};
+            case QSslError::HostNameMismatch: return {Kind::CertificateWrongHost, {m_url.host()}};
+            default: break;
+            }
+        }
+        return {Kind::TlsFailed, {m_socket->errorString()}};
+    case QAbstractSocket::SslInternalError:
+    case QAbstractSocket::SslInvalidUserDataError: return {Kind::TlsFailed, {m_socket->errorString()}};
+    default: break;
+    }
+    return {Kind::NetworkError, {m_socket->errorString()}};
 }
 
 void WebSocketClient::onTransportDisconnected()
 {
     if (m_socket && m_socket->bytesAvailable() > 0)
         onReadyRead();
-    if (m_state == State::Open && m_closeCode == 0 && m_error.isEmpty())
-        m_error = QStringLiteral("the server closed the connection without a close frame");
+    if (m_state == State::Open && m_closeCode == 0 && m_problem.isNone())
+        m_problem = {Problem::Kind::NoCloseFrame, {}};
     finish();
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/messagesource.h"
+#include "protocol/problem.h"
 #include "protocol/websocketframes.h"
 
 #include <QObject>
@@ -60,7 +61,8 @@ public:
     int handshakeStatus() const { return m_handshakeStatus; }
     int closeCode() const { return m_closeCode; }
     QString closeReason() const { return m_closeReason; }
-    QString errorString() const { return m_error; }
+    Problem problem() const { return m_problem; }
+    QString errorString() const { return m_problem.englishText(); }
     bool wasOpen() const { return m_wasOpen; }
     qint64 bytesWritten() const { return m_bytesWritten; }
     /// Bytes handed to the socket that the operating system has not taken yet.
@@ -91,7 +93,8 @@ private:
     void pump();
     void onBytesWritten();
     void watchForStall();
-    void fail(const QString &error);
+    void fail(const Problem &problem);
+    Problem transportProblem() const;
     void finish();
 
     struct Outgoing {
@@ -117,7 +120,7 @@ private:
     int m_handshakeStatus = 0;
     int m_closeCode = 0;
     QString m_closeReason;
-    QString m_error;
+    Problem m_problem;
     bool m_wasOpen = false;
     bool m_closeSent = false;
     qint64 m_bytesWritten = 0;

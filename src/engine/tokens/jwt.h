@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/problem.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QString>
@@ -24,7 +26,10 @@ struct JwtClaims {
 
 struct JwtDecodeResult {
     std::optional<JwtClaims> claims;
-    QString error; ///< human-readable, never contains the token
+    Problem problem; ///< why it does not decode, for HumanText::problem; never contains the token
+    QString error;   ///< the same in English, for logs and the command line
+
+    static JwtDecodeResult failed(Problem problem);
 };
 
 /// Decodes the payload of a compact JWS (`header.payload.signature`, base64url without padding).

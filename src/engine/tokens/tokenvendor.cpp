@@ -112,28 +112,38 @@ void TokenVendor::onReplyFinished()
     const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     VendResult result;
     if (!status.isValid()) {
-        result.message = QStringLiteral("the token vending endpoint %1 cannot be reached: %2")
-                             .arg(endpointFor(m_request.server).toString(), reply->errorString());
+        // Qt's words are translated where they arise: the common cases get codes, so the log stays English.
+        const QString endpoint = endpointFor(m_request.server).toString();
+        if (reply->error() == QNetworkReply::ConnectionRefusedError)
+            result.fail({Problem::Kind::VendingRefused, {endpoint}});
+        else if (reply->error() == QNetworkReply::HostNotFoundError)
+            result.fail({Problem::Kind::VendingHostNotFound, {endpoint}});
+        else
+            result.fail({Problem::Kind::VendingUnreachable, {endpoint, reply->errorString()}});
     } else if (reply->bytesAvailable() > kMaxAnswer) {
         result.httpStatus = status.toInt();
-        result.message = QStringLiteral("the token vending endpoint answered HTTP %1 with %2 bytes, far more than a "
-                                        "token")
-                             .arg(result.httpStatus)
-                             .arg(reply->bytesAvailable());
+        result.fail({Problem::Kind::VendingAnswerTooLarge,
+                     {QString::number(result.httpStatus), QString::number(reply->bytesAvailable())}});
     } else {
         result = interpret(status.toInt(), reply->readAll());
     }
     emit finished(result);
 }
 
+void VendResult::fail(Problem why)
+{
+    message = why.englishText();
+    problem = std::move(why);
+}
+
 QString TokenVendor::serverSays(const QJsonObject &body) const
 {
-    const QString error = body.value(QLatin1String("error")).toString();
-    return error.isEmpty() ? QString() : QStringLiteral(" (the server says: %1)").arg(printable(error, m_request.key));
+    return printable(body.value(QLatin1String("error")).toString(), m_request.key);
 }
 
 VendResult TokenVendor::interpret(int status, const QByteArray &raw) const
 {
+    using Kind = Problem::Kind;
     VendResult result;
     result.httpStatus = status;
     const QJsonObject body = QJsonDocument::fromJson(raw).object();
@@ -141,13 +151,12 @@ VendResult TokenVendor::interpret(int status, const QByteArray &raw) const
     case 201: {
         const QString token = body.value(QLatin1String("token")).toString();
         const JwtDecodeResult decoded = decodeJwt(token);
-        if (!decoded.claims) {
-            result.message = QStringLiteral("the token vending endpoint answered 201 without a usable token: %1")
-                                 .arg(token.isEmpty() ? QStringLiteral("no \"token\" in the answer") : decoded.error);
+        if (token.isEmpty()) {
+            result.fail({Kind::VendedNoToken, {}});
+        } else if (!decoded.claims) {
+            result.fail({Kind::VendedTokenUnusable, {decoded.error}});
         } else if (!m_request.pathId.isEmpty() && decoded.claims->pathId != m_request.pathId) {
-            result.message = QStringLiteral("the token vending endpoint sent a token for path_id %1 when %2 was asked "
-                                            "for; it is not used")
-                                 .arg(decoded.claims->pathId, m_request.pathId);
+            result.fail({Kind::VendedWrongMount, {decoded.claims->pathId, m_request.pathId}});
         } else {
             result.outcome = VendResult::Outcome::Vended;
             result.token = token;
@@ -159,8 +168,7 @@ VendResult TokenVendor::interpret(int status, const QByteArray &raw) const
     }
     case 401:
         result.outcome = VendResult::Outcome::KeyRefused;
-        result.message = QStringLiteral("service account key invalid or revoked (%1)%2")
-                             .arg(ServiceAccountKey::shown(m_request.key), serverSays(body));
+        result.fail({Kind::VendingKeyRefused, {ServiceAccountKey::shown(m_request.key), serverSays(body)}});
         return result;
     case 403: {
         result.outcome = VendResult::Outcome::PathRefused;
@@ -168,24 +176,15 @@ VendResult TokenVendor::interpret(int status, const QByteArray &raw) const
         QString requested = printable(body.value(QLatin1String("requested_path_id")).toString(), m_request.key);
         if (requested.isEmpty())
             requested = m_request.pathId;
-        result.message = QStringLiteral("this service account may not serve %1").arg(requested);
-        if (!result.allowedPathId.isEmpty())
-            result.message += QStringLiteral(": it is bound to path_id %1 (set --service-account-path-id to it, or "
-                                             "use a key of an account bound to %2)")
-                                  .arg(result.allowedPathId, requested);
+        if (result.allowedPathId.isEmpty())
+            result.fail({Kind::VendingPathRefused, {requested}});
+        else
+            result.fail({Kind::VendingPathBound, {requested, result.allowedPathId}});
         return result;
     }
-    case 422:
-        result.message = QStringLiteral("the token vending endpoint refused the request (HTTP 422)%1")
-                             .arg(serverSays(body));
-        return result;
-    default:
-        result.message = QStringLiteral("the token vending endpoint answered HTTP %1%2%3")
-                             .arg(status)
-                             .arg(status == 404 ? QStringLiteral(": this server may not offer token vending")
-                                                : QString(),
-                                  serverSays(body));
-        return result;
+    case 422: result.fail({Kind::VendingRequestRefused, {serverSays(body)}}); return result;
+    case 404: result.fail({Kind::VendingNotOffered, {serverSays(body)}}); return result;
+    default: result.fail({Kind::VendingHttpError, {QString::number(status), serverSays(body)}}); return result;
     }
 }
 

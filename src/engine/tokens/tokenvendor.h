@@ -32,9 +32,12 @@ struct VendResult {
     Outcome outcome = Outcome::Failed;
     QString token;
     JwtClaims claims;
-    QString message; ///< for people; never holds the key or the token
+    Problem problem; ///< why no token came, for HumanText::problem; never holds the key or the token
+    QString message; ///< in English, for logs and the command line (the problem, or what was vended)
     QString allowedPathId;
     int httpStatus = 0; ///< 0 when no HTTP answer came
+
+    void fail(Problem why);
 };
 
 /// One call of Plugboard's `POST /api/token-vending/generate` (see "Token vending" in PROTOCOL.md):

@@ -23,8 +23,8 @@ Heartbeat::Heartbeat(QObject *parent)
         if (m_inboundFrames != m_inboundAtProbe)
             return; // the peer answered
         stop();
-        emit peerDead(QStringLiteral("no answer from the server within %1 s after waking up")
-                          .arg(double(m_probeDeadline.count()) / 1000.0, 0, 'g', 3));
+        emit peerDead({Problem::Kind::WakeUnanswered,
+                       {QString::number(double(m_probeDeadline.count()) / 1000.0, 'g', 3)}});
     });
 }
 
@@ -96,9 +96,9 @@ void Heartbeat::onCheckTimer()
     if (silentMs <= deadAfter().count())
         return;
     stop();
-    emit peerDead(QStringLiteral("nothing heard from the server for %1 s (heartbeat every %2 s)")
-                      .arg(double(silentMs) / 1000.0, 0, 'f', 1)
-                      .arg(double(m_interval.count()) / 1000.0, 0, 'g', 3));
+    emit peerDead({Problem::Kind::HeartbeatSilence,
+                   {QString::number(double(silentMs) / 1000.0, 'f', 1),
+                    QString::number(double(m_interval.count()) / 1000.0, 'g', 3)}});
 }
 
 } // namespace telephone

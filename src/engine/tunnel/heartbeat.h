@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/problem.h"
+
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
@@ -48,7 +50,7 @@ signals:
     /// Time to push a heartbeat with this `ts` (unix seconds, as the server expects).
     void beatDue(qint64 ts);
     void roundTripMeasured(std::chrono::milliseconds rtt);
-    void peerDead(const QString &reason);
+    void peerDead(const telephone::Problem &why);
 
 private:
     void onSendTimer();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/problem.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -9,15 +11,17 @@ namespace telephone {
 /// One part of why a tunnel is in its state, as a code plus its arguments, so that the desktop can
 /// say it in the user's language (HumanText::reason) while logs and /health keep the English text.
 /// The engine composes a reason from a cause and what it does next ("connection lost" + "next try
-/// in 4 s"): see StateReasons.
+/// in 4 s"): see StateReasons. Nothing in a reason is free English: what a lower layer reports comes
+/// as a Problem (code plus arguments) in `detail`; only words from the other side (the server's
+/// reason, its close reason) are arguments shown as they are, inside a translated sentence.
 struct StateReason {
     enum class Code {
-        Text,                ///< args[0]: words from elsewhere (the network layer, token vending), as they are
+        ConnectionProblem,   ///< detail: why the connection ended (socket, upgrade, heartbeat)
         Connecting,          ///< args: socket URL
         Joining,             ///< args: topic
         Joined,              ///< args: mount, backend
         JoinTimeout,         ///< args: seconds
-        JoinRefused,         ///< args: the server's reason
+        JoinRefused,         ///< args: the server's reason (may be empty)
         ChannelCrashed,      ///< phx_error
         ChannelClosed,       ///< phx_close
         NextTry,             ///< args: seconds
@@ -27,24 +31,42 @@ struct StateReason {
         TokenRefusedHttp,    ///< args: HTTP status
         RefreshRefused,      ///< args: the server's reason
         NoToken,             ///< no token was given
-        TokenUnusable,       ///< args: the decoder's problem
+        TokenUnusable,       ///< detail: the decoder's problem
+        NewerTokenInUse,     ///< args: when the token in use was issued, when the given one was (ISO 8601, UTC)
         TokenExpired,        ///< args: expiry (ISO 8601, UTC)
         WaitingForToken,     ///< nothing is scheduled
         RetryingTokenIn,     ///< args: seconds
         VendingRateLimited,  ///< args: seconds
         VendingAsking,       ///< args: the key, shortened
+        VendingFailed,       ///< detail: what token vending answered
+        VendedTokenRejected, ///< the vended token decoded, but cannot be used: the next part says why
+        VendingAgainIn,      ///< args: seconds
+        GiveNewKey,          ///< a refused key with nothing scheduled
+        KeyAgainIn,          ///< args: seconds
         Stopping,            ///< args: requests in flight
         Stopped,
     };
 
-    Code code = Code::Text;
+    StateReason() = default;
+    StateReason(Code code, QStringList args, Problem detail = {})
+        : code(code)
+        , args(std::move(args))
+        , detail(std::move(detail))
+    {
+    }
+
+    Code code = Code::ConnectionProblem;
     QStringList args;
+    Problem detail; ///< for the codes that wrap a lower layer's problem
 
     /// The words for logs, /health and the command line.
     QString englishText() const;
-    /// A reason the engine did not compose (free words): shown as they are.
-    static StateReason text(const QString &words) { return {Code::Text, {words}}; }
-    bool operator==(const StateReason &other) const { return code == other.code && args == other.args; }
+    /// A reason that wraps a lower layer's problem.
+    static StateReason because(Code code, const Problem &problem) { return {code, {}, problem}; }
+    bool operator==(const StateReason &other) const
+    {
+        return code == other.code && args == other.args && detail == other.detail;
+    }
     bool operator!=(const StateReason &other) const { return !(*this == other); }
 };
 

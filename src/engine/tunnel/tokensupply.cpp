@@ -18,6 +18,11 @@ QString seconds(std::chrono::milliseconds ms)
 {
     return QString::number(double(ms.count()) / 1000.0, 'g', 3);
 }
+
+StateReason whyNoToken(const VendResult &result)
+{
+    return StateReason::because(StateReason::Code::VendingFailed, result.problem);
+}
 } // namespace
 
 TokenSupply::TokenSupply(Tunnel *tunnel, TokenSink *sink, const QString &pathId, QObject *parent)
@@ -95,7 +100,7 @@ void TokenSupply::onTokenNeeded()
     const auto wait = rateLimitWait();
     if (wait > 0ms) {
         schedule(wait);
-        m_waitingReason = StateReason{StateReason::Code::VendingRateLimited, {seconds(wait)}};
+        m_waitingReason = StateReasons{{StateReason::Code::VendingRateLimited, {seconds(wait)}}};
         m_tunnel->setWaitingReason(Tunnel::State::AuthFailed, *m_waitingReason);
         return;
     }
@@ -137,20 +142,20 @@ void TokenSupply::requestNow()
     ++m_requestsSent;
     m_sinceLastRequest.start();
     m_waitingReason.reset();
-    m_tunnel->setWaitingReason(Tunnel::State::AuthFailed, {StateReason::Code::VendingAsking, {keyShown()}});
+    m_tunnel->setWaitingReason(Tunnel::State::AuthFailed, {{StateReason::Code::VendingAsking, {keyShown()}}});
 }
 
-void TokenSupply::say(bool configError, const QString &message)
+void TokenSupply::say(bool configError, const StateReasons &reasons)
 {
+    const QString message = englishText(reasons);
     qCWarning(lcSupply).noquote() << message;
     if (configError)
         m_waitingReason.reset();
     else
-        m_waitingReason = StateReason::text(message);
+        m_waitingReason = reasons;
     emit vendingFailed(message);
     if (tunnelWaits())
-        m_tunnel->setWaitingReason(configError ? Tunnel::State::ConfigError : Tunnel::State::AuthFailed,
-                                   StateReason::text(message));
+        m_tunnel->setWaitingReason(configError ? Tunnel::State::ConfigError : Tunnel::State::AuthFailed, reasons);
 }
 
 void TokenSupply::onFinished(const VendResult &result)
@@ -169,12 +174,13 @@ void TokenSupply::onFinished(const VendResult &result)
         if (m_sink && !m_sink->storeVendedToken(m_tunnel->displayServer(), result.token, result.claims, &storeError))
             qCWarning(lcSupply).noquote() << "the vended token could not be stored (" + storeError
                                                  + "); the tunnel uses it, and asks again after a restart";
-        QString problem;
+        StateReason problem;
         if (!m_tunnel->setToken(result.token, &problem)) {
             const auto delay = std::max(m_backoff.next(), rateLimitWait());
             schedule(delay);
-            say(false, QStringLiteral("the vended token cannot be used: %1; asking again in %2 s")
-                           .arg(problem, seconds(delay)));
+            say(false, {{StateReason::Code::VendedTokenRejected, {}},
+                        problem,
+                        {StateReason::Code::VendingAgainIn, {seconds(delay)}}});
             return;
         }
         qCInfo(lcSupply).noquote() << result.message << "- expires"
@@ -185,23 +191,23 @@ void TokenSupply::onFinished(const VendResult &result)
     case VendResult::Outcome::KeyRefused: {
         m_keyRefused = true;
         const auto interval = m_tunnel->config().authRetryInterval;
-        QString next = QStringLiteral("give a new key");
+        StateReason next{StateReason::Code::GiveNewKey, {}};
         if (interval > 0ms) {
             schedule(std::max(interval, std::chrono::milliseconds(MinInterval)));
-            next = QStringLiteral("trying it again in %1 s, or give a new key").arg(seconds(interval));
+            next = {StateReason::Code::KeyAgainIn, {seconds(interval)}};
         }
-        say(false, QStringLiteral("%1; %2").arg(result.message, next));
+        say(false, {whyNoToken(result), next});
         return;
     }
     case VendResult::Outcome::PathRefused:
         m_pathRefused = true;
         m_retryTimer.stop();
-        say(true, result.message);
+        say(true, {whyNoToken(result)});
         return;
     case VendResult::Outcome::Failed: {
         const auto delay = std::max(m_backoff.next(), rateLimitWait());
         schedule(delay);
-        say(false, QStringLiteral("%1; asking again in %2 s").arg(result.message, seconds(delay)));
+        say(false, {whyNoToken(result), {StateReason::Code::VendingAgainIn, {seconds(delay)}}});
         return;
     }
     }

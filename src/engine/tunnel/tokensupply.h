@@ -67,7 +67,7 @@ private:
     void onFinished(const VendResult &result);
     bool tunnelWaits() const;
     std::chrono::milliseconds rateLimitWait() const;
-    void say(bool configError, const QString &message);
+    void say(bool configError, const StateReasons &reasons);
 
     Tunnel *m_tunnel;
     TokenSink *m_sink;
@@ -78,7 +78,7 @@ private:
     QTimer m_retryTimer;
     QElapsedTimer m_sinceLastRequest; ///< invalid until the first request
     QDateTime m_nextAttemptAt;
-    std::optional<StateReason> m_waitingReason; ///< what the tunnel shows while a planned try waits
+    std::optional<StateReasons> m_waitingReason; ///< what the tunnel shows while a planned try waits
     bool m_keyRefused = false;
     bool m_pathRefused = false;
     int m_requestsSent = 0;

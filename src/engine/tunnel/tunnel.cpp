@@ -319,7 +319,7 @@ bool Tunnel::adoptToken(const QString &token, StateReason *problem)
     }
     const JwtDecodeResult decoded = decodeJwt(trimmed);
     if (!decoded.claims) {
-        *problem = {StateReason::Code::TokenUnusable, {decoded.error}};
+        *problem = StateReason::because(StateReason::Code::TokenUnusable, decoded.problem);
         return false;
     }
     registerSecret(trimmed);
@@ -417,10 +417,13 @@ void Tunnel::sendJoin()
             if (reason == QLatin1String("path_id_mismatch")) {
                 setState(State::ConfigError, {{StateReason::Code::PathIdMismatch, {m_claims.pathId}}});
                 m_socket->close(1000);
-            } else if (isAuthReason(reason)) {
-                failAuth({StateReason::Code::JoinRefused, {reason}});
             } else {
-                scheduleRejoin({StateReason::Code::JoinRefused, {reason}});
+                const StateReason refused{StateReason::Code::JoinRefused,
+                                          {reply.response.value(QLatin1String("reason")).toString()}};
+                if (isAuthReason(reason))
+                    failAuth(refused);
+                else
+                    scheduleRejoin(refused);
             }
             break;
         }
@@ -543,7 +546,8 @@ void Tunnel::onClosed(const SocketClosed &why)
     // socket that dies before the join, or a join we gave up on, is a failed attempt like any other.
     if (tryOtherSocketPath(why))
         return;
-    const StateReason cause = m_pendingCloseReason.value_or(StateReason::text(why.reason));
+    const StateReason cause =
+        m_pendingCloseReason.value_or(StateReason::because(StateReason::Code::ConnectionProblem, why.problem));
     m_pendingCloseReason.reset();
     scheduleRetry(cause);
 }
@@ -578,11 +582,11 @@ void Tunnel::onFrame(const Frame &frame)
     }
 }
 
-void Tunnel::onPeerDead(const QString &reason)
+void Tunnel::onPeerDead(const Problem &why)
 {
     const logging::ContextScope logScope(objectName());
-    qCWarning(lcTunnel).noquote() << "the connection is dead:" << reason;
-    m_pendingCloseReason = StateReason::text(reason);
+    qCWarning(lcTunnel).noquote() << "the connection is dead:" << why.englishText();
+    m_pendingCloseReason = StateReason::because(StateReason::Code::ConnectionProblem, why);
     m_socket->abort();
 }
 
@@ -612,16 +616,16 @@ void Tunnel::onRefreshDue()
             failAuth({StateReason::Code::RefreshRefused, {reason}});
             return;
         }
-        retryRefreshLater(reason);
+        retryRefreshLater(reason, reply.response.value(QLatin1String("reason")).toString());
     }, m_config.joinTimeout);
 }
 
-void Tunnel::retryRefreshLater(const QString &reason)
+void Tunnel::retryRefreshLater(const QString &reason, const QString &serverReason)
 {
     m_refreshInFlight = false;
     m_refreshAckTimer.stop();
     qCWarning(lcTunnel).noquote() << "token refresh failed:" << reason << "- retrying";
-    emit refreshFailed(reason);
+    emit refreshFailed(reason, serverReason);
     m_refresher->refreshFailed();
 }
 
@@ -725,33 +729,39 @@ void Tunnel::onResumed()
 
 bool Tunnel::setToken(const QString &token, QString *problem)
 {
+    StateReason why;
+    if (setToken(token, &why))
+        return true;
+    *problem = why.englishText();
+    return false;
+}
+
+bool Tunnel::setToken(const QString &token, StateReason *problem)
+{
     const logging::ContextScope logScope(objectName());
     // A token that cannot be used leaves a working tunnel alone; the caller shows the problem.
     const JwtDecodeResult decoded = decodeJwt(token);
     if (!decoded.claims) {
-        *problem = QStringLiteral("the token cannot be used: %1").arg(decoded.error);
+        *problem = StateReason::because(StateReason::Code::TokenUnusable, decoded.problem);
         return false;
     }
     if (decoded.claims->isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
-        *problem = QStringLiteral("the token expired at %1: get a new one")
-                       .arg(QDateTime::fromSecsSinceEpoch(decoded.claims->exp).toString(Qt::ISODate));
+        *problem = {StateReason::Code::TokenExpired,
+                    {QDateTime::fromSecsSinceEpoch(decoded.claims->exp).toString(Qt::ISODate)}};
         return false;
     }
     // For one mount the token issued last wins: an older one was superseded on the server when the
     // newer one was issued. A token the server has refused (AuthFailed) is no contender.
     if (decoded.claims->pathId == m_claims.pathId && decoded.claims->iat < m_claims.iat
         && m_state != State::AuthFailed && !m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
-        *problem = QStringLiteral("a newer token for this mount (issued %1) is already in use; this one was issued %2")
-                       .arg(QDateTime::fromSecsSinceEpoch(m_claims.iat).toString(Qt::ISODate),
-                            QDateTime::fromSecsSinceEpoch(decoded.claims->iat).toString(Qt::ISODate));
+        *problem = {StateReason::Code::NewerTokenInUse,
+                    {QDateTime::fromSecsSinceEpoch(m_claims.iat).toString(Qt::ISODate),
+                     QDateTime::fromSecsSinceEpoch(decoded.claims->iat).toString(Qt::ISODate)}};
         return false;
     }
     const QString previousPath = m_claims.pathId;
-    StateReason adoptProblem;
-    if (!adoptToken(token, &adoptProblem)) {
-        *problem = adoptProblem.englishText();
+    if (!adoptToken(token, problem))
         return false;
-    }
     // Stored before use, like a refreshed token, so that a restart starts with it.
     QString storeError;
     if (m_tokenSink && !m_tokenSink->storePastedToken(displayServer(), m_config.token, m_claims, &storeError)) {
@@ -785,13 +795,13 @@ bool Tunnel::setToken(const QString &token, QString *problem)
     return true;
 }
 
-void Tunnel::setWaitingReason(State state, const StateReason &reason)
+void Tunnel::setWaitingReason(State state, const StateReasons &reasons)
 {
     if (m_state != State::AuthFailed || (state != State::AuthFailed && state != State::ConfigError))
         return;
     if (state == State::ConfigError)
         m_retryTimer.stop(); // the refused token is not tried again either: nothing can change by itself
-    setState(state, {reason});
+    setState(state, reasons);
 }
 
 void Tunnel::stop()

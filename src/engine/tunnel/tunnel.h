@@ -101,10 +101,12 @@ public:
     /// A new token (pasted, or given again): used at once when the tunnel is waiting for one.
     /// An unusable token (malformed, expired) leaves the tunnel as it is and says why.
     bool setToken(const QString &token, QString *problem);
+    /// The same, with the problem as a reason the desktop can show in the user's language.
+    bool setToken(const QString &token, StateReason *problem);
     /// For a token supply (TokenSupply): what a tunnel that waits for a token (AuthFailed) is waiting
     /// for, or why no token will come — AuthFailed with that reason, or ConfigError when retrying
     /// cannot help. Ignored in any other state.
-    void setWaitingReason(State state, const StateReason &reason);
+    void setWaitingReason(State state, const StateReasons &reasons);
 
     State state() const { return m_state; }
     /// In English, for logs, /health and the command line.
@@ -155,8 +157,9 @@ signals:
     /// A refreshed token could not be stored: it lives in memory only until the next restart.
     void tokenStoreFailed(const QString &error);
     void heartbeatRoundTripMeasured(std::chrono::milliseconds rtt);
-    /// A refresh did not work; it is retried with backoff until the token expires.
-    void refreshFailed(const QString &reason);
+    /// A refresh did not work; it is retried with backoff until the token expires. `reason` in
+    /// English for logs; `serverReason` the server's own words, empty when it gave none.
+    void refreshFailed(const QString &reason, const QString &serverReason);
     /// The token expires within `expiryWarning` (10 minutes by default) and no refresh has worked.
     void tokenExpiringSoon(qint64 secondsLeft);
     void tokenExpired();
@@ -184,11 +187,12 @@ private:
     void onOpened();
     void onClosed(const SocketClosed &why);
     void onFrame(const Frame &frame);
-    void onPeerDead(const QString &reason);
+    void onPeerDead(const Problem &why);
     void onRefreshDue();
     void acceptRefreshedToken(const QJsonObject &payload);
     /// Ends the refresh in flight as failed: said (refreshFailed), retried on the refresher's backoff.
-    void retryRefreshLater(const QString &reason);
+    /// `serverReason`: the server's own words, empty when it gave none (see refreshFailed).
+    void retryRefreshLater(const QString &reason, const QString &serverReason = QString());
     void sendResponse(const ProxyResponse &response);
     void finishStop();
     bool adoptToken(const QString &token, StateReason *problem);
