@@ -73,6 +73,14 @@
         <source>format error</source>
         <translation>Formatfehler</translation>
     </message>
+    <message>
+        <source>&quot;%1&quot; cannot be a tunnel name</source>
+        <translation>„%1“ kann kein Tunnelname sein</translation>
+    </message>
+    <message>
+        <source>%1 cannot be set for one tunnel</source>
+        <translation>%1 lässt sich nicht für einen einzelnen Tunnel festlegen</translation>
+    </message>
 </context>
 <context>
     <name>telephone::CurlCommand</name>
@@ -1163,6 +1171,33 @@
     </message>
 </context>
 <context>
+    <name>telephone::ServiceAccountKeyField</name>
+    <message>
+        <source>Store in keychain</source>
+        <translation>Im Schlüsselbund speichern</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>Vergessen</translation>
+    </message>
+    <message>
+        <source>The OS keychain did not answer as expected: %1</source>
+        <translation>Der Schlüsselbund des Systems hat nicht wie erwartet geantwortet: %1</translation>
+    </message>
+    <message>
+        <source>Looking in the OS keychain…</source>
+        <translation>Suche im Schlüsselbund des Systems …</translation>
+    </message>
+    <message>
+        <source>Stored in the OS keychain: %1. Telephone uses it from its next start to get tokens when it has none.</source>
+        <translation>Im Schlüsselbund des Systems gespeichert: %1. Telephone holt sich damit ab dem nächsten Start Tokens, wenn es keine hat.</translation>
+    </message>
+    <message>
+        <source>No service-account key is stored. With one, Telephone gets its own tokens from the server.</source>
+        <translation>Kein Dienstkonto-Schlüssel gespeichert. Mit einem holt sich Telephone seine Tokens selbst vom Server.</translation>
+    </message>
+</context>
+<context>
     <name>telephone::SettingsDialog</name>
     <message>
         <source>Start Telephone when I log in</source>
@@ -1239,6 +1274,42 @@
     <message>
         <source>Settings saved, but start at login could not be changed: %1</source>
         <translation>Einstellungen gespeichert, aber der Start bei der Anmeldung konnte nicht geändert werden: %1</translation>
+    </message>
+    <message>
+        <source>Service-account key:</source>
+        <translation>Dienstkonto-Schlüssel:</translation>
+    </message>
+    <message>
+        <source>Tunnels</source>
+        <translation>Tunnel</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Hinzufügen …</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Bearbeiten …</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Each tunnel serves one more mount with its own server, backend and token; the server and backend above apply to a tunnel that sets none. Added, changed and removed tunnels take effect after restart.</source>
+        <translation>Jeder Tunnel stellt einen weiteren Mount mit eigenem Server, Backend und Token bereit; Server und Backend von oben gelten für Tunnel, die keine eigenen angeben. Hinzugefügte, geänderte und entfernte Tunnel wirken nach einem Neustart.</translation>
+    </message>
+    <message>
+        <source>%1 — %2 → %3</source>
+        <translation>%1 — %2 → %3</translation>
+    </message>
+    <message>
+        <source>general server</source>
+        <translation>allgemeiner Server</translation>
+    </message>
+    <message>
+        <source>general backend</source>
+        <translation>allgemeines Backend</translation>
     </message>
 </context>
 <context>
@@ -1557,6 +1628,77 @@
     <message>
         <source>Refresh token now</source>
         <translation>Token jetzt erneuern</translation>
+    </message>
+</context>
+<context>
+    <name>telephone::TunnelEditDialog</name>
+    <message>
+        <source>Add tunnel — Telephone</source>
+        <translation>Tunnel hinzufügen — Telephone</translation>
+    </message>
+    <message>
+        <source>Edit tunnel — Telephone</source>
+        <translation>Tunnel bearbeiten — Telephone</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Plugboard server:</source>
+        <translation>Plugboard-Server:</translation>
+    </message>
+    <message>
+        <source>%1 (from the general settings)</source>
+        <translation>%1 (aus den allgemeinen Einstellungen)</translation>
+    </message>
+    <message>
+        <source>Local backend:</source>
+        <translation>Lokales Backend:</translation>
+    </message>
+    <message>
+        <source>Token file (optional):</source>
+        <translation>Token-Datei (optional):</translation>
+    </message>
+    <message>
+        <source>a file whose first line is the token</source>
+        <translation>eine Datei, deren erste Zeile das Token ist</translation>
+    </message>
+    <message>
+        <source>Without a token file the tunnel uses the newest token stored for its server, or asks for one.</source>
+        <translation>Ohne Token-Datei nimmt der Tunnel das neueste für seinen Server gespeicherte Token oder fragt nach einem.</translation>
+    </message>
+    <message>
+        <source>Give the tunnel a name.</source>
+        <translation>Geben Sie dem Tunnel einen Namen.</translation>
+    </message>
+    <message>
+        <source>Use only letters, digits, - and _ (at most 64): the name is part of environment variable names.</source>
+        <translation>Nur Buchstaben, Ziffern, - und _ (höchstens 64): Der Name wird Teil von Namen von Umgebungsvariablen.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is the tunnel of the command line; choose another name.</source>
+        <translation>„%1“ ist der Tunnel der Befehlszeile; wählen Sie einen anderen Namen.</translation>
+    </message>
+    <message>
+        <source>Another tunnel is called that (names must differ in more than case).</source>
+        <translation>Ein anderer Tunnel heißt schon so (Namen müssen sich nicht nur in Groß- und Kleinschreibung unterscheiden).</translation>
+    </message>
+    <message>
+        <source>Give the server: the general settings have none.</source>
+        <translation>Geben Sie den Server an: Die allgemeinen Einstellungen nennen keinen.</translation>
+    </message>
+    <message>
+        <source>Give the backend: the general settings have none.</source>
+        <translation>Geben Sie das Backend an: Die allgemeinen Einstellungen nennen keines.</translation>
+    </message>
+    <message>
+        <source>Give the full path of the token file.</source>
+        <translation>Geben Sie den vollständigen Pfad der Token-Datei an.</translation>
+    </message>
+    <message>
+        <source>There is no file %1.</source>
+        <translation>Die Datei %1 gibt es nicht.</translation>
     </message>
 </context>
 <context>
