@@ -7,6 +7,7 @@
 
 #include <QJsonArray>
 #include <QRandomGenerator>
+#include <QStringDecoder>
 #include <QTest>
 
 using namespace telephone;
@@ -67,6 +68,28 @@ private slots:
         QFETCH(QByteArray, bytes);
         QFETCH(bool, valid);
         QCOMPARE(isValidUtf8(bytes), valid);
+    }
+
+    // A close reason (123 bytes at most) cut from longer text stays valid UTF-8 and as long as it
+    // can be; checked with Qt's own decoder, not ours.
+    void utf8PrefixEndsOnACharacter()
+    {
+        const QString sources[] = {QString(200, QChar(0x00e4)), QString(100, QChar(0x20ac)),
+                                   QString::fromUtf8("x\xf0\x9f\x98\x80").repeated(40), QString(300, QLatin1Char('a'))};
+        for (const QString &source : sources) {
+            const QByteArray utf8 = source.toUtf8();
+            for (qint64 limit = 1; limit <= 130; ++limit) {
+                const QByteArray prefix = utf8Prefix(utf8, limit);
+                QVERIFY(prefix.size() <= limit);
+                QVERIFY(utf8.startsWith(prefix));
+                QStringDecoder decoder(QStringDecoder::Utf8);
+                const QString decoded = decoder.decode(prefix);
+                QVERIFY2(!decoder.hasError(), prefix.toHex().constData());
+                // Longest: one more character would not fit.
+                const qsizetype next = decoded.size() + (source.at(decoded.size()).isHighSurrogate() ? 2 : 1);
+                QVERIFY(source.left(next).toUtf8().size() > limit);
+            }
+        }
     }
 
     void escapesEverythingJsonNeeds()

@@ -253,7 +253,8 @@ private slots:
         f.simulator.setRefreshFails(QString());
         f.simulator.setTokenTtlSecs(7200);
         QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
-        QVERIFY(refreshed.wait(5000));
+        // The next try comes on the default backoff (its fourth step is several seconds, with jitter).
+        QVERIFY(refreshed.wait(15000));
     }
 
     // Issue 12: an "ok" refresh reply without a token, and no refresh_token_ack after it, is a failed

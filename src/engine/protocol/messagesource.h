@@ -1,5 +1,7 @@
 #pragma once
 
+#include "base/utf8.h"
+
 #include <QByteArray>
 
 #include <functional>
@@ -34,8 +36,7 @@ public:
         }
         qint64 end = std::min<qint64>(m_bytes.size(), m_offset + maxBytes);
         // Never split a UTF-8 sequence between fragments: step back over continuation bytes.
-        while (end < m_bytes.size() && end > m_offset && (static_cast<unsigned char>(m_bytes.at(end)) & 0xC0) == 0x80)
-            --end;
+        end = utf8BoundaryAtOrBefore(m_bytes.constData(), m_bytes.size(), m_offset, end);
         if (end == m_offset)
             end = std::min<qint64>(m_bytes.size(), m_offset + maxBytes);
         QByteArray piece = m_bytes.mid(m_offset, end - m_offset);

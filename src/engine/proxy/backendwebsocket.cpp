@@ -1,5 +1,6 @@
 #include "proxy/backendwebsocket.h"
 
+#include "base/utf8.h"
 #include "protocol/websockethandshake.h"
 
 #include <QLoggingCategory>
@@ -182,7 +183,7 @@ void BackendWebSocket::readFrames()
         case Kind::Error: {
             QByteArray payload(2, Qt::Uninitialized);
             qToBigEndian(quint16(event.closeCode), payload.data());
-            writeFrame(websocket::Close, payload + event.payload.left(123));
+            writeFrame(websocket::Close, payload + utf8Prefix(event.payload, 123));
             finishClosed(event.closeCode, QString::fromUtf8(event.payload));
             return;
         }
@@ -244,7 +245,7 @@ void BackendWebSocket::close(int code, const QString &reason)
         return;
     QByteArray payload(2, Qt::Uninitialized);
     qToBigEndian(quint16(code), payload.data());
-    payload += reason.toUtf8().left(123);
+    payload += utf8Prefix(reason.toUtf8(), 123); // a close reason is valid UTF-8 of 123 bytes at most
     writeFrame(websocket::Close, payload);
     m_state = State::Closing;
     m_closeCode = code;

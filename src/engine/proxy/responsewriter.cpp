@@ -1,5 +1,7 @@
 #include "proxy/responsewriter.h"
 
+#include "base/utf8.h"
+
 #include <QMap>
 
 #include <algorithm>
@@ -85,8 +87,7 @@ qint64 utf8ChunkEnd(const char *data, qint64 size, qint64 begin, qint64 maxSize)
     if (end >= size)
         return size;
     // Step back over continuation bytes to the start of the sequence that would be cut.
-    while (end > begin && (static_cast<unsigned char>(data[end]) & 0xC0) == 0x80)
-        --end;
+    end = utf8BoundaryAtOrBefore(data, size, begin, end);
     return end > begin ? end : std::min(size, begin + maxSize);
 }
 
@@ -192,8 +193,7 @@ void ProxyResponseFrame::appendBody(QByteArray *out, const Segment &segment, qin
     } else {
         // Escaping grows text by at most 6x (\u00XX); take input that fits, ending on a character.
         qint64 end = std::min(segment.end, m_offset + std::max<qint64>(4, budget));
-        while (end < segment.end && end > m_offset && (static_cast<unsigned char>(data[end]) & 0xC0) == 0x80)
-            --end;
+        end = utf8BoundaryAtOrBefore(data, segment.end, m_offset, end);
         if (end == m_offset)
             end = std::min(segment.end, m_offset + 4);
         appendJsonEscaped(out, data + m_offset, end - m_offset);
@@ -217,8 +217,7 @@ QByteArray ProxyResponseFrame::next(qint64 maxBytes)
             const QByteArray &text = segment.literal;
             qint64 end = std::min<qint64>(text.size(), m_offset + (maxBytes - out.size()));
             // Pieces end on a character boundary here too (header values may be non-ASCII).
-            while (end < text.size() && end > m_offset && (static_cast<unsigned char>(text.at(end)) & 0xC0) == 0x80)
-                --end;
+            end = utf8BoundaryAtOrBefore(text.constData(), text.size(), m_offset, end);
             if (end == m_offset) { // not even one character fits: take it whole
                 end = m_offset + 1;
                 // A character has at most 4 bytes; header bytes that are not UTF-8 (a run of
