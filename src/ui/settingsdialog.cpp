@@ -75,7 +75,7 @@ SettingsDialog::SettingsDialog(const Settings &settings, ConfigWriter *writer, A
     m_message->setObjectName(QStringLiteral("settingsMessage"));
     m_message->setWordWrap(true);
     m_server->setPlaceholderText(QStringLiteral("wss://plugboard.example"));
-    m_backend->setPlaceholderText(QStringLiteral("http://127.0.0.1:3000 or 3000"));
+    m_backend->setPlaceholderText(tr("http://127.0.0.1:3000 or 3000"));
     m_server->setMinimumWidth(360);
 
     m_iconStyle->addItem(tr("Automatic (follows the desktop's light or dark look)"), QStringLiteral("auto"));

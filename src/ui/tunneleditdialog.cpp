@@ -56,7 +56,7 @@ TunnelEditDialog::TunnelEditDialog(const ConfigWriter::TunnelSection &section, c
                                                 : tr("%1 (from the general settings)").arg(generalServer),
                         value(KeyServer), &m_serverError);
     m_backend = addField(QStringLiteral("tunnelBackend"), tr("Local backend:"),
-                         generalBackend.isEmpty() ? QStringLiteral("http://127.0.0.1:3000 or 3000")
+                         generalBackend.isEmpty() ? tr("http://127.0.0.1:3000 or 3000")
                                                   : tr("%1 (from the general settings)").arg(generalBackend),
                          value(KeyBackend), &m_backendError);
     m_tokenFile = addField(QStringLiteral("tunnelTokenFile"), tr("Token file (optional):"),
