@@ -212,6 +212,7 @@ private slots:
             QCOMPARE(exchange.error, exchange.problem.englishText()); // logs and HAR stay English
             model.addStarted(exchange);
             model.addFinished(exchange);
+            model.flush();
             const QString row =
                 model.data(model.index(model.rowCount() - 1, ExchangeModel::StatusColumn), Qt::ToolTipRole).toString();
             detail.setExchange(exchange);
