@@ -896,7 +896,7 @@
     </message>
     <message>
         <source>Telephone is at its limit of %1 requests at once</source>
-        <translation>Telephone bearbeitet schon die höchstens %1 gleichzeitigen Anfragen</translation>
+        <translation>Telephone ist an seiner Grenze von %1 gleichzeitigen Anfragen</translation>
     </message>
     <message>
         <source>the backend %1 refused the connection (is it running?)</source>
