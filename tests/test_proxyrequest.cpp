@@ -243,6 +243,66 @@ private slots:
         QVERIFY(parseProxyRequest(payload).request);
     }
 
+    // The words the HTTP client gets for a refusal, written out as they were before refusals became
+    // Problem codes: the codes are for the inspector's translation, the client's text is unchanged.
+    void refusalTextsForTheClientAreUnchanged_data()
+    {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QJsonValue>("value");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("reason");
+        const auto header = [](const QString &name, const QJsonValue &value) { return QJsonValue(QJsonObject{{name, value}}); };
+        QTest::newRow("no id") << "request_id" << QJsonValue(QJsonValue::Undefined) << 400 << "invalid request: no usable request_id";
+        QTest::newRow("id with space") << "request_id" << QJsonValue(QStringLiteral("a b")) << 400
+                                       << "invalid request: the request_id contains a space, control or non-ASCII character";
+        QTest::newRow("method") << "method" << QJsonValue(QStringLiteral("GE T")) << 400
+                                << "invalid request: the method is not an HTTP token";
+        QTest::newRow("CONNECT") << "method" << QJsonValue(QStringLiteral("CONNECT")) << 405
+                                 << "CONNECT cannot be proxied to a backend";
+        QTest::newRow("no path") << "path" << QJsonValue(QJsonValue::Undefined) << 400 << "invalid request: the path is missing";
+        QTest::newRow("not origin-form") << "path" << QJsonValue(QStringLiteral("x")) << 400
+                                         << "invalid request: the path must start with '/' (origin-form)";
+        QTest::newRow("another host") << "path" << QJsonValue(QStringLiteral("//h/x")) << 400
+                                      << "invalid request: the path starts with '//', which names another host";
+        QTest::newRow("long path") << "path" << QJsonValue(QStringLiteral("/") + QString(9000, u'a')) << 400
+                                   << "invalid request: the path is longer than 8192 bytes";
+        QTest::newRow("query number") << "query_string" << QJsonValue(5) << 400
+                                      << "invalid request: query_string is not a string";
+        QTest::newRow("long query") << "query_string" << QJsonValue(QString(9000, u'q')) << 400
+                                    << "invalid request: the query is longer than 8192 bytes";
+        QTest::newRow("headers text") << "headers" << QJsonValue(QStringLiteral("x")) << 400
+                                      << "invalid request: headers is not an object";
+        QTest::newRow("header name") << "headers" << header(QStringLiteral("a b"), QStringLiteral("1")) << 400
+                                     << "invalid request: a header name is not an HTTP token";
+        QTest::newRow("header number") << "headers" << header(QStringLiteral("x-a"), 5) << 400
+                                       << "invalid request: header x-a has a non-string value";
+        QTest::newRow("header CRLF") << "headers" << header(QStringLiteral("x-a"), QStringLiteral("a\r\nb")) << 400
+                                     << "invalid request: header x-a contains a control character (CR, LF, NUL, ESC, DEL "
+                                        "or another)";
+        QTest::newRow("headers large") << "headers" << header(QStringLiteral("x-a"), QString(70000, u'v')) << 431
+                                       << "the request headers are larger than 65536 bytes";
+        QTest::newRow("body number") << "body" << QJsonValue(5) << 400 << "invalid request: body is not a string";
+    }
+
+    void refusalTextsForTheClientAreUnchanged()
+    {
+        QFETCH(QString, field);
+        QFETCH(QJsonValue, value);
+        QFETCH(int, status);
+        QFETCH(QString, reason);
+        QJsonObject payload = request(QStringLiteral("/"));
+        if (value.isUndefined())
+            payload.remove(field);
+        else
+            payload.insert(field, value);
+        const ParsedProxyRequest parsed = parseProxyRequest(payload);
+        QVERIFY(!parsed.request);
+        QCOMPARE(parsed.refusal.status, status);
+        QCOMPARE(parsed.refusal.reason, reason);
+        QVERIFY(!parsed.refusal.problem.isNone());
+        QCOMPARE(parsed.refusal.problem.englishText(), reason);
+    }
+
     // Issue 11, item 11: a long id got no answer at all, and the caller waited for the server's timeout.
     void overlongRequestIdIsRefusedWithTheIdAsGiven()
     {

@@ -5,10 +5,13 @@
 
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
+#include "support/rawhttpclient.h"
 #include "tokens/serviceaccountkey.h"
 #include "tokens/tokensink.h"
 #include "tunnel/tokensupply.h"
 #include "tunnel/tunnel.h"
+#include "ui/exchangedetailview.h"
+#include "ui/exchangemodel.h"
 #include "ui/humantext.h"
 #include "ui/tokendialog.h"
 #include "ui/translations.h"
@@ -16,6 +19,8 @@
 #include <QFile>
 #include <QLabel>
 #include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 #include <QTranslator>
 
@@ -67,6 +72,12 @@ const QStringList EnglishEngineWords = {
     QStringLiteral("JSON object"), QStringLiteral("claim"), QStringLiteral("is empty"), QStringLiteral("asking"),
     QStringLiteral("again in"), QStringLiteral("give a new"), QStringLiteral("without"), QStringLiteral("secure"),
     QStringLiteral("not found"), QStringLiteral("is already in use"), QStringLiteral("expired at"),
+    // Requests Telephone answers itself (the inspector):
+    QStringLiteral("invalid request"), QStringLiteral("the backend"), QStringLiteral("the path"),
+    QStringLiteral("header"), QStringLiteral("request body"), QStringLiteral("shutting down"),
+    QStringLiteral("concurrent"), QStringLiteral("too large"), QStringLiteral("is reset"), QStringLiteral("was reset"),
+    QStringLiteral("response"), QStringLiteral("replay"), QStringLiteral("is longer"), QStringLiteral("is not"),
+    QStringLiteral("be proxied"),
 };
 
 QString englishIn(const QString &text)
@@ -147,7 +158,7 @@ private slots:
     void everyProblemHasGerman()
     {
         QCOMPARE(Translations::install(QStringLiteral("de")), QStringLiteral("de_DE"));
-        for (int k = int(Problem::Kind::None) + 1; k <= int(Problem::Kind::VendingHttpError); ++k) {
+        for (int k = int(Problem::Kind::None) + 1; k <= int(Problem::Kind::ReplayRefused); ++k) {
             const Problem problem{Problem::Kind(k), {QStringLiteral("2"), QStringLiteral("3")}};
             const QString german = HumanText::problem(problem);
             const QString english = problem.englishText();
@@ -164,6 +175,62 @@ private slots:
                  QStringLiteral("der Server hat die Verbindung beendet: kicked (Code 1011)"));
         QCOMPARE(HumanText::problem({Problem::Kind::VendingRequestRefused, {QStringLiteral("bad description")}}),
                  QStringLiteral("die Token-Ausgabe hat die Anfrage abgelehnt (HTTP 422) (der Server sagt: bad description)"));
+    }
+
+    // Real requests through the simulator that Telephone answers itself (a backend that is down, a
+    // path that names another host): the German inspector says why in German, while the HTTP
+    // client still gets the English reason.
+    void germanRequestErrorsInTheInspector()
+    {
+        QCOMPARE(Translations::install(QStringLiteral("de")), QStringLiteral("de_DE"));
+        SimulatedServer server;
+        TunnelConfig config = server.config(server.simulator.mintToken(server.pathId));
+        QTcpServer gone; // a port nothing listens on any more: the backend is down
+        QVERIFY(gone.listen(QHostAddress::LocalHost, 0));
+        config.backend = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(gone.serverPort()));
+        gone.close();
+        Tunnel tunnel(config, &server.sink);
+        QSignalSpy finished(&tunnel, &Tunnel::exchangeFinished);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 10000);
+
+        const RawResponse down = rawCall(server.simulator.port(), "GET", "/call/demo/x");
+        QCOMPARE(down.status, 502);
+        QVERIFY2(down.body.contains("refused the connection (is it running?)"), down.body.constData());
+        const RawResponse hostPath = rawCall(server.simulator.port(), "GET", "/call/demo//evil.example/x");
+        QCOMPARE(hostPath.status, 400);
+        QVERIFY2(hostPath.body.contains("invalid request: the path starts with '//', which names another host"),
+                 hostPath.body.constData());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 10000);
+
+        ExchangeModel model;
+        ExchangeDetailView detail;
+        QStringList shown;
+        for (const QList<QVariant> &arguments : std::as_const(finished)) {
+            const Exchange exchange = arguments.first().value<Exchange>();
+            QVERIFY(!exchange.problem.isNone());
+            QCOMPARE(exchange.error, exchange.problem.englishText()); // logs and HAR stay English
+            model.addStarted(exchange);
+            model.addFinished(exchange);
+            model.flush();
+            const QString row =
+                model.data(model.index(model.rowCount() - 1, ExchangeModel::StatusColumn), Qt::ToolTipRole).toString();
+            detail.setExchange(exchange);
+            QString banner;
+            for (const QLabel *label : detail.findChildren<QLabel *>()) {
+                if (label->text().startsWith(QStringLiteral("Telephone hat")))
+                    banner = label->text();
+            }
+            QVERIFY2(!banner.isEmpty(), qPrintable(row));
+            for (const QString &text : {row, banner}) {
+                QVERIFY2(englishIn(text).isEmpty(), qPrintable(text + QLatin1String(" <- ") + englishIn(text)));
+                QVERIFY2(text.contains(HumanText::exchangeError(exchange)), qPrintable(text));
+            }
+            shown.append(HumanText::exchangeError(exchange));
+        }
+        QVERIFY2(shown.first().contains(QStringLiteral("hat die Verbindung abgelehnt")), qPrintable(shown.first()));
+        QVERIFY2(shown.last().contains(QStringLiteral("'//'")), qPrintable(shown.last()));
+        tunnel.stop();
     }
 
     // A real tunnel loses its connection in each way a server can end one: the German window says

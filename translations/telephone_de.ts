@@ -806,6 +806,146 @@
         <source>token vending at %1 cannot be reached: the host was not found</source>
         <translation>die Token-Ausgabe unter %1 ist nicht erreichbar: Der Rechner wurde nicht gefunden</translation>
     </message>
+    <message>
+        <source>invalid request: no usable request ID</source>
+        <translation>ungültige Anfrage: keine brauchbare Anfrage-ID</translation>
+    </message>
+    <message>
+        <source>invalid request: the request ID is longer than %1 characters</source>
+        <translation>ungültige Anfrage: die Anfrage-ID ist länger als %1 Zeichen</translation>
+    </message>
+    <message>
+        <source>invalid request: the request ID contains a space, control or non-ASCII character</source>
+        <translation>ungültige Anfrage: die Anfrage-ID enthält ein Leer-, Steuer- oder Nicht-ASCII-Zeichen</translation>
+    </message>
+    <message>
+        <source>invalid request: the method is not an HTTP token</source>
+        <translation>ungültige Anfrage: die Methode ist kein HTTP-Token</translation>
+    </message>
+    <message>
+        <source>CONNECT cannot be passed to a backend</source>
+        <translation>CONNECT kann nicht an ein Backend weitergegeben werden</translation>
+    </message>
+    <message>
+        <source>invalid request: the path is missing</source>
+        <translation>ungültige Anfrage: der Pfad fehlt</translation>
+    </message>
+    <message>
+        <source>invalid request: the path does not start with &apos;/&apos;</source>
+        <translation>ungültige Anfrage: der Pfad beginnt nicht mit &apos;/&apos;</translation>
+    </message>
+    <message>
+        <source>invalid request: the path starts with &apos;//&apos;, which names another host</source>
+        <translation>ungültige Anfrage: der Pfad beginnt mit &apos;//&apos; und nennt damit einen anderen Host</translation>
+    </message>
+    <message>
+        <source>invalid request: the path is longer than %1 bytes</source>
+        <translation>ungültige Anfrage: der Pfad ist länger als %1 Bytes</translation>
+    </message>
+    <message>
+        <source>invalid request: the path has a &apos;.&apos; or &apos;..&apos; segment, which could leave the backend&apos;s base path</source>
+        <translation>ungültige Anfrage: der Pfad enthält ein Segment &apos;.&apos; oder &apos;..&apos;, das den Basispfad des Backends verlassen könnte</translation>
+    </message>
+    <message>
+        <source>invalid request: the query is not a string</source>
+        <translation>ungültige Anfrage: die Query ist kein Text</translation>
+    </message>
+    <message>
+        <source>invalid request: the query is longer than %1 bytes</source>
+        <translation>ungültige Anfrage: die Query ist länger als %1 Bytes</translation>
+    </message>
+    <message>
+        <source>invalid request: the headers are not an object</source>
+        <translation>ungültige Anfrage: die Header sind kein Objekt</translation>
+    </message>
+    <message>
+        <source>too many request headers (%1, at most %2)</source>
+        <translation>zu viele Header in der Anfrage (%1, höchstens %2)</translation>
+    </message>
+    <message>
+        <source>invalid request: a header name is not an HTTP token</source>
+        <translation>ungültige Anfrage: ein Header-Name ist kein HTTP-Token</translation>
+    </message>
+    <message>
+        <source>invalid request: header %1 has a value that is not text</source>
+        <translation>ungültige Anfrage: Header %1 hat einen Wert, der kein Text ist</translation>
+    </message>
+    <message>
+        <source>invalid request: header %1 contains a control character</source>
+        <translation>ungültige Anfrage: Header %1 enthält ein Steuerzeichen</translation>
+    </message>
+    <message>
+        <source>the request headers are larger than %1 bytes</source>
+        <translation>die Header der Anfrage sind größer als %1 Bytes</translation>
+    </message>
+    <message>
+        <source>invalid request: the body is not a string</source>
+        <translation>ungültige Anfrage: der Body ist kein Text</translation>
+    </message>
+    <message>
+        <source>invalid request: the body is not valid base64</source>
+        <translation>ungültige Anfrage: der Body ist kein gültiges Base64</translation>
+    </message>
+    <message>
+        <source>the request body is larger than %1 bytes</source>
+        <translation>der Body der Anfrage ist größer als %1 Bytes</translation>
+    </message>
+    <message>
+        <source>Telephone is shutting down and takes no new requests</source>
+        <translation>Telephone wird beendet und nimmt keine neuen Anfragen an</translation>
+    </message>
+    <message>
+        <source>Telephone is at its limit of %1 requests at once</source>
+        <translation>Telephone ist an seiner Grenze von %1 gleichzeitigen Anfragen</translation>
+    </message>
+    <message>
+        <source>the backend %1 refused the connection (is it running?)</source>
+        <translation>das Backend %1 hat die Verbindung abgelehnt (läuft es?)</translation>
+    </message>
+    <message>
+        <source>the backend %1 did not answer within %2 s</source>
+        <translation>das Backend %1 hat nicht innerhalb von %2 s geantwortet</translation>
+    </message>
+    <message>
+        <source>the backend %1 sent a response that is too large</source>
+        <translation>das Backend %1 hat eine zu große Antwort geschickt</translation>
+    </message>
+    <message>
+        <source>the backend %1 sent an invalid response: %2</source>
+        <translation>das Backend %1 hat eine ungültige Antwort geschickt: %2</translation>
+    </message>
+    <message>
+        <source>the connection to the backend %1 was reset</source>
+        <translation>die Verbindung zum Backend %1 wurde zurückgesetzt</translation>
+    </message>
+    <message>
+        <source>the connection to the backend %1 was reset: %2</source>
+        <translation>die Verbindung zum Backend %1 wurde zurückgesetzt: %2</translation>
+    </message>
+    <message>
+        <source>the backend %1 cannot be reached: the host %2 was not found</source>
+        <translation>das Backend %1 ist nicht erreichbar: der Host %2 wurde nicht gefunden</translation>
+    </message>
+    <message>
+        <source>the backend sent header %1 with bytes that are not UTF-8, which the server cannot carry</source>
+        <translation>das Backend hat den Header %1 mit Bytes geschickt, die kein UTF-8 sind; der Server kann sie nicht übertragen</translation>
+    </message>
+    <message>
+        <source>the backend answered %1 with a binary body of %2 bytes, which this server cannot carry; nothing was sent rather than altered bytes</source>
+        <translation>das Backend antwortete %1 mit einem binären Body von %2 Bytes, den dieser Server nicht übertragen kann; lieber nichts gesendet als veränderte Bytes</translation>
+    </message>
+    <message>
+        <source>the backend&apos;s %1 body decompresses to more than the maximum response size (%2 bytes)</source>
+        <translation>der %1-Body des Backends ist entpackt größer als die höchste Antwortgröße (%2 Bytes)</translation>
+    </message>
+    <message>
+        <source>the request body was cut at %1 bytes for display, so a replay would not send the same request</source>
+        <translation>der Body der Anfrage wurde für die Anzeige bei %1 Bytes abgeschnitten; eine Wiederholung wäre nicht dieselbe Anfrage</translation>
+    </message>
+    <message>
+        <source>this request cannot be replayed: %1</source>
+        <translation>diese Anfrage kann nicht wiederholt werden: %1</translation>
+    </message>
 </context>
 <context>
     <name>telephone::MainWindow</name>

@@ -1,5 +1,7 @@
 #include "ui/backendhealth.h"
 
+#include "ui/humantext.h"
+
 namespace telephone {
 
 BackendHealth::BackendHealth(QObject *parent)
@@ -16,7 +18,7 @@ void BackendHealth::onExchangeFinished(const Exchange &exchange)
     // An answer Telephone withheld (binary body, too large) still came from a backend that is up.
     if (!exchange.error.isEmpty() && !exchange.backendAnswered) {
         if (exchange.status == 502)
-            setHealth(Health::NotAnswering, exchange.error);
+            setHealth(Health::NotAnswering, HumanText::exchangeError(exchange));
         return;
     }
     setHealth(Health::Answering, QString());

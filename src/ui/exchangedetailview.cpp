@@ -269,7 +269,7 @@ void ExchangeDetailView::setExchange(const Exchange &exchange)
         fill(&m_backend, exchange.backendHeaders, exchange.backendBody, exchange.backendBytes, false);
         m_backend.banner->setText(tr("The backend answered %1; Telephone did not pass it on: %2")
                                       .arg(exchange.backendStatus)
-                                      .arg(exchange.error));
+                                      .arg(HumanText::exchangeError(exchange)));
         styleBanner(m_backend.banner, QStringLiteral("#fde68a"));
         m_backend.banner->show();
         if (backendTab < 0)
@@ -282,8 +282,8 @@ void ExchangeDetailView::setExchange(const Exchange &exchange)
         const QString who = exchange.backendAnswerWithheld()
             ? tr("Telephone answered this request in place of the backend's %1 (see Backend sent): %2")
                   .arg(exchange.backendStatus)
-                  .arg(exchange.error)
-            : tr("Telephone answered this request itself: %1").arg(exchange.error);
+                  .arg(HumanText::exchangeError(exchange))
+            : tr("Telephone answered this request itself: %1").arg(HumanText::exchangeError(exchange));
         m_response.banner->setText(who + (m_response.banner->isVisible() ? QStringLiteral("\n") + m_response.banner->text()
                                                                          : QString()));
         styleBanner(m_response.banner, exchange.backendAnswerWithheld() ? QStringLiteral("#fde68a") : QStringLiteral("#f6c6c6"));
@@ -324,7 +324,7 @@ QString ExchangeDetailView::rawText(const Exchange &exchange)
     if (exchange.isPending())
         return out + tr("(no response yet)");
     if (exchange.status == 0)
-        return out + tr("(no answer: %1)").arg(exchange.error);
+        return out + tr("(no answer: %1)").arg(HumanText::exchangeError(exchange));
     out += QStringLiteral("HTTP/1.1 %1\n").arg(exchange.status);
     out += rawHeaders(exchange.responseHeaders) + QLatin1Char('\n');
     out += rawBody(exchange.responseBody, exchange.responseBytes);
@@ -385,7 +385,7 @@ namespace telephone {
 QString ExchangeDetailView::webSocketStateText(const Exchange &exchange)
 {
     if (!exchange.error.isEmpty())
-        return tr("WebSocket refused: %1").arg(exchange.error);
+        return tr("WebSocket refused: %1").arg(HumanText::exchangeError(exchange));
     if (exchange.isPending())
         return exchange.status == 101 ? tr("WebSocket open") : tr("WebSocket connecting");
     return tr("WebSocket closed after %1").arg(HumanText::elapsed(exchange.durationMs));

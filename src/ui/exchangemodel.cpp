@@ -141,9 +141,9 @@ QVariant ExchangeModel::data(const QModelIndex &index, int role) const
             return exchange.error.isEmpty() ? tr("WebSocket: %1 frames sent, %2 received")
                                                   .arg(exchange.webSocket->framesToBackend)
                                                   .arg(exchange.webSocket->framesFromBackend)
-                                            : tr("WebSocket refused: %1").arg(exchange.error);
+                                            : tr("WebSocket refused: %1").arg(HumanText::exchangeError(exchange));
         if (!exchange.error.isEmpty())
-            return tr("Answered by Telephone: %1").arg(exchange.error);
+            return tr("Answered by Telephone: %1").arg(HumanText::exchangeError(exchange));
         if (exchange.replay)
             return tr("Replayed from the inspector straight to the backend");
         if (index.column() == PathColumn)

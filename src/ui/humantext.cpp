@@ -232,9 +232,58 @@ QString HumanText::problem(const Problem &problem)
             .arg(a0, a1);
     case Kind::VendingRequestRefused: return serverSays(tr("token vending refused the request (HTTP 422)"), a0);
     case Kind::VendingNotOffered: return serverSays(tr("this server does not seem to offer token vending (HTTP 404)"), a0);
-    case Kind::VendingHttpError: return serverSays(tr("token vending answered HTTP %1").arg(a0), a1);
+    case Kind::VendingHttpError: return serverSays(tr("token vending answered HTTP %1").arg(a0), a1);    case Kind::RequestIdMissing: return tr("invalid request: no usable request ID");
+    case Kind::RequestIdTooLong: return tr("invalid request: the request ID is longer than %1 characters").arg(a0);
+    case Kind::RequestIdBadCharacter:
+        return tr("invalid request: the request ID contains a space, control or non-ASCII character");
+    case Kind::MethodNotToken: return tr("invalid request: the method is not an HTTP token");
+    case Kind::MethodConnect: return tr("CONNECT cannot be passed to a backend");
+    case Kind::PathMissing: return tr("invalid request: the path is missing");
+    case Kind::PathNotOriginForm: return tr("invalid request: the path does not start with '/'");
+    case Kind::PathNamesHost: return tr("invalid request: the path starts with '//', which names another host");
+    case Kind::PathTooLong: return tr("invalid request: the path is longer than %1 bytes").arg(a0);
+    case Kind::PathDotSegment:
+        return tr("invalid request: the path has a '.' or '..' segment, which could leave the backend's base path");
+    case Kind::QueryNotString: return tr("invalid request: the query is not a string");
+    case Kind::QueryTooLong: return tr("invalid request: the query is longer than %1 bytes").arg(a0);
+    case Kind::HeadersNotObject: return tr("invalid request: the headers are not an object");
+    case Kind::TooManyHeaders: return tr("too many request headers (%1, at most %2)").arg(a0, a1);
+    case Kind::HeaderNameNotToken: return tr("invalid request: a header name is not an HTTP token");
+    case Kind::HeaderValueNotString: return tr("invalid request: header %1 has a value that is not text").arg(a0);
+    case Kind::HeaderControlCharacter: return tr("invalid request: header %1 contains a control character").arg(a0);
+    case Kind::HeadersTooLarge: return tr("the request headers are larger than %1 bytes").arg(a0);
+    case Kind::BodyNotString: return tr("invalid request: the body is not a string");
+    case Kind::BodyNotBase64: return tr("invalid request: the body is not valid base64");
+    case Kind::RequestBodyTooLarge: return tr("the request body is larger than %1 bytes").arg(a0);
+    case Kind::ShuttingDown: return tr("Telephone is shutting down and takes no new requests");
+    case Kind::ConcurrencyLimit: return tr("Telephone is at its limit of %1 requests at once").arg(a0);
+    case Kind::BackendRefused: return tr("the backend %1 refused the connection (is it running?)").arg(a0);
+    case Kind::BackendTimeout: return tr("the backend %1 did not answer within %2 s").arg(a0, secondsArg(a1));
+    case Kind::BackendResponseTooLarge: return tr("the backend %1 sent a response that is too large").arg(a0);
+    case Kind::BackendInvalidResponse: return tr("the backend %1 sent an invalid response: %2").arg(a0, a1);
+    case Kind::BackendReset:
+        return a1.isEmpty() ? tr("the connection to the backend %1 was reset").arg(a0)
+                            : tr("the connection to the backend %1 was reset: %2").arg(a0, a1);
+    case Kind::BackendHostNotFound: return tr("the backend %1 cannot be reached: the host %2 was not found").arg(a0, a1);
+    case Kind::BackendHeaderNotUtf8:
+        return tr("the backend sent header %1 with bytes that are not UTF-8, which the server cannot carry").arg(a0);
+    case Kind::BackendBinaryBody:
+        return tr("the backend answered %1 with a binary body of %2 bytes, which this server cannot carry; "
+                  "nothing was sent rather than altered bytes")
+            .arg(a0, a1);
+    case Kind::DecodedBodyTooLarge:
+        return tr("the backend's %1 body decompresses to more than the maximum response size (%2 bytes)").arg(a0, a1);
+    case Kind::ReplayBodyCut:
+        return tr("the request body was cut at %1 bytes for display, so a replay would not send the same request")
+            .arg(a0);
+    case Kind::ReplayRefused: return tr("this request cannot be replayed: %1").arg(HumanText::problem(problem.refusal()));
     }
     return problem.englishText();
+}
+
+QString HumanText::exchangeError(const Exchange &exchange)
+{
+    return exchange.problem.isNone() ? exchange.error : problem(exchange.problem);
 }
 
 QString HumanText::stateHeadline(const Tunnel &tunnel, qint64 nowSecs)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "proxy/exchange.h"
 #include "tunnel/tunnel.h"
 
 #include <QCoreApplication>
@@ -29,6 +30,8 @@ public:
     /// What went wrong below the tunnel (connection, token decoding, token vending), translated;
     /// the other side's own words inside it stay as they are.
     static QString problem(const Problem &problem);
+    /// Why Telephone answered a request itself (Exchange::error), in the user's language.
+    static QString exchangeError(const Exchange &exchange);
 
     /// What is wrong with the token, if that is what stops the tunnel.
     enum class TokenProblem { None, Missing, Unusable, Expired, Refused };

@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     QByteArray body = original;
     const ContentDecoding::Outcome outcome = ContentDecoding::decodeText(&headers, &body, limit);
     if (!outcome.coding.isEmpty()) {
-        FUZZ_CHECK(outcome.error.isEmpty());
+        FUZZ_CHECK(outcome.error.isNone());
         FUZZ_CHECK(outcome.coding == QString::fromLatin1(coding));
         FUZZ_CHECK(body.size() <= limit);
         FUZZ_CHECK(isValidUtf8(body));
@@ -36,7 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         // Refused (too large) or left alone: nothing was changed.
         FUZZ_CHECK(body == original);
         FUZZ_CHECK(headers == originalHeaders);
-        if (!outcome.error.isEmpty())
+        if (!outcome.error.isNone())
             FUZZ_CHECK(coding != "br");
     }
     return 0;

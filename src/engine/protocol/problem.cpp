@@ -97,8 +97,82 @@ QString Problem::englishText() const
             .arg(serverSays(a0));
     case Kind::VendingHttpError:
         return QStringLiteral("the token vending endpoint answered HTTP %1%2").arg(a0, serverSays(a1));
+    case Kind::RequestIdMissing: return QStringLiteral("invalid request: no usable request_id");
+    case Kind::RequestIdTooLong:
+        return QStringLiteral("invalid request: the request_id is longer than %1 characters").arg(a0);
+    case Kind::RequestIdBadCharacter:
+        return QStringLiteral("invalid request: the request_id contains a space, control or non-ASCII character");
+    case Kind::MethodNotToken: return QStringLiteral("invalid request: the method is not an HTTP token");
+    case Kind::MethodConnect: return QStringLiteral("CONNECT cannot be proxied to a backend");
+    case Kind::PathMissing: return QStringLiteral("invalid request: the path is missing");
+    case Kind::PathNotOriginForm: return QStringLiteral("invalid request: the path must start with '/' (origin-form)");
+    case Kind::PathNamesHost:
+        return QStringLiteral("invalid request: the path starts with '//', which names another host");
+    case Kind::PathTooLong: return QStringLiteral("invalid request: the path is longer than %1 bytes").arg(a0);
+    case Kind::PathDotSegment:
+        return QStringLiteral("invalid request: the path has a '.' or '..' segment, which could leave the "
+                              "backend's base path");
+    case Kind::QueryNotString: return QStringLiteral("invalid request: query_string is not a string");
+    case Kind::QueryTooLong: return QStringLiteral("invalid request: the query is longer than %1 bytes").arg(a0);
+    case Kind::HeadersNotObject: return QStringLiteral("invalid request: headers is not an object");
+    case Kind::TooManyHeaders: return QStringLiteral("too many request headers (%1, at most %2)").arg(a0, a1);
+    case Kind::HeaderNameNotToken: return QStringLiteral("invalid request: a header name is not an HTTP token");
+    case Kind::HeaderValueNotString:
+        return QStringLiteral("invalid request: header %1 has a non-string value").arg(a0);
+    case Kind::HeaderControlCharacter:
+        return QStringLiteral("invalid request: header %1 contains a control character (CR, LF, NUL, ESC, DEL or "
+                              "another)")
+            .arg(a0);
+    case Kind::HeadersTooLarge: return QStringLiteral("the request headers are larger than %1 bytes").arg(a0);
+    case Kind::BodyNotString: return QStringLiteral("invalid request: body is not a string");
+    case Kind::BodyNotBase64: return QStringLiteral("invalid request: the body is not valid base64");
+    case Kind::RequestBodyTooLarge: return QStringLiteral("the request body is longer than %1 bytes").arg(a0);
+    case Kind::ShuttingDown: return QStringLiteral("Telephone is shutting down and takes no new requests");
+    case Kind::ConcurrencyLimit:
+        return QStringLiteral("Telephone is at its limit of %1 concurrent requests").arg(a0);
+    case Kind::BackendRefused:
+        return QStringLiteral("the backend %1 refused the connection (is it running?)").arg(a0);
+    case Kind::BackendTimeout: return QStringLiteral("the backend %1 did not answer within %2 s").arg(a0, a1);
+    case Kind::BackendResponseTooLarge: return QStringLiteral("the response of %1 is too large: %2").arg(a0, a1);
+    case Kind::BackendInvalidResponse:
+        return QStringLiteral("the backend %1 sent an invalid response: %2").arg(a0, a1);
+    case Kind::BackendReset:
+        return QStringLiteral("the connection to the backend %1 was reset%2")
+            .arg(a0, a1.isEmpty() ? QString() : QStringLiteral(": ") + a1);
+    case Kind::BackendHostNotFound:
+        return QStringLiteral("the backend %1 is unreachable: the host %2 was not found").arg(a0, a1);
+    case Kind::BackendHeaderNotUtf8:
+        return QStringLiteral("the backend sent header %1 with bytes that are not UTF-8, which the server cannot "
+                              "carry unchanged")
+            .arg(a0);
+    case Kind::BackendBinaryBody:
+        return QStringLiteral("the backend answered %1 with a binary (non-UTF-8) body of %2 bytes, and this "
+                              "Plugboard server cannot carry binary bodies (it does not offer body_base64); "
+                              "nothing was sent rather than altered bytes")
+            .arg(a0, a1);
+    case Kind::DecodedBodyTooLarge:
+        return QStringLiteral("the backend's %1 body decompresses to more than the maximum response size (%2 bytes)")
+            .arg(a0, a1);
+    case Kind::ReplayBodyCut:
+        return QStringLiteral("the captured request body was cut at %1 bytes for display, so a replay would not "
+                              "send the same request")
+            .arg(a0);
+    case Kind::ReplayRefused:
+        return QStringLiteral("this request cannot be replayed: %1").arg(refusal().englishText());
     }
     return a0;
+}
+
+Problem Problem::replayRefused(const Problem &refusal)
+{
+    return Problem(Kind::ReplayRefused, QStringList{QString::number(int(refusal.kind))} + refusal.args);
+}
+
+Problem Problem::refusal() const
+{
+    if (kind != Kind::ReplayRefused || args.isEmpty())
+        return {};
+    return Problem(Kind(args.first().toInt()), args.mid(1));
 }
 
 } // namespace telephone

@@ -61,7 +61,50 @@ struct Problem {
         VendingRequestRefused, ///< args: the server's `error` (may be empty); HTTP 422
         VendingNotOffered,     ///< args: the server's `error` (may be empty); HTTP 404
         VendingHttpError,      ///< args: HTTP status, the server's `error` (may be empty)
+        // A request Telephone answered itself (Forwarder, parseProxyRequest, BackendClient), shown
+        // in the inspector; the HTTP client, logs and HAR get the English text:
+        RequestIdMissing,
+        RequestIdTooLong,      ///< args: most characters
+        RequestIdBadCharacter,
+        MethodNotToken,
+        MethodConnect,
+        PathMissing,
+        PathNotOriginForm,
+        PathNamesHost,
+        PathTooLong,           ///< args: most bytes
+        PathDotSegment,
+        QueryNotString,
+        QueryTooLong,          ///< args: most bytes
+        HeadersNotObject,
+        TooManyHeaders,        ///< args: count, most
+        HeaderNameNotToken,
+        HeaderValueNotString,  ///< args: header name
+        HeaderControlCharacter,///< args: header name
+        HeadersTooLarge,       ///< args: most bytes
+        BodyNotString,
+        BodyNotBase64,
+        RequestBodyTooLarge,   ///< args: most bytes
+        ShuttingDown,
+        ConcurrencyLimit,      ///< args: most concurrent requests
+        BackendRefused,        ///< args: backend
+        BackendTimeout,        ///< args: backend, seconds
+        BackendResponseTooLarge, ///< args: backend, what the parser found (English, for the log only)
+        BackendInvalidResponse,  ///< args: backend, what the parser found (English, for the log only)
+        BackendReset,          ///< args: backend, the socket's words (English, may be empty)
+        BackendHostNotFound,   ///< args: backend, host
+        BackendHeaderNotUtf8,  ///< args: header name
+        BackendBinaryBody,     ///< args: the backend's status, bytes
+        DecodedBodyTooLarge,   ///< args: content coding, most bytes
+        ReplayBodyCut,         ///< args: bytes kept for display
+        ReplayRefused,         ///< args: the refusal's kind as a number, then its arguments (see refusal())
     };
+
+    Problem() = default;
+    Problem(Kind k, QStringList a = {}) : kind(k), args(std::move(a)) {}
+    /// "This request cannot be replayed" around the refusal a replay got.
+    static Problem replayRefused(const Problem &refusal);
+    /// The refusal inside a ReplayRefused.
+    Problem refusal() const;
 
     Kind kind = Kind::None;
     QStringList args;

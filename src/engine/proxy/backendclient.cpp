@@ -202,8 +202,7 @@ void BackendClient::onSocketError(Call *call)
         failTransport(call, BackendResult::Outcome::Refused, QString());
         break;
     case QAbstractSocket::HostNotFoundError:
-        failTransport(call, BackendResult::Outcome::Unreachable,
-                      QStringLiteral("the host %1 was not found").arg(m_backend.host()));
+        failTransport(call, BackendResult::Outcome::Unreachable, QString());
         break;
     default:
         failTransport(call, BackendResult::Outcome::Reset, call->socket->errorString());
@@ -225,33 +224,24 @@ void BackendClient::failTransport(Call *call, BackendResult::Outcome outcome, co
     BackendResult result;
     result.outcome = outcome;
     const QString backend = backendName();
+    using Kind = Problem::Kind;
     switch (outcome) {
-    case BackendResult::Outcome::Refused:
-        result.error = QStringLiteral("the backend %1 refused the connection (is it running?)").arg(backend);
-        break;
+    case BackendResult::Outcome::Refused: result.problem = {Kind::BackendRefused, {backend}}; break;
     case BackendResult::Outcome::Timeout:
-        result.error = QStringLiteral("the backend %1 did not answer within %2 s")
-                           .arg(backend)
-                           .arg(double(m_timeout.count()) / 1000.0, 0, 'g', 3);
+        result.problem = {Kind::BackendTimeout,
+                          {backend, QString::number(double(m_timeout.count()) / 1000.0, 'g', 3)}};
         break;
-    case BackendResult::Outcome::TooLarge:
-        result.error = QStringLiteral("the response of %1 is too large: %2").arg(backend, what);
-        break;
-    case BackendResult::Outcome::Protocol:
-        result.error = QStringLiteral("the backend %1 sent an invalid response: %2").arg(backend, what);
-        break;
-    case BackendResult::Outcome::Reset:
-        result.error = QStringLiteral("the connection to the backend %1 was reset%2")
-                           .arg(backend, what.isEmpty() ? QString() : QStringLiteral(": ") + what);
-        break;
-    case BackendResult::Outcome::Unreachable:
-        result.error = QStringLiteral("the backend %1 is unreachable: %2").arg(backend, what);
+    case BackendResult::Outcome::TooLarge: result.problem = {Kind::BackendResponseTooLarge, {backend, what}}; break;
+    case BackendResult::Outcome::Protocol: result.problem = {Kind::BackendInvalidResponse, {backend, what}}; break;
+    case BackendResult::Outcome::Reset: result.problem = {Kind::BackendReset, {backend, what}}; break;
+    case BackendResult::Outcome::Unreachable: // only ever "host not found"
+        result.problem = {Kind::BackendHostNotFound, {backend, m_backend.host()}};
         break;
     case BackendResult::Outcome::Ok:
     case BackendResult::Outcome::Aborted:
-        result.error = what;
         break;
     }
+    result.error = result.problem.isNone() ? what : result.problem.englishText();
     finish(call, std::move(result), false);
 }
 

@@ -31,7 +31,8 @@ struct BackendRequest {
 struct BackendResult {
     enum class Outcome { Ok, Refused, Reset, Timeout, TooLarge, Protocol, Unreachable, Aborted };
     Outcome outcome = Outcome::Aborted;
-    QString error; ///< user-readable, names the backend; empty when Ok
+    QString error; ///< user-readable, names the backend; empty when Ok; problem.englishText()
+    Problem problem; ///< the same as a code, for the inspector
     int status = 0;
     HeaderList headers;
     QByteArray body;

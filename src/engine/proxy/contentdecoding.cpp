@@ -81,15 +81,12 @@ ContentDecoding::Outcome ContentDecoding::decodeText(HeaderList *responseHeaders
         return {}; // br, zstd, stacked codings: not ours to decode
     }
     if (result == Inflated::TooLarge)
-        return {QString(), QStringLiteral("the backend's %1 body decompresses to more than the maximum response "
-                                          "size (%2 bytes)")
-                               .arg(QString::fromLatin1(coding))
-                               .arg(maxSize)};
+        return {QString(), {Problem::Kind::DecodedBodyTooLarge, {QString::fromLatin1(coding), QString::number(maxSize)}}};
     if (result == Inflated::Corrupt || !isValidUtf8(decoded))
         return {}; // left compressed: the caller answers 502 for a body the server cannot carry
     *body = std::move(decoded);
     responseHeaders->removeAt(*at);
-    return {QString::fromLatin1(coding), QString()};
+    return {QString::fromLatin1(coding), Problem()};
 }
 
 } // namespace telephone

@@ -21,7 +21,7 @@ public:
 
     struct Outcome {
         QString coding; ///< "gzip" / "deflate" when the body was decoded, empty when left alone
-        QString error;  ///< set when the body cannot be delivered (too large once decoded)
+        Problem error;  ///< set when the body cannot be delivered (too large once decoded)
     };
     /// Decodes `*body` in place when it is gzip/deflate text; `maxSize` bounds the decoded size.
     static Outcome decodeText(HeaderList *responseHeaders, QByteArray *body, qint64 maxSize);

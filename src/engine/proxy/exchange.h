@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/problem.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QList>
@@ -67,7 +69,10 @@ struct Exchange {
     HeaderList responseHeaders;
     QByteArray responseBody;   ///< up to DisplayBodyCap
     qint64 responseBytes = 0;
-    QString error;             ///< why Telephone answered itself (400/405/502/503/504), empty otherwise
+    QString error;             ///< why Telephone answered itself (400/405/502/503/504), empty otherwise;
+                               ///< English, as the HTTP client, the log and HAR get it
+    Problem problem;           ///< the same as a code, for the inspector (HumanText::exchangeError); may be
+                               ///< None while error is set (the WebSocket relay's errors are English only)
     bool replay = false;       ///< sent again from the inspector, not by the server
     /// "gzip" / "deflate": Telephone decoded the backend's compressed text because the server cannot
     /// carry compressed (binary) bodies; the response went out without content-encoding.

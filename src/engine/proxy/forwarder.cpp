@@ -136,9 +136,11 @@ void Forwarder::noteAnswered(const QString &requestId)
         m_recentIds.touch(requestId);
 }
 
-void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart,
+void Forwarder::answerOwn(Exchange exchange, int status, const Problem &problem, bool publishStart,
                           std::shared_ptr<const void> slot)
 {
+    // The HTTP client, the log and HAR get English; the inspector says the problem in the user's language.
+    const QString reason = problem.englishText();
     // JSON log lines name the request (the tunnel comes from the process-wide default).
     const logging::ContextScope logContext(QString(), exchange.requestId);
     const QJsonObject details{{QStringLiteral("request_id"), exchange.requestId},
@@ -156,6 +158,7 @@ void Forwarder::answerOwn(Exchange exchange, int status, const QString &reason, 
         emit exchangeStarted(exchange);
     exchange.status = status;
     exchange.error = reason;
+    exchange.problem = problem;
     exchange.responseHeaders = response.headers;
     exchange.responseBody = response.body;
     exchange.responseBytes = response.body.size();
@@ -219,20 +222,18 @@ void Forwarder::handle(const QJsonObject &payload)
             qCWarning(lcForward) << "ignoring a proxy_req without a usable request_id: it cannot be answered";
             return;
         }
-        answerOwn(exchange, parsed.refusal.status, parsed.refusal.reason, true);
+        answerOwn(exchange, parsed.refusal.status, parsed.refusal.problem, true);
         return;
     }
     const ProxyRequest &req = *parsed.request;
     exchange.requestBody = capped(req.body);
     exchange.requestBytes = req.body.size();
     if (m_draining) {
-        answerOwn(exchange, 503, QStringLiteral("Telephone is shutting down and takes no new requests"), true);
+        answerOwn(exchange, 503, {Problem::Kind::ShuttingDown}, true);
         return;
     }
     if (slotsInUse() >= m_options.maxConcurrent) {
-        answerOwn(exchange,
-                  503, QStringLiteral("Telephone is at its limit of %1 concurrent requests").arg(m_options.maxConcurrent),
-                  true);
+        answerOwn(exchange, 503, {Problem::Kind::ConcurrencyLimit, {QString::number(m_options.maxConcurrent)}}, true);
         return;
     }
 
@@ -262,9 +263,8 @@ void Forwarder::replay(const Exchange &captured)
     if (captured.requestBodyTruncated()) {
         emit exchangeStarted(exchange);
         exchange.durationMs = 0;
-        exchange.error = QStringLiteral("the captured request body was cut at %1 bytes for display, so a replay "
-                                        "would not send the same request")
-                             .arg(Exchange::DisplayBodyCap);
+        exchange.problem = {Problem::Kind::ReplayBodyCut, {QString::number(Exchange::DisplayBodyCap)}};
+        exchange.error = exchange.problem.englishText();
         emit exchangeFinished(exchange);
         return;
     }
@@ -287,7 +287,8 @@ void Forwarder::replay(const Exchange &captured)
     if (!parsed.request) {
         emit exchangeStarted(exchange);
         exchange.durationMs = 0;
-        exchange.error = QStringLiteral("this request cannot be replayed: %1").arg(parsed.refusal.reason);
+        exchange.problem = Problem::replayRefused(parsed.refusal.problem);
+        exchange.error = exchange.problem.englishText();
         emit exchangeFinished(exchange);
         return;
     }
@@ -334,17 +335,14 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         }
         if (!badHeader.isEmpty()) {
             keepBackendAnswer(&exchange, result.status, result.headers, response.body);
-            answerOwn(exchange, 502,
-                      QStringLiteral("the backend sent header %1 with bytes that are not UTF-8, which the server "
-                                     "cannot carry unchanged")
-                          .arg(QString::fromLatin1(badHeader)),
-                      false, slot);
+            answerOwn(exchange, 502, {Problem::Kind::BackendHeaderNotUtf8, {QString::fromLatin1(badHeader)}}, false,
+                      slot);
             break;
         }
         if (!m_bodyBase64) {
             const ContentDecoding::Outcome decoded =
                 ContentDecoding::decodeText(&response.headers, &response.body, m_options.maxResponseSize);
-            if (!decoded.error.isEmpty()) {
+            if (!decoded.error.isNone()) {
                 answerOwn(exchange, 502, decoded.error, false, slot);
                 break;
             }
@@ -354,11 +352,8 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
             if (!m_bodyBase64) {
                 keepBackendAnswer(&exchange, result.status, result.headers, response.body);
                 answerOwn(exchange, 502,
-                          QStringLiteral("the backend answered %1 with a binary (non-UTF-8) body of %2 bytes, and "
-                                         "this Plugboard server cannot carry binary bodies (it does not offer "
-                                         "body_base64); nothing was sent rather than altered bytes")
-                              .arg(result.status)
-                              .arg(response.body.size()),
+                          {Problem::Kind::BackendBinaryBody,
+                           {QString::number(result.status), QString::number(response.body.size())}},
                           false, slot);
                 break;
             }
@@ -377,7 +372,7 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         break;
     }
     case BackendResult::Outcome::Timeout:
-        answerOwn(exchange, 504, result.error, false, slot);
+        answerOwn(exchange, 504, result.problem, false, slot);
         break;
     case BackendResult::Outcome::Aborted:
         m_activeIds.remove(exchange.requestId);
@@ -388,7 +383,7 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
             exchange.backendAnswered = true;
             keepBackendAnswer(&exchange, result.status, result.headers, result.body);
         }
-        answerOwn(exchange, 502, result.error, false, slot);
+        answerOwn(exchange, 502, result.problem, false, slot);
         break;
     }
     checkDrained();

@@ -72,7 +72,7 @@ signals:
     void drained();
 
 private:
-    void answerOwn(Exchange exchange, int status, const QString &reason, bool publishStart,
+    void answerOwn(Exchange exchange, int status, const Problem &problem, bool publishStart,
                    std::shared_ptr<const void> slot = {});
     bool isDuplicate(const QString &requestId);
     void noteAnswered(const QString &requestId);

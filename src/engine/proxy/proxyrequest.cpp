@@ -9,25 +9,21 @@ namespace telephone {
 
 namespace {
 
-QString tooLong(const char *what, qint64 limit)
-{
-    return QStringLiteral("%1 is longer than %2 bytes").arg(QLatin1String(what)).arg(limit);
-}
-
 // Origin-form only (RFC 9112 3.2.1). What could select another host is refused; bytes a request
 // line cannot carry are not a problem here, they are percent-encoded afterwards (the deployed
 // server decodes paths before it sends them, so they are what the caller sent encoded).
-QString pathProblem(const QByteArray &path, const ProxyRequestLimits &limits)
+Problem pathProblem(const QByteArray &path, const ProxyRequestLimits &limits)
 {
+    using Kind = Problem::Kind;
     if (path.isEmpty() || path.at(0) != '/')
-        return QStringLiteral("the path must start with '/' (origin-form)");
+        return {Kind::PathNotOriginForm};
     // "/\" is "//" to backends that take a backslash for a slash.
     if (path.startsWith("//") || path.startsWith("/\\"))
-        return QStringLiteral("the path starts with '//', which names another host");
+        return {Kind::PathNamesHost};
     if (path.size() > limits.maxPathBytes)
-        return tooLong("the path", limits.maxPathBytes);
+        return {Kind::PathTooLong, {QString::number(limits.maxPathBytes)}};
     if (limits.refuseDotSegments && hasDotSegment(path))
-        return QStringLiteral("the path has a '.' or '..' segment, which could leave the backend's base path");
+        return {Kind::PathDotSegment};
     return {};
 }
 
@@ -75,24 +71,24 @@ ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequ
     ParsedProxyRequest result;
     const QJsonValue idValue = payload.value(QLatin1String("request_id"));
     if (!idValue.isString() || idValue.toString().isEmpty()) {
-        result.refusal = {400, QStringLiteral("invalid request: no usable request_id")};
+        const Problem problem{Problem::Kind::RequestIdMissing};
+        result.refusal = {400, problem.englishText(), problem};
         return result;
     }
     result.requestId = idValue.toString();
-    auto refuse = [&result](int status, const QString &reason) {
-        result.refusal = {status, reason};
+    using Kind = Problem::Kind;
+    auto refuse = [&result](int status, const Problem &problem) {
+        result.refusal = {status, problem.englishText(), problem};
         return result;
     };
     // Too long to become a header, but the caller waits for an answer carrying it as given.
     if (result.requestId.size() > MaxRequestIdLength)
-        return refuse(400, QStringLiteral("invalid request: the request_id is longer than %1 characters")
-                               .arg(MaxRequestIdLength));
+        return refuse(400, {Kind::RequestIdTooLong, {QString::number(MaxRequestIdLength)}});
     // It becomes the x-request-id header: visible ASCII only, or it could carry a header of its own.
     // (The refusal still echoes it, safely, as a JSON string in proxy_res.)
     for (const QChar c : result.requestId) {
         if (c.unicode() < 0x21 || c.unicode() > 0x7e)
-            return refuse(400, QStringLiteral("invalid request: the request_id contains a space, control or "
-                                              "non-ASCII character"));
+            return refuse(400, {Kind::RequestIdBadCharacter});
     }
 
     ProxyRequest req;
@@ -101,34 +97,34 @@ ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequ
     const QJsonValue method = payload.value(QLatin1String("method"));
     req.method = method.toString().toLatin1();
     if (!method.isString() || !isHttpToken(req.method) || req.method.size() > 32)
-        return refuse(400, QStringLiteral("invalid request: the method is not an HTTP token"));
+        return refuse(400, {Kind::MethodNotToken});
     if (req.method == "CONNECT")
-        return refuse(405, QStringLiteral("CONNECT cannot be proxied to a backend"));
+        return refuse(405, {Kind::MethodConnect});
 
     const QJsonValue path = payload.value(QLatin1String("path"));
     if (!path.isString())
-        return refuse(400, QStringLiteral("invalid request: the path is missing"));
+        return refuse(400, {Kind::PathMissing});
     const QByteArray rawPath = path.toString().toUtf8();
-    if (const QString problem = pathProblem(rawPath, limits); !problem.isEmpty())
-        return refuse(400, QStringLiteral("invalid request: %1").arg(problem));
+    if (const Problem problem = pathProblem(rawPath, limits); !problem.isNone())
+        return refuse(400, problem);
     req.path = percentEncodeTarget(rawPath, TargetPart::Path);
 
     const QJsonValue query = payload.value(QLatin1String("query_string"));
     if (!query.isUndefined() && !query.isNull() && !query.isString())
-        return refuse(400, QStringLiteral("invalid request: query_string is not a string"));
+        return refuse(400, {Kind::QueryNotString});
     const QByteArray rawQuery = query.toString().toUtf8();
     if (rawQuery.size() > limits.maxPathBytes)
-        return refuse(400, QStringLiteral("invalid request: %1").arg(tooLong("the query", limits.maxPathBytes)));
+        return refuse(400, {Kind::QueryTooLong, {QString::number(limits.maxPathBytes)}});
     req.query = percentEncodeTarget(rawQuery, TargetPart::Query);
     // Plugboard sends "" for "no query"; "?" with nothing after it is not distinguishable there.
     req.hasQuery = !req.query.isEmpty();
 
     const QJsonValue headersValue = payload.value(QLatin1String("headers"));
     if (!headersValue.isUndefined() && !headersValue.isNull() && !headersValue.isObject())
-        return refuse(400, QStringLiteral("invalid request: headers is not an object"));
+        return refuse(400, {Kind::HeadersNotObject});
     const QJsonObject headers = headersValue.toObject();
     if (headers.size() > limits.maxHeaders)
-        return refuse(431, QStringLiteral("too many request headers (%1, at most %2)").arg(headers.size()).arg(limits.maxHeaders));
+        return refuse(431, {Kind::TooManyHeaders, {QString::number(headers.size()), QString::number(limits.maxHeaders)}});
 
     // Connection names further hop-by-hop headers (RFC 9110 7.6.1).
     QList<QByteArray> connectionTokens;
@@ -139,30 +135,26 @@ ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequ
     for (auto it = headers.begin(); it != headers.end(); ++it) {
         const QByteArray name = it.key().toUtf8().toLower();
         if (!isHttpToken(name))
-            return refuse(400, QStringLiteral("invalid request: a header name is not an HTTP token"));
+            return refuse(400, {Kind::HeaderNameNotToken});
         QList<QByteArray> values;
         if (it.value().isString()) {
             values.append(it.value().toString().toUtf8());
         } else if (it.value().isArray()) {
             for (const QJsonValue &v : it.value().toArray()) {
                 if (!v.isString())
-                    return refuse(400, QStringLiteral("invalid request: header %1 has a non-string value")
-                                           .arg(QString::fromLatin1(name)));
+                    return refuse(400, {Kind::HeaderValueNotString, {QString::fromLatin1(name)}});
                 values.append(v.toString().toUtf8());
             }
         } else {
-            return refuse(400, QStringLiteral("invalid request: header %1 has a non-string value")
-                                   .arg(QString::fromLatin1(name)));
+            return refuse(400, {Kind::HeaderValueNotString, {QString::fromLatin1(name)}});
         }
         for (const QByteArray &value : std::as_const(values)) {
             if (!isValidFieldValue(value))
-                return refuse(400, QStringLiteral("invalid request: header %1 contains a control character "
-                                                  "(CR, LF, NUL, ESC, DEL or another)")
-                                       .arg(QString::fromLatin1(name)));
+                return refuse(400, {Kind::HeaderControlCharacter, {QString::fromLatin1(name)}});
             headerBytes += name.size() + value.size() + 4;
         }
         if (headerBytes > limits.maxHeaderBytes)
-            return refuse(431, QStringLiteral("the request headers are larger than %1 bytes").arg(limits.maxHeaderBytes));
+            return refuse(431, {Kind::HeadersTooLarge, {QString::number(limits.maxHeaderBytes)}});
         if (name == "host") {
             req.host = values.value(0);
             continue;
@@ -175,19 +167,19 @@ ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequ
 
     const QJsonValue body = payload.value(QLatin1String("body"));
     if (!body.isUndefined() && !body.isNull() && !body.isString())
-        return refuse(400, QStringLiteral("invalid request: body is not a string"));
+        return refuse(400, {Kind::BodyNotString});
     const bool base64 = payload.value(QLatin1String("body_encoding")).toString() == QLatin1String("base64");
     if (base64) {
         const auto decoded = QByteArray::fromBase64Encoding(body.toString().toLatin1(),
                                                             QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded)
-            return refuse(400, QStringLiteral("invalid request: the body is not valid base64"));
+            return refuse(400, {Kind::BodyNotBase64});
         req.body = decoded.decoded;
     } else {
         req.body = body.toString().toUtf8();
     }
     if (req.body.size() > limits.maxBodyBytes)
-        return refuse(413, tooLong("the request body", limits.maxBodyBytes));
+        return refuse(413, {Kind::RequestBodyTooLarge, {QString::number(limits.maxBodyBytes)}});
 
     result.request = std::move(req);
     return result;

@@ -2,6 +2,8 @@
 
 #include "proxy/exchange.h"
 
+#include "protocol/problem.h"
+
 #include <QJsonObject>
 #include <QString>
 
@@ -30,7 +32,8 @@ struct ProxyRequest {
 /// Why a request was answered by Telephone itself instead of the backend.
 struct ProxyRefusal {
     int status = 400;
-    QString reason;
+    QString reason;  ///< problem.englishText(): what the HTTP client and the log get
+    Problem problem; ///< the same, for the inspector to say in the user's language
 };
 
 struct ProxyRequestLimits {
