@@ -42,8 +42,8 @@ const char *const UsageText =
     "                                key, store it and show its claims (never the token); needs --server or\n"
     "                                --tunnel; ID is the mount to ask for (default: the tunnel's\n"
     "                                service-account-path-id, else the account's own)\n"
-    "  key set | key forget          keep the service-account key in the OS keychain for the desktop app\n"
-    "                                (set reads it from stdin, not echoed), or remove it\n"
+    "  key set | key forget          keep the tunnel's service-account key in the OS keychain (set reads it\n"
+    "                                from stdin, not echoed), or remove it; each tunnel has its own entry\n"
     "\n"
     "--tunnel NAME: act on one tunnel of the config file ([tunnel.NAME], or \"default\" for the command\n"
     "line's): its server, its key and its mount (the path_id of its token or service-account-path-id);\n"
@@ -137,7 +137,16 @@ int TokenCommand::run(const QStringList &arguments, const QProcessEnvironment &e
             print(stderr, QStringLiteral("telephone token key: give set (reads the key from stdin) or forget"));
             return Exit::Usage;
         }
-        return keychainKey(rest.first());
+        // Each tunnel has its own entry; without --tunnel, the default tunnel's (the one from before).
+        // A named tunnel must be configured: a typo would otherwise store a key nothing reads.
+        const QStringList tunnels = parser.values(QStringLiteral("tunnel"));
+        const QString tunnel = tunnels.value(0, Settings::defaultTunnelName());
+        QString error;
+        if ((tunnel != Settings::defaultTunnelName() || tunnels.size() > 1) && !tunnelSettings(parser, env, &error)) {
+            print(stderr, QStringLiteral("telephone token key: %1").arg(error));
+            return Exit::Usage;
+        }
+        return keychainKey(rest.first(), tunnel);
     }
     if (command != QLatin1String("list") && command != QLatin1String("forget") && command != QLatin1String("import-go")
         && command != QLatin1String("vend") && command != QLatin1String("paste")) {
@@ -393,9 +402,9 @@ QByteArray TokenCommand::readHiddenLine(const char *prompt)
     return line.trimmed();
 }
 
-int TokenCommand::keychainKey(const QString &action)
+int TokenCommand::keychainKey(const QString &action, const QString &tunnel)
 {
-    const QString entry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
+    const QString entry = ServiceAccountKey::keychainEntry(tunnel);
     const QString where = QStringLiteral("the OS keychain (entry %1/%2)").arg(QLatin1String(KeychainSecretStore::Service), entry);
     QString key;
     if (action == QLatin1String("set")) {
@@ -426,10 +435,10 @@ int TokenCommand::keychainKey(const QString &action)
         print(stderr, QStringLiteral("telephone token key %1: %2").arg(action, error));
         return Exit::Failed;
     }
-    print(stdout, key.isEmpty() ? QStringLiteral("removed the service-account key from %1").arg(where)
-                                : QStringLiteral("stored the service-account key %1 in %2; the desktop app uses it "
+    print(stdout, key.isEmpty() ? QStringLiteral("removed tunnel %1's service-account key from %2").arg(tunnel, where)
+                                : QStringLiteral("stored tunnel %1's service-account key %2 in %3; Telephone uses it "
                                                  "from its next start")
-                                      .arg(ServiceAccountKey::shown(key), where));
+                                      .arg(tunnel, ServiceAccountKey::shown(key), where));
     return Exit::Ok;
 }
 

@@ -63,8 +63,8 @@ private:
     static QByteArray readSecretKeyBase(const QProcessEnvironment &env);
     /// One line from stdin, not echoed when it is a terminal (after `prompt` on stderr).
     static QByteArray readHiddenLine(const char *prompt);
-    /// `token key set|forget`: the service-account key in the OS keychain.
-    static int keychainKey(const QString &action);
+    /// `token key set|forget [--tunnel NAME]`: the tunnel's service-account key in the OS keychain.
+    static int keychainKey(const QString &action, const QString &tunnel);
     /// `token vend`: one token from the server's token vending with the service-account key.
     static int vend(const Settings &settings, const QString &pathId, const QProcessEnvironment &env);
     /// Opens the store and unlocks it with its secret store (waiting for the keychain).
