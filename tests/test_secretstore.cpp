@@ -471,7 +471,7 @@ private slots:
         const auto [typoCode, typoOut] =
             keyCommand(QStringLiteral("set"), {QStringLiteral("--tunnel"), QStringLiteral("apj")}, key() + "\n");
         QCOMPARE(typoCode, 2);
-        QVERIFY2(typoOut.contains("tunnel apj is not configured"), typoOut.constData());
+        QVERIFY2(typoOut.contains("no tunnel of that name"), typoOut.constData());
         keychainEntry(ServiceAccountKey::keychainEntry(QStringLiteral("apj")), &found);
         QVERIFY(!found);
 
