@@ -532,6 +532,20 @@ private slots:
         QVERIFY2(log.contains("service-account-key.api"), log.constData()); // where the key came from
         QVERIFY(!log.contains(key.toUtf8()));
         QVERIFY(!log.contains(key.mid(8, 8).toUtf8()));
+
+        // `token vend --tunnel api` finds the same key in the same entry (waited for without
+        // blocking: the simulator answers from this thread).
+        QProcess vend;
+        vend.setProcessEnvironment(env);
+        vend.start(QStringLiteral(TELEPHONE_BINARY),
+                   {QStringLiteral("token"), QStringLiteral("vend"), QStringLiteral("--tunnel"), QStringLiteral("api"),
+                    QStringLiteral("--config"), config, QStringLiteral("--data-dir"), home.filePath(QStringLiteral("data"))});
+        QTRY_VERIFY_WITH_TIMEOUT(vend.state() == QProcess::NotRunning, 30000);
+        const QByteArray vendOut = vend.readAllStandardOutput() + vend.readAllStandardError();
+        QVERIFY2(vend.exitCode() == 0, vendOut.constData());
+        QVERIFY2(vendOut.contains(pathId.toUtf8()), vendOut.constData());
+        QVERIFY(!vendOut.contains(key.toUtf8()));
+        QCOMPARE(vended.size(), 2);
         QCOMPARE(runTelephone({QStringLiteral("token"), QStringLiteral("key"), QStringLiteral("forget"),
                                QStringLiteral("--tunnel"), QStringLiteral("api"), QStringLiteral("--config"), config},
                               {}, env)

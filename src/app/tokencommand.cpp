@@ -39,7 +39,8 @@ const char *const UsageText =
     "  import-go --db FILE           import the Go client's token database (asks for its SECRET_KEY_BASE,\n"
     "                                or reads it from $SECRET_KEY_BASE); needs --server or --tunnel\n"
     "  vend [--path-id ID]           get a token from the server's token vending with the service-account\n"
-    "                                key, store it and show its claims (never the token); needs --server or\n"
+    "                                key (file, environment, credential, else the tunnel's keychain entry),\n"
+    "                                store it and show its claims (never the token); needs --server or\n"
     "                                --tunnel; ID is the mount to ask for (default: the tunnel's\n"
     "                                service-account-path-id, else the account's own)\n"
     "  key set | key forget          keep the tunnel's service-account key in the OS keychain (set reads it\n"
@@ -405,7 +406,7 @@ QByteArray TokenCommand::readHiddenLine(const char *prompt)
 int TokenCommand::keychainKey(const QString &action, const QString &tunnel)
 {
     const QString entry = ServiceAccountKey::keychainEntry(tunnel);
-    const QString where = QStringLiteral("the OS keychain (entry %1/%2)").arg(QLatin1String(KeychainSecretStore::Service), entry);
+    const QString where = ServiceAccountKey::keychainOrigin(entry);
     QString key;
     if (action == QLatin1String("set")) {
         key = QString::fromUtf8(readHiddenLine("service-account key (not shown): "));
@@ -440,6 +441,25 @@ int TokenCommand::keychainKey(const QString &action, const QString &tunnel)
                                                  "from its next start")
                                       .arg(tunnel, ServiceAccountKey::shown(key), where));
     return Exit::Ok;
+}
+
+ServiceAccountKey TokenCommand::keyFromKeychain(const QString &tunnel)
+{
+    const QString entry = ServiceAccountKey::keychainEntry(tunnel);
+    KeychainSecretStore keychain;
+    QEventLoop loop;
+    ServiceAccountKey key;
+    QObject::connect(&keychain, &KeychainSecretStore::entryRead, &loop,
+                     [&](const QString &, const QByteArray &data, bool found) {
+                         if (found)
+                             key = {QString::fromUtf8(data).trimmed(), ServiceAccountKey::keychainOrigin(entry)};
+                         loop.quit();
+                     });
+    // An unavailable keychain is like an empty one here: the message lists every other source.
+    QObject::connect(&keychain, &KeychainSecretStore::failed, &loop, &QEventLoop::quit);
+    keychain.readEntry(entry);
+    loop.exec();
+    return key;
 }
 
 bool TokenCommand::openUnlocked(TokenStore *store, const Settings &settings, const QProcessEnvironment &env,
@@ -512,13 +532,21 @@ int TokenCommand::vend(const Settings &settings, const QString &pathId, const QP
     const std::optional<ServiceAccountKey> key = ServiceAccountKey::find(settings, env, &error);
     if (!key)
         return fail(Exit::Usage, error);
-    if (key->isEmpty())
+    // Last, as at a start: the tunnel's own entry in the OS keychain (`token key set`).
+    const ServiceAccountKey chosen = key->isEmpty() ? keyFromKeychain(settings.tunnelName()) : *key;
+    if (chosen.isEmpty())
         return fail(Exit::Usage, QStringLiteral("no service-account key: give --service-account-key-file FILE, set "
-                                                "TELEPHONE_SERVICE_ACCOUNT_KEY, or run under systemd with "
-                                                "LoadCredential=service-account-key:FILE"));
+                                                "TELEPHONE_SERVICE_ACCOUNT_KEY, run under systemd with "
+                                                "LoadCredential=service-account-key:FILE, or store one with "
+                                                "`telephone token key set%1`")
+                                     .arg(settings.tunnelName() == Settings::defaultTunnelName()
+                                              ? QString()
+                                              : QStringLiteral(" --tunnel ") + settings.tunnelName()));
+    if (const QString problem = ServiceAccountKey::problemWith(chosen.key); !problem.isEmpty())
+        return fail(Exit::Usage, chosen.origin + QStringLiteral(": ") + problem);
     VendRequest request;
     request.server = settings.serverUrl();
-    request.key = key->key;
+    request.key = chosen.key;
     request.pathId = pathId.isEmpty() ? settings.serviceAccountPathId() : pathId;
     request.instanceId = TokenVendor::instanceIdFor(request.pathId);
     request.description = TokenVendor::defaultDescription();

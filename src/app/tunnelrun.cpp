@@ -55,8 +55,7 @@ void TunnelRun::readServiceAccountKeyFromKeychain()
                 keychain->deleteLater();
                 if (found) {
                     const ServiceAccountKey key{QString::fromUtf8(data).trimmed(),
-                                                QStringLiteral("the OS keychain (entry %1/%2)")
-                                                    .arg(QLatin1String(KeychainSecretStore::Service), entry)};
+                                                ServiceAccountKey::keychainOrigin(entry)};
                     if (const QString problem = ServiceAccountKey::problemWith(key.key); !problem.isEmpty())
                         qCWarning(lcRun).noquote() << key.origin + QStringLiteral(": ") + problem;
                     else

@@ -24,6 +24,11 @@ QString ServiceAccountKey::keychainEntry(const QString &tunnelName)
     return tunnelName == Settings::defaultTunnelName() ? entry : entry + QLatin1Char('.') + tunnelName;
 }
 
+QString ServiceAccountKey::keychainOrigin(const QString &entry)
+{
+    return QStringLiteral("the OS keychain (entry %1/%2)").arg(QLatin1String(KeychainSecretStore::Service), entry);
+}
+
 QString ServiceAccountKey::problemWith(const QString &key)
 {
     if (key.isEmpty())
