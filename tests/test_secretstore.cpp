@@ -7,9 +7,13 @@
 #include "tokens/envsecretstore.h"
 #include "tokens/filesecretstore.h"
 #include "tokens/keychainsecretstore.h"
+#include "tokens/serviceaccountkey.h"
 #include "tokens/tokenstore.h"
 #include "tokens/tokenstoreunlocker.h"
 
+#include "sim/echobackend.h"
+#include "sim/plugboardsimulator.h"
+#include "support/cleanenvironment.h"
 #include "support/keychainprobe.h"
 
 #include <QDeadlineTimer>
@@ -24,6 +28,7 @@
 
 #include <qt6keychain/keychain.h>
 
+#include <signal.h>
 #include <sys/stat.h>
 
 using namespace telephone;
@@ -61,6 +66,36 @@ KeyResult fetch(SecretStore &store, const QString &name, bool create, int timeou
     if (failed.isEmpty())
         return {false, {}, false, QStringLiteral("no answer within %1 ms").arg(timeoutMs)};
     return {false, {}, false, failed.first().first().toString()};
+}
+
+// `telephone ARGS` with `input` on stdin: its exit code and what it printed.
+std::pair<int, QByteArray> runTelephone(const QStringList &args, const QByteArray &input,
+                                        const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(TELEPHONE_BINARY), args);
+    p.write(input);
+    p.closeWriteChannel();
+    p.waitForFinished(30000);
+    return {p.exitCode(), p.readAllStandardOutput() + p.readAllStandardError()};
+}
+
+QByteArray keychainEntry(const QString &entry, bool *found)
+{
+    KeychainSecretStore store;
+    store.setRetryDelay(0ms);
+    QSignalSpy read(&store, &KeychainSecretStore::entryRead);
+    store.readEntry(entry);
+    read.wait(15000);
+    *found = !read.isEmpty() && read.first().at(2).toBool();
+    return read.isEmpty() ? QByteArray() : read.first().at(1).toByteArray();
+}
+
+QByteArray readAll(const QString &path)
+{
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
 } // namespace
@@ -350,14 +385,7 @@ private slots:
         REQUIRE_KEYCHAIN();
         const QString entry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
         const QByteArray key = "sa_live_" + QUuid::createUuid().toByteArray(QUuid::Id128);
-        const auto telephone = [](const QStringList &args, const QByteArray &input) {
-            QProcess p;
-            p.start(QStringLiteral(TELEPHONE_BINARY), args);
-            p.write(input);
-            p.closeWriteChannel();
-            p.waitForFinished(30000);
-            return std::pair{p.exitCode(), p.readAllStandardOutput() + p.readAllStandardError()};
-        };
+        const auto telephone = [](const QStringList &args, const QByteArray &input) { return runTelephone(args, input); };
         const auto [setCode, setOut] = telephone({QStringLiteral("token"), QStringLiteral("key"), QStringLiteral("set")},
                                                  key + "\n");
         QVERIFY2(setCode == 0, setOut.constData());
@@ -392,6 +420,137 @@ private slots:
                                                  "eyJhbGciOiJIUzI1NiJ9.e30.sig\n");
         QCOMPARE(badCode, 2);
         QVERIFY2(badOut.contains("not a service-account key"), badOut.constData());
+    }
+    // Several tunnels (issue 15), one key each: `token key set|forget --tunnel NAME` acts on that
+    // tunnel's own entry only; without --tunnel it is the default tunnel's, the entry from before.
+    void eachTunnelHasItsOwnServiceAccountKeyEntry()
+    {
+        REQUIRE_KEYCHAIN();
+        QTemporaryDir dir;
+        const QString config = dir.filePath(QStringLiteral("telephone.ini"));
+        {
+            QFile f(config);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("server = wss://plugboard.example\n\n[tunnel.api]\nbackend = 3000\n\n[tunnel.web]\nbackend = 3001\n");
+            f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        }
+        const auto key = [] { return "sa_live_" + QUuid::createUuid().toByteArray(QUuid::Id128); };
+        const QByteArray apiKey = key(), webKey = key(), defaultKey = key();
+        const auto keyCommand = [&config](const QString &action, const QStringList &tunnel, const QByteArray &input) {
+            return runTelephone(QStringList{QStringLiteral("token"), QStringLiteral("key"), action,
+                                            QStringLiteral("--config"), config} + tunnel, input);
+        };
+        const QStringList api{QStringLiteral("--tunnel"), QStringLiteral("api")};
+        const QStringList web{QStringLiteral("--tunnel"), QStringLiteral("web")};
+        for (const auto &[tunnel, secret] : {std::pair{api, apiKey}, std::pair{web, webKey}, std::pair{QStringList(), defaultKey}}) {
+            const auto [code, out] = keyCommand(QStringLiteral("set"), tunnel, secret + "\n");
+            QVERIFY2(code == 0, out.constData());
+            QVERIFY(!out.contains(secret));
+            QVERIFY2(out.contains(tunnel.isEmpty() ? "tunnel default" : qPrintable(QStringLiteral("tunnel ") + tunnel.last())),
+                     out.constData());
+        }
+        const QString defaultEntry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
+        const QString apiEntry = ServiceAccountKey::keychainEntry(QStringLiteral("api"));
+        const QString webEntry = ServiceAccountKey::keychainEntry(QStringLiteral("web"));
+        QCOMPARE(ServiceAccountKey::keychainEntry(QStringLiteral("default")), defaultEntry);
+        bool found = false;
+        QCOMPARE(keychainEntry(apiEntry, &found), apiKey);
+        QCOMPARE(keychainEntry(webEntry, &found), webKey);
+        QCOMPARE(keychainEntry(defaultEntry, &found), defaultKey);
+
+        const auto [forgetCode, forgetOut] = keyCommand(QStringLiteral("forget"), api, {});
+        QVERIFY2(forgetCode == 0, forgetOut.constData());
+        keychainEntry(apiEntry, &found);
+        QVERIFY(!found);
+        QCOMPARE(keychainEntry(webEntry, &found), webKey);
+        QVERIFY(found);
+        QCOMPARE(keychainEntry(defaultEntry, &found), defaultKey);
+        QVERIFY(found);
+
+        // A tunnel that is not configured: said, nothing stored under a name nothing reads.
+        const auto [typoCode, typoOut] =
+            keyCommand(QStringLiteral("set"), {QStringLiteral("--tunnel"), QStringLiteral("apj")}, key() + "\n");
+        QCOMPARE(typoCode, 2);
+        QVERIFY2(typoOut.contains("no tunnel of that name"), typoOut.constData());
+        keychainEntry(ServiceAccountKey::keychainEntry(QStringLiteral("apj")), &found);
+        QVERIFY(!found);
+
+        for (const QStringList &tunnel : {web, QStringList()})
+            QCOMPARE(keyCommand(QStringLiteral("forget"), tunnel, {}).first, 0);
+        keychainEntry(webEntry, &found);
+        QVERIFY(!found);
+        keychainEntry(defaultEntry, &found);
+        QVERIFY(!found);
+    }
+
+    // A headless run of a [tunnel.api] section whose only key is in the keychain (entry of its
+    // own): it vends a token from the simulator's endpoint and joins; the key is in no log line.
+    void headlessTunnelVendsWithItsKeychainKey()
+    {
+        REQUIRE_KEYCHAIN();
+        QTemporaryDir home;
+        sim::PlugboardSimulator simulator;
+        QVERIFY(simulator.listen());
+        sim::EchoBackend backend;
+        QVERIFY(backend.listen(QHostAddress::LocalHost, 0));
+        const QString pathId = simulator.addMount(QStringLiteral("/api"));
+        const QString key = simulator.addServiceAccount(pathId);
+        QStringList vended;
+        connect(&simulator, &sim::PlugboardSimulator::vendRequested, this,
+                [&vended](int status) { vended << QString::number(status); });
+        const QString config = home.filePath(QStringLiteral("telephone.ini"));
+        {
+            QFile f(config);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("server = " + simulator.socketUrl().toString().toUtf8() + "\n\n[tunnel.api]\nbackend = "
+                    + backend.url().toString().toUtf8() + "\n");
+            f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+        }
+        const QProcessEnvironment env = cleanEnvironment(home.path());
+        const auto [setCode, setOut] =
+            runTelephone({QStringLiteral("token"), QStringLiteral("key"), QStringLiteral("set"), QStringLiteral("--tunnel"),
+                          QStringLiteral("api"), QStringLiteral("--config"), config},
+                         key.toUtf8() + "\n", env);
+        QVERIFY2(setCode == 0, setOut.constData());
+
+        const QString errLog = home.filePath(QStringLiteral("stderr.log"));
+        QProcess telephone;
+        telephone.setProcessEnvironment(env);
+        telephone.setStandardOutputFile(QProcess::nullDevice());
+        telephone.setStandardErrorFile(errLog);
+        telephone.start(QStringLiteral(TELEPHONE_BINARY),
+                        {QStringLiteral("--no-gui"), QStringLiteral("--debug"), QStringLiteral("--config"), config,
+                         QStringLiteral("--data-dir"), home.filePath(QStringLiteral("data"))});
+        QVERIFY(telephone.waitForStarted(10000));
+        const auto running = [&telephone] { return telephone.state() == QProcess::Running; };
+        QTRY_VERIFY2_WITH_TIMEOUT(simulator.joinedClients(pathId) == 1 || !running(), readAll(errLog).constData(), 30000);
+        QVERIFY2(running(), readAll(errLog).constData());
+        QCOMPARE(vended, QStringList{QStringLiteral("201")});
+        ::kill(pid_t(telephone.processId()), SIGTERM);
+        QVERIFY(telephone.waitForFinished(15000));
+        const QByteArray log = readAll(errLog);
+        QVERIFY2(log.contains("service-account-key.api"), log.constData()); // where the key came from
+        QVERIFY(!log.contains(key.toUtf8()));
+        QVERIFY(!log.contains(key.mid(8, 8).toUtf8()));
+
+        // `token vend --tunnel api` finds the same key in the same entry (waited for without
+        // blocking: the simulator answers from this thread).
+        QProcess vend;
+        vend.setProcessEnvironment(env);
+        vend.start(QStringLiteral(TELEPHONE_BINARY),
+                   {QStringLiteral("token"), QStringLiteral("vend"), QStringLiteral("--tunnel"), QStringLiteral("api"),
+                    QStringLiteral("--config"), config, QStringLiteral("--data-dir"), home.filePath(QStringLiteral("data"))});
+        QTRY_VERIFY_WITH_TIMEOUT(vend.state() == QProcess::NotRunning, 30000);
+        const QByteArray vendOut = vend.readAllStandardOutput() + vend.readAllStandardError();
+        QVERIFY2(vend.exitCode() == 0, vendOut.constData());
+        QVERIFY2(vendOut.contains(pathId.toUtf8()), vendOut.constData());
+        QVERIFY(!vendOut.contains(key.toUtf8()));
+        QCOMPARE(vended.size(), 2);
+        QCOMPARE(runTelephone({QStringLiteral("token"), QStringLiteral("key"), QStringLiteral("forget"),
+                               QStringLiteral("--tunnel"), QStringLiteral("api"), QStringLiteral("--config"), config},
+                              {}, env)
+                     .first,
+                 0);
     }
 };
 

@@ -7,6 +7,7 @@
 #include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
 #include "tokens/keychainsecretstore.h"
+#include "tokens/serviceaccountkey.h"
 #include "ui/autostart.h"
 #include "ui/configwriter.h"
 #include "ui/settingsdialog.h"
@@ -82,6 +83,35 @@ void typeInto(QLineEdit *edit, const QString &text)
 {
     edit->clear();
     QTest::keyClicks(edit, text);
+}
+
+// One entry of the real Secret Service, as the app reads it.
+QByteArray readKeychainEntry(const QString &entry, bool *found)
+{
+    KeychainSecretStore keychain;
+    QSignalSpy read(&keychain, &KeychainSecretStore::entryRead);
+    QSignalSpy failed(&keychain, &KeychainSecretStore::failed);
+    keychain.readEntry(entry);
+    if (!read.wait(15000))
+        qWarning("keychain: %s", failed.isEmpty() ? "no answer" : qPrintable(failed.first().first().toString()));
+    *found = !read.isEmpty() && read.first().at(2).toBool();
+    return read.isEmpty() ? QByteArray() : read.first().at(1).toByteArray();
+}
+
+// The secret is in no title, line edit, label or tooltip of the window.
+bool noWidgetShowsKey(const QWidget &window, const QString &key)
+{
+    if (window.windowTitle().contains(key))
+        return false;
+    for (const QLineEdit *edit : window.findChildren<QLineEdit *>()) {
+        if (edit->text().contains(key) || edit->toolTip().contains(key))
+            return false;
+    }
+    for (const QLabel *label : window.findChildren<QLabel *>()) {
+        if (label->text().contains(key) || label->toolTip().contains(key))
+            return false;
+    }
+    return true;
 }
 
 } // namespace
@@ -457,29 +487,8 @@ private slots:
         REQUIRE_KEYCHAIN();
         const QString key = QStringLiteral("sa_live_abSECRETPART0123456789xyz");
         const QString entry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
-        const auto readKeychain = [&entry](bool *found) {
-            KeychainSecretStore keychain;
-            QSignalSpy read(&keychain, &KeychainSecretStore::entryRead);
-            QSignalSpy failed(&keychain, &KeychainSecretStore::failed);
-            keychain.readEntry(entry);
-            if (!read.wait(15000))
-                qWarning("keychain: %s", failed.isEmpty() ? "no answer" : qPrintable(failed.first().first().toString()));
-            *found = !read.isEmpty() && read.first().at(2).toBool();
-            return read.isEmpty() ? QByteArray() : read.first().at(1).toByteArray();
-        };
-        const auto noWidgetShows = [&key](const QWidget &window) {
-            if (window.windowTitle().contains(key))
-                return false;
-            for (const QLineEdit *edit : window.findChildren<QLineEdit *>()) {
-                if (edit->text().contains(key) || edit->toolTip().contains(key))
-                    return false;
-            }
-            for (const QLabel *label : window.findChildren<QLabel *>()) {
-                if (label->text().contains(key) || label->toolTip().contains(key))
-                    return false;
-            }
-            return true;
-        };
+        const auto readKeychain = [&entry](bool *found) { return readKeychainEntry(entry, found); };
+        const auto noWidgetShows = [&key](const QWidget &window) { return noWidgetShowsKey(window, key); };
         const QString file = m_dir.filePath(QStringLiteral("sakey/telephone.ini"));
         writeFile(file, "");
         const auto settings = resolveWithConfig(file);
@@ -526,6 +535,93 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("No service-account key")), 15000);
         readKeychain(&found);
         QVERIFY(!found);
+    }
+
+    // Each tunnel's editor keeps that tunnel's key in its own keychain entry: storing and
+    // forgetting one leaves the other tunnel's and the default tunnel's (the settings dialog's,
+    // the entry from before there were several tunnels) as they were.
+    void tunnelEditorStoresThatTunnelsKeyInItsOwnEntry()
+    {
+        REQUIRE_KEYCHAIN();
+        const QString apiKey = QStringLiteral("sa_live_apAPISECRET0123456789abc");
+        const QString webKey = QStringLiteral("sa_live_weWEBSECRET0123456789abc");
+        const QString defaultKey = QStringLiteral("sa_live_deDEFAULTSECRET0123456789");
+        const QString defaultEntry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
+        const QString apiEntry = ServiceAccountKey::keychainEntry(QStringLiteral("api"));
+        const QString webEntry = ServiceAccountKey::keychainEntry(QStringLiteral("web"));
+        QVERIFY(apiEntry != defaultEntry && webEntry != defaultEntry && apiEntry != webEntry);
+        {
+            KeychainSecretStore keychain;
+            QSignalSpy written(&keychain, &KeychainSecretStore::entryWritten);
+            keychain.writeEntry(defaultEntry, defaultKey.toUtf8());
+            QVERIFY(written.wait(15000));
+        }
+        // Stores `key` through the editor of tunnel `name`; the editor then shows only the prefix.
+        const auto storeThroughEditor = [](const QString &name, const QString &key) {
+            TunnelEditDialog editor({name, {}}, {}, QStringLiteral("wss://general.example"), QStringLiteral("3000"),
+                                    nullptr);
+            editor.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&editor));
+            auto *field = editor.findChild<QWidget *>(QStringLiteral("tunnelServiceAccountKeyField"));
+            QVERIFY(field);
+            auto *edit = field->findChild<QLineEdit *>(QStringLiteral("serviceAccountKey"));
+            auto *status = field->findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+            QVERIFY(edit && status);
+            QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("No service-account key")), 15000);
+            QCOMPARE(edit->echoMode(), QLineEdit::Password);
+            typeInto(edit, key);
+            QTest::mouseClick(field->findChild<QPushButton *>(QStringLiteral("storeServiceAccountKey")), Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(ServiceAccountKey::shown(key)), 15000);
+            QVERIFY(edit->text().isEmpty());
+            QVERIFY(noWidgetShowsKey(editor, key));
+        };
+        storeThroughEditor(QStringLiteral("api"), apiKey);
+        if (QTest::currentTestFailed())
+            return;
+        storeThroughEditor(QStringLiteral("web"), webKey);
+        if (QTest::currentTestFailed())
+            return;
+        bool found = false;
+        QCOMPARE(readKeychainEntry(apiEntry, &found), apiKey.toUtf8());
+        QVERIFY(found);
+        QCOMPARE(readKeychainEntry(webEntry, &found), webKey.toUtf8());
+        QVERIFY(found);
+        QCOMPARE(readKeychainEntry(defaultEntry, &found), defaultKey.toUtf8());
+        QVERIFY(found);
+
+        // Forget in api's editor: web's and the default tunnel's keys stay.
+        {
+            TunnelEditDialog editor({QStringLiteral("api"), {}}, {}, QStringLiteral("wss://general.example"),
+                                    QStringLiteral("3000"), nullptr);
+            editor.show();
+            auto *status = editor.findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+            auto *forget = editor.findChild<QPushButton *>(QStringLiteral("forgetServiceAccountKey"));
+            QVERIFY(status && forget);
+            QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(ServiceAccountKey::shown(apiKey)), 15000);
+            QVERIFY(!status->text().contains(ServiceAccountKey::shown(webKey)));
+            QVERIFY(noWidgetShowsKey(editor, apiKey));
+            QTRY_VERIFY(forget->isEnabled());
+            QTest::mouseClick(forget, Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(QStringLiteral("No service-account key")), 15000);
+        }
+        readKeychainEntry(apiEntry, &found);
+        QVERIFY(!found);
+        QCOMPARE(readKeychainEntry(webEntry, &found), webKey.toUtf8());
+        QVERIFY(found);
+        QCOMPARE(readKeychainEntry(defaultEntry, &found), defaultKey.toUtf8());
+        QVERIFY(found);
+
+        // A tunnel being added has no name yet, so no entry: it says how to give it a key.
+        TunnelEditDialog adding({}, {}, QStringLiteral("wss://general.example"), QStringLiteral("3000"), nullptr);
+        QVERIFY(!adding.findChild<QWidget *>(QStringLiteral("tunnelServiceAccountKeyField")));
+        QVERIFY(adding.findChild<QLabel *>(QStringLiteral("tunnelServiceAccountKeyLater")));
+
+        for (const QString &entry : {webEntry, defaultEntry}) {
+            KeychainSecretStore keychain;
+            QSignalSpy deleted(&keychain, &KeychainSecretStore::keyDeleted);
+            keychain.deleteEntry(entry);
+            QVERIFY(deleted.wait(15000));
+        }
     }
 
     // ---- autostart ----

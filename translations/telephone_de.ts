@@ -1840,6 +1840,14 @@
         <source>There is no file %1.</source>
         <translation>Die Datei %1 gibt es nicht.</translation>
     </message>
+    <message>
+        <source>Add the tunnel first; then edit it to store its service-account key.</source>
+        <translation>Fügen Sie den Tunnel zuerst hinzu; bearbeiten Sie ihn dann, um seinen Dienstkonto-Schlüssel zu speichern.</translation>
+    </message>
+    <message>
+        <source>Service-account key:</source>
+        <translation>Dienstkonto-Schlüssel:</translation>
+    </message>
 </context>
 <context>
     <name>telephone::TunnelGlance</name>

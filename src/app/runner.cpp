@@ -162,7 +162,7 @@ bool Runner::start(QString *error, int *exitCode)
             run->useServiceAccountKey({m_demoServiceAccount, QStringLiteral("the demo simulator")});
         else if (!keys.at(i).isEmpty())
             run->useServiceAccountKey(keys.at(i));
-        else if (!m_headless && isDefault)
+        else if (!m_headless || keychainAllowed(settings))
             run->readServiceAccountKeyFromKeychain();
         new AccessLog(run->tunnel(), this);
     }
@@ -223,6 +223,14 @@ void Runner::onRunGaveUp(int exitCode)
     if (++m_runsGivenUp < m_runs.size())
         return;
     stop(exitCode);
+}
+
+bool Runner::keychainAllowed(const Settings &settings)
+{
+    // Headless, the keychain is asked only where it may be used at all: --secret-store file or env
+    // says this host keeps its secrets elsewhere (and a locked keychain would only delay the start).
+    const QString store = settings.secretStore();
+    return store != QLatin1String("file") && store != QLatin1String("env");
 }
 
 bool Runner::openTokenStore(bool runsWithoutStore, QString *error)

@@ -55,6 +55,8 @@ private:
     static TunnelConfig configFor(const Settings &settings);
     bool startDemo(TunnelConfig *config, QString *error);
     bool startOps(QString *error);
+    /// Headless: whether a tunnel without a key of its own may look for one in the OS keychain.
+    static bool keychainAllowed(const Settings &settings);
     /// With a token or a service account, a headless run may go on without a store: tokens then
     /// live in memory.
     bool openTokenStore(bool runsWithoutStore, QString *error);

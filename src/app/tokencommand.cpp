@@ -39,11 +39,12 @@ const char *const UsageText =
     "  import-go --db FILE           import the Go client's token database (asks for its SECRET_KEY_BASE,\n"
     "                                or reads it from $SECRET_KEY_BASE); needs --server or --tunnel\n"
     "  vend [--path-id ID]           get a token from the server's token vending with the service-account\n"
-    "                                key, store it and show its claims (never the token); needs --server or\n"
+    "                                key (file, environment, credential, else the tunnel's keychain entry),\n"
+    "                                store it and show its claims (never the token); needs --server or\n"
     "                                --tunnel; ID is the mount to ask for (default: the tunnel's\n"
     "                                service-account-path-id, else the account's own)\n"
-    "  key set | key forget          keep the service-account key in the OS keychain for the desktop app\n"
-    "                                (set reads it from stdin, not echoed), or remove it\n"
+    "  key set | key forget          keep the tunnel's service-account key in the OS keychain (set reads it\n"
+    "                                from stdin, not echoed), or remove it; each tunnel has its own entry\n"
     "\n"
     "--tunnel NAME: act on one tunnel of the config file ([tunnel.NAME], or \"default\" for the command\n"
     "line's): its server, its key and its mount (the path_id of its token or service-account-path-id);\n"
@@ -137,7 +138,16 @@ int TokenCommand::run(const QStringList &arguments, const QProcessEnvironment &e
             print(stderr, QStringLiteral("telephone token key: give set (reads the key from stdin) or forget"));
             return Exit::Usage;
         }
-        return keychainKey(rest.first());
+        // Each tunnel has its own entry; without --tunnel, the default tunnel's (the one from before).
+        // A named tunnel must be configured: a typo would otherwise store a key nothing reads.
+        const QStringList tunnels = parser.values(QStringLiteral("tunnel"));
+        const QString tunnel = tunnels.value(0, Settings::defaultTunnelName());
+        QString error;
+        if ((tunnel != Settings::defaultTunnelName() || tunnels.size() > 1) && !tunnelSettings(parser, env, &error)) {
+            print(stderr, QStringLiteral("telephone token key: %1").arg(error));
+            return Exit::Usage;
+        }
+        return keychainKey(rest.first(), tunnel);
     }
     if (command != QLatin1String("list") && command != QLatin1String("forget") && command != QLatin1String("import-go")
         && command != QLatin1String("vend") && command != QLatin1String("paste")) {
@@ -393,10 +403,10 @@ QByteArray TokenCommand::readHiddenLine(const char *prompt)
     return line.trimmed();
 }
 
-int TokenCommand::keychainKey(const QString &action)
+int TokenCommand::keychainKey(const QString &action, const QString &tunnel)
 {
-    const QString entry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
-    const QString where = QStringLiteral("the OS keychain (entry %1/%2)").arg(QLatin1String(KeychainSecretStore::Service), entry);
+    const QString entry = ServiceAccountKey::keychainEntry(tunnel);
+    const QString where = ServiceAccountKey::keychainOrigin(entry);
     QString key;
     if (action == QLatin1String("set")) {
         key = QString::fromUtf8(readHiddenLine("service-account key (not shown): "));
@@ -426,11 +436,30 @@ int TokenCommand::keychainKey(const QString &action)
         print(stderr, QStringLiteral("telephone token key %1: %2").arg(action, error));
         return Exit::Failed;
     }
-    print(stdout, key.isEmpty() ? QStringLiteral("removed the service-account key from %1").arg(where)
-                                : QStringLiteral("stored the service-account key %1 in %2; the desktop app uses it "
+    print(stdout, key.isEmpty() ? QStringLiteral("removed tunnel %1's service-account key from %2").arg(tunnel, where)
+                                : QStringLiteral("stored tunnel %1's service-account key %2 in %3; Telephone uses it "
                                                  "from its next start")
-                                      .arg(ServiceAccountKey::shown(key), where));
+                                      .arg(tunnel, ServiceAccountKey::shown(key), where));
     return Exit::Ok;
+}
+
+ServiceAccountKey TokenCommand::keyFromKeychain(const QString &tunnel)
+{
+    const QString entry = ServiceAccountKey::keychainEntry(tunnel);
+    KeychainSecretStore keychain;
+    QEventLoop loop;
+    ServiceAccountKey key;
+    QObject::connect(&keychain, &KeychainSecretStore::entryRead, &loop,
+                     [&](const QString &, const QByteArray &data, bool found) {
+                         if (found)
+                             key = {QString::fromUtf8(data).trimmed(), ServiceAccountKey::keychainOrigin(entry)};
+                         loop.quit();
+                     });
+    // An unavailable keychain is like an empty one here: the message lists every other source.
+    QObject::connect(&keychain, &KeychainSecretStore::failed, &loop, &QEventLoop::quit);
+    keychain.readEntry(entry);
+    loop.exec();
+    return key;
 }
 
 bool TokenCommand::openUnlocked(TokenStore *store, const Settings &settings, const QProcessEnvironment &env,
@@ -503,13 +532,21 @@ int TokenCommand::vend(const Settings &settings, const QString &pathId, const QP
     const std::optional<ServiceAccountKey> key = ServiceAccountKey::find(settings, env, &error);
     if (!key)
         return fail(Exit::Usage, error);
-    if (key->isEmpty())
+    // Last, as at a start: the tunnel's own entry in the OS keychain (`token key set`).
+    const ServiceAccountKey chosen = key->isEmpty() ? keyFromKeychain(settings.tunnelName()) : *key;
+    if (chosen.isEmpty())
         return fail(Exit::Usage, QStringLiteral("no service-account key: give --service-account-key-file FILE, set "
-                                                "TELEPHONE_SERVICE_ACCOUNT_KEY, or run under systemd with "
-                                                "LoadCredential=service-account-key:FILE"));
+                                                "TELEPHONE_SERVICE_ACCOUNT_KEY, run under systemd with "
+                                                "LoadCredential=service-account-key:FILE, or store one with "
+                                                "`telephone token key set%1`")
+                                     .arg(settings.tunnelName() == Settings::defaultTunnelName()
+                                              ? QString()
+                                              : QStringLiteral(" --tunnel ") + settings.tunnelName()));
+    if (const QString problem = ServiceAccountKey::problemWith(chosen.key); !problem.isEmpty())
+        return fail(Exit::Usage, chosen.origin + QStringLiteral(": ") + problem);
     VendRequest request;
     request.server = settings.serverUrl();
-    request.key = key->key;
+    request.key = chosen.key;
     request.pathId = pathId.isEmpty() ? settings.serviceAccountPathId() : pathId;
     request.instanceId = TokenVendor::instanceIdFor(request.pathId);
     request.description = TokenVendor::defaultDescription();

@@ -13,6 +13,7 @@ namespace telephone {
 class Settings;
 class TokenStore;
 struct JwtClaims;
+struct ServiceAccountKey;
 struct StoredToken;
 
 /// `telephone token inspect|list|forget|paste|import-go|vend|key [--tunnel NAME]`: look at a token, and at what the encrypted
@@ -63,8 +64,10 @@ private:
     static QByteArray readSecretKeyBase(const QProcessEnvironment &env);
     /// One line from stdin, not echoed when it is a terminal (after `prompt` on stderr).
     static QByteArray readHiddenLine(const char *prompt);
-    /// `token key set|forget`: the service-account key in the OS keychain.
-    static int keychainKey(const QString &action);
+    /// `token key set|forget [--tunnel NAME]`: the tunnel's service-account key in the OS keychain.
+    static int keychainKey(const QString &action, const QString &tunnel);
+    /// The tunnel's key from its OS keychain entry; empty when there is none or no keychain answers.
+    static ServiceAccountKey keyFromKeychain(const QString &tunnel);
     /// `token vend`: one token from the server's token vending with the service-account key.
     static int vend(const Settings &settings, const QString &pathId, const QProcessEnvironment &env);
     /// Opens the store and unlocks it with its secret store (waiting for the keychain).

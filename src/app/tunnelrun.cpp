@@ -13,6 +13,8 @@
 #include <QDateTime>
 #include <QLoggingCategory>
 
+#include <utility>
+
 Q_LOGGING_CATEGORY(lcRun, "telephone.app.runner")
 
 namespace telephone {
@@ -21,6 +23,7 @@ TunnelRun::TunnelRun(const Settings &settings, const TunnelConfig &config, bool 
                      TokenSink *sink, TokenStore *store, QObject *parent)
     : QObject(parent)
     , m_settings(settings)
+    , m_manager(manager)
     , m_headless(headless)
     , m_tunnel(manager->addTunnel(config, sink))
     , m_sink(sink)
@@ -42,32 +45,48 @@ void TunnelRun::useServiceAccountKey(const ServiceAccountKey &key)
 
 void TunnelRun::readServiceAccountKeyFromKeychain()
 {
-    // The desktop keeps the key in the OS keychain (`telephone token key set`); a headless host,
-    // whose keychain is usually locked or absent, uses a file, the environment or a credential.
+    // The desktop keeps the key in the OS keychain (`telephone token key set`), one entry per
+    // tunnel; a headless host, whose keychain is usually locked or absent, rather uses a file, the
+    // environment or a credential.
     auto *keychain = new KeychainSecretStore(this);
+    m_readingKeychain = true;
     connect(keychain, &KeychainSecretStore::entryRead, this,
             [this, keychain](const QString &entry, const QByteArray &data, bool found) {
                 keychain->deleteLater();
-                if (!found)
-                    return;
-                const ServiceAccountKey key{QString::fromUtf8(data).trimmed(),
-                                            QStringLiteral("the OS keychain (entry %1/%2)")
-                                                .arg(QLatin1String(KeychainSecretStore::Service), entry)};
-                if (const QString problem = ServiceAccountKey::problemWith(key.key); !problem.isEmpty()) {
-                    qCWarning(lcRun).noquote() << key.origin + QStringLiteral(": ") + problem;
-                    return;
+                if (found) {
+                    const ServiceAccountKey key{QString::fromUtf8(data).trimmed(),
+                                                ServiceAccountKey::keychainOrigin(entry)};
+                    if (const QString problem = ServiceAccountKey::problemWith(key.key); !problem.isEmpty())
+                        qCWarning(lcRun).noquote() << key.origin + QStringLiteral(": ") + problem;
+                    else
+                        useServiceAccountKey(key);
                 }
-                useServiceAccountKey(key);
+                keychainReadEnded();
             });
-    connect(keychain, &KeychainSecretStore::failed, this, [keychain](const QString &problem) {
+    connect(keychain, &KeychainSecretStore::failed, this, [this, keychain](const QString &problem) {
         keychain->deleteLater();
         qCDebug(lcRun).noquote() << "no service-account key from the OS keychain:" << problem;
+        keychainReadEnded();
     });
-    keychain->readEntry(QLatin1String(KeychainSecretStore::ServiceAccountEntry));
+    keychain->readEntry(ServiceAccountKey::keychainEntry(name()));
+}
+
+void TunnelRun::keychainReadEnded()
+{
+    m_readingKeychain = false;
+    if (m_manager->isStopping())
+        return; // stopped (a signal) while the keychain was being asked
+    if (const std::optional<bool> storeUsable = std::exchange(m_startWaiting, std::nullopt))
+        startWithBestToken(*storeUsable);
 }
 
 void TunnelRun::startWithBestToken(bool storeUsable)
 {
+    // Headless, a tunnel with no token gives up unless a key can supply one: the key must be known.
+    if (m_readingKeychain) {
+        m_startWaiting = storeUsable;
+        return;
+    }
     const logging::ContextScope scope(name());
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const QString server = m_tunnel->displayServer();

@@ -4,6 +4,8 @@
 
 #include <QObject>
 
+#include <optional>
+
 namespace telephone {
 
 struct ServiceAccountKey;
@@ -35,10 +37,11 @@ public:
     TokenSupply *tokenSupply() const { return m_tokenSupply; }
 
     void useServiceAccountKey(const ServiceAccountKey &key);
-    /// The desktop's key from the OS keychain (`telephone token key set`); asynchronous.
+    /// This tunnel's key from the OS keychain (`telephone token key set [--tunnel NAME]`, the
+    /// settings dialog); asynchronous: startWithBestToken waits for the answer.
     void readServiceAccountKeyFromKeychain();
     /// Picks the given or the newest stored token and starts the tunnel (or gives up, headless,
-    /// when there is none and nothing can supply one).
+    /// when there is none and nothing can supply one). Waits for a keychain read still under way.
     void startWithBestToken(bool storeUsable);
 
 signals:
@@ -52,14 +55,19 @@ private:
     bool tokenNeverSent() const;
     bool canBeSupplied() const;
     void giveUp(int exitCode);
+    /// The keychain has answered (with a key or without): a start that waited for it goes on.
+    void keychainReadEnded();
 
     Settings m_settings;
+    TunnelManager *m_manager;
     bool m_headless;
     Tunnel *m_tunnel;
     TokenSink *m_sink;
     TokenStore *m_store;
     TokenSupply *m_tokenSupply = nullptr;
     bool m_gaveUp = false;
+    bool m_readingKeychain = false;
+    std::optional<bool> m_startWaiting; ///< startWithBestToken's storeUsable, while the keychain is read
 };
 
 } // namespace telephone

@@ -11,14 +11,9 @@
 
 namespace telephone {
 
-namespace {
-
-const QString Entry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
-
-} // namespace
-
-ServiceAccountKeyField::ServiceAccountKeyField(QWidget *parent)
+ServiceAccountKeyField::ServiceAccountKeyField(const QString &tunnelName, QWidget *parent)
     : QWidget(parent)
+    , m_entry(ServiceAccountKey::keychainEntry(tunnelName))
     , m_keychain(new KeychainSecretStore(this))
     , m_edit(new QLineEdit(this))
     , m_store(new QPushButton(tr("Store in keychain"), this))
@@ -69,7 +64,7 @@ ServiceAccountKeyField::ServiceAccountKeyField(QWidget *parent)
 
     m_status->setText(tr("Looking in the OS keychain…"));
     setBusy(true);
-    m_keychain->readEntry(Entry);
+    m_keychain->readEntry(m_entry);
 }
 
 void ServiceAccountKeyField::store()
@@ -80,13 +75,13 @@ void ServiceAccountKeyField::store()
         return;
     }
     setBusy(true);
-    m_keychain->writeEntry(Entry, key.toUtf8());
+    m_keychain->writeEntry(m_entry, key.toUtf8());
 }
 
 void ServiceAccountKeyField::forget()
 {
     setBusy(true);
-    m_keychain->deleteEntry(Entry);
+    m_keychain->deleteEntry(m_entry);
 }
 
 void ServiceAccountKeyField::showStored(const QString &key)

@@ -110,7 +110,7 @@ SettingsDialog::SettingsDialog(const Settings &settings, ConfigWriter *writer, A
     form->addRow(tr("Tray icon:"), m_iconStyle);
     form->addRow(tr("Language:"), m_language);
     // Stored at once in the keychain (not on Save): a secret never waits in the dialog.
-    form->addRow(tr("Service-account key:"), new ServiceAccountKeyField(this));
+    form->addRow(tr("Service-account key:"), new ServiceAccountKeyField(Settings::defaultTunnelName(), this));
 
     auto *where = new QLabel(tr("Saved in %1. Server, backend and language changes take effect the next time "
                                 "Telephone starts.")

@@ -1,6 +1,7 @@
 #include "ui/tunneleditdialog.h"
 
 #include "config/settings.h"
+#include "ui/serviceaccountkeyfield.h"
 
 #include <QDialogButtonBox>
 #include <QDir>
@@ -62,6 +63,18 @@ TunnelEditDialog::TunnelEditDialog(const ConfigWriter::TunnelSection &section, c
     m_tokenFile = addField(QStringLiteral("tunnelTokenFile"), tr("Token file (optional):"),
                            tr("a file whose first line is the token"), value(KeyTokenFile), &m_tokenFileError);
     m_server->setMinimumWidth(360);
+    // The key lives in the keychain under the tunnel's name, not in the config file: it is stored
+    // (and forgotten) at once, for a tunnel that already has its name.
+    if (section.name.isEmpty()) {
+        auto *later = new QLabel(tr("Add the tunnel first; then edit it to store its service-account key."), this);
+        later->setObjectName(QStringLiteral("tunnelServiceAccountKeyLater"));
+        later->setWordWrap(true);
+        m_form->addRow(tr("Service-account key:"), later);
+    } else {
+        auto *keyField = new ServiceAccountKeyField(section.name, this);
+        keyField->setObjectName(QStringLiteral("tunnelServiceAccountKeyField"));
+        m_form->addRow(tr("Service-account key:"), keyField);
+    }
 
     auto *note = new QLabel(tr("Without a token file the tunnel uses the newest token stored for its server, or "
                                "asks for one."),

@@ -15,7 +15,8 @@ namespace telephone {
 /// backend and token file. Each field is checked as it is typed, with the rule Settings applies
 /// when it reads the file (tunnel name, server URL, backend port or URL), and says what is wrong
 /// under the field; OK is enabled only when all are right. The section's other keys (a token, a
-/// timeout set by hand) are kept as they were.
+/// timeout set by hand) are kept as they were. An existing tunnel's service-account key is kept in
+/// the OS keychain from here (ServiceAccountKeyField), under the tunnel's name.
 class TunnelEditDialog : public QDialog
 {
     Q_OBJECT

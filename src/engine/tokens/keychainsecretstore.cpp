@@ -107,19 +107,23 @@ void KeychainSecretStore::begin(const std::function<void()> &operation)
 void KeychainSecretStore::run(Step step, const QString &key, const QByteArray &data, const Done &done)
 {
     const QString service = QLatin1String(Service);
+    // Jobs have no parent: a store destroyed while its job waits for the Secret Service (a
+    // settings window closed at once) must not destroy the job, whose libsecret callback would
+    // then run on freed memory. The job deletes itself once answered (autoDelete); the connection
+    // in startJob ends with this store.
     QKeychain::Job *job = nullptr;
     switch (step) {
     case Step::Read:
-        job = new QKeychain::ReadPasswordJob(service, this);
+        job = new QKeychain::ReadPasswordJob(service);
         break;
     case Step::Write: {
-        auto *write = new QKeychain::WritePasswordJob(service, this);
+        auto *write = new QKeychain::WritePasswordJob(service);
         write->setBinaryData(data);
         job = write;
         break;
     }
     case Step::Delete:
-        job = new QKeychain::DeletePasswordJob(service, this);
+        job = new QKeychain::DeletePasswordJob(service);
         break;
     }
     job->setKey(key);

@@ -42,8 +42,9 @@ public:
     /// Removes the entry `name`; ends in keyDeleted() or failed(). A missing entry counts as removed.
     void deleteKey(const QString &name);
 
-    /// Other secrets of this service under their own entry names (the service-account key, entry
-    /// ServiceAccountEntry). readEntry ends in entryRead() (found or not) or failed(); writeEntry in
+    /// Other secrets of this service under their own entry names (the service-account keys: the
+    /// default tunnel's in ServiceAccountEntry, the others' as ServiceAccountKey::keychainEntry
+    /// names them). readEntry ends in entryRead() (found or not) or failed(); writeEntry in
     /// entryWritten() or failed(); deleteEntry in keyDeleted() or failed().
     void readEntry(const QString &entry);
     void writeEntry(const QString &entry, const QByteArray &data);

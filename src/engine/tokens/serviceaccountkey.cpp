@@ -2,6 +2,7 @@
 
 #include "config/settings.h"
 #include "base/privatefiles.h"
+#include "tokens/keychainsecretstore.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -15,6 +16,17 @@ QString ServiceAccountKey::shown(const QString &key)
     if (key.size() <= visible + 8)
         return QStringLiteral("sa_live_…");
     return key.left(visible) + QStringLiteral("…");
+}
+
+QString ServiceAccountKey::keychainEntry(const QString &tunnelName)
+{
+    const QString entry = QLatin1String(KeychainSecretStore::ServiceAccountEntry);
+    return tunnelName == Settings::defaultTunnelName() ? entry : entry + QLatin1Char('.') + tunnelName;
+}
+
+QString ServiceAccountKey::keychainOrigin(const QString &entry)
+{
+    return QStringLiteral("the OS keychain (entry %1/%2)").arg(QLatin1String(KeychainSecretStore::Service), entry);
 }
 
 QString ServiceAccountKey::problemWith(const QString &key)

@@ -34,6 +34,13 @@ struct ServiceAccountKey {
     /// desktop app may then look in the OS keychain).
     static std::optional<ServiceAccountKey> find(const Settings &settings, const QProcessEnvironment &env,
                                                  QString *error);
+    /// The OS keychain entry (service KeychainSecretStore::Service) that keeps `tunnelName`'s key:
+    /// the default tunnel keeps KeychainSecretStore::ServiceAccountEntry, the name from before there
+    /// were several tunnels, so a key stored then still works; [tunnel.NAME] has its own entry,
+    /// "service-account-key.NAME", so that each tunnel's account stays bound to its own mount.
+    static QString keychainEntry(const QString &tunnelName);
+    /// "the OS keychain (entry telephone/ENTRY)": a key's origin, for messages.
+    static QString keychainOrigin(const QString &entry);
     /// Reads a key file: the first line, trimmed. Refuses a file that group or others can read.
     static std::optional<ServiceAccountKey> readFile(const QString &file, const QString &origin, QString *error);
 };
