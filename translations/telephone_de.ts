@@ -1451,6 +1451,10 @@
         <source>general backend</source>
         <translation>allgemeines Backend</translation>
     </message>
+    <message>
+        <source>http://127.0.0.1:3000 or 3000</source>
+        <translation>http://127.0.0.1:3000 oder 3000</translation>
+    </message>
 </context>
 <context>
     <name>telephone::SingleInstance</name>
@@ -1847,6 +1851,10 @@
     <message>
         <source>Service-account key:</source>
         <translation>Dienstkonto-Schlüssel:</translation>
+    </message>
+    <message>
+        <source>http://127.0.0.1:3000 or 3000</source>
+        <translation>http://127.0.0.1:3000 oder 3000</translation>
     </message>
 </context>
 <context>
