@@ -1,8 +1,9 @@
 // The proxy_res writer: what it writes must decode (as the server would) to exactly the input.
+// Frames are read back with QJsonDocument (support/qtframereader.h), never with the engine's parser.
 
 #include "base/utf8.h"
-#include "protocol/frame.h"
 #include "proxy/responsewriter.h"
+#include "support/qtframereader.h"
 #include "support/wholeresponseframe.h"
 
 #include <QJsonArray>
@@ -16,10 +17,10 @@ namespace {
 
 QJsonObject payloadOf(const QByteArray &frameText)
 {
-    const DecodedFrame decoded = decodeFrame(frameText);
-    if (!decoded.frame)
-        qFatal("writer produced an invalid frame: %s", frameErrorName(decoded.error));
-    return decoded.frame->payload;
+    const std::optional<Frame> frame = readFrameWithQt(frameText);
+    if (!frame)
+        qFatal("writer produced an invalid frame: %s", frameText.left(200).constData());
+    return frame->payload;
 }
 
 // Reassembles the body the way Plugboard does: body, or the chunks in order; base64 decoded.
@@ -101,16 +102,16 @@ private slots:
         ProxyResponse response{QStringLiteral("r"), 200, {{"Content-Type", "text/plain"}}, body, false};
         const QByteArray frame = writeProxyResponseFrame(QStringLiteral("1"), QStringLiteral("7"),
                                                          QStringLiteral("telephone:p"), response, {});
-        const DecodedFrame decoded = decodeFrame(frame);
-        QVERIFY(decoded.frame);
-        QCOMPARE(decoded.frame->joinRef, QStringLiteral("1"));
-        QCOMPARE(decoded.frame->ref, QStringLiteral("7"));
-        QCOMPARE(decoded.frame->event, QStringLiteral("proxy_res"));
-        QCOMPARE(bodyOf(decoded.frame->payload), body);
-        QCOMPARE(decoded.frame->payload.value(QLatin1String("status")).toInt(), 200);
-        QCOMPARE(decoded.frame->payload.value(QLatin1String("request_id")).toString(), QStringLiteral("r"));
-        QCOMPARE(decoded.frame->payload.value(QLatin1String("chunked")).toBool(), false);
-        QCOMPARE(decoded.frame->payload.value(QLatin1String("headers")).toObject().value(QLatin1String("content-type")),
+        const std::optional<Frame> decoded = readFrameWithQt(frame);
+        QVERIFY(decoded);
+        QCOMPARE(decoded->joinRef, QStringLiteral("1"));
+        QCOMPARE(decoded->ref, QStringLiteral("7"));
+        QCOMPARE(decoded->event, QStringLiteral("proxy_res"));
+        QCOMPARE(bodyOf(decoded->payload), body);
+        QCOMPARE(decoded->payload.value(QLatin1String("status")).toInt(), 200);
+        QCOMPARE(decoded->payload.value(QLatin1String("request_id")).toString(), QStringLiteral("r"));
+        QCOMPARE(decoded->payload.value(QLatin1String("chunked")).toBool(), false);
+        QCOMPARE(decoded->payload.value(QLatin1String("headers")).toObject().value(QLatin1String("content-type")),
                  QStringLiteral("text/plain"));
     }
 

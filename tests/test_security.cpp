@@ -11,7 +11,6 @@
 //    are 0600 in a 0700 directory, and the token appears in no log line (debug level), no command line
 //    or process title, no error message.
 
-#include "protocol/frame.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
 #include "tokens/tokensink.h"
@@ -91,7 +90,7 @@ struct Setup {
         if (!simulator.listen())
             qFatal("simulator did not listen");
         pathId = simulator.addMount(QStringLiteral("/app"));
-        QObject::connect(&simulator, &sim::PlugboardSimulator::frameReceived, &simulator, [this](const Frame &f) {
+        QObject::connect(&simulator, &sim::PlugboardSimulator::frameReceived, &simulator, [this](const sim::Frame &f) {
             if (f.event != QLatin1String("proxy_res"))
                 return;
             ++proxyResFrames;

@@ -2,6 +2,7 @@
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
 #include "sim/tokenminter.h"
+#include "protocol/frame.h"
 #include "tokens/jwt.h"
 
 #include <QDateTime>
@@ -57,7 +58,7 @@ public:
     QString send(const QString &event, const QJsonObject &payload = {}, const QString &topicOverride = {})
     {
         const QString ref = QString::number(++m_ref);
-        const Frame frame{joinRef, ref, topicOverride.isEmpty() ? topic : topicOverride, event, payload};
+        const telephone::Frame frame{joinRef, ref, topicOverride.isEmpty() ? topic : topicOverride, event, payload};
         ws.sendTextMessage(QString::fromUtf8(encodeFrame(frame)));
         return ref;
     }
@@ -69,9 +70,9 @@ public:
         return send(QStringLiteral("phx_join"));
     }
 
-    std::optional<Frame> take(const std::function<bool(const Frame &)> &match, int timeoutMs = kWaitMs)
+    std::optional<telephone::Frame> take(const std::function<bool(const telephone::Frame &)> &match, int timeoutMs = kWaitMs)
     {
-        std::optional<Frame> found;
+        std::optional<telephone::Frame> found;
         (void)QTest::qWaitFor(
             [&] {
                 for (qsizetype i = 0; i < frames.size(); ++i) {
@@ -86,14 +87,14 @@ public:
         return found;
     }
 
-    std::optional<Frame> replyTo(const QString &ref)
+    std::optional<telephone::Frame> replyTo(const QString &ref)
     {
-        return take([ref](const Frame &f) { return f.event == QLatin1String("phx_reply") && f.ref == ref; });
+        return take([ref](const telephone::Frame &f) { return f.event == QLatin1String("phx_reply") && f.ref == ref; });
     }
 
-    std::optional<Frame> event(const QString &name)
+    std::optional<telephone::Frame> event(const QString &name)
     {
-        return take([name](const Frame &f) { return f.event == name; });
+        return take([name](const telephone::Frame &f) { return f.event == name; });
     }
 
     bool join(const QString &pathId)
@@ -116,7 +117,7 @@ public:
     }
 
     QWebSocket ws;
-    QList<Frame> frames;
+    QList<telephone::Frame> frames;
     QString topic;
     QString joinRef;
     int garbage = 0;
@@ -542,7 +543,7 @@ private slots:
         QVERIFY(client->event(QStringLiteral("heartbeat_ack")));
         QCOMPARE(m_sim->malformedFrames(), 3);
         QCOMPARE(frames.count(), 1);
-        QCOMPARE(frames.first().first().value<Frame>().event, QStringLiteral("heartbeat"));
+        QCOMPARE(frames.first().first().value<sim::Frame>().event, QStringLiteral("heartbeat"));
     }
 
     void phoenixHeartbeatAnswered()
@@ -1003,7 +1004,7 @@ private slots:
         QList<QNetworkReply *> replies;
         for (int i = 0; i < n; ++i)
             replies.append(get("/call/demo/item/" + QByteArray::number(i)));
-        QList<Frame> requests;
+        QList<telephone::Frame> requests;
         for (int i = 0; i < n; ++i) {
             const auto req = client->event(QStringLiteral("proxy_req"));
             QVERIFY(req);
@@ -1036,8 +1037,8 @@ private slots:
         QCOMPARE(first->frames.size(), 2);
         QCOMPARE(second->frames.size(), 2);
         for (WsClient *client : {first.get(), second.get()}) {
-            const QList<Frame> frames = std::exchange(client->frames, {});
-            for (const Frame &f : frames)
+            const QList<telephone::Frame> frames = std::exchange(client->frames, {});
+            for (const telephone::Frame &f : frames)
                 client->respond(f.payload.value("request_id").toString(), 200, {}, QStringLiteral("ok"));
         }
         for (QNetworkReply *reply : replies) {
@@ -1351,7 +1352,7 @@ private:
     };
 
     // Upgrades a browser through `telephone` (answering its ws_check); returns the ws_connect.
-    std::optional<Frame> upgradeBrowser(WsClient *telephone, SimBrowser *browser)
+    std::optional<telephone::Frame> upgradeBrowser(WsClient *telephone, SimBrowser *browser)
     {
         browser->socket.open(QUrl(QStringLiteral("ws://127.0.0.1:%1/call/demo/room?x=1").arg(m_sim->port())));
         const auto check = telephone->event(QStringLiteral("ws_check"));
@@ -1406,7 +1407,7 @@ private slots:
         browser.socket.sendTextMessage(QStringLiteral("early"));
         browser.socket.sendBinaryMessage(QByteArray("\x00\xff", 2));
         QTest::qWait(100);
-        QVERIFY(!telephone->take([](const Frame &f) { return f.event == QLatin1String("ws_frame"); }, 0));
+        QVERIFY(!telephone->take([](const telephone::Frame &f) { return f.event == QLatin1String("ws_frame"); }, 0));
         telephone->send(QStringLiteral("ws_connected"), {{"connection_id", id}});
         const auto first = telephone->event(QStringLiteral("ws_frame"));
         const auto second = telephone->event(QStringLiteral("ws_frame"));

@@ -159,7 +159,7 @@ struct Fixture {
         if (adjust)
             adjust(c);
         tunnel = manager.addTunnel(c, &sink);
-        QObject::connect(&simulator, &sim::PlugboardSimulator::frameReceived, &simulator, [this](const Frame &frame) {
+        QObject::connect(&simulator, &sim::PlugboardSimulator::frameReceived, &simulator, [this](const sim::Frame &frame) {
             if (frame.event == QLatin1String("ws_check_result"))
                 checkResults.append(frame.payload);
             else if (frame.event == QLatin1String("ws_error"))
@@ -702,7 +702,7 @@ private slots:
         Fixture f;
         QVERIFY(f.connected());
         QList<QJsonObject> framesFromTelephone;
-        QObject::connect(&f.simulator, &sim::PlugboardSimulator::frameReceived, &f.simulator, [&](const Frame &frame) {
+        QObject::connect(&f.simulator, &sim::PlugboardSimulator::frameReceived, &f.simulator, [&](const sim::Frame &frame) {
             if (frame.event == QLatin1String("ws_frame"))
                 framesFromTelephone.append(frame.payload);
         });

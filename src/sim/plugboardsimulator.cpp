@@ -28,7 +28,7 @@ QString refText(const QJsonValue &value)
     return value.isString() ? value.toString() : QString();
 }
 
-std::optional<telephone::Frame> readFrame(const QString &text, const char **problem)
+std::optional<telephone::sim::Frame> readFrame(const QString &text, const char **problem)
 {
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(text.toUtf8(), &error);
@@ -42,11 +42,11 @@ std::optional<telephone::Frame> readFrame(const QString &text, const char **prob
         *problem = "not a [join_ref, ref, topic, event, payload] frame";
         return std::nullopt;
     }
-    return telephone::Frame{refText(array.at(0)), refText(array.at(1)), array.at(2).toString(),
+    return telephone::sim::Frame{refText(array.at(0)), refText(array.at(1)), array.at(2).toString(),
                             array.at(3).toString(), array.at(4).toObject()};
 }
 
-QByteArray writeFrame(const telephone::Frame &frame)
+QByteArray writeFrame(const telephone::sim::Frame &frame)
 {
     const auto ref = [](const QString &r) { return r.isEmpty() ? QJsonValue() : QJsonValue(r); };
     return QJsonDocument(QJsonArray{ref(frame.joinRef), ref(frame.ref), frame.topic, frame.event, frame.payload})

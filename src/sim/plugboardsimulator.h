@@ -1,6 +1,6 @@
 #pragma once
 
-#include "protocol/frame.h"
+#include "sim/channelframe.h"
 #include "sim/httpserver.h"
 #include "sim/tokenminter.h"
 #include "sim/websocketfront.h"
@@ -161,7 +161,7 @@ signals:
     /// reason: missing_token, unsupported_vsn, bad_format, bad_algorithm, bad_signature, expired,
     /// unknown_token, revoked, superseded (replaced by a refresh), path_not_found.
     void upgradeRefused(const QString &reason);
-    void frameReceived(const telephone::Frame &frame);
+    void frameReceived(const telephone::sim::Frame &frame);
     void tokenRefreshed(const QString &jti, const QString &token);
     /// Every vending request, with the status it was answered and the token vended (201 only).
     void vendRequested(int status, const QString &token);

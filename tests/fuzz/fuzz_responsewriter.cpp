@@ -1,12 +1,13 @@
-// proxy_res writer round trip: the frame writeProxyResponseFrame writes decodes with decodeFrame
+// proxy_res writer round trip: the frame writeProxyResponseFrame writes decodes with QJsonDocument
+// (support/qtframereader.h, independent of the engine's parser)
 // (when every string in it is UTF-8), and the body reassembled from it (unchunked, or the chunks
 // joined; base64-decoded with body_encoding) equals the input body byte for byte. Chunks never cut
 // a UTF-8 sequence, headers come back lower-cased and joined as documented, the stats are right.
 // With base64 = false only valid UTF-8 bodies are written, as the forwarder guarantees.
 #include "fuzzcheck.h"
 #include "base/utf8.h"
-#include "protocol/frame.h"
 #include "proxy/responsewriter.h"
+#include "support/qtframereader.h"
 #include "support/wholeresponseframe.h"
 
 #include <QJsonArray>
@@ -98,11 +99,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (const auto &[name, value] : std::as_const(response.headers))
         headersUtf8 = headersUtf8 && isValidUtf8(name) && isValidUtf8(value);
     FUZZ_CHECK(!headersUtf8 || isValidUtf8(frameText));
-    const DecodedFrame decoded = decodeFrame(frameText);
-    if (!headersUtf8 && !decoded.frame)
+    const std::optional<Frame> decoded = readFrameWithQt(frameText);
+    if (!headersUtf8 && !decoded)
         return 0;
-    FUZZ_CHECK(decoded.frame);
-    const Frame &frame = *decoded.frame;
+    FUZZ_CHECK(decoded);
+    const Frame &frame = *decoded;
     FUZZ_CHECK(frame.joinRef == joinRef && frame.joinRef.isNull() == joinRef.isNull());
     FUZZ_CHECK(frame.ref == ref && frame.ref.isNull() == ref.isNull());
     FUZZ_CHECK(frame.topic == topic);
