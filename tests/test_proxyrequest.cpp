@@ -1,7 +1,10 @@
 // proxy_req validation: the one place hostile input from the server is judged. Table-driven.
 
+#include "protocol/httpfield.h"
+#include "protocol/websockethandshake.h"
 #include "proxy/proxyrequest.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QTest>
 
@@ -26,6 +29,43 @@ class TestProxyRequest : public QObject
     Q_OBJECT
 
 private slots:
+    // Comma-separated header lists (Connection's options): whole elements, OWS (SP, HTAB) trimmed,
+    // lower-cased, empty ones dropped; a VT is not whitespace and stays in its element.
+    void fieldListElementsAreWholeTrimmedAndLowerCase()
+    {
+        QCOMPARE(fieldListElements(" Keep-Alive ,\tUpgrade,, x-Custom\t"),
+                 (QList<QByteArray>{"keep-alive", "upgrade", "x-custom"}));
+        QCOMPARE(fieldListElements(""), QList<QByteArray>{});
+        QCOMPARE(fieldListElements("close\v"), QList<QByteArray>{"close\v"});
+        QVERIFY(fieldListHas("keep-alive, UPGRADE", "upgrade"));
+        QVERIFY(!fieldListHas("notupgrade", "upgrade"));
+        QVERIFY(!fieldListHas("upgrade-please", "upgrade"));
+    }
+
+    // A backend's 101 must list "upgrade" in Connection as a whole element (RFC 6455 4.2.2).
+    void handshakeConnectionMustListUpgrade_data()
+    {
+        QTest::addColumn<QByteArray>("connection");
+        QTest::addColumn<bool>("valid");
+        QTest::newRow("Upgrade") << QByteArray("Upgrade") << true;
+        QTest::newRow("list") << QByteArray("keep-alive, upgrade") << true;
+        QTest::newRow("substring") << QByteArray("notupgrade") << false;
+        QTest::newRow("missing") << QByteArray("keep-alive") << false;
+    }
+
+    void handshakeConnectionMustListUpgrade()
+    {
+        QFETCH(QByteArray, connection);
+        QFETCH(bool, valid);
+        const QByteArray key = websocket::newHandshakeKey();
+        // The accept value computed here by hand from RFC 6455's GUID, not by the engine.
+        const QByteArray accept = QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11",
+                                                           QCryptographicHash::Sha1).toBase64();
+        const QByteArray head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: " + connection
+                                + "\r\nSec-WebSocket-Accept: " + accept + "\r\n";
+        QCOMPARE(websocket::parseHandshakeReply(head, key).valid, valid);
+    }
+
     void hostilePaths_data()
     {
         QTest::addColumn<QString>("path");

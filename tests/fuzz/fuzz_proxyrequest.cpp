@@ -7,7 +7,7 @@
 // seeds are real proxy_req payloads). Otherwise FuzzedDataProvider builds a payload from them
 // with the known keys set to strings, or to values of the wrong type.
 #include "fuzzcheck.h"
-#include "proxy/httpfield.h"
+#include "protocol/httpfield.h"
 #include "proxy/proxyrequest.h"
 #include "proxy/requesttarget.h"
 

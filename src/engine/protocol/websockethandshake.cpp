@@ -1,5 +1,7 @@
 #include "protocol/websockethandshake.h"
 
+#include "protocol/httpfield.h"
+
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 
@@ -41,7 +43,7 @@ HandshakeReply parseHandshakeReply(const QByteArray &head, const QByteArray &key
     const QByteArray expected =
         QCryptographicHash::hash(key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11", QCryptographicHash::Sha1).toBase64();
     reply.valid = reply.status == 101 && headerValue(lines, "upgrade").toLower() == "websocket"
-        && headerValue(lines, "connection").toLower().contains("upgrade")
+        && fieldListHas(headerValue(lines, "connection"), "upgrade")
         && headerValue(lines, "sec-websocket-accept") == expected;
     reply.protocol = headerValue(lines, "sec-websocket-protocol");
     reply.extensions = headerValue(lines, "sec-websocket-extensions");

@@ -2,6 +2,7 @@
 
 #include "base/logging.h"
 #include "base/utf8.h"
+#include "protocol/httpfield.h"
 #include "proxy/contentdecoding.h"
 #include "proxy/backendhost.h"
 
@@ -35,10 +36,8 @@ HeaderList endToEndResponseHeaders(const HeaderList &headers)
 {
     QList<QByteArray> connectionTokens;
     for (const auto &[name, value] : headers) {
-        if (name.compare("connection", Qt::CaseInsensitive) == 0) {
-            for (const QByteArray &token : value.split(','))
-                connectionTokens.append(token.trimmed().toLower());
-        }
+        if (name.compare("connection", Qt::CaseInsensitive) == 0)
+            connectionTokens += fieldListElements(value);
     }
     HeaderList out;
     out.reserve(headers.size());

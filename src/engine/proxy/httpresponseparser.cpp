@@ -1,7 +1,7 @@
 #include "proxy/httpresponseparser.h"
 
 #include "base/hexdigit.h"
-#include "proxy/httpfield.h"
+#include "protocol/httpfield.h"
 
 #include <algorithm>
 #include <cstring>
@@ -13,28 +13,6 @@ namespace {
 bool equalsLower(const QByteArray &name, const char *lower)
 {
     return name.compare(lower, Qt::CaseInsensitive) == 0;
-}
-
-bool hasToken(const QByteArray &value, const char *token)
-{
-    for (const QByteArray &part : value.split(',')) {
-        if (part.trimmed().compare(token, Qt::CaseInsensitive) == 0)
-            return true;
-    }
-    return false;
-}
-
-// Optional whitespace around a field value is SP and HTAB only (RFC 9110 5.6.3): a VT or CR at
-// the end must stay in the value, where isValidFieldValue refuses it, not be trimmed away.
-QByteArray trimOws(const QByteArray &text)
-{
-    qsizetype begin = 0;
-    qsizetype end = text.size();
-    while (begin < end && (text.at(begin) == ' ' || text.at(begin) == '\t'))
-        ++begin;
-    while (end > begin && (text.at(end - 1) == ' ' || text.at(end - 1) == '\t'))
-        --end;
-    return text.mid(begin, end - begin);
 }
 
 // 1*DIGIT or 1*HEXDIG and nothing else: toLongLong would also take "+5", " 5" or "0x5", which
@@ -201,9 +179,9 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
     QByteArray lengthValue;
     for (const auto &[name, value] : std::as_const(m_headers)) {
         if (equalsLower(name, "connection")) {
-            if (hasToken(value, "close"))
+            if (fieldListHas(value, "close"))
                 m_keepAlive = false;
-            else if (hasToken(value, "keep-alive"))
+            else if (fieldListHas(value, "keep-alive"))
                 m_keepAlive = true;
         } else if (equalsLower(name, "transfer-encoding")) {
             transferEncoding = true;

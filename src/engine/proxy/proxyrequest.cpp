@@ -1,6 +1,6 @@
 #include "proxy/proxyrequest.h"
 
-#include "proxy/httpfield.h"
+#include "protocol/httpfield.h"
 #include "proxy/requesttarget.h"
 
 #include <QJsonArray>
@@ -28,18 +28,6 @@ Problem pathProblem(const QByteArray &path, const ProxyRequestLimits &limits)
 }
 
 } // namespace
-
-bool isHttpToken(const QByteArray &text)
-{
-    if (text.isEmpty())
-        return false;
-    static const QByteArray extra("!#$%&'*+-.^_`|~");
-    for (const char c : text) {
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || extra.contains(c)))
-            return false;
-    }
-    return true;
-}
 
 bool isHopByHopHeader(const QByteArray &lowerName)
 {
@@ -127,9 +115,8 @@ ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequ
         return refuse(431, {Kind::TooManyHeaders, {QString::number(headers.size()), QString::number(limits.maxHeaders)}});
 
     // Connection names further hop-by-hop headers (RFC 9110 7.6.1).
-    QList<QByteArray> connectionTokens;
-    for (const QByteArray &token : headers.value(QLatin1String("connection")).toString().toLatin1().split(','))
-        connectionTokens.append(token.trimmed().toLower());
+    const QList<QByteArray> connectionTokens =
+        fieldListElements(headers.value(QLatin1String("connection")).toString().toLatin1());
 
     qint64 headerBytes = 0;
     for (auto it = headers.begin(); it != headers.end(); ++it) {

@@ -56,8 +56,6 @@ struct ParsedProxyRequest {
 
 ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequestLimits &limits = {});
 
-/// RFC 9110 token characters (method and header names).
-bool isHttpToken(const QByteArray &text);
 /// Hop-by-hop headers (RFC 9110 7.6.1) plus the framing headers Telephone recomputes.
 bool isHopByHopHeader(const QByteArray &lowerName);
 
