@@ -4,7 +4,6 @@
 #include "base/logging.h"
 #include "tokens/keychainsecretstore.h"
 #include "tokens/serviceaccountkey.h"
-#include "tokens/tokenchooser.h"
 #include "tokens/tokenstore.h"
 #include "tokens/tokensink.h"
 #include "tunnel/tokensupply.h"
@@ -76,17 +75,12 @@ void TunnelRun::keychainReadEnded()
     m_readingKeychain = false;
     if (m_manager->isStopping())
         return; // stopped (a signal) while the keychain was being asked
-    if (const std::optional<bool> storeUsable = std::exchange(m_startWaiting, std::nullopt))
-        startWithBestToken(*storeUsable);
+    if (const std::optional<WaitingStart> waiting = std::exchange(m_startWaiting, std::nullopt))
+        startWith(waiting->choice, waiting->storeUsable);
 }
 
 void TunnelRun::startWithBestToken(bool storeUsable)
 {
-    // Headless, a tunnel with no token gives up unless a key can supply one: the key must be known.
-    if (m_readingKeychain) {
-        m_startWaiting = storeUsable;
-        return;
-    }
     const logging::ContextScope scope(name());
     const qint64 now = QDateTime::currentSecsSinceEpoch();
     const QString server = m_tunnel->displayServer();
@@ -120,6 +114,23 @@ void TunnelRun::startWithBestToken(bool storeUsable)
     for (const QString &note : choice.notes)
         qCInfo(lcRun).noquote() << note;
 
+    // With a usable token the tunnel starts now: a locked or slow keychain must not hold it up.
+    // Without one, only a service-account key can bring a token, and headless a tunnel with none
+    // gives up unless a key can supply one: the keychain's answer must be known first.
+    const bool usable = choice.chosen && !choice.chosen->claims.isExpiredAt(now);
+    if (!usable && m_readingKeychain) {
+        m_startWaiting = WaitingStart{choice, storeUsable};
+        return;
+    }
+    startWith(choice, storeUsable);
+}
+
+void TunnelRun::startWith(const TokenChoice &choice, bool storeUsable)
+{
+    const logging::ContextScope scope(name());
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const QString server = m_tunnel->displayServer();
+    const QString given = m_settings.token().trimmed();
     if (!choice.chosen && given.isEmpty()) {
         if (m_headless && !canBeSupplied()) {
             const QString tokenOption = m_settings.tunnelName() == Settings::defaultTunnelName()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/settings.h"
+#include "tokens/tokenchooser.h"
 
 #include <QObject>
 
@@ -41,7 +42,8 @@ public:
     /// settings dialog); asynchronous: startWithBestToken waits for the answer.
     void readServiceAccountKeyFromKeychain();
     /// Picks the given or the newest stored token and starts the tunnel (or gives up, headless,
-    /// when there is none and nothing can supply one). Waits for a keychain read still under way.
+    /// when there is none and nothing can supply one). Only without a usable token does it wait
+    /// for a keychain read still under way: then a key is the one way to a token.
     void startWithBestToken(bool storeUsable);
 
 signals:
@@ -57,6 +59,8 @@ private:
     void giveUp(int exitCode);
     /// The keychain has answered (with a key or without): a start that waited for it goes on.
     void keychainReadEnded();
+    /// Starts the tunnel on the chosen token (storing a given one), or gives up headless with none.
+    void startWith(const TokenChoice &choice, bool storeUsable);
 
     Settings m_settings;
     TunnelManager *m_manager;
@@ -67,7 +71,11 @@ private:
     TokenSupply *m_tokenSupply = nullptr;
     bool m_gaveUp = false;
     bool m_readingKeychain = false;
-    std::optional<bool> m_startWaiting; ///< startWithBestToken's storeUsable, while the keychain is read
+    struct WaitingStart {
+        TokenChoice choice;
+        bool storeUsable;
+    };
+    std::optional<WaitingStart> m_startWaiting; ///< a start without a usable token, while the keychain is read
 };
 
 } // namespace telephone
