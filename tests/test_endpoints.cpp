@@ -20,6 +20,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
+#include <QWebSocket>
 
 #include <algorithm>
 #include <memory>
@@ -353,12 +354,37 @@ private slots:
         QCOMPARE(ask(nam, f.base, QStringLiteral("/live")).status, 200);
     }
 
+    // Nothing here speaks WebSocket: an upgrade request never becomes an open WebSocket (whether
+    // Qt answers it as a plain GET or hands us the socket, which is closed at once), and the
+    // endpoints keep answering afterwards.
+    void webSocketUpgradesAreNotAccepted()
+    {
+        Fixture f;
+        QWebSocket ws;
+        QSignalSpy disconnected(&ws, &QWebSocket::disconnected);
+        bool opened = false;
+        connect(&ws, &QWebSocket::connected, this, [&opened] { opened = true; });
+        QString wsUrl = f.base + QStringLiteral("/live");
+        wsUrl.replace(0, 4, QStringLiteral("ws"));
+        ws.open(QUrl(wsUrl));
+        QVERIFY(disconnected.wait(5000));
+        QVERIFY(!opened || ws.closeCode() == QWebSocketProtocol::CloseCodePolicyViolated);
+        QNetworkAccessManager nam;
+        QCOMPARE(ask(nam, f.base, QStringLiteral("/live")).status, 200);
+    }
+
     void unknownPathsAre404()
     {
         Fixture f;
         QNetworkAccessManager nam;
-        for (const char *path : {"/", "/metrics/extra", "/call/demo/"})
-            QCOMPARE(ask(nam, f.base, QString::fromLatin1(path)).status, 404);
+        for (const char *path : {"/", "/metrics/extra", "/call/demo/"}) {
+            const Answer a = ask(nam, f.base, QString::fromLatin1(path));
+            QCOMPARE(a.status, 404);
+            // Our answer, not Qt's default 404: the catch-all route reaches every path.
+            QVERIFY2(a.json().value(QStringLiteral("error")).toString().startsWith(QStringLiteral("not found; try /live")),
+                     a.body.constData());
+            QCOMPARE(a.header("Cache-Control"), QByteArray("no-store"));
+        }
     }
 };
 

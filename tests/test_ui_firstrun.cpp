@@ -21,6 +21,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMap>
 #include <QMenu>
 #include <QMenuBar>
 #include <QProcess>
@@ -47,6 +48,46 @@ QAction *visibleAction(QMenu *menu, const QString &text)
             return action;
     }
     return nullptr;
+}
+
+// Connect, Disconnect and Refresh token now, each looked up by its text in the window's Tunnel
+// menu and in the tray menu separately, and the status panel's Refresh now: what differs between
+// them, and from the one rule (Connect when stopped or refused, Disconnect while running or
+// waiting, Refresh only when connected); empty when all agree.
+QString tunnelActionsDisagreement(DesktopShell &shell, Tunnel::State state)
+{
+    QMenu *windowMenu = nullptr;
+    for (QAction *menu : shell.window()->menuBar()->actions()) {
+        if (menu->menu() && menu->text() == QLatin1String("&Tunnel"))
+            windowMenu = menu->menu();
+    }
+    if (!windowMenu)
+        return QStringLiteral("no Tunnel menu in the window");
+    using S = Tunnel::State;
+    const bool stopped = state == S::Disconnected || state == S::AuthFailed;
+    const bool running = state == S::Connecting || state == S::Joining || state == S::Connected
+                         || state == S::Reconnecting || state == S::ConfigError;
+    const QList<std::pair<QString, bool>> expected{{QStringLiteral("Connect"), stopped},
+                                                   {QStringLiteral("Disconnect"), running},
+                                                   {QStringLiteral("Refresh token now"), state == S::Connected}};
+    QStringList problems;
+    for (const auto &[text, enabled] : expected) {
+        const QAction *inWindow = visibleAction(windowMenu, text);
+        const QAction *inTray = visibleAction(shell.tray()->menu(), text);
+        if (!inWindow || !inTray) {
+            problems << text + QStringLiteral(" missing");
+            continue;
+        }
+        if (inWindow->isEnabled() != enabled || inTray->isEnabled() != enabled)
+            problems << QStringLiteral("%1: window %2, tray %3, expected %4")
+                            .arg(text)
+                            .arg(inWindow->isEnabled())
+                            .arg(inTray->isEnabled())
+                            .arg(enabled);
+    }
+    if (shell.window()->statusPanel()->refreshTokenButton()->isEnabled() != (state == S::Connected))
+        problems << QStringLiteral("status panel's Refresh now disagrees");
+    return problems.join(QStringLiteral("; "));
 }
 
 // Every text a person reads in the window's status and the tray: none may name a flag.
@@ -256,6 +297,41 @@ private slots:
         QVERIFY2(status->text(QStringLiteral("state")).contains(QStringLiteral("Token expired at ")),
                  qPrintable(status->text(QStringLiteral("state"))));
         QVERIFY(visibleAction(shell.tray()->menu(), QStringLiteral("Paste token…")));
+        c.manager.stopAll();
+    }
+
+    // Issue 12: one owner of Connect / Disconnect / Refresh token now (TunnelActions) and one
+    // enabling rule: the window, the tray and the status panel agree in every state the tunnel
+    // passes through, checked at each state change (the transient ones included).
+    void windowAndTrayEnableTheSameActionsInEveryState()
+    {
+        TokenCase c;
+        QVERIFY(c.start([](sim::PlugboardSimulator &sim, const QString &pathId) { return sim.mintToken(pathId); }));
+        DesktopShell shell(&c.manager, c.tunnel, settingsFor(m_dir.filePath(QStringLiteral("agree.ini"))));
+        shell.start();
+        QMap<Tunnel::State, QString> seen; // state -> disagreement found there (empty: none)
+        seen.insert(c.tunnel->state(), tunnelActionsDisagreement(shell, c.tunnel->state()));
+        connect(c.tunnel, &Tunnel::stateChanged, this, [&] {
+            const QString problem = tunnelActionsDisagreement(shell, c.tunnel->state());
+            if (!problem.isEmpty() || !seen.contains(c.tunnel->state()))
+                seen.insert(c.tunnel->state(), problem);
+        });
+        c.manager.startAll();
+        QTRY_COMPARE_WITH_TIMEOUT(c.tunnel->state(), Tunnel::State::Connected, 5000);
+        c.sim.kickAll(true); // dropped: Reconnecting, then back with the default backoff
+        QTRY_VERIFY_WITH_TIMEOUT(seen.contains(Tunnel::State::Reconnecting), 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(c.tunnel->state(), Tunnel::State::Connected, 15000);
+        visibleAction(shell.tray()->menu(), QStringLiteral("Disconnect"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(c.tunnel->state(), Tunnel::State::Disconnected, 5000);
+        c.sim.revokeAllTokens();
+        visibleAction(shell.tray()->menu(), QStringLiteral("Connect"))->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(c.tunnel->state(), Tunnel::State::AuthFailed, 5000);
+
+        for (Tunnel::State state : {Tunnel::State::Disconnected, Tunnel::State::Connecting, Tunnel::State::Joining,
+                                    Tunnel::State::Connected, Tunnel::State::Reconnecting, Tunnel::State::AuthFailed})
+            QVERIFY2(seen.contains(state), qPrintable(QStringLiteral("state %1 not reached").arg(int(state))));
+        for (auto it = seen.cbegin(); it != seen.cend(); ++it)
+            QVERIFY2(it.value().isEmpty(), qPrintable(QStringLiteral("state %1: %2").arg(int(it.key())).arg(it.value())));
         c.manager.stopAll();
     }
 

@@ -19,6 +19,7 @@
 #include "ui/trayicon.h"
 #include "ui/trayicons.h"
 #include "ui/tunnelactions.h"
+#include "ui/tunnelparts.h"
 #include "ui/panelscheme.h"
 #include "ui/replaycomparison.h"
 #include "ui/replayeditor.h"
@@ -185,7 +186,8 @@ private slots:
         MemoryTokenSink sink;
         TunnelManager manager;
         Tunnel *tunnel = manager.addTunnel(config, &sink);
-        StatusPanel status(tunnel, &manager, nullptr);
+        TunnelActions actions(tunnel);
+        StatusPanel status(TunnelParts{tunnel, tunnel->objectName(), nullptr, &actions}, &manager);
         manager.startAll();
         QTRY_COMPARE_WITH_TIMEOUT(tunnel->state(), Tunnel::State::Connected, 5000);
         status.refresh();

@@ -67,7 +67,7 @@ MainWindow::MainWindow(const QList<TunnelParts> &tunnels, TunnelManager *manager
     setWindowIcon(TrayIcons::icon(TrayIcons::Look::Connected, TrayIcons::Style::Colour));
 
     for (const TunnelParts &parts : tunnels) {
-        auto *panel = new StatusPanel(parts.tunnel, manager, parts.health, m_panelStack);
+        auto *panel = new StatusPanel(parts, manager, m_panelStack);
         panel->setObjectName(QStringLiteral("status-") + parts.name);
         m_panels << panel;
         m_panelStack->addWidget(panel);

@@ -5,7 +5,10 @@
 #include "tunnel/tunnelmanager.h"
 #include "ui/backendhealth.h"
 #include "ui/humantext.h"
+#include "ui/tunnelactions.h"
+#include "ui/tunnelparts.h"
 
+#include <QAction>
 #include <QClipboard>
 #include <QDateTime>
 #include <QGridLayout>
@@ -41,11 +44,11 @@ QString socketAndChannel(Tunnel::State state, bool socketOpen)
 
 } // namespace
 
-StatusPanel::StatusPanel(Tunnel *tunnel, TunnelManager *manager, BackendHealth *health, QWidget *parent)
+StatusPanel::StatusPanel(const TunnelParts &parts, TunnelManager *manager, QWidget *parent)
     : QWidget(parent)
-    , m_tunnel(tunnel)
+    , m_tunnel(parts.tunnel)
     , m_manager(manager)
-    , m_health(health)
+    , m_health(parts.health)
     , m_reconnect(new QPushButton(tr("Reconnect now"), this))
     , m_copyUrl(new QPushButton(tr("Copy"), this))
     , m_refreshToken(new QPushButton(tr("Refresh now"), this))
@@ -85,20 +88,22 @@ StatusPanel::StatusPanel(Tunnel *tunnel, TunnelManager *manager, BackendHealth *
         QTimer::singleShot(1500, m_copyUrl, [this] { m_copyUrl->setText(tr("Copy")); });
     });
     connect(m_tokenAction, &QPushButton::clicked, this, &StatusPanel::tokenActionRequested);
-    connect(m_refreshToken, &QPushButton::clicked, this, [this] {
-        if (!m_tunnel)
-            return;
-        m_tunnel->refreshTokenNow();
+    QAction *refreshTokenAction = parts.actions->refreshTokenAction();
+    m_refreshToken->setEnabled(refreshTokenAction->isEnabled());
+    connect(refreshTokenAction, &QAction::enabledChanged, m_refreshToken, &QPushButton::setEnabled);
+    connect(m_refreshToken, &QPushButton::clicked, this, [this, refreshTokenAction] {
+        refreshTokenAction->trigger();
         m_refreshToken->setText(tr("Asked"));
         QTimer::singleShot(1500, m_refreshToken, [this] { m_refreshToken->setText(tr("Refresh now")); });
     });
+    Tunnel *tunnel = parts.tunnel;
     connect(tunnel, &Tunnel::stateChanged, this, &StatusPanel::refresh);
     connect(tunnel, &Tunnel::heartbeatRoundTripMeasured, this, &StatusPanel::refresh);
     connect(tunnel, &Tunnel::tokenRefreshed, this, &StatusPanel::refresh);
     if (manager)
         connect(manager, &TunnelManager::secretStoreDescriptionChanged, this, &StatusPanel::refresh);
-    if (health)
-        connect(health, &BackendHealth::healthChanged, this, &StatusPanel::refresh);
+    if (m_health)
+        connect(m_health, &BackendHealth::healthChanged, this, &StatusPanel::refresh);
     m_tick->setInterval(std::chrono::seconds(1));
     connect(m_tick, &QTimer::timeout, this, &StatusPanel::refresh);
     m_tick->start();
@@ -244,7 +249,6 @@ void StatusPanel::refresh()
             text += tr("; refresh in %1").arg(HumanText::duration(qMax<qint64>(0, now.secsTo(refreshAt))));
         m_token->setText(text);
     }
-    m_refreshToken->setEnabled(state == Tunnel::State::Connected);
 
     const QString store = m_manager ? m_manager->secretStoreDescription() : QString();
     m_secretStore->setText(store.isEmpty() ? tr("none reported — tokens are kept in memory only") : store);

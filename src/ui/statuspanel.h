@@ -12,21 +12,26 @@ namespace telephone {
 class BackendHealth;
 class Tunnel;
 class TunnelManager;
+struct TunnelParts;
 
 /// The window's tunnel status in words: server, socket and channel state, heartbeat round trip,
 /// the next retry with Reconnect now, mount and public URL with Copy, backend and whether it
 /// answers, token expiry with Refresh now, the secret store. Countdowns tick once a second.
+/// Refresh now is the tunnel's shared "Refresh token now" action (TunnelActions) as a button: it
+/// is enabled exactly when that action is, in the menus as here.
 class StatusPanel : public QWidget
 {
     Q_OBJECT
 
 public:
-    StatusPanel(Tunnel *tunnel, TunnelManager *manager, BackendHealth *health, QWidget *parent = nullptr);
+    StatusPanel(const TunnelParts &parts, TunnelManager *manager, QWidget *parent = nullptr);
 
     /// The texts shown, by row name ("server", "state", "socket", ...), for tests.
     QString text(const QString &row) const;
     /// The button beside the state that fixes a token problem ("Paste token…"); hidden otherwise.
     QPushButton *tokenActionButton() const { return m_tokenAction; }
+    /// "Refresh now" beside the token expiry.
+    QPushButton *refreshTokenButton() const { return m_refreshToken; }
     /// Whether the rows are in one column (narrow window) rather than two.
     bool isSingleColumn() const { return m_singleColumn; }
     /// Below this width the two columns become one.

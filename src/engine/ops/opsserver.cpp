@@ -9,7 +9,12 @@
 #include <QLoggingCategory>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QUrl>
 #include <QWebSocket>
+
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+#include <QHttpHeaders>
+#endif
 
 #ifdef Q_OS_UNIX
 #include <cerrno>
@@ -44,6 +49,31 @@ QByteArray jsonBody(const QJsonObject &object)
 Reply errorReply(Status status, const QString &message)
 {
     return {status, "application/json", jsonBody(QJsonObject{{QStringLiteral("error"), message}})};
+}
+
+// The one place where Qt versions differ: how a responder takes headers. Up to 6.7 it writes them
+// one by one (writeStatusLine/writeHeader/writeBody, gone in 6.8); from 6.8 it takes a QHttpHeaders
+// (new in 6.7) and adds Content-Length itself. See docs/ARCHITECTURE.md.
+void writeReply(QHttpServerResponder &responder, const Reply &reply, bool head)
+{
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+    QHttpHeaders headers;
+    headers.append(QHttpHeaders::WellKnownHeader::ContentType, reply.contentType);
+    headers.append(QHttpHeaders::WellKnownHeader::CacheControl, "no-store");
+    if (reply.status == Status::MethodNotAllowed)
+        headers.append(QHttpHeaders::WellKnownHeader::Allow, "GET, HEAD");
+    // 6.8 always sends the length of what is written: a HEAD answer says Content-Length: 0 there.
+    responder.write(head ? QByteArray() : reply.body, headers, reply.status);
+#else
+    responder.writeStatusLine(reply.status);
+    responder.writeHeader("Content-Type", reply.contentType);
+    responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
+    responder.writeHeader("Cache-Control", "no-store");
+    if (reply.status == Status::MethodNotAllowed)
+        responder.writeHeader("Allow", "GET, HEAD");
+    // HEAD: the same headers as GET, including the length the body would have, and no body.
+    responder.writeBody(head ? QByteArray() : reply.body);
+#endif
 }
 
 } // namespace
@@ -193,15 +223,23 @@ std::optional<OpsServer::Address> OpsServer::parseAddress(const QString &text, Q
 }
 
 OpsServer::OpsServer(OpsReport *report, QObject *parent)
-    : QAbstractHttpServer(parent)
+    : QObject(parent)
     , m_report(report)
 {
-    // Depending on how Qt HttpServer was built, QAbstractHttpServer may take WebSocket upgrade
-    // requests over by itself and queue the sockets for us (Debian's 6.4.2 answers them as plain
-    // GETs). Nothing here speaks WebSocket, so any such socket is closed at once, never left to pile up.
-    connect(this, &QAbstractHttpServer::newWebSocketConnection, this, [this] {
-        while (hasPendingWebSocketConnections()) {
-            std::unique_ptr<QWebSocket> socket = nextPendingWebSocketConnection();
+    // One route for every path and method, so that this class alone decides 404 and 405 and their
+    // bodies: QUrl's converter (".*") makes "/<arg>" match any path. route(pattern, handler) with a
+    // (captures, request, QHttpServerResponder &&) handler reads the same in Qt 6.4 and 6.8, unlike
+    // overriding QAbstractHttpServer or setMissingHandler/afterRequest (changed or gone by 6.8).
+    m_http.route(QStringLiteral("/<arg>"),
+                 [this](const QUrl &, const QHttpServerRequest &request, QHttpServerResponder &&responder) {
+                     answer(request, responder);
+                 });
+    // Depending on how Qt HttpServer was built, it may take WebSocket upgrade requests over by
+    // itself and queue the sockets for us (Debian's 6.4.2 answers them as plain GETs). Nothing here
+    // speaks WebSocket, so any such socket is closed at once, never left to pile up.
+    connect(&m_http, &QAbstractHttpServer::newWebSocketConnection, this, [this] {
+        while (m_http.hasPendingWebSocketConnections()) {
+            std::unique_ptr<QWebSocket> socket = m_http.nextPendingWebSocketConnection();
             socket->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("not a WebSocket endpoint"));
         }
     });
@@ -223,7 +261,7 @@ bool OpsServer::listen(const QString &addressText, QString *error)
         delete tcp;
         return false;
     }
-    bind(tcp);
+    m_http.bind(tcp); // returns void in 6.4, bool in 6.8: tcp is already listening, nothing to check
     m_tcpServer = tcp;
     qCInfo(lcOps).noquote() << "serving /live, /ready, /health and /metrics on" << baseUrl();
     return true;
@@ -247,7 +285,7 @@ QString OpsServer::baseUrl() const
     return QStringLiteral("http://%1:%2").arg(hostText).arg(serverPort());
 }
 
-bool OpsServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+void OpsServer::answer(const QHttpServerRequest &request, QHttpServerResponder &responder) const
 {
     const bool head = request.method() == QHttpServerRequest::Method::Head;
     const QString path = request.url().path();
@@ -268,23 +306,7 @@ bool OpsServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
         reply = errorReply(Status::NotFound, QStringLiteral("not found; try /live, /ready, /health or /metrics"));
     }
     qCDebug(lcOps).noquote() << request.method() << path << int(reply.status);
-
-    QHttpServerResponder responder = makeResponder(request, socket);
-    responder.writeStatusLine(reply.status);
-    responder.writeHeader("Content-Type", reply.contentType);
-    responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
-    responder.writeHeader("Cache-Control", "no-store");
-    if (reply.status == Status::MethodNotAllowed)
-        responder.writeHeader("Allow", "GET, HEAD");
-    // HEAD: the same headers as GET, including the length the body would have, and no body.
-    responder.writeBody(head ? QByteArray() : reply.body);
-    return true;
-}
-
-void OpsServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
-{
-    // Not reached (handleRequest answers everything); required by QAbstractHttpServer.
-    makeResponder(request, socket).write(Status::NotFound);
+    writeReply(responder, reply, head);
 }
 
 } // namespace telephone

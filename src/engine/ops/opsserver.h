@@ -1,7 +1,7 @@
 #pragma once
 
-#include <QAbstractHttpServer>
 #include <QHostAddress>
+#include <QHttpServer>
 #include <QList>
 #include <QPointer>
 #include <QString>
@@ -60,9 +60,10 @@ private:
 
 /// The operations endpoints over HTTP: /live, /ready, /health and /metrics, GET and HEAD only
 /// (anything else 405), everything else 404. Bound to loopback unless an address says otherwise.
-/// Built on Qt's HTTP server module; it answers from OpsReport on each request and keeps no
-/// state of its own. Lives on the engine's thread.
-class OpsServer : public QAbstractHttpServer
+/// Built on Qt's HTTP server module through the API that Qt 6.4 to 6.8 share (one catch-all
+/// QHttpServer::route, see docs/ARCHITECTURE.md "Ops endpoints and Qt versions"); it answers from
+/// OpsReport on each request and keeps no state of its own. Lives on the engine's thread.
+class OpsServer : public QObject
 {
     Q_OBJECT
 
@@ -88,12 +89,11 @@ public:
     /// The listener's bounds (null before listen()); tests shorten the idle timeout.
     OpsListener *listener() const { return m_tcpServer; }
 
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
-
 private:
+    void answer(const QHttpServerRequest &request, QHttpServerResponder &responder) const;
+
     OpsReport *m_report;
+    QHttpServer m_http;
     OpsListener *m_tcpServer = nullptr;
 };
 
