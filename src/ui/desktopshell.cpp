@@ -160,11 +160,6 @@ void DesktopShell::toggleWindow()
         showWindow();
 }
 
-void DesktopShell::showTokenDialog(bool fromClipboard)
-{
-    showTokenDialogFor(m_window->selectedTunnel(), fromClipboard);
-}
-
 void DesktopShell::showTokenDialogFor(Tunnel *tunnel, bool fromClipboard)
 {
     if (!tunnel)

@@ -53,10 +53,8 @@ public:
 public slots:
     void showWindow();
     void toggleWindow();
-    /// Opens the token dialog for the tunnel selected in the window; `fromClipboard` fills it with
-    /// the clipboard's text.
-    void showTokenDialog(bool fromClipboard = false);
-    /// The same for `tunnel` (selected in the window too).
+    /// Opens the token dialog for `tunnel` (and selects it in the window); `fromClipboard` fills it
+    /// with the clipboard's text.
     void showTokenDialogFor(telephone::Tunnel *tunnel, bool fromClipboard = false);
     void showSettings();
 

@@ -7,6 +7,7 @@
 // DIR/backend (the echo backend) and a token per mount in DIR/<mount>.jwt (0600), the --revoked
 // ones revoked at once; then DIR/ready. Runs until SIGTERM or SIGINT. Listens on 127.0.0.1 only.
 
+#include "base/privatefiles.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
 
@@ -32,12 +33,11 @@ void onSignal(int)
 
 bool writeFile(const QString &path, const QByteArray &text, bool secret)
 {
+    QString error;
+    if (secret) // 0600 from the first byte on (the engine's own rule for secrets)
+        return telephone::privatefiles::writeFile(path, text + '\n', &error);
     QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return false;
-    if (secret)
-        file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    return file.write(text + '\n') == text.size() + 1;
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(text + '\n') == text.size() + 1;
 }
 
 } // namespace

@@ -133,13 +133,13 @@ QByteArray jsonString(const QString &text)
     return out;
 }
 
-// Caller holds g_secretsMutex.
 QString defaultTunnel()
 {
     QMutexLocker locker(&g_defaultTunnelMutex);
     return g_defaultTunnel;
 }
 
+// Caller holds g_secretsMutex.
 void rebuildPatterns()
 {
     g_secretPatterns.clear();
