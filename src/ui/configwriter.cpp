@@ -80,9 +80,7 @@ bool ConfigWriter::checkTunnels(const QList<TunnelSection> &tunnels, QString *er
     QStringList seen;
     for (const TunnelSection &section : tunnels) {
         // The same rules as Settings when it reads the file back: a section it rejects is not written.
-        if (!Settings::isValidTunnelName(section.name)
-            || section.name.compare(Settings::defaultTunnelName(), Qt::CaseInsensitive) == 0
-            || seen.contains(section.name, Qt::CaseInsensitive)) {
+        if (Settings::tunnelNameProblem(section.name, seen) != Settings::TunnelNameProblem::None) {
             *error = tr("\"%1\" cannot be a tunnel name").arg(section.name);
             return false;
         }

@@ -112,15 +112,22 @@ void TunnelEditDialog::validate()
 {
     const QString name = m_name->text().trimmed();
     QString nameError;
-    if (name.isEmpty())
-        nameError = tr("Give the tunnel a name.");
-    else if (!Settings::isValidTunnelName(name))
+    switch (name.isEmpty() ? Settings::TunnelNameProblem::None : Settings::tunnelNameProblem(name, m_otherNames)) {
+    case Settings::TunnelNameProblem::None:
+        if (name.isEmpty())
+            nameError = tr("Give the tunnel a name.");
+        break;
+    case Settings::TunnelNameProblem::Invalid:
         nameError = tr("Use only letters, digits, - and _ (at most 64): the name is part of environment variable "
                        "names.");
-    else if (name.compare(Settings::defaultTunnelName(), Qt::CaseInsensitive) == 0)
+        break;
+    case Settings::TunnelNameProblem::Reserved:
         nameError = tr("\"%1\" is the tunnel of the command line; choose another name.").arg(name);
-    else if (m_otherNames.contains(name, Qt::CaseInsensitive))
+        break;
+    case Settings::TunnelNameProblem::Taken:
         nameError = tr("Another tunnel is called that (names must differ in more than case).");
+        break;
+    }
     showError(m_nameError, nameError);
 
     const QString serverError = urlError(m_server, m_generalServer, &Settings::parseServer,

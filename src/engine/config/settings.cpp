@@ -542,10 +542,16 @@ struct Settings::IniContent {
     }
 };
 
-bool Settings::isValidTunnelName(const QString &name)
+Settings::TunnelNameProblem Settings::tunnelNameProblem(const QString &name, const QStringList &otherNames)
 {
     static const QRegularExpression pattern(QStringLiteral("^[A-Za-z0-9_-]{1,64}$"));
-    return pattern.match(name).hasMatch();
+    if (!pattern.match(name).hasMatch())
+        return TunnelNameProblem::Invalid;
+    if (name.compare(defaultTunnelName(), Qt::CaseInsensitive) == 0)
+        return TunnelNameProblem::Reserved;
+    if (otherNames.contains(name, Qt::CaseInsensitive))
+        return TunnelNameProblem::Taken;
+    return TunnelNameProblem::None;
 }
 
 bool Settings::locateConfigFile(const QCommandLineParser &parser, const QProcessEnvironment &env, Settings *out,
@@ -630,20 +636,29 @@ bool Settings::readConfigFile(const QString &configFile, IniContent *out, QStrin
         section.name = group.mid(kTunnelPrefix.size());
         section.line = lines.sections.value(group);
         const QString where = QStringLiteral("%1 line %2").arg(configLabel).arg(section.line);
-        if (!isValidTunnelName(section.name)) {
+        QStringList earlierNames;
+        for (const IniContent::Section &other : std::as_const(out->tunnels))
+            earlierNames << other.name;
+        switch (tunnelNameProblem(section.name, earlierNames)) {
+        case TunnelNameProblem::None: break;
+        case TunnelNameProblem::Invalid:
             section.problem = QStringLiteral("[%1] (%2): \"%3\" is not a valid tunnel name (letters, digits, - and _)")
                                   .arg(group, where, section.name);
-        } else if (section.name.compare(defaultTunnelName(), Qt::CaseInsensitive) == 0) {
+            break;
+        case TunnelNameProblem::Reserved:
             section.problem = QStringLiteral("[%1] (%2): the name \"%3\" belongs to the command-line tunnel; "
                                              "choose another")
                                   .arg(group, where, section.name);
+            break;
+        case TunnelNameProblem::Taken: {
+            const auto earlier = std::find_if(earlierNames.cbegin(), earlierNames.cend(), [&](const QString &name) {
+                return name.compare(section.name, Qt::CaseInsensitive) == 0;
+            });
+            section.problem = QStringLiteral("[%1] (%2): another section is named \"%3\" (names must differ in "
+                                             "more than case)")
+                                  .arg(group, where, *earlier);
+            break;
         }
-        for (const IniContent::Section &other : std::as_const(out->tunnels)) {
-            // The environment twins upper-case the name: api and API would share them.
-            if (section.problem.isEmpty() && other.name.compare(section.name, Qt::CaseInsensitive) == 0)
-                section.problem = QStringLiteral("[%1] (%2): another section is named \"%3\" (names must differ in "
-                                                 "more than case)")
-                                      .arg(group, where, other.name);
         }
         ini.beginGroup(group);
         const QStringList sectionKeys = ini.childKeys();

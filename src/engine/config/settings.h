@@ -85,8 +85,15 @@ public:
     /// The tunnel's name: "default" for the command-line tunnel, else NAME of `[tunnel.NAME]`.
     QString tunnelName() const { return m_tunnelName; }
     static QString defaultTunnelName() { return QStringLiteral("default"); }
-    /// A tunnel name can be an environment variable part: letters, digits, '-' and '_'.
-    static bool isValidTunnelName(const QString &name);
+    /// What keeps `name` from naming a `[tunnel.NAME]` section beside `otherNames` (the one rule for
+    /// the config reader, the config writer and the tunnel editor).
+    enum class TunnelNameProblem {
+        None,
+        Invalid,  ///< not 1 to 64 letters, digits, '-' and '_': the name is part of environment variable names
+        Reserved, ///< "default" in any case: the command-line tunnel's
+        Taken,    ///< another tunnel has it, ignoring case (the environment twins upper-case it)
+    };
+    static TunnelNameProblem tunnelNameProblem(const QString &name, const QStringList &otherNames);
 
     /// The effective value as text (flags are "true"/"false", choices lower case, config and
     /// data-dir the resolved absolute paths). For "token" this is the secret itself: do not log it.
