@@ -68,7 +68,8 @@ private:
     quint16 m_opsPort = 0;
     QNetworkAccessManager m_nam;
 
-    void startTelephone(const QByteArray &extraApi = {}, const QStringList &extraArgs = {})
+    /// `givenTokens` false: api and web have no token in the file and take one from the store.
+    void startTelephone(const QByteArray &extraApi = {}, const QStringList &extraArgs = {}, bool givenTokens = true)
     {
         m_opsPort = freePort();
         const QByteArray server = m_simulator->socketUrl().toString().toUtf8();
@@ -79,10 +80,10 @@ private:
                                "log-format = json\n"
                                "\n[tunnel.api]\n"
                                "backend = " + m_api->url().toString().toUtf8() + "\n"
-                               "token = " + m_apiToken.toUtf8() + "\n" + extraApi +
+                               + (givenTokens ? "token = " + m_apiToken.toUtf8() + "\n" : QByteArray()) + extraApi +
                                "\n[tunnel.web]\n"
                                "backend = " + m_web->url().toString().toUtf8() + "\n"
-                               "token = " + m_webToken.toUtf8() + "\n"
+                               + (givenTokens ? "token = " + m_webToken.toUtf8() + "\n" : QByteArray()) +
                                "\n[tunnel.hooks]\n"
                                "backend = " + m_hooks->url().toString().toUtf8() + "\n"
                                "token-file = hooks.jwt\n";
@@ -196,6 +197,27 @@ private slots:
         QCOMPARE(requests("hooks"), 1.0);
         // JSON log lines name their tunnel by its configured name.
         QVERIFY2(m_err.contains("\"tunnel\":\"api\"") && m_err.contains("\"tunnel\":\"hooks\""), m_err.constData());
+    }
+
+    // Three tunnels on one server, one token store keyed by server and mount: after a restart
+    // without given tokens, each takes its own mount's stored token (the one it joined last), not
+    // the server's newest, which would put two tunnels on one mount and leave another unserved.
+    void tunnelsSharingAServerEachTakeTheirOwnStoredToken()
+    {
+        startTelephone();
+        QTRY_VERIFY2_WITH_TIMEOUT(allJoined(), m_err.constData(), 10000);
+        ::kill(pid_t(m_process->processId()), SIGTERM);
+        QTRY_VERIFY_WITH_TIMEOUT(m_process->state() == QProcess::NotRunning, 15000);
+        QCOMPARE(m_process->exitCode(), 0);
+        QTRY_COMPARE_WITH_TIMEOUT(m_simulator->connectedClients(), 0, 5000);
+
+        startTelephone({}, {}, false);
+        QTRY_VERIFY2_WITH_TIMEOUT(allJoined(), m_err.constData(), 10000);
+        QCOMPARE(m_simulator->connectedClients(), 3);
+        QCOMPARE(get(publicUrl(QStringLiteral("/api"), QStringLiteral("/a"))).status, 200);
+        QCOMPARE(get(publicUrl(QStringLiteral("/web"), QStringLiteral("/w"))).status, 200);
+        QCOMPARE(m_api->received.size(), 1);
+        QCOMPARE(m_web->received.size(), 1);
     }
 
     void kickingOneLeavesTheOthersServing()

@@ -166,6 +166,14 @@ bool Runner::start(QString *error, int *exitCode)
             run->readServiceAccountKeyFromKeychain();
         new AccessLog(run->tunnel(), this);
     }
+    for (TunnelRun *run : std::as_const(m_runs)) {
+        const QString server = run->tunnel()->displayServer();
+        const bool shared = std::any_of(m_runs.cbegin(), m_runs.cend(), [run, &server](const TunnelRun *other) {
+            return other != run && other->tunnel()->displayServer() == server;
+        });
+        if (shared && m_tokenStore)
+            run->shareServer(QDir(run->settings().dataDir()).filePath(QStringLiteral("tunnel-mounts.json")));
+    }
     // With one tunnel every log line is about it; with several, each line names its own.
     if (m_runs.size() == 1)
         logging::setDefaultTunnel(m_settings.tunnelName());

@@ -42,6 +42,11 @@ void TunnelRun::useServiceAccountKey(const ServiceAccountKey &key)
     m_tokenSupply->setKey(key);
 }
 
+void TunnelRun::shareServer(const QString &mountsFile)
+{
+    m_mounts.emplace(mountsFile);
+}
+
 void TunnelRun::readServiceAccountKeyFromKeychain()
 {
     // The desktop keeps the key in the OS keychain (`telephone token key set`), one entry per
@@ -101,9 +106,17 @@ void TunnelRun::startWithBestToken(bool storeUsable)
     }
     TokenStore::Loaded stored;
     if (storeUsable) {
-        // A tunnel whose service account is bound to a mount takes only that mount's tokens: the
-        // server's newest could be another tunnel's (issue 15: several tunnels, one server, one store).
-        stored = m_store->load(server, m_settings.serviceAccountPathId(), now);
+        // A tunnel whose service account is bound to a mount takes only that mount's tokens, and one
+        // sharing its server with another tunnel those of the mount it joined last: the server's
+        // newest could be another tunnel's (issue 15: several tunnels, one server, one store).
+        QString mount = m_settings.serviceAccountPathId();
+        if (mount.isEmpty() && m_mounts && !givenCandidate) {
+            mount = m_mounts->recall(name(), server);
+            if (!mount.isEmpty())
+                qCInfo(lcRun).noquote() << "another tunnel uses" << server << "- this one takes the stored tokens of"
+                                        << mount << ", the mount it joined last";
+        }
+        stored = m_store->load(server, mount, now);
         // Skipped rows are said out loud: an older token is then used knowingly, never silently.
         for (const QString &problem : std::as_const(stored.problems))
             qCWarning(lcRun).noquote() << problem;
@@ -168,6 +181,15 @@ void TunnelRun::startWith(const TokenChoice &choice, bool storeUsable)
 void TunnelRun::onTunnelState()
 {
     switch (m_tunnel->state()) {
+    case Tunnel::State::Connected:
+        if (m_mounts) {
+            const QString server = m_tunnel->displayServer();
+            const QString mount = m_tunnel->claims().pathId;
+            QString problem;
+            if (m_mounts->recall(name(), server) != mount && !m_mounts->remember(name(), server, mount, &problem))
+                qCWarning(lcRun).noquote() << problem << "- after a restart this tunnel may take another's stored token";
+        }
+        break;
     case Tunnel::State::AuthFailed:
         // A token that was never sent is not the server's refusal (onTokenRefused decides); a
         // service account can still bring a token, unless the server refused its key.

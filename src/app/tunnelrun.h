@@ -1,6 +1,7 @@
 #pragma once
 
 #include "config/settings.h"
+#include "tunnelmounts.h"
 #include "tokens/tokenchooser.h"
 
 #include <QObject>
@@ -38,6 +39,10 @@ public:
     TokenSupply *tokenSupply() const { return m_tokenSupply; }
 
     void useServiceAccountKey(const ServiceAccountKey &key);
+    /// Another tunnel of this run uses the same server: without a mount of its own (a given token,
+    /// service-account-path-id), this one takes the stored tokens of the mount it joined last, as
+    /// recorded in `mountsFile`, not the server's newest (which may be the other tunnel's).
+    void shareServer(const QString &mountsFile);
     /// This tunnel's key from the OS keychain (`telephone token key set [--tunnel NAME]`, the
     /// settings dialog); asynchronous: startWithBestToken waits for the answer.
     void readServiceAccountKeyFromKeychain();
@@ -69,6 +74,7 @@ private:
     TokenSink *m_sink;
     TokenStore *m_store;
     TokenSupply *m_tokenSupply = nullptr;
+    std::optional<TunnelMounts> m_mounts; ///< set when another tunnel shares the server
     bool m_gaveUp = false;
     bool m_readingKeychain = false;
     struct WaitingStart {
