@@ -69,9 +69,9 @@ bool TunnelToken::isExpired() const
     return m_claims.isExpiredAt(m_clock->nowSecs());
 }
 
-StateReason TunnelToken::expiredReason() const
+StateReason TunnelToken::expiredReason(const JwtClaims &claims)
 {
-    return {StateReason::Code::TokenExpired, {isoDate(m_claims.exp)}};
+    return {StateReason::Code::TokenExpired, {isoDate(claims.exp)}};
 }
 
 qint64 TunnelToken::secondsToExpiry() const
@@ -136,7 +136,7 @@ bool TunnelToken::offer(const QString &token, bool currentRefused, StateReason *
         return false;
     }
     if (decoded.claims->isExpiredAt(m_clock->nowSecs())) {
-        *problem = {StateReason::Code::TokenExpired, {isoDate(decoded.claims->exp)}};
+        *problem = expiredReason(*decoded.claims);
         return false;
     }
     // For one mount the token issued last wins: an older one was superseded on the server when the

@@ -47,8 +47,9 @@ public:
     /// A token that names a mount (it may have expired).
     bool hasToken() const { return !m_token.isEmpty() && !m_claims.pathId.isEmpty(); }
     bool isExpired() const;
-    /// "The token expired at …": the one place that says so.
-    StateReason expiredReason() const;
+    /// "The token expired at …": the one place that says so (for the token in use, or one offered).
+    static StateReason expiredReason(const JwtClaims &claims);
+    StateReason expiredReason() const { return expiredReason(m_claims); }
     /// Seconds until the token expires (0 once it has), -1 when it names no expiry.
     qint64 secondsToExpiry() const;
     QDateTime nextRefreshAt() const;
