@@ -194,7 +194,9 @@ private:
     void onRefreshDue();
     void sendResponse(const ProxyResponse &response);
     void finishStop();
+    /// What endJoinedWork does with the calls in flight (HTTP requests and relayed WebSockets).
     enum class Calls { Abort, Keep };
+    /// The one teardown of what runs while joined: heartbeat, refreshes, and the calls unless kept.
     void endJoinedWork(Calls calls);
     QUrl connectUrl() const;
 
