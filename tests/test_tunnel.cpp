@@ -5,6 +5,7 @@
 #include "sim/echobackend.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
+#include "support/manualclock.h"
 #include "tunnel/tokenrefresher.h"
 #include "tokens/tokensink.h"
 #include "tunnel/tunnel.h"
@@ -239,22 +240,38 @@ private slots:
         QTest::newRow("inspected atom") << QStringLiteral(":timeout");
     }
 
+    // Each retry is planned on the default backoff (1 s, 2 s, 4 s ... each +-25 %); the test moves
+    // the tunnel's clock to it instead of waiting.
     void refreshFailureIsRetried()
     {
         QFETCH(QString, reason);
         Fixture f;
         f.simulator.setRefreshFails(reason);
+        ManualClock clock;
         TunnelConfig config = f.config();
         config.token = f.tokenPastHalfLife();
+        config.clock = &clock;
         Tunnel tunnel(config, &f.sink);
-        tunnel.start();
-        QTRY_VERIFY_WITH_TIMEOUT(f.simulator.refreshRequests() >= 3, 5000);
-        QCOMPARE(tunnel.state(), State::Connected);
-        f.simulator.setRefreshFails(QString());
-        f.simulator.setTokenTtlSecs(7200);
+        QSignalSpy failed(&tunnel, &Tunnel::refreshFailed);
         QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
-        // The next try comes on the default backoff (its fourth step is several seconds, with jitter).
-        QVERIFY(refreshed.wait(15000));
+        tunnel.start();
+        for (int attempt = 1; attempt <= 4; ++attempt) {
+            QTRY_COMPARE_WITH_TIMEOUT(failed.count(), attempt, 5000);
+            QCOMPARE(f.simulator.refreshRequests(), attempt);
+            const qint64 wait = clock.now().msecsTo(tunnel.nextRefreshAt());
+            const qint64 base = 1000LL << (attempt - 1);
+            QVERIFY2(wait >= base * 3 / 4 && wait <= base * 5 / 4, qPrintable(QString::number(wait)));
+            QTest::qWait(50);
+            QCOMPARE(f.simulator.refreshRequests(), attempt); // not before its time
+            if (attempt == 4) {
+                f.simulator.setRefreshFails(QString());
+                f.simulator.setTokenTtlSecs(7200);
+            }
+            clock.advance(std::chrono::milliseconds(wait));
+        }
+        QVERIFY(refreshed.wait(5000));
+        QCOMPARE(f.simulator.refreshRequests(), 5);
+        QCOMPARE(tunnel.state(), State::Connected);
     }
 
     // Issue 12: an "ok" refresh reply without a token, and no refresh_token_ack after it, is a failed
@@ -324,18 +341,27 @@ private slots:
         f.simulator.setTokenTtlSecs(ttlSecs);
         TunnelConfig config = f.config();
         config.token = f.tokenPastHalfLife(ttlSecs); // the first refresh is due at once
+        ManualClock clock;
+        config.clock = &clock;
         Tunnel tunnel(config, &f.sink);
         QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
         tunnel.start();
         QVERIFY(refreshed.wait(5000));
-        QTest::qWait(3000);
-        QCOMPARE(f.simulator.refreshRequests(), 1);
-        QCOMPARE(refreshed.count(), 1);
         // Planned from the fresh token's own iat/exp: at half-life, at most 2 % of the lifetime early.
         const qint64 halfLife = tunnel.claims().iat + ttlSecs / 2;
-        const qint64 planned = tunnel.nextRefreshAt().toSecsSinceEpoch();
+        const QDateTime plannedAt = tunnel.nextRefreshAt();
+        const qint64 planned = plannedAt.toSecsSinceEpoch();
         QVERIFY2(planned <= halfLife && planned >= halfLife - ttlSecs / 50 - 1,
                  qPrintable(QStringLiteral("planned %1 s after iat").arg(planned - tunnel.claims().iat)));
+        // Not a moment before: time moved to just short of the plan sends nothing...
+        clock.advance(std::chrono::milliseconds(clock.now().msecsTo(plannedAt) - 1000));
+        QTest::qWait(200);
+        QCOMPARE(f.simulator.refreshRequests(), 1);
+        QCOMPARE(refreshed.count(), 1);
+        // ... and at the plan, the refresh goes out.
+        clock.advance(1s);
+        QVERIFY(refreshed.wait(5000));
+        QCOMPARE(f.simulator.refreshRequests(), 2);
     }
 
     // A server whose clock is behind ours mints tokens already past their half-life: each would be
@@ -347,14 +373,23 @@ private slots:
         f.simulator.setTokenTtlSecs(300); // iat now - 200, exp now + 100: half-life 50 s ago
         TunnelConfig config = f.config();
         config.token = f.simulator.mintToken(f.pathId, 300);
+        ManualClock clock;
+        config.clock = &clock;
         Tunnel tunnel(config, &f.sink);
         QSignalSpy refreshed(&tunnel, &Tunnel::tokenRefreshed);
-        const QDateTime started = QDateTime::currentDateTimeUtc();
+        const QDateTime started = clock.now();
         tunnel.start();
         QVERIFY(refreshed.wait(5000));
-        QTest::qWait(3000);
-        QCOMPARE(f.simulator.refreshRequests(), 1);
-        QVERIFY(tunnel.nextRefreshAt() >= started.addMSecs(TokenRefresher::MinInterval.count()));
+        QCOMPARE(tunnel.nextRefreshAt(), started.addMSecs(TokenRefresher::MinInterval.count()));
+        // Each refreshed token is as far past its half-life: refreshes follow MinInterval apart, no sooner.
+        for (int refresh = 2; refresh <= 3; ++refresh) {
+            clock.advance(TokenRefresher::MinInterval - 1s);
+            QTest::qWait(200);
+            QCOMPARE(f.simulator.refreshRequests(), refresh - 1);
+            clock.advance(1s);
+            QVERIFY(refreshed.wait(5000));
+            QCOMPARE(f.simulator.refreshRequests(), refresh);
+        }
         QCOMPARE(tunnel.state(), State::Connected);
     }
 
@@ -376,6 +411,44 @@ private slots:
         QCOMPARE(expired.count(), 0);
         QCOMPARE(f.simulator.refreshRequests(), 0);
         QVERIFY(tunnel.nextRefreshAt() > QDateTime::currentDateTimeUtc().addYears(100));
+    }
+
+    // Issue 12: the expiry messages come from the token's clock, moved here instead of waited for:
+    // "expiring soon" once, expiryWarning before exp, then "expired"; the expired token is not sent.
+    void expiryMessagesFollowTheClock()
+    {
+        Fixture f;
+        f.simulator.setRefreshFails(QStringLiteral("timeout")); // so that the token really runs out
+        ManualClock clock;
+        TunnelConfig config = f.config();
+        config.clock = &clock;
+        Tunnel tunnel(config, &f.sink);
+        QSignalSpy expiring(&tunnel, &Tunnel::tokenExpiringSoon);
+        QSignalSpy expired(&tunnel, &Tunnel::tokenExpired);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 5000);
+        const qint64 warnSecs = std::chrono::duration_cast<std::chrono::seconds>(config.expiryWarning).count();
+        clock.advance(std::chrono::seconds(tunnel.secondsToExpiry() - warnSecs - 1));
+        QTest::qWait(100);
+        QCOMPARE(expiring.count(), 0);
+        clock.advance(2s);
+        QCOMPARE(expiring.count(), 1);
+        QCOMPARE(expiring.constFirst().constFirst().toLongLong(), warnSecs - 1);
+        clock.advance(std::chrono::seconds(warnSecs - 2));
+        QTest::qWait(100);
+        QCOMPARE(expiring.count(), 1); // said once per token
+        QCOMPARE(expired.count(), 0);
+        clock.advance(1s);
+        QCOMPARE(expired.count(), 1);
+        QCOMPARE(tunnel.secondsToExpiry(), 0);
+        // The joined socket stays up; the next connection needs a new token.
+        QCOMPARE(tunnel.state(), State::Connected);
+        f.simulator.kickAll();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::AuthFailed, 5000);
+        QVERIFY2(tunnel.stateReason().contains(QLatin1String("expired")), qPrintable(tunnel.stateReason()));
+        QCOMPARE(tunnel.connectAttempts(), 1);
+        QCOMPARE(f.simulator.upgradesRefused(), 0);
+        QCOMPARE(expired.count(), 1);
     }
 
     void refreshPlanningRules_data()

@@ -1,5 +1,7 @@
 #include "tunnel/tokenrefresher.h"
 
+#include "base/clock.h"
+
 #include <QLoggingCategory>
 #include <QRandomGenerator>
 
@@ -16,11 +18,17 @@ constexpr qint64 MaxTimerMs = 24LL * 3600 * 1000;
 constexpr qint64 LatestPlanSecs = 253402300799LL;
 } // namespace
 
-TokenRefresher::TokenRefresher(QObject *parent)
+TokenRefresher::TokenRefresher(const Clock *clock, QObject *parent)
     : QObject(parent)
+    , m_clock(clock)
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &TokenRefresher::onTimer);
+    // The timer counts real time: when the clock jumps, the wait left to the planned time changes.
+    connect(m_clock, &Clock::jumped, this, [this] {
+        if (m_timer.isActive())
+            arm();
+    });
 }
 
 void TokenRefresher::setRetryBackoff(std::chrono::milliseconds initial, std::chrono::milliseconds cap)
@@ -51,7 +59,7 @@ void TokenRefresher::setToken(const JwtClaims &claims)
         qCInfo(lcRefresh) << "the token has no expiry; it is never refreshed";
         return;
     }
-    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const qint64 nowMs = m_clock->nowMSecs();
     const qint64 planned = plannedRefreshSecs(claims, nowMs / 1000);
     // Up to 2 % of the lifetime (at most 30 s) earlier, so that instances sharing a mount spread out.
     const qint64 lifetime = claims.exp - (claims.iat > 0 ? claims.iat : nowMs / 1000);
@@ -77,26 +85,26 @@ void TokenRefresher::setJoined(bool joined)
 
 void TokenRefresher::refreshFailed()
 {
-    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 now = m_clock->nowSecs();
     if (m_claims.hasExpiry() && now >= m_claims.exp) {
         qCWarning(lcRefresh) << "the token expired before it could be refreshed";
         m_dueAt = {};
         return;
     }
     const auto delay = m_retry.next();
-    m_dueAt = QDateTime::currentDateTimeUtc().addMSecs(delay.count());
+    m_dueAt = m_clock->now().addMSecs(delay.count());
     m_timer.start(delay);
 }
 
 void TokenRefresher::arm()
 {
-    const qint64 ms = std::clamp<qint64>(QDateTime::currentDateTimeUtc().msecsTo(m_dueAt), 0, MaxTimerMs);
+    const qint64 ms = std::clamp<qint64>(m_clock->now().msecsTo(m_dueAt), 0, MaxTimerMs);
     m_timer.start(std::chrono::milliseconds(ms));
 }
 
 void TokenRefresher::onTimer()
 {
-    if (m_dueAt.isValid() && QDateTime::currentDateTimeUtc() < m_dueAt) {
+    if (m_dueAt.isValid() && m_clock->now() < m_dueAt) {
         arm(); // a long wait split by MaxTimerMs
         return;
     }
@@ -109,7 +117,7 @@ void TokenRefresher::onTimer()
 
 void TokenRefresher::requestRefresh()
 {
-    m_lastRequestAt = QDateTime::currentDateTimeUtc();
+    m_lastRequestAt = m_clock->now();
     emit refreshDue();
 }
 

@@ -11,10 +11,12 @@
 
 namespace telephone {
 
+class Clock;
+
 /// Decides when the token is refreshed: at half its lifetime (`iat + (exp - iat) / 2`), a little
 /// earlier by random jitter, never sooner than MinInterval after the previous refresh was asked
 /// for; after a failure, again with backoff until expiry. It only says when (`refreshDue`); the
-/// tunnel sends the request, one at a time. Lives on the engine's thread.
+/// tunnel sends the request, one at a time. Plans with `clock`. Lives on the engine's thread.
 class TokenRefresher : public QObject
 {
     Q_OBJECT
@@ -25,7 +27,7 @@ public:
     /// due again at once.
     static constexpr std::chrono::milliseconds MinInterval{std::chrono::seconds(10)};
 
-    explicit TokenRefresher(QObject *parent = nullptr);
+    explicit TokenRefresher(const Clock *clock, QObject *parent = nullptr);
 
     void setRetryBackoff(std::chrono::milliseconds initial, std::chrono::milliseconds cap);
 
@@ -53,6 +55,7 @@ private:
     void onTimer();
     void requestRefresh();
 
+    const Clock *m_clock;
     JwtClaims m_claims;
     Backoff m_retry;
     QTimer m_timer;

@@ -6,7 +6,7 @@
 #include "proxy/websocketrelay.h"
 #include "tunnel/heartbeat.h"
 #include "tunnel/socketpathdiscovery.h"
-#include "tunnel/tokenrefresher.h"
+#include "tunnel/tunneltoken.h"
 #include "tokens/tokensink.h"
 
 #include <QJsonArray>
@@ -72,18 +72,15 @@ WebSocketRelayOptions relayOptions(const TunnelConfig &config)
     return options;
 }
 
-// The reference document's reasons are plain ("token_revoked"); the deployed server sends Elixir's
-// inspect of the atom (":token_revoked"). Both name the same auth failure.
-bool isAuthReason(QString reason)
+TunnelToken::Options tokenOptions(const TunnelConfig &config)
 {
-    if (reason.startsWith(QLatin1Char(':')))
-        reason.remove(0, 1);
-    static const QStringList authReasons{
-        QStringLiteral("token_revoked"), QStringLiteral("token_expired"), QStringLiteral("token_invalid"),
-        QStringLiteral("invalid_token"), QStringLiteral("unauthorized"),  QStringLiteral("invalid")};
-    reason = reason.trimmed();
-    return authReasons.contains(reason) || reason.contains(QLatin1String("revoked"))
-        || reason.contains(QLatin1String("expired"));
+    TunnelToken::Options options;
+    options.storeKey = displayUrl(config.server);
+    options.expiryWarning = config.expiryWarning;
+    options.refreshBackoffInitial = config.backoffInitial;
+    options.refreshBackoffMax = config.backoffMax;
+    options.refreshAckTimeout = config.joinTimeout;
+    return options;
 }
 
 } // namespace
@@ -91,10 +88,9 @@ bool isAuthReason(QString reason)
 Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent)
     : QObject(parent)
     , m_config(config)
-    , m_tokenSink(tokenSink)
     , m_socket(new PhoenixSocket(this))
     , m_heartbeat(new Heartbeat(this))
-    , m_refresher(new TokenRefresher(this))
+    , m_token(new TunnelToken(config.token, tokenOptions(config), tokenSink, config.clock, this))
     , m_forwarder(new Forwarder(forwarderOptions(config), this))
     , m_pathDiscovery(config.discoverSocketPath
                           ? std::make_unique<SocketPathDiscovery>(config.server.toString(), config.socketPathMemory)
@@ -105,7 +101,6 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     m_heartbeat->setInterval(config.heartbeatInterval);
     m_socket->setHandshakeTimeout(std::max(config.joinTimeout, std::chrono::milliseconds(5000)));
     m_socket->setMaxMessageSize(config.maxMessageSize);
-    m_refresher->setRetryBackoff(config.backoffInitial, config.backoffMax);
     m_retryTimer.setSingleShot(true);
     // A coarse timer may fire 5 % early: the wait announced to the user is the wait kept.
     m_retryTimer.setTimerType(Qt::PreciseTimer);
@@ -131,7 +126,19 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
         emit heartbeatRoundTripMeasured(rtt);
     });
     connect(m_heartbeat, &Heartbeat::peerDead, this, &Tunnel::onPeerDead);
-    connect(m_refresher, &TokenRefresher::refreshDue, this, &Tunnel::onRefreshDue);
+    connect(m_token, &TunnelToken::refreshDue, this, &Tunnel::onRefreshDue);
+    connect(m_token, &TunnelToken::changed, this, [this](const QString &token) { m_config.token = token; });
+    connect(m_token, &TunnelToken::refreshed, this, &Tunnel::tokenRefreshed);
+    connect(m_token, &TunnelToken::storeFailed, this, &Tunnel::tokenStoreFailed);
+    connect(m_token, &TunnelToken::refreshFailed, this, &Tunnel::refreshFailed);
+    connect(m_token, &TunnelToken::expiringSoon, this, &Tunnel::tokenExpiringSoon);
+    connect(m_token, &TunnelToken::expired, this, [this] {
+        const logging::ContextScope logScope(objectName());
+        emit tokenExpired();
+        // The joined socket stays up on the server, but no new connection will be accepted.
+        if (m_state == State::Connected)
+            qCWarning(lcTunnel) << "the token has expired; the next reconnect will need a new token";
+    });
     connect(m_forwarder, &Forwarder::responseReady, this, &Tunnel::sendResponse);
     connect(m_wsRelay, &WebSocketRelay::pushRequested, this, [this](const QString &event, const QJsonObject &payload) {
         if (m_socket->isOpen())
@@ -167,14 +174,6 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
         finishStop();
     });
     connect(&m_closeTimer, &QTimer::timeout, m_socket, &PhoenixSocket::abort);
-    m_expiryTimer.setSingleShot(true);
-    connect(&m_expiryTimer, &QTimer::timeout, this, &Tunnel::onExpiryTimer);
-    m_refreshAckTimer.setSingleShot(true);
-    connect(&m_refreshAckTimer, &QTimer::timeout, this, [this] {
-        if (m_refreshInFlight)
-            retryRefreshLater(QStringLiteral("the server accepted the refresh but sent no token (no refresh_token_ack "
-                                             "within %1 s)").arg(m_refreshAckTimer.interval() / 1000.0));
-    });
     connect(m_forwarder, &Forwarder::exchangeStarted, this, &Tunnel::exchangeStarted);
     connect(m_forwarder, &Forwarder::exchangeFinished, this, &Tunnel::exchangeFinished);
     connect(m_wsRelay, &WebSocketRelay::connectionOpened, this, &Tunnel::webSocketOpened);
@@ -182,45 +181,7 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
     connect(m_wsRelay, &WebSocketRelay::connectionClosed, this, &Tunnel::webSocketClosed);
 }
 
-void Tunnel::armExpiryTimer()
-{
-    m_expiryTimer.stop();
-    if (!m_claims.hasExpiry())
-        return;
-    // In seconds: exp comes from the server and may be far off (1e16), where exp * 1000 overflows.
-    const qint64 left = m_claims.exp - QDateTime::currentSecsSinceEpoch();
-    const qint64 warnSecs = m_config.expiryWarning.count() / 1000;
-    const bool warned = m_expiryWarnedFor == m_claims.exp;
-    const qint64 wait = left > warnSecs && !warned ? left - warnSecs : left;
-    // QTimer waits at most ~24 days; a longer wait is re-armed when it fires.
-    constexpr qint64 MaxWaitSecs = 24LL * 3600;
-    m_expiryTimer.start(std::chrono::seconds(std::clamp<qint64>(wait, 0, MaxWaitSecs)));
-}
-
-void Tunnel::onExpiryTimer()
-{
-    const logging::ContextScope logScope(objectName());
-    const qint64 left = m_claims.exp - QDateTime::currentSecsSinceEpoch();
-    if (left <= 0) {
-        emit tokenExpired();
-        if (m_state != State::Connected)
-            return;
-        // The joined socket stays up on the server, but no new connection will be accepted.
-        qCWarning(lcTunnel) << "the token has expired; the next reconnect will need a new token";
-        return;
-    }
-    // Once per token: the timer also fires on the way to a far-off expiry.
-    if (left <= m_config.expiryWarning.count() / 1000 && m_expiryWarnedFor != m_claims.exp) {
-        m_expiryWarnedFor = m_claims.exp;
-        emit tokenExpiringSoon(left);
-    }
-    armExpiryTimer();
-}
-
-Tunnel::~Tunnel()
-{
-    registerSecret(QString());
-}
+Tunnel::~Tunnel() = default;
 
 QString Tunnel::socketPath() const
 {
@@ -234,17 +195,6 @@ QUrl Tunnel::socketUrl() const
     return url;
 }
 
-void Tunnel::registerSecret(const QString &token)
-{
-    if (token == m_registeredSecret)
-        return;
-    if (!m_registeredSecret.isEmpty())
-        logging::removeSecret(m_registeredSecret);
-    m_registeredSecret = token;
-    if (!token.isEmpty())
-        logging::addSecret(token);
-}
-
 QString Tunnel::stateName(State state)
 {
     return QString::fromLatin1(QMetaEnum::fromType<State>().valueToKey(int(state)));
@@ -255,16 +205,19 @@ std::optional<std::chrono::milliseconds> Tunnel::heartbeatRoundTrip() const
     return m_heartbeat->lastRoundTrip();
 }
 
+const JwtClaims &Tunnel::claims() const
+{
+    return m_token->claims();
+}
+
 QDateTime Tunnel::nextRefreshAt() const
 {
-    return m_refresher->nextRefreshAt();
+    return m_token->nextRefreshAt();
 }
 
 qint64 Tunnel::secondsToExpiry() const
 {
-    if (!m_claims.hasExpiry())
-        return -1;
-    return std::max<qint64>(0, m_claims.secondsToExpiry(QDateTime::currentSecsSinceEpoch()));
+    return m_token->secondsToExpiry();
 }
 
 QUrl Tunnel::publicUrl() const
@@ -310,31 +263,6 @@ void Tunnel::setState(State state, const StateReasons &reasons)
     emit stateChanged(state, reason);
 }
 
-bool Tunnel::adoptToken(const QString &token, StateReason *problem)
-{
-    const QString trimmed = token.trimmed();
-    if (trimmed.isEmpty()) {
-        *problem = {StateReason::Code::NoToken, {}};
-        return false;
-    }
-    const JwtDecodeResult decoded = decodeJwt(trimmed);
-    if (!decoded.claims) {
-        *problem = StateReason::because(StateReason::Code::TokenUnusable, decoded.problem);
-        return false;
-    }
-    registerSecret(trimmed);
-    m_config.token = trimmed;
-    m_claims = *decoded.claims;
-    if (m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
-        *problem = {StateReason::Code::TokenExpired,
-                    {QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate)}};
-        return false;
-    }
-    m_refresher->setToken(m_claims);
-    armExpiryTimer();
-    return true;
-}
-
 QUrl Tunnel::connectUrl() const
 {
     QUrl url = socketUrl();
@@ -354,7 +282,7 @@ void Tunnel::start()
     if (m_state != State::Disconnected)
         return;
     StateReason problem;
-    if (!adoptToken(m_config.token, &problem)) {
+    if (!m_token->useCurrent(&problem)) {
         failAuth(problem);
         return;
     }
@@ -365,8 +293,8 @@ void Tunnel::connectNow()
 {
     const logging::ContextScope logScope(objectName());
     m_retryTimer.stop();
-    if (m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
-        failAuth({StateReason::Code::TokenExpired, {QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate)}});
+    if (m_token->isExpired()) {
+        failAuth(m_token->expiredReason());
         return;
     }
     ++m_connectAttempts;
@@ -409,18 +337,18 @@ void Tunnel::sendJoin()
                                          {m_mountPath.isEmpty() ? topic() : m_mountPath, displayUrl(m_config.backend)}}});
             m_forwarder->setBodyBase64(m_features.contains(QLatin1String("body_base64")));
             m_heartbeat->start();
-            m_refresher->setJoined(true);
+            m_token->setJoined(true);
             break;
         }
         case PushReply::Kind::Error: {
             const QString reason = reply.reason();
             if (reason == QLatin1String("path_id_mismatch")) {
-                setState(State::ConfigError, {{StateReason::Code::PathIdMismatch, {m_claims.pathId}}});
+                setState(State::ConfigError, {{StateReason::Code::PathIdMismatch, {claims().pathId}}});
                 m_socket->close(1000);
             } else {
                 const StateReason refused{StateReason::Code::JoinRefused,
                                           {reply.response.value(QLatin1String("reason")).toString()}};
-                if (isAuthReason(reason))
+                if (TunnelToken::isAuthReason(reason))
                     failAuth(refused);
                 else
                     scheduleRejoin(refused);
@@ -440,8 +368,6 @@ void Tunnel::sendJoin()
 
 void Tunnel::scheduleRetry(const StateReason &cause)
 {
-    m_heartbeat->stop();
-    m_refresher->setJoined(false);
     // A connection that proved itself ended: that was not a failure, so the wait starts over.
     if (std::exchange(m_provedHealthy, false))
         m_backoff.reset();
@@ -453,11 +379,9 @@ void Tunnel::scheduleRetry(const StateReason &cause)
 
 void Tunnel::scheduleRejoin(const StateReason &cause)
 {
-    m_refresher->setJoined(false);
     // The server answered the channel's callers 502 when it ended; responses now have no caller.
-    m_forwarder->abortAll();
+    endJoinedWork(Calls::Abort);
     // Keep beating (on the socket's own topic) so that the server does not idle-close the socket.
-    m_heartbeat->stop();
     m_heartbeat->start();
     const auto delay = RejoinDelays[std::min<size_t>(size_t(m_failedRejoins), RejoinDelays.size() - 1)];
     ++m_failedRejoins;
@@ -486,13 +410,10 @@ bool Tunnel::tryOtherSocketPath(const SocketClosed &why)
 void Tunnel::failAuth(const StateReason &cause)
 {
     ++m_authFailures;
-    m_heartbeat->stop();
-    m_refresher->setJoined(false);
+    endJoinedWork(Calls::Keep); // the close below ends the calls
     m_retryTimer.stop();
-    const bool expired = m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch());
-    const bool hasToken = !m_config.token.isEmpty() && !m_claims.pathId.isEmpty();
     StateReason detail;
-    if (expired || !hasToken || m_config.authRetryInterval.count() == 0) {
+    if (m_token->isExpired() || !m_token->hasToken() || m_config.authRetryInterval.count() == 0) {
         m_nextRetryAt = {}; // nothing is scheduled: no "next try" may be shown
         detail = {StateReason::Code::WaitingForToken, {}};
     } else {
@@ -507,30 +428,37 @@ void Tunnel::failAuth(const StateReason &cause)
         m_socket->close(1000);
 }
 
+// The one teardown of what runs while joined, whatever ended it (the socket closed, the token was
+// refused, a rejoin, stopping): no more heartbeats or refreshes. With Calls::Abort the requests in
+// flight and the browsers' WebSockets end too (the server already answered their callers); Keep
+// leaves them to drain (stopping) or to the socket's close that follows.
+void Tunnel::endJoinedWork(Calls calls)
+{
+    m_heartbeat->stop();
+    m_token->setJoined(false);
+    if (calls == Calls::Keep)
+        return;
+    m_forwarder->abortAll();
+    m_wsRelay->closeAll(1001, QStringLiteral("going away"));
+}
+
 void Tunnel::onClosed(const SocketClosed &why)
 {
     const logging::ContextScope logScope(objectName());
-    m_heartbeat->stop();
-    m_refresher->setJoined(false);
+    const bool stopping = m_state == State::Stopping;
     m_closeTimer.stop();
-    // The server answered their callers 502 when the socket went; a response now has nowhere to go.
-    if (m_state != State::Stopping)
-        m_forwarder->abortAll();
-    // The server closed the browsers (1001) with the socket: their backend connections go too.
-    m_wsRelay->closeAll(1001, QStringLiteral("going away"));
-
-    if (m_connectWhenClosed) {
-        m_connectWhenClosed = false;
-        if (m_state != State::Stopping) {
-            connectNow();
-            return;
-        }
+    // The server answered their callers 502 when the socket went, and closed the browsers (1001):
+    // a response now has nowhere to go, and the browsers' backend connections go too.
+    endJoinedWork(Calls::Abort);
+    if (std::exchange(m_connectWhenClosed, false) && !stopping) {
+        connectNow();
+        return;
     }
-    switch (m_state) {
-    case State::Stopping:
-        m_forwarder->abortAll();
+    if (stopping) {
         finishStop();
         return;
+    }
+    switch (m_state) {
     case State::Disconnected:
     case State::AuthFailed:
     case State::ConfigError:
@@ -569,7 +497,7 @@ void Tunnel::onFrame(const Frame &frame)
     } else if (event == EventHeartbeatAck) {
         m_heartbeat->noteAck(frame.payload.value(QLatin1String("ts")).toInteger());
     } else if (event == EventRefreshAck) {
-        acceptRefreshedToken(frame.payload);
+        m_token->refreshAcknowledged(frame.payload);
     } else if (event == EventPhxError || event == EventPhxClose) {
         // Lifecycle events carry the join_ref: one for an earlier join is about a channel already gone.
         if (!frame.joinRef.isEmpty() && frame.joinRef != m_joinRef)
@@ -593,70 +521,12 @@ void Tunnel::onPeerDead(const Problem &why)
 void Tunnel::onRefreshDue()
 {
     const logging::ContextScope logScope(objectName());
-    if (m_state != State::Connected || m_refreshInFlight)
+    if (m_state != State::Connected || !m_token->beginRefresh())
         return;
-    m_refreshInFlight = true;
-    qCInfo(lcTunnel) << "refreshing the token";
     m_socket->push(topic(), EventRefresh, {}, m_joinRef, this, [this](const PushReply &reply) {
-        if (!m_refreshInFlight)
-            return; // already answered by a refresh_token_ack push
-        if (reply.ok() && reply.response.contains(QLatin1String("token"))) {
-            acceptRefreshedToken(reply.response);
-            return;
-        }
-        if (reply.ok()) {
-            // The reference server acknowledges with a separate refresh_token_ack push. One that never
-            // comes must not leave the refresh in flight (and every later one refused as a duplicate).
-            m_refreshAckTimer.start(m_config.joinTimeout);
-            return;
-        }
-        const QString reason = reply.reason();
-        if (reply.kind == PushReply::Kind::Error && isAuthReason(reason)) {
-            m_refreshInFlight = false;
-            failAuth({StateReason::Code::RefreshRefused, {reason}});
-            return;
-        }
-        retryRefreshLater(reason, reply.response.value(QLatin1String("reason")).toString());
+        if (const std::optional<StateReason> refused = m_token->refreshReplied(reply))
+            failAuth(*refused);
     }, m_config.joinTimeout);
-}
-
-void Tunnel::retryRefreshLater(const QString &reason, const QString &serverReason)
-{
-    m_refreshInFlight = false;
-    m_refreshAckTimer.stop();
-    qCWarning(lcTunnel).noquote() << "token refresh failed:" << reason << "- retrying";
-    emit refreshFailed(reason, serverReason);
-    m_refresher->refreshFailed();
-}
-
-void Tunnel::acceptRefreshedToken(const QJsonObject &payload)
-{
-    m_refreshInFlight = false;
-    m_refreshAckTimer.stop();
-    const QString token = payload.value(QLatin1String("token")).toString();
-    const JwtDecodeResult decoded = decodeJwt(token);
-    if (!decoded.claims || decoded.claims->pathId != m_claims.pathId) {
-        qCWarning(lcTunnel).noquote() << "the server sent a refreshed token that cannot be used:"
-                                      << (decoded.claims ? QStringLiteral("it names another mount") : decoded.error);
-        m_refresher->refreshFailed();
-        return;
-    }
-    registerSecret(token);
-    // Stored before it is used: the old token stopped working on the server the moment this one was issued.
-    QString storeError;
-    if (m_tokenSink && !m_tokenSink->storeToken(displayServer(), token, *decoded.claims, &storeError)) {
-        qCWarning(lcTunnel).noquote() << "the refreshed token could not be stored (" + storeError
-                                             + "); the tunnel keeps running, but a restart will need a new token";
-        emit tokenStoreFailed(storeError);
-    }
-    m_config.token = token;
-    m_claims = *decoded.claims;
-    m_refresher->setToken(m_claims);
-    m_refresher->setJoined(m_state == State::Connected);
-    armExpiryTimer();
-    qCInfo(lcTunnel).noquote() << "token refreshed; it expires at"
-                               << QDateTime::fromSecsSinceEpoch(m_claims.exp).toString(Qt::ISODate);
-    emit tokenRefreshed(token);
 }
 
 void Tunnel::sendResponse(const ProxyResponse &response)
@@ -739,36 +609,10 @@ bool Tunnel::setToken(const QString &token, QString *problem)
 bool Tunnel::setToken(const QString &token, StateReason *problem)
 {
     const logging::ContextScope logScope(objectName());
-    // A token that cannot be used leaves a working tunnel alone; the caller shows the problem.
-    const JwtDecodeResult decoded = decodeJwt(token);
-    if (!decoded.claims) {
-        *problem = StateReason::because(StateReason::Code::TokenUnusable, decoded.problem);
+    const QString previousPath = claims().pathId;
+    // A token the server has refused (AuthFailed) is no contender for the newest.
+    if (!m_token->offer(token, m_state == State::AuthFailed, problem))
         return false;
-    }
-    if (decoded.claims->isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
-        *problem = {StateReason::Code::TokenExpired,
-                    {QDateTime::fromSecsSinceEpoch(decoded.claims->exp).toString(Qt::ISODate)}};
-        return false;
-    }
-    // For one mount the token issued last wins: an older one was superseded on the server when the
-    // newer one was issued. A token the server has refused (AuthFailed) is no contender.
-    if (decoded.claims->pathId == m_claims.pathId && decoded.claims->iat < m_claims.iat
-        && m_state != State::AuthFailed && !m_claims.isExpiredAt(QDateTime::currentSecsSinceEpoch())) {
-        *problem = {StateReason::Code::NewerTokenInUse,
-                    {QDateTime::fromSecsSinceEpoch(m_claims.iat).toString(Qt::ISODate),
-                     QDateTime::fromSecsSinceEpoch(decoded.claims->iat).toString(Qt::ISODate)}};
-        return false;
-    }
-    const QString previousPath = m_claims.pathId;
-    if (!adoptToken(token, problem))
-        return false;
-    // Stored before use, like a refreshed token, so that a restart starts with it.
-    QString storeError;
-    if (m_tokenSink && !m_tokenSink->storePastedToken(displayServer(), m_config.token, m_claims, &storeError)) {
-        qCWarning(lcTunnel).noquote() << "the new token could not be stored (" + storeError
-                                             + "); the tunnel uses it, but a restart will need it again";
-        emit tokenStoreFailed(storeError);
-    }
     switch (m_state) {
     case State::Disconnected:
     case State::Stopping:
@@ -776,7 +620,7 @@ bool Tunnel::setToken(const QString &token, StateReason *problem)
     case State::Connected:
     case State::Joining:
     case State::Connecting:
-        if (previousPath == m_claims.pathId)
+        if (previousPath == claims().pathId)
             return true; // the socket is already authenticated; the new token is used on the next connect
         break;
     case State::Reconnecting:
@@ -814,12 +658,11 @@ void Tunnel::stop()
         emit stopped();
         return;
     }
-    const bool joined = m_state == State::Connected;
+    // Requests in flight finish, unless they have nowhere to send their answers.
+    const bool drain = m_state == State::Connected && m_socket->isOpen();
     setState(State::Stopping, {{StateReason::Code::Stopping, {QString::number(m_forwarder->inFlight())}}});
-    m_heartbeat->stop();
-    m_refresher->setJoined(false);
-    if (!joined || !m_socket->isOpen()) {
-        m_forwarder->abortAll();
+    endJoinedWork(drain ? Calls::Keep : Calls::Abort);
+    if (!drain) {
         finishStop();
         return;
     }

@@ -20,11 +20,12 @@
 
 namespace telephone {
 
+class Clock;
 class Forwarder;
 class Heartbeat;
 class SocketPathDiscovery;
-class TokenRefresher;
 class TokenSink;
+class TunnelToken;
 class WebSocketRelay;
 
 /// Everything one tunnel needs to know. Durations are settings so that tests can shrink them.
@@ -44,6 +45,7 @@ struct TunnelConfig {
     std::chrono::milliseconds authRetryInterval{std::chrono::minutes(5)}; ///< 0: wait for a new token
     std::chrono::milliseconds drainTimeout{std::chrono::seconds(30)};
     std::chrono::milliseconds expiryWarning{std::chrono::minutes(10)};
+    Clock *clock = nullptr; ///< the time token expiry and refresh are planned on; null: the system clock
     qint64 maxResponseSize = 100LL * 1024 * 1024;
     qint64 chunkSize = 1024 * 1024;
     int maxConcurrent = 256;
@@ -58,7 +60,8 @@ struct TunnelConfig {
 /// Reconnection rule: the backoff paces failed attempts only; a connection that proved itself
 /// (joined, one heartbeat acknowledged) resets it when it ends. A channel lost on a live socket
 /// (phx_error / phx_close) is rejoined on that socket after 1, 2, 5, then every 10 s.
-/// Owns its PhoenixSocket, Heartbeat, TokenRefresher and Forwarder. Lives on the engine's thread.
+/// The token's own life (choosing, refresh, storing, expiry) is its TunnelToken's.
+/// Owns its PhoenixSocket, Heartbeat, TunnelToken and Forwarder. Lives on the engine's thread.
 class Tunnel : public QObject
 {
     Q_OBJECT
@@ -115,8 +118,8 @@ public:
     const StateReasons &stateReasons() const { return m_stateReasons; }
     static QString stateName(State state);
     QDateTime nextRetryAt() const { return m_nextRetryAt; }
-    QString topic() const { return QStringLiteral("telephone:") + m_claims.pathId; }
-    const JwtClaims &claims() const { return m_claims; }
+    QString topic() const { return QStringLiteral("telephone:") + claims().pathId; }
+    const JwtClaims &claims() const;
     QString mountPath() const { return m_mountPath; }
     /// The socket path connected to (or tried next): the configured one, or the discovered one.
     QString socketPath() const;
@@ -189,23 +192,18 @@ private:
     void onFrame(const Frame &frame);
     void onPeerDead(const Problem &why);
     void onRefreshDue();
-    void acceptRefreshedToken(const QJsonObject &payload);
-    /// Ends the refresh in flight as failed: said (refreshFailed), retried on the refresher's backoff.
-    /// `serverReason`: the server's own words, empty when it gave none (see refreshFailed).
-    void retryRefreshLater(const QString &reason, const QString &serverReason = QString());
     void sendResponse(const ProxyResponse &response);
     void finishStop();
-    bool adoptToken(const QString &token, StateReason *problem);
-    void registerSecret(const QString &token);
-    void armExpiryTimer();
-    void onExpiryTimer();
+    /// What endJoinedWork does with the calls in flight (HTTP requests and relayed WebSockets).
+    enum class Calls { Abort, Keep };
+    /// The one teardown of what runs while joined: heartbeat, refreshes, and the calls unless kept.
+    void endJoinedWork(Calls calls);
     QUrl connectUrl() const;
 
     TunnelConfig m_config;
-    TokenSink *m_tokenSink;
     PhoenixSocket *m_socket;
     Heartbeat *m_heartbeat;
-    TokenRefresher *m_refresher;
+    TunnelToken *m_token;
     Forwarder *m_forwarder;
     std::unique_ptr<SocketPathDiscovery> m_pathDiscovery; ///< null when the user gave the path
     WebSocketRelay *m_wsRelay;
@@ -213,29 +211,23 @@ private:
     QTimer m_retryTimer;
     QTimer m_drainTimer;
     QTimer m_closeTimer;
-    QTimer m_expiryTimer; ///< fires at "expiring soon", then at expiry
-    QTimer m_refreshAckTimer; ///< a refresh answered "ok" without a token: how long its refresh_token_ack may take
 
     State m_state = State::Disconnected;
     QString m_stateReason; ///< englishText(m_stateReasons)
     StateReasons m_stateReasons;
     QDateTime m_nextRetryAt;
-    JwtClaims m_claims;
     QString m_joinRef;
     QString m_mountPath;
     QStringList m_features;
     std::optional<StateReason> m_pendingCloseReason; ///< why we closed the socket ourselves, for the Reconnecting reason
-    bool m_refreshInFlight = false;
     bool m_leaveSent = false;
     bool m_connectWhenClosed = false;
-    QString m_registeredSecret; ///< the token masked in logs
     bool m_provedHealthy = false; ///< this socket joined and had a heartbeat acknowledged
     int m_failedRejoins = 0;      ///< on the open socket, since the channel was lost
     qint64 m_connectAttempts = 0;
     qint64 m_joins = 0;
     qint64 m_authFailures = 0;
     qint64 m_droppedHeaderValues = 0;
-    qint64 m_expiryWarnedFor = 0; ///< the exp that tokenExpiringSoon was emitted for
 };
 
 } // namespace telephone
