@@ -62,6 +62,7 @@ PhoenixSocket::~PhoenixSocket()
 void PhoenixSocket::open(const QUrl &url)
 {
     m_nextRef = 1;
+    ++m_connectionNumber;
     m_attemptActive = true;
     m_socket->open(url);
 }

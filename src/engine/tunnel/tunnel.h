@@ -3,7 +3,6 @@
 #include "config/safeurl.h"
 #include "protocol/phoenixsocket.h"
 #include "proxy/exchange.h"
-#include "proxy/responsewriter.h"
 #include "tokens/jwt.h"
 #include "tunnel/backoff.h"
 #include "tunnel/statereason.h"
@@ -22,6 +21,7 @@ namespace telephone {
 
 class Forwarder;
 class Heartbeat;
+class ReplyContext;
 class SocketPathDiscovery;
 class TokenRefresher;
 class TokenSink;
@@ -138,7 +138,7 @@ public:
     qint64 authFailures() const { return m_authFailures; }
     qint64 malformedFrames() const;
     /// set-cookie values that could not be carried (the server lacks multi_value_headers).
-    qint64 droppedHeaderValues() const { return m_droppedHeaderValues; }
+    qint64 droppedHeaderValues() const;
     /// proxy_reqs ignored because their request_id was in flight or answered lately.
     qint64 duplicateRequests() const;
     /// WebSocket message bytes over every connection so far (for the metrics endpoint).
@@ -193,7 +193,6 @@ private:
     /// Ends the refresh in flight as failed: said (refreshFailed), retried on the refresher's backoff.
     /// `serverReason`: the server's own words, empty when it gave none (see refreshFailed).
     void retryRefreshLater(const QString &reason, const QString &serverReason = QString());
-    void sendResponse(const ProxyResponse &response);
     void finishStop();
     bool adoptToken(const QString &token, StateReason *problem);
     void registerSecret(const QString &token);
@@ -223,7 +222,9 @@ private:
     JwtClaims m_claims;
     QString m_joinRef;
     QString m_mountPath;
-    QStringList m_features;
+    /// The current (or last) join, which each proxy_req carries so that its answer goes back on it;
+    /// ended when the channel ends. Its features are the server's (replays use them too).
+    std::shared_ptr<ReplyContext> m_join;
     std::optional<StateReason> m_pendingCloseReason; ///< why we closed the socket ourselves, for the Reconnecting reason
     bool m_refreshInFlight = false;
     bool m_leaveSent = false;
@@ -234,7 +235,6 @@ private:
     qint64 m_connectAttempts = 0;
     qint64 m_joins = 0;
     qint64 m_authFailures = 0;
-    qint64 m_droppedHeaderValues = 0;
     qint64 m_expiryWarnedFor = 0; ///< the exp that tokenExpiringSoon was emitted for
 };
 
