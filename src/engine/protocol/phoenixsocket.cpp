@@ -146,7 +146,7 @@ void PhoenixSocket::sendEncoded(std::unique_ptr<MessageSource> frameText)
 void PhoenixSocket::onTextMessage(const QByteArray &bytes)
 {
     m_bytesReceived += bytes.size();
-    DecodedFrame decoded = decodeFrame(bytes);
+    DecodedFrame decoded = decodeFrame(bytes, FrameBody::ProxyReqBodyAsBytes);
     if (!decoded.frame) {
         ++m_malformedFrames;
         const quint32 bit = 1u << static_cast<unsigned>(decoded.error);

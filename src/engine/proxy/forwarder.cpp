@@ -222,9 +222,10 @@ BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req, bool bodyBa
     return out;
 }
 
-void Forwarder::handle(const QJsonObject &payload, std::shared_ptr<ReplyContext> join)
+void Forwarder::handle(const QJsonObject &payload, std::shared_ptr<ReplyContext> join,
+                       const std::optional<QByteArray> &body)
 {
-    ParsedProxyRequest parsed = parseProxyRequest(payload, requestLimits());
+    ParsedProxyRequest parsed = parseProxyRequest(payload, requestLimits(), body);
     if (!parsed.requestId.isEmpty() && isDuplicate(parsed.requestId))
         return;
     Exchange exchange;

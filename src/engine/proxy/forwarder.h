@@ -47,8 +47,10 @@ public:
     explicit Forwarder(const ForwarderOptions &options, QObject *parent = nullptr);
     ~Forwarder() override;
 
-    /// A `proxy_req` that arrived on `join`: the answer goes back through it.
-    void handle(const QJsonObject &proxyRequest, std::shared_ptr<ReplyContext> join);
+    /// A `proxy_req` that arrived on `join`: the answer goes back through it. `body`: its body when
+    /// the frame decoder took it out of the payload as bytes (Frame::proxyReqBody).
+    void handle(const QJsonObject &proxyRequest, std::shared_ptr<ReplyContext> join,
+                const std::optional<QByteArray> &body = std::nullopt);
     /// Sends a captured request again, straight to the backend, as a request under a server with
     /// `features` would go; published with `replay` set.
     void replay(const Exchange &exchange, const ServerFeatures &features);

@@ -567,7 +567,7 @@ void Tunnel::onFrame(const Frame &frame)
     const QString &event = frame.event;
     if (event == EventProxyReq) {
         if ((m_state == State::Connected || m_state == State::Stopping) && m_join && !m_join->hasEnded())
-            m_forwarder->handle(frame.payload, m_join);
+            m_forwarder->handle(frame.payload, m_join, frame.proxyReqBody);
     } else if (WebSocketRelay::isRelayEvent(event)) {
         if (m_state == State::Connected || m_state == State::Stopping)
             m_wsRelay->handle(event, frame.payload, m_state == State::Connected);
