@@ -56,17 +56,17 @@ void appendJsonEscaped(QByteArray *out, const char *text, qint64 size)
         out->resize(start + room);
         dst = out->data() + start;
     };
-    // Eight bytes at a time: a word needs escaping only if a byte is < 0x20, '"' or '\\'.
+    // JsonScanWidth bytes at a time: text needs escaping only at a byte < 0x20, '"' or '\\'.
     qint64 i = 0;
     while (i < size) {
-        if (i + 8 <= size) {
-            // All eight are copied; what follows the plain ones is overwritten next.
+        if (i + JsonScanWidth <= size) {
+            // All JsonScanWidth bytes are copied; what follows the plain ones is overwritten next.
             const int plain = jsonPlainPrefix(text + i);
-            ensure(8);
-            std::memcpy(dst + written, text + i, 8);
+            ensure(JsonScanWidth);
+            std::memcpy(dst + written, text + i, JsonScanWidth);
             written += plain;
             i += plain;
-            if (plain == 8)
+            if (plain == JsonScanWidth)
                 continue;
         }
         const unsigned char c = static_cast<unsigned char>(text[i++]);
