@@ -1,6 +1,7 @@
 // Forwarding end to end: caller → simulator's HTTP front → tunnel → a real local HTTP backend that
 // records what reached it, and back. Callers use raw sockets so that nothing adds headers of its own.
 
+#include "protocol/phoenixsocket.h"
 #include "proxy/forwarder.h"
 #include "sim/httpserver.h"
 #include "sim/plugboardsimulator.h"
@@ -66,6 +67,21 @@ struct Setup {
     }
 };
 
+
+// A join whose answers are held, standing for frames still waiting in the socket's queue.
+struct HeldReplies : ReplyContext {
+    HeldReplies(PhoenixSocket *socket, QList<ProxyResponse> *held)
+        : ReplyContext(socket, QStringLiteral("telephone:t"), QStringLiteral("1"), {}, 1024 * 1024)
+        , held(held)
+    {
+    }
+    std::optional<ResponseWriterStats> send(ProxyResponse response) override
+    {
+        held->append(std::move(response));
+        return ResponseWriterStats{};
+    }
+    QList<ProxyResponse> *held;
+};
 
 QByteArray requestLine(const sim::HttpRequest &request)
 {
@@ -533,29 +549,104 @@ private slots:
         options.maxConcurrent = 1;
         Forwarder forwarder(options);
         QList<ProxyResponse> unwritten; // stands for frames still waiting in the socket's queue
-        connect(&forwarder, &Forwarder::responseReady, this,
-                [&unwritten](const ProxyResponse &response) { unwritten.append(response); });
+        PhoenixSocket socket;
+        const auto join = std::make_shared<HeldReplies>(&socket, &unwritten);
         auto payload = [](const char *id) {
             return QJsonObject{{QStringLiteral("request_id"), QString::fromLatin1(id)},
                                {QStringLiteral("method"), QStringLiteral("GET")},
                                {QStringLiteral("path"), QStringLiteral("/slot")}};
         };
-        forwarder.handle(payload("first"));
+        forwarder.handle(payload("first"), join);
         QTRY_COMPARE(unwritten.size(), 1);
         QCOMPARE(unwritten.at(0).status, 200);
         QCOMPARE(forwarder.inFlight(), 0);    // the backend is done with it...
         QCOMPARE(forwarder.slotsInUse(), 1);  // ...but its response is not written yet
-        forwarder.handle(payload("second"));
+        forwarder.handle(payload("second"), join);
         QCOMPARE(unwritten.size(), 2);
         QCOMPARE(unwritten.at(1).status, 503);
         QCOMPARE(backend.received.size(), 1);
 
         unwritten.clear(); // written (or dropped with the socket): the slot comes back
         QCOMPARE(forwarder.slotsInUse(), 0);
-        forwarder.handle(payload("third"));
+        forwarder.handle(payload("third"), join);
         QTRY_COMPARE(unwritten.size(), 1);
         QCOMPARE(unwritten.at(0).status, 200);
         QCOMPARE(backend.received.size(), 2);
+    }
+
+    // PROTOCOL.md: when a channel ends, the server answers its callers 502; a response finished
+    // later has no caller. A draining stop keeps its requests running to answer them, so a
+    // phx_close then must end their join: the late answer is not sent under the old join_ref
+    // (before, Tunnel::sendResponse sent it with whatever join_ref it held).
+    void aResponseForAnEndedChannelIsNotSent()
+    {
+        Setup s;
+        QList<QPointer<sim::HttpResponder>> held;
+        s.backend.answer = [&held](const sim::HttpRequest &, sim::HttpResponder *r) { held.append(r); };
+        QVERIFY(s.connected());
+        QList<sim::Frame> responses;
+        connect(&s.simulator, &sim::PlugboardSimulator::frameReceived, this, [&responses](const sim::Frame &frame) {
+            if (frame.event == QLatin1String("proxy_res"))
+                responses.append(frame);
+        });
+        QTcpSocket caller;
+        caller.connectToHost(QHostAddress::LocalHost, s.simulator.port());
+        caller.write("GET /call/app/slow HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTRY_COMPARE(held.size(), 1);
+        QSignalSpy stopped(s.tunnel.get(), &Tunnel::stopped);
+        s.tunnel->stop(); // drains: the request keeps running
+        QCOMPARE(s.tunnel->state(), Tunnel::State::Stopping);
+        s.simulator.pushToAll(QStringLiteral("phx_close"));
+        QTRY_VERIFY(caller.bytesAvailable() > 0);
+        QVERIFY2(caller.peek(40).startsWith("HTTP/1.1 502"), caller.peek(40).constData());
+        QVERIFY(held.first());
+        held.first()->respond(200, {}, "too late");
+        QVERIFY(stopped.wait(10000));
+        QCOMPARE(responses.size(), 0);
+        QCOMPARE(s.simulator.lateResponses(), 0);
+    }
+
+    // A proxy_res still waiting whole in the socket's queue when its join ends is withdrawn; one
+    // whose first fragment is out is finished (a message cannot be cut short). The withdrawn
+    // frame's concurrency slot comes back.
+    void aQueuedResponseIsWithdrawnWhenItsJoinEnds()
+    {
+        sim::PlugboardSimulator simulator;
+        QVERIFY(simulator.listen());
+        const QString pathId = simulator.addMount(QStringLiteral("/app"));
+        QList<sim::Frame> received;
+        connect(&simulator, &sim::PlugboardSimulator::frameReceived, this,
+                [&received](const sim::Frame &frame) { received.append(frame); });
+        PhoenixSocket socket;
+        QSignalSpy opened(&socket, &PhoenixSocket::opened);
+        QUrl url = simulator.socketUrl();
+        url.setQuery(QStringLiteral("token=") + simulator.mintToken(pathId) + QStringLiteral("&vsn=2.0.0"));
+        socket.open(url);
+        QVERIFY(opened.wait(5000));
+        ReplyContext join(&socket, QStringLiteral("telephone:") + pathId, QStringLiteral("1"), {}, 1024 * 1024);
+
+        ProxyResponse big;
+        big.requestId = QStringLiteral("big");
+        big.status = 200;
+        big.body = QByteArray(3 * 1024 * 1024, 'x'); // fills the socket's 1 MiB high water at once
+        ProxyResponse small;
+        small.requestId = QStringLiteral("small");
+        small.status = 200;
+        small.body = "late";
+        auto slot = std::make_shared<int>(0);
+        small.slot = slot;
+        const std::weak_ptr<int> slotHeld = slot;
+        slot.reset();
+        QVERIFY(join.send(std::move(big)));
+        QVERIFY(join.send(std::move(small))); // queued behind the big one
+        QVERIFY(!slotHeld.expired());
+        join.end();
+        QVERIFY(!join.send(ProxyResponse{})); // dropped at once after the end
+        QTRY_VERIFY_WITH_TIMEOUT(!received.isEmpty(), 10000);
+        QCOMPARE(received.first().payload.value(QLatin1String("request_id")).toString(), QStringLiteral("big"));
+        QTRY_VERIFY(slotHeld.expired());
+        QTest::qWait(200);
+        QCOMPARE(received.size(), 1);
     }
 
     void hundredConcurrentRequestsWithMixedDelays()

@@ -1,6 +1,7 @@
 #include "protocol/frame.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTest>
 
 using namespace telephone;
@@ -95,6 +96,53 @@ private slots:
         QCOMPARE(decoded.frame->topic, frame.topic);
         QCOMPARE(decoded.frame->event, frame.event);
         QCOMPARE(decoded.frame->payload, frame.payload);
+    }
+
+    // The request path takes a proxy_req's body as bytes (FrameBody::ProxyReqBodyAsBytes): checked
+    // against QJsonDocument, which reads the same text independently, escapes and repeats included.
+    void proxyReqBodyAsBytesAgreesWithQJsonDocument_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<bool>("lifted");
+        // Plain literals, not raw strings: moc does not read raw strings holding quotes and backslashes.
+        auto req = [](const char *payload) {
+            return QByteArray("[null,\"2\",\"t\",\"proxy_req\",") + payload + ']';
+        };
+        QTest::newRow("plain") << req("{\"request_id\":\"r\",\"body\":\"hello\"}") << true;
+        QTest::newRow("escapes and UTF-8")
+            << req("{\"body\":\"a\\n\\\"b\\\"\\\\ \\u00e9 \\ud83d\\ude00 caf\xc3\xa9\\t\",\"x\":1}") << true;
+        QTest::newRow("empty") << req("{\"body\":\"\"}") << true;
+        QTest::newRow("repeated: last string wins") << req("{\"body\":1,\"body\":\"second\"}") << true;
+        QTest::newRow("repeated: last non-string wins") << req("{\"body\":\"first\",\"body\":7}") << false;
+        QTest::newRow("not a string") << req("{\"body\":{\"a\":\"b\"}}") << false;
+        QTest::newRow("nested body stays") << req("{\"h\":{\"body\":\"x\"}}") << false;
+        QTest::newRow("other event keeps it")
+            << QByteArray("[null,\"2\",\"t\",\"ws_frame\",{\"body\":\"x\\ny\"}]") << false;
+    }
+
+    void proxyReqBodyAsBytesAgreesWithQJsonDocument()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(bool, lifted);
+        const QJsonArray reference = QJsonDocument::fromJson(text).array();
+        QCOMPARE(reference.size(), 5);
+        const QJsonObject referencePayload = reference.at(4).toObject();
+
+        const DecodedFrame decoded = decodeFrame(text, FrameBody::ProxyReqBodyAsBytes);
+        QVERIFY(decoded.frame);
+        QCOMPARE(decoded.frame->proxyReqBody.has_value(), lifted);
+        QJsonObject payload = decoded.frame->payload;
+        if (lifted) {
+            QVERIFY(!payload.contains(QLatin1String("body")));
+            QCOMPARE(*decoded.frame->proxyReqBody, referencePayload.value(QLatin1String("body")).toString().toUtf8());
+            payload.insert(QLatin1String("body"), QString::fromUtf8(*decoded.frame->proxyReqBody));
+        }
+        QCOMPARE(payload, referencePayload);
+        // The default decoding keeps everything in the payload.
+        const DecodedFrame plain = decodeFrame(text);
+        QVERIFY(plain.frame);
+        QVERIFY(!plain.frame->proxyReqBody);
+        QCOMPARE(plain.frame->payload, referencePayload);
     }
 
     void everyErrorHasAName()

@@ -45,9 +45,10 @@ QByteArray encodeFrame(const Frame &frame)
     return QJsonDocument(array).toJson(QJsonDocument::Compact);
 }
 
-DecodedFrame decodeFrame(const QByteArray &text)
+DecodedFrame decodeFrame(const QByteArray &text, FrameBody body)
 {
-    const std::optional<QJsonValue> doc = parseJson(text);
+    JsonLiftedString lifted{QLatin1String("body"), std::nullopt};
+    const std::optional<QJsonValue> doc = parseJson(text, body == FrameBody::ProxyReqBodyAsBytes ? &lifted : nullptr);
     if (!doc)
         return {std::nullopt, FrameError::NotJson};
     if (!doc->isArray())
@@ -68,6 +69,12 @@ DecodedFrame decodeFrame(const QByteArray &text)
     frame.topic = array.at(2).toString();
     frame.event = array.at(3).toString();
     frame.payload = array.at(4).toObject();
+    if (lifted.bytes) {
+        if (frame.event == QLatin1String("proxy_req"))
+            frame.proxyReqBody = std::move(lifted.bytes);
+        else // not the request path: back where every reader of this event expects it
+            frame.payload.insert(QLatin1String("body"), QString::fromUtf8(*lifted.bytes));
+    }
     return {std::move(frame), FrameError::None};
 }
 

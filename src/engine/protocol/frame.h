@@ -16,6 +16,15 @@ struct Frame {
     QString topic;
     QString event;
     QJsonObject payload;
+    /// A `proxy_req`'s `body` string as UTF-8 bytes, taken out of `payload` when decoded with
+    /// FrameBody::ProxyReqBodyAsBytes (the request path never needs it as a QString).
+    std::optional<QByteArray> proxyReqBody{};
+};
+
+/// Where decodeFrame puts a proxy_req's `body` string.
+enum class FrameBody {
+    InPayload,           ///< in `payload`, like every other member
+    ProxyReqBodyAsBytes, ///< in Frame::proxyReqBody (other events keep it in `payload`)
 };
 
 /// Why a text message was not a valid frame. Each kind is counted and logged once by its user.
@@ -37,7 +46,7 @@ struct DecodedFrame {
 
 /// Pure functions, no state: the one place wire bytes become frames (fuzzed later).
 QByteArray encodeFrame(const Frame &frame);
-DecodedFrame decodeFrame(const QByteArray &text);
+DecodedFrame decodeFrame(const QByteArray &text, FrameBody body = FrameBody::InPayload);
 const char *frameErrorName(FrameError error);
 
 } // namespace telephone

@@ -18,6 +18,9 @@ public:
     /// The next piece of at most about `maxBytes` bytes, ending on a UTF-8 character boundary.
     virtual QByteArray next(qint64 maxBytes) = 0;
     virtual bool atEnd() const = 0;
+    /// No longer wanted: a message still waiting whole in the queue is dropped instead of sent
+    /// (one already begun is finished, a message cannot be cut short).
+    virtual bool withdrawn() const { return false; }
 };
 
 /// A message that already exists as one buffer.

@@ -62,6 +62,7 @@ PhoenixSocket::~PhoenixSocket()
 void PhoenixSocket::open(const QUrl &url)
 {
     m_nextRef = 1;
+    ++m_connectionNumber;
     m_attemptActive = true;
     m_socket->open(url);
 }
@@ -145,7 +146,7 @@ void PhoenixSocket::sendEncoded(std::unique_ptr<MessageSource> frameText)
 void PhoenixSocket::onTextMessage(const QByteArray &bytes)
 {
     m_bytesReceived += bytes.size();
-    DecodedFrame decoded = decodeFrame(bytes);
+    DecodedFrame decoded = decodeFrame(bytes, FrameBody::ProxyReqBodyAsBytes);
     if (!decoded.frame) {
         ++m_malformedFrames;
         const quint32 bit = 1u << static_cast<unsigned>(decoded.error);

@@ -57,6 +57,8 @@ public:
     /// Drops the connection at once, as when the peer is judged dead.
     void abort();
     bool isOpen() const;
+    /// Counts open() calls: what was bound to one connection can tell it is gone after a reconnect.
+    quint64 connectionNumber() const { return m_connectionNumber; }
 
     /// Sends a frame; returns its ref. With a handler, the matching phx_reply (or a timeout, or the
     /// socket closing) calls it exactly once, unless `context` has been destroyed meanwhile.
@@ -105,6 +107,7 @@ private:
     WebSocketClient *m_socket;
     QHash<QString, Pending> m_pending;
     quint64 m_nextRef = 1;
+    quint64 m_connectionNumber = 0;
     qint64 m_malformedFrames = 0;
     qint64 m_bytesReceived = 0;
     quint32 m_loggedMalformedKinds = 0; ///< bit per FrameError: each kind is logged once

@@ -299,6 +299,10 @@ void WebSocketClient::pump()
             m_queue.pop_front();
             return;
         }
+        if (!front.started && front.source->withdrawn()) {
+            m_queue.pop_front();
+            continue;
+        }
         QByteArray piece = front.source->next(FragmentSize);
         const bool fin = front.source->atEnd();
         QByteArray frame;

@@ -5,8 +5,6 @@
 #include <QLoggingCategory>
 #include <QSslSocket>
 #include <QTcpSocket>
-#include <QTimer>
-
 #include <memory>
 
 Q_LOGGING_CATEGORY(lcBackend, "telephone.proxy.backend")
@@ -32,7 +30,7 @@ struct BackendClient::Call {
     bool reused = false;
     bool retried = false;
     std::unique_ptr<HttpResponseParser> parser;
-    QTimer *timer = nullptr;
+    QDeadlineTimer deadline;
     QDateTime connectedAt; ///< timeline, see BackendResult
     QDateTime firstByteAt;
 };
@@ -44,6 +42,8 @@ BackendClient::BackendClient(const QUrl &backend, std::chrono::milliseconds time
     , m_timeout(timeout)
     , m_maxResponseSize(maxResponseSize)
 {
+    m_deadlineTimer.setSingleShot(true);
+    connect(&m_deadlineTimer, &QTimer::timeout, this, &BackendClient::onDeadlineTimer);
 }
 
 BackendClient::~BackendClient()
@@ -98,19 +98,35 @@ quint64 BackendClient::send(BackendRequest request, Callback done)
     call->id = m_nextId++;
     call->request = std::move(request);
     call->done = std::move(done);
-    call->timer = new QTimer(this);
-    call->timer->setSingleShot(true);
+    call->deadline = QDeadlineTimer(m_timeout);
     const quint64 id = call->id;
-    connect(call->timer, &QTimer::timeout, this, [this, id] {
-        if (Call *c = m_calls.value(id))
-            failTransport(c, BackendResult::Outcome::Timeout, QString());
-    });
-    call->timer->start(m_timeout);
-    m_calls.insert(id, call);
+    m_calls.emplace(id, call);
+    if (!m_deadlineTimer.isActive())
+        armDeadlineTimer();
     m_inSend = true;
     start(call, true);
     m_inSend = false;
     return id;
+}
+
+void BackendClient::armDeadlineTimer()
+{
+    // The oldest call has the earliest deadline. Calls that finish leave the timer alone: when it
+    // fires for one already gone, it is armed again for the oldest remaining call.
+    if (m_calls.empty()) {
+        m_deadlineTimer.stop();
+        return;
+    }
+    const qint64 left = m_calls.begin()->second->deadline.remainingTime();
+    m_deadlineTimer.start(std::chrono::milliseconds(std::max<qint64>(0, left)));
+}
+
+void BackendClient::onDeadlineTimer()
+{
+    // A coarse timer may fire a little early: only what is really overdue times out.
+    while (!m_calls.empty() && m_calls.begin()->second->deadline.hasExpired())
+        failTransport(m_calls.begin()->second, BackendResult::Outcome::Timeout, QString());
+    armDeadlineTimer();
 }
 
 void BackendClient::start(Call *call, bool allowReuse)
@@ -180,7 +196,7 @@ void BackendClient::onDisconnected(Call *call)
 {
     if (call->socket->bytesAvailable() > 0)
         onReadyRead(call);
-    if (!m_calls.contains(call->id))
+    if (m_calls.count(call->id) == 0)
         return;
     call->parser->finishOnClose();
     if (call->parser->isComplete()) {
@@ -250,9 +266,7 @@ void BackendClient::finish(Call *call, BackendResult result, bool keepSocket)
     result.connectedAt = call->connectedAt;
     result.connectionReused = call->reused;
     result.firstByteAt = call->firstByteAt;
-    m_calls.remove(call->id);
-    call->timer->stop();
-    call->timer->deleteLater();
+    m_calls.erase(call->id);
     releaseSocket(call, keepSocket);
     Callback done = std::move(call->done);
     const quint64 id = call->id;
@@ -287,18 +301,19 @@ void BackendClient::releaseSocket(Call *call, bool keep)
 
 void BackendClient::abort(quint64 id)
 {
-    Call *call = m_calls.value(id);
-    if (!call)
+    const auto it = m_calls.find(id);
+    if (it == m_calls.end())
         return;
+    Call *call = it->second;
     call->done = nullptr;
     finish(call, {}, false);
 }
 
 void BackendClient::abortAll()
 {
-    const QList<quint64> ids = m_calls.keys();
-    for (const quint64 id : ids)
-        abort(id);
+    while (!m_calls.empty())
+        abort(m_calls.begin()->first);
+    m_deadlineTimer.stop();
 }
 
 } // namespace telephone

@@ -3,18 +3,18 @@
 #include "proxy/exchange.h"
 
 #include <QDateTime>
-#include <QElapsedTimer>
+#include <QDeadlineTimer>
 #include <QHash>
 #include <QList>
 #include <QObject>
-#include <QPointer>
+#include <QTimer>
 #include <QUrl>
 
 #include <chrono>
 #include <functional>
+#include <map>
 
 class QTcpSocket;
-class QTimer;
 
 namespace telephone {
 
@@ -47,6 +47,9 @@ struct BackendResult {
 /// adds Accept-Encoding, Accept-Language and Connection headers of its own, then decompresses),
 /// no redirects followed, bodies never decoded, a size limit and a timeout per request. TLS when
 /// the backend URL is https. Lives on the engine's thread.
+/// Deadlines: every call gets the same timeout from its send(), so calls in id order are in deadline
+/// order, and one timer armed for the oldest call's deadline serves them all (a QTimer per request
+/// cost a timer registration and a deletion per request).
 class BackendClient : public QObject
 {
     Q_OBJECT
@@ -74,13 +77,16 @@ private:
     void releaseSocket(Call *call, bool keep);
     void finish(Call *call, BackendResult result, bool keepSocket);
     void failTransport(Call *call, BackendResult::Outcome outcome, const QString &what);
+    void onDeadlineTimer();
+    void armDeadlineTimer();
     QTcpSocket *newSocket();
     QString backendName() const;
 
     QUrl m_backend;
     std::chrono::milliseconds m_timeout;
     qint64 m_maxResponseSize;
-    QHash<quint64, Call *> m_calls;
+    std::map<quint64, Call *> m_calls; ///< by id, hence by deadline (see the class comment)
+    QTimer m_deadlineTimer;            ///< armed for the oldest call's deadline while calls run
     QList<QTcpSocket *> m_idle;        ///< keep-alive connections ready for the next request
     QHash<QTcpSocket *, Call *> m_busy; ///< connection → the call it serves (signals route through it)
     quint64 m_nextId = 1;

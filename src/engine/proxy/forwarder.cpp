@@ -135,8 +135,26 @@ void Forwarder::noteAnswered(const QString &requestId)
         m_recentIds.touch(requestId);
 }
 
-void Forwarder::answerOwn(Exchange exchange, int status, const Problem &problem, bool publishStart,
-                          std::shared_ptr<const void> slot)
+void Forwarder::sendResponse(const std::shared_ptr<ReplyContext> &join, ProxyResponse response)
+{
+    const QString requestId = response.requestId;
+    const std::optional<ResponseWriterStats> stats = join ? join->send(std::move(response)) : std::nullopt;
+    if (!stats) {
+        ++m_responsesForEndedJoins;
+        return;
+    }
+    if (stats->droppedSetCookies > 0) {
+        m_droppedHeaderValues += stats->droppedSetCookies;
+        qCWarning(lcForward).noquote()
+            << QStringLiteral("request %1: the backend set %2 cookies, but this server cannot carry more than one "
+                              "set-cookie (no multi_value_headers); only the first was sent")
+                   .arg(requestId)
+                   .arg(stats->droppedSetCookies + 1);
+    }
+}
+
+void Forwarder::answerOwn(Exchange exchange, const std::shared_ptr<ReplyContext> &join, int status,
+                          const Problem &problem, bool publishStart, std::shared_ptr<const void> slot)
 {
     // The HTTP client, the log and HAR get English; the inspector says the problem in the user's language.
     const QString reason = problem.englishText();
@@ -168,7 +186,7 @@ void Forwarder::answerOwn(Exchange exchange, int status, const Problem &problem,
         qCInfo(lcForward).noquote() << exchange.method << exchange.path << "→" << status << reason;
     if (!exchange.replay) {
         noteAnswered(exchange.requestId);
-        emit responseReady(response);
+        sendResponse(join, std::move(response));
     }
     emit exchangeFinished(exchange);
 }
@@ -180,7 +198,7 @@ ProxyRequestLimits Forwarder::requestLimits() const
     return limits;
 }
 
-BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req) const
+BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req, bool bodyBase64) const
 {
     BackendRequest out;
     out.method = req.method;
@@ -198,14 +216,15 @@ BackendRequest Forwarder::backendRequestFor(const ProxyRequest &req) const
         out.headers.append({"x-forwarded-host", req.host});
     if (!m_options.forwardedProto.isEmpty() && !hasHeader(req.headers, "x-forwarded-proto"))
         out.headers.append({"x-forwarded-proto", m_options.forwardedProto});
-    if (!m_bodyBase64) // compressed bodies are binary, which this server cannot carry
+    if (!bodyBase64) // compressed bodies are binary, which this server cannot carry
         ContentDecoding::askForIdentity(&out.headers);
     return out;
 }
 
-void Forwarder::handle(const QJsonObject &payload)
+void Forwarder::handle(const QJsonObject &payload, std::shared_ptr<ReplyContext> join,
+                       const std::optional<QByteArray> &body)
 {
-    ParsedProxyRequest parsed = parseProxyRequest(payload, requestLimits());
+    ParsedProxyRequest parsed = parseProxyRequest(payload, requestLimits(), body);
     if (!parsed.requestId.isEmpty() && isDuplicate(parsed.requestId))
         return;
     Exchange exchange;
@@ -221,22 +240,24 @@ void Forwarder::handle(const QJsonObject &payload)
             qCWarning(lcForward) << "ignoring a proxy_req without a usable request_id: it cannot be answered";
             return;
         }
-        answerOwn(exchange, parsed.refusal.status, parsed.refusal.problem, true);
+        answerOwn(exchange, join, parsed.refusal.status, parsed.refusal.problem, true);
         return;
     }
     const ProxyRequest &req = *parsed.request;
     exchange.requestBody = capped(req.body);
     exchange.requestBytes = req.body.size();
     if (m_draining) {
-        answerOwn(exchange, 503, {Problem::Kind::ShuttingDown}, true);
+        answerOwn(exchange, join, 503, {Problem::Kind::ShuttingDown}, true);
         return;
     }
     if (slotsInUse() >= m_options.maxConcurrent) {
-        answerOwn(exchange, 503, {Problem::Kind::ConcurrencyLimit, {QString::number(m_options.maxConcurrent)}}, true);
+        answerOwn(exchange, join, 503, {Problem::Kind::ConcurrencyLimit, {QString::number(m_options.maxConcurrent)}},
+                  true);
         return;
     }
 
-    BackendRequest backendRequest = backendRequestFor(req);
+    const bool bodyBase64 = join && join->features().bodyBase64;
+    BackendRequest backendRequest = backendRequestFor(req, bodyBase64);
     exchange.requestHeaders = backendRequest.headers;
     exchange.requestHeaders.prepend({"host", backendRequest.host});
     emit exchangeStarted(exchange);
@@ -244,11 +265,11 @@ void Forwarder::handle(const QJsonObject &payload)
     const quint64 id = m_client->send(std::move(backendRequest), [this](quint64 callId, BackendResult result) {
         onBackendResult(callId, std::move(result));
     });
-    m_inFlight.insert(id, exchange);
     m_activeIds.insert(exchange.requestId);
+    m_inFlight.insert(id, {std::move(exchange), std::move(join), bodyBase64});
 }
 
-void Forwarder::replay(const Exchange &captured)
+void Forwarder::replay(const Exchange &captured, const ServerFeatures &features)
 {
     Exchange exchange;
     exchange.replay = true;
@@ -291,14 +312,14 @@ void Forwarder::replay(const Exchange &captured)
         emit exchangeFinished(exchange);
         return;
     }
-    BackendRequest request = backendRequestFor(*parsed.request);
+    BackendRequest request = backendRequestFor(*parsed.request, features.bodyBase64);
     exchange.requestHeaders = request.headers;
     exchange.requestHeaders.prepend({"host", request.host});
     emit exchangeStarted(exchange);
     const quint64 id = m_client->send(std::move(request), [this](quint64 callId, BackendResult result) {
         onBackendResult(callId, std::move(result));
     });
-    m_inFlight.insert(id, exchange);
+    m_inFlight.insert(id, {std::move(exchange), nullptr, features.bodyBase64});
 }
 
 void Forwarder::onBackendResult(quint64 id, BackendResult result)
@@ -306,8 +327,10 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
     auto it = m_inFlight.find(id);
     if (it == m_inFlight.end())
         return;
-    Exchange exchange = std::move(it.value());
+    InFlight request = std::move(it.value());
     m_inFlight.erase(it);
+    Exchange &exchange = request.exchange;
+    const std::shared_ptr<ReplyContext> &join = request.join;
     exchange.backendConnectedAt = result.connectedAt;
     exchange.backendConnectionReused = result.connectionReused;
     exchange.firstByteAt = result.firstByteAt;
@@ -334,23 +357,23 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         }
         if (!badHeader.isEmpty()) {
             keepBackendAnswer(&exchange, result.status, result.headers, response.body);
-            answerOwn(exchange, 502, {Problem::Kind::BackendHeaderNotUtf8, {QString::fromLatin1(badHeader)}}, false,
+            answerOwn(exchange, join, 502, {Problem::Kind::BackendHeaderNotUtf8, {QString::fromLatin1(badHeader)}}, false,
                       slot);
             break;
         }
-        if (!m_bodyBase64) {
+        if (!request.bodyBase64) {
             const ContentDecoding::Outcome decoded =
                 ContentDecoding::decodeText(&response.headers, &response.body, m_options.maxResponseSize);
             if (!decoded.error.isNone()) {
-                answerOwn(exchange, 502, decoded.error, false, slot);
+                answerOwn(exchange, join, 502, decoded.error, false, slot);
                 break;
             }
             exchange.decodedContentEncoding = decoded.coding;
         }
         if (!isValidUtf8(response.body)) {
-            if (!m_bodyBase64) {
+            if (!request.bodyBase64) {
                 keepBackendAnswer(&exchange, result.status, result.headers, response.body);
-                answerOwn(exchange, 502,
+                answerOwn(exchange, join, 502,
                           {Problem::Kind::BackendBinaryBody,
                            {QString::number(result.status), QString::number(response.body.size())}},
                           false, slot);
@@ -365,13 +388,13 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
         exchange.durationMs = std::max<qint64>(0, exchange.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
         if (!exchange.replay) {
             noteAnswered(exchange.requestId);
-            emit responseReady(response);
+            sendResponse(join, std::move(response));
         }
         emit exchangeFinished(exchange);
         break;
     }
     case BackendResult::Outcome::Timeout:
-        answerOwn(exchange, 504, result.problem, false, slot);
+        answerOwn(exchange, join, 504, result.problem, false, slot);
         break;
     case BackendResult::Outcome::Aborted:
         m_activeIds.remove(exchange.requestId);
@@ -382,7 +405,7 @@ void Forwarder::onBackendResult(quint64 id, BackendResult result)
             exchange.backendAnswered = true;
             keepBackendAnswer(&exchange, result.status, result.headers, result.body);
         }
-        answerOwn(exchange, 502, result.problem, false, slot);
+        answerOwn(exchange, join, 502, result.problem, false, slot);
         break;
     }
     checkDrained();

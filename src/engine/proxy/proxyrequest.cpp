@@ -54,7 +54,8 @@ QByteArray ProxyRequest::target(const QByteArray &basePath) const
     return t;
 }
 
-ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequestLimits &limits)
+ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequestLimits &limits,
+                                     const std::optional<QByteArray> &liftedBody)
 {
     ParsedProxyRequest result;
     const QJsonValue idValue = payload.value(QLatin1String("request_id"));
@@ -153,17 +154,17 @@ ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequ
     }
 
     const QJsonValue body = payload.value(QLatin1String("body"));
-    if (!body.isUndefined() && !body.isNull() && !body.isString())
+    if (!liftedBody && !body.isUndefined() && !body.isNull() && !body.isString())
         return refuse(400, {Kind::BodyNotString});
     const bool base64 = payload.value(QLatin1String("body_encoding")).toString() == QLatin1String("base64");
     if (base64) {
-        const auto decoded = QByteArray::fromBase64Encoding(body.toString().toLatin1(),
+        const auto decoded = QByteArray::fromBase64Encoding(liftedBody ? *liftedBody : body.toString().toLatin1(),
                                                             QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded)
             return refuse(400, {Kind::BodyNotBase64});
         req.body = decoded.decoded;
     } else {
-        req.body = body.toString().toUtf8();
+        req.body = liftedBody ? *liftedBody : body.toString().toUtf8();
     }
     if (req.body.size() > limits.maxBodyBytes)
         return refuse(413, {Kind::RequestBodyTooLarge, {QString::number(limits.maxBodyBytes)}});

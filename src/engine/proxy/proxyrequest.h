@@ -54,7 +54,10 @@ struct ParsedProxyRequest {
     QString requestId;     ///< as far as it could be read, to answer a refusal
 };
 
-ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequestLimits &limits = {});
+/// `body`: the payload's `body` string as UTF-8 when the frame decoder took it out of `payload`
+/// (Frame::proxyReqBody); otherwise it is read from `payload`.
+ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequestLimits &limits = {},
+                                     const std::optional<QByteArray> &body = std::nullopt);
 
 /// Hop-by-hop headers (RFC 9110 7.6.1) plus the framing headers Telephone recomputes.
 bool isHopByHopHeader(const QByteArray &lowerName);

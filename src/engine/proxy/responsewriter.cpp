@@ -1,5 +1,6 @@
 #include "proxy/responsewriter.h"
 
+#include "base/jsonbytes.h"
 #include "base/utf8.h"
 
 #include <QMap>
@@ -32,7 +33,7 @@ void appendRef(QByteArray *out, const QString &ref)
 
 void appendJsonString(QByteArray *out, const char *text, qint64 size)
 {
-    out->reserve(out->size() + size + 2);
+    out->reserve(out->size() + size + 18); // appendJsonEscaped makes room for size + 16
     out->append('"');
     appendJsonEscaped(out, text, size);
     out->append('"');
@@ -40,45 +41,57 @@ void appendJsonString(QByteArray *out, const char *text, qint64 size)
 
 void appendJsonEscaped(QByteArray *out, const char *text, qint64 size)
 {
-    // Eight bytes at a time: a word needs escaping only if a byte is < 0x20, '"' or '\\'.
-    constexpr quint64 Ones = 0x0101010101010101ULL;
-    constexpr quint64 Highs = 0x8080808080808080ULL;
-    auto hasZeroByte = [](quint64 v) { return (v - Ones) & ~v & Highs; };
-    qint64 runStart = 0;
+    // Written through a pointer into room made up front (grown only when escapes need more), then
+    // cut to what was written: appending run by run through QByteArray cost more than the escaping
+    // (callgrind, 16 KiB text bodies with a newline every ~90 bytes).
+    const qsizetype start = out->size();
+    qsizetype room = size + 16;
+    out->resize(start + room);
+    char *dst = out->data() + start;
+    qsizetype written = 0;
+    auto ensure = [&](qsizetype need) {
+        if (written + need <= room)
+            return;
+        room = std::max(room * 2, written + need);
+        out->resize(start + room);
+        dst = out->data() + start;
+    };
+    // JsonScanWidth bytes at a time: text needs escaping only at a byte < 0x20, '"' or '\\'.
     qint64 i = 0;
     while (i < size) {
-        if (i + 8 <= size) {
-            quint64 word;
-            std::memcpy(&word, text + i, 8);
-            const quint64 below20 = (word - Ones * 0x20) & ~word & Highs;
-            if (!(below20 | hasZeroByte(word ^ (Ones * '"')) | hasZeroByte(word ^ (Ones * '\\')))) {
-                i += 8;
+        if (i + JsonScanWidth <= size) {
+            // All JsonScanWidth bytes are copied; what follows the plain ones is overwritten next.
+            const int plain = jsonPlainPrefix(text + i);
+            ensure(JsonScanWidth);
+            std::memcpy(dst + written, text + i, JsonScanWidth);
+            written += plain;
+            i += plain;
+            if (plain == JsonScanWidth)
                 continue;
-            }
         }
-        const unsigned char c = static_cast<unsigned char>(text[i]);
+        const unsigned char c = static_cast<unsigned char>(text[i++]);
+        ensure(6);
         if (c >= 0x20 && c != '"' && c != '\\') {
-            ++i;
+            dst[written++] = char(c);
             continue;
         }
-        out->append(text + runStart, i - runStart);
-        runStart = i + 1;
+        dst[written++] = '\\';
         switch (c) {
-        case '"': out->append("\\\""); break;
-        case '\\': out->append("\\\\"); break;
-        case '\n': out->append("\\n"); break;
-        case '\r': out->append("\\r"); break;
-        case '\t': out->append("\\t"); break;
-        case '\b': out->append("\\b"); break;
-        case '\f': out->append("\\f"); break;
+        case '"': dst[written++] = '"'; break;
+        case '\\': dst[written++] = '\\'; break;
+        case '\n': dst[written++] = 'n'; break;
+        case '\r': dst[written++] = 'r'; break;
+        case '\t': dst[written++] = 't'; break;
+        case '\b': dst[written++] = 'b'; break;
+        case '\f': dst[written++] = 'f'; break;
         default: {
-            const char escape[] = {'\\', 'u', '0', '0', HexDigits[c >> 4], HexDigits[c & 0xF]};
-            out->append(escape, sizeof escape);
+            const char escape[] = {'u', '0', '0', HexDigits[c >> 4], HexDigits[c & 0xF]};
+            std::memcpy(dst + written, escape, sizeof escape);
+            written += qsizetype(sizeof escape);
         }
         }
-        ++i;
     }
-    out->append(text + runStart, size - runStart);
+    out->resize(start + written);
 }
 
 qint64 utf8ChunkEnd(const char *data, qint64 size, qint64 begin, qint64 maxSize)

@@ -3,6 +3,7 @@
 #include "config/safeurl.h"
 #include "base/logging.h"
 #include "proxy/forwarder.h"
+#include "proxy/replycontext.h"
 #include "proxy/websocketrelay.h"
 #include "tunnel/heartbeat.h"
 #include "tunnel/socketpathdiscovery.h"
@@ -139,7 +140,6 @@ Tunnel::Tunnel(const TunnelConfig &config, TokenSink *tokenSink, QObject *parent
         if (m_state == State::Connected)
             qCWarning(lcTunnel) << "the token has expired; the next reconnect will need a new token";
     });
-    connect(m_forwarder, &Forwarder::responseReady, this, &Tunnel::sendResponse);
     connect(m_wsRelay, &WebSocketRelay::pushRequested, this, [this](const QString &event, const QJsonObject &payload) {
         if (m_socket->isOpen())
             m_socket->push(topic(), event, payload, m_joinRef);
@@ -233,6 +233,11 @@ QUrl Tunnel::publicUrl() const
     return url;
 }
 
+qint64 Tunnel::droppedHeaderValues() const
+{
+    return m_forwarder->droppedHeaderValues();
+}
+
 int Tunnel::inFlightRequests() const
 {
     return m_forwarder->inFlight();
@@ -322,6 +327,8 @@ void Tunnel::onOpened()
 void Tunnel::sendJoin()
 {
     setState(State::Joining, {{StateReason::Code::Joining, {topic()}}});
+    if (m_join)
+        m_join->end(); // a new join: whatever the old one still had to say has no caller
     m_joinRef = m_socket->join(topic(), {}, this, [this](const PushReply &reply) {
         if (m_state != State::Joining)
             return;
@@ -330,12 +337,10 @@ void Tunnel::sendJoin()
             m_failedRejoins = 0;
             ++m_joins;
             m_mountPath = reply.response.value(QLatin1String("path")).toString();
-            m_features.clear();
-            for (const QJsonValue &feature : reply.response.value(QLatin1String("features")).toArray())
-                m_features.append(feature.toString());
+            m_join = std::make_shared<ReplyContext>(m_socket, topic(), m_joinRef,
+                                                    ServerFeatures::fromJoinReply(reply.response), m_config.chunkSize);
             setState(State::Connected, {{StateReason::Code::Joined,
                                          {m_mountPath.isEmpty() ? topic() : m_mountPath, displayUrl(m_config.backend)}}});
-            m_forwarder->setBodyBase64(m_features.contains(QLatin1String("body_base64")));
             m_heartbeat->start();
             m_token->setJoined(true);
             break;
@@ -489,8 +494,8 @@ void Tunnel::onFrame(const Frame &frame)
     }
     const QString &event = frame.event;
     if (event == EventProxyReq) {
-        if (m_state == State::Connected || m_state == State::Stopping)
-            m_forwarder->handle(frame.payload);
+        if ((m_state == State::Connected || m_state == State::Stopping) && m_join && !m_join->hasEnded())
+            m_forwarder->handle(frame.payload, m_join, frame.proxyReqBody);
     } else if (WebSocketRelay::isRelayEvent(event)) {
         if (m_state == State::Connected || m_state == State::Stopping)
             m_wsRelay->handle(event, frame.payload, m_state == State::Connected);
@@ -502,6 +507,10 @@ void Tunnel::onFrame(const Frame &frame)
         // Lifecycle events carry the join_ref: one for an earlier join is about a channel already gone.
         if (!frame.joinRef.isEmpty() && frame.joinRef != m_joinRef)
             return;
+        // The server answered this channel's callers 502: answers still to come have none (a
+        // draining stop keeps its requests running, so this matters there too).
+        if (m_join)
+            m_join->end();
         m_wsRelay->closeAll(1001, QStringLiteral("going away")); // the channel ended: so did its browsers
         if (m_state == State::Connected || m_state == State::Joining)
             scheduleRejoin({event == EventPhxError ? StateReason::Code::ChannelCrashed : StateReason::Code::ChannelClosed, {}});
@@ -529,30 +538,9 @@ void Tunnel::onRefreshDue()
     }, m_config.joinTimeout);
 }
 
-void Tunnel::sendResponse(const ProxyResponse &response)
-{
-    const logging::ContextScope logScope(objectName());
-    if (!m_socket->isOpen())
-        return; // the server already answered that caller 502 when the socket went
-    ResponseWriterOptions options;
-    options.chunkSize = m_config.chunkSize;
-    options.multiValueHeaders = m_features.contains(QLatin1String("multi_value_headers"));
-    auto frame = std::make_unique<ProxyResponseFrame>(m_joinRef, m_socket->takeRef(), topic(), response, options);
-    const ResponseWriterStats stats = frame->stats();
-    m_socket->sendEncoded(std::move(frame));
-    if (stats.droppedSetCookies > 0) {
-        m_droppedHeaderValues += stats.droppedSetCookies;
-        qCWarning(lcTunnel).noquote()
-            << QStringLiteral("request %1: the backend set %2 cookies, but this server cannot carry more than one "
-                              "set-cookie (no multi_value_headers); only the first was sent")
-                   .arg(response.requestId)
-                   .arg(stats.droppedSetCookies + 1);
-    }
-}
-
 void Tunnel::replay(const Exchange &exchange)
 {
-    m_forwarder->replay(exchange);
+    m_forwarder->replay(exchange, m_join ? m_join->features() : ServerFeatures{});
 }
 
 void Tunnel::refreshTokenNow()

@@ -3,7 +3,6 @@
 #include "config/safeurl.h"
 #include "protocol/phoenixsocket.h"
 #include "proxy/exchange.h"
-#include "proxy/responsewriter.h"
 #include "tokens/jwt.h"
 #include "tunnel/backoff.h"
 #include "tunnel/statereason.h"
@@ -23,6 +22,7 @@ namespace telephone {
 class Clock;
 class Forwarder;
 class Heartbeat;
+class ReplyContext;
 class SocketPathDiscovery;
 class TokenSink;
 class TunnelToken;
@@ -141,7 +141,7 @@ public:
     qint64 authFailures() const { return m_authFailures; }
     qint64 malformedFrames() const;
     /// set-cookie values that could not be carried (the server lacks multi_value_headers).
-    qint64 droppedHeaderValues() const { return m_droppedHeaderValues; }
+    qint64 droppedHeaderValues() const;
     /// proxy_reqs ignored because their request_id was in flight or answered lately.
     qint64 duplicateRequests() const;
     /// WebSocket message bytes over every connection so far (for the metrics endpoint).
@@ -192,7 +192,6 @@ private:
     void onFrame(const Frame &frame);
     void onPeerDead(const Problem &why);
     void onRefreshDue();
-    void sendResponse(const ProxyResponse &response);
     void finishStop();
     /// What endJoinedWork does with the calls in flight (HTTP requests and relayed WebSockets).
     enum class Calls { Abort, Keep };
@@ -218,7 +217,9 @@ private:
     QDateTime m_nextRetryAt;
     QString m_joinRef;
     QString m_mountPath;
-    QStringList m_features;
+    /// The current (or last) join, which each proxy_req carries so that its answer goes back on it;
+    /// ended when the channel ends. Its features are the server's (replays use them too).
+    std::shared_ptr<ReplyContext> m_join;
     std::optional<StateReason> m_pendingCloseReason; ///< why we closed the socket ourselves, for the Reconnecting reason
     bool m_leaveSent = false;
     bool m_connectWhenClosed = false;
@@ -227,7 +228,6 @@ private:
     qint64 m_connectAttempts = 0;
     qint64 m_joins = 0;
     qint64 m_authFailures = 0;
-    qint64 m_droppedHeaderValues = 0;
 };
 
 } // namespace telephone
