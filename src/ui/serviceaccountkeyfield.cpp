@@ -2,8 +2,11 @@
 
 #include "tokens/keychainsecretstore.h"
 #include "tokens/serviceaccountkey.h"
+#include "ui/humantext.h"
 
+#include <QBoxLayout>
 #include <QHBoxLayout>
+#include <QResizeEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -28,14 +31,20 @@ ServiceAccountKeyField::ServiceAccountKeyField(const QString &tunnelName, QWidge
     m_edit->setPlaceholderText(QStringLiteral("sa_live_…"));
     m_status->setWordWrap(true);
 
-    auto *row = new QHBoxLayout;
-    row->setContentsMargins(0, 0, 0, 0);
-    row->addWidget(m_edit, 1);
-    row->addWidget(m_store);
-    row->addWidget(m_forget);
+    // The field and its buttons side by side; below each other when that would leave the field
+    // too narrow to use (a narrow window, or long German button labels): see resizeEvent.
+    m_row = new QBoxLayout(QBoxLayout::LeftToRight);
+    m_row->setContentsMargins(0, 0, 0, 0);
+    m_row->addWidget(m_edit, 1);
+    auto *buttons = new QHBoxLayout;
+    buttons->setContentsMargins(0, 0, 0, 0);
+    buttons->addWidget(m_store);
+    buttons->addWidget(m_forget);
+    buttons->addStretch(); // left-aligned when below the field
+    m_row->addLayout(buttons);
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(row);
+    layout->addLayout(m_row);
     layout->addWidget(m_status);
 
     connect(m_store, &QPushButton::clicked, this, &ServiceAccountKeyField::store);
@@ -57,9 +66,11 @@ ServiceAccountKeyField::ServiceAccountKeyField(const QString &tunnelName, QWidge
         setBusy(false);
         showStored(QString());
     });
-    connect(m_keychain, &KeychainSecretStore::failed, this, [this](const QString &problem) {
+    connect(m_keychain, &KeychainSecretStore::failed, this, [this](const QString &english) {
         setBusy(false);
-        showProblem(tr("The OS keychain did not answer as expected: %1").arg(problem));
+        const Problem &problem = m_keychain->lastProblem();
+        showProblem(tr("The OS keychain did not answer as expected: %1")
+                        .arg(problem.isNone() ? english : HumanText::problem(problem)));
     });
 
     m_status->setText(tr("Looking in the OS keychain…"));
@@ -70,8 +81,8 @@ ServiceAccountKeyField::ServiceAccountKeyField(const QString &tunnelName, QWidge
 void ServiceAccountKeyField::store()
 {
     const QString key = m_edit->text().trimmed();
-    if (const QString problem = ServiceAccountKey::problemWith(key); !problem.isEmpty()) {
-        showProblem(problem);
+    if (const Problem problem = ServiceAccountKey::problemOf(key); !problem.isNone()) {
+        showProblem(HumanText::problem(problem));
         return;
     }
     setBusy(true);
@@ -101,6 +112,32 @@ void ServiceAccountKeyField::setBusy(bool busy)
     m_edit->setEnabled(!busy);
     m_store->setEnabled(!busy && !m_edit->text().isEmpty());
     m_forget->setEnabled(!busy && m_hasKey);
+}
+
+int ServiceAccountKeyField::usableEditWidth() const
+{
+    // Room for a whole "sa_live_…" prefix and some of the key after it.
+    return m_edit->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 24;
+}
+
+QSize ServiceAccountKeyField::minimumSizeHint() const
+{
+    // As narrow as the field with its buttons below it: that is where they go when it is this narrow.
+    QSize size = QWidget::minimumSizeHint();
+    const int buttons = m_store->sizeHint().width() + m_row->spacing() + m_forget->sizeHint().width();
+    size.setWidth(qMax(m_edit->minimumSizeHint().width(), buttons));
+    return size;
+}
+
+void ServiceAccountKeyField::resizeEvent(QResizeEvent *event)
+{
+    // Decided from the widgets' size hints, not the current arrangement: no back and forth.
+    const int besideWidth = usableEditWidth() + m_row->spacing() + m_store->sizeHint().width()
+        + m_row->spacing() + m_forget->sizeHint().width();
+    const auto direction = event->size().width() >= besideWidth ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
+    if (m_row->direction() != direction)
+        m_row->setDirection(direction);
+    QWidget::resizeEvent(event);
 }
 
 void ServiceAccountKeyField::showProblem(const QString &problem)

@@ -100,6 +100,9 @@ SettingsDialog::SettingsDialog(const Settings &settings, ConfigWriter *writer, A
     m_initial = currentValues();
 
     auto *form = new QFormLayout;
+    // In a narrow window (480 px, German labels) a field that does not fit beside its label goes
+    // below it instead of holding the dialog wide.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     form->addRow(tr("Plugboard server:"), m_server);
     addOverrideNote(settings, KeyServer, m_server);
     form->addRow(tr("Local backend:"), m_backend);

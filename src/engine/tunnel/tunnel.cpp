@@ -517,7 +517,7 @@ void Tunnel::onClosed(const SocketClosed &why)
     if (m_state != State::Stopping)
         m_forwarder->abortAll();
     // The server closed the browsers (1001) with the socket: their backend connections go too.
-    m_wsRelay->closeAll(1001, QStringLiteral("going away"));
+    m_wsRelay->closeAll(1001, {Problem::Kind::WsGoingAway});
 
     if (m_connectWhenClosed) {
         m_connectWhenClosed = false;
@@ -574,7 +574,7 @@ void Tunnel::onFrame(const Frame &frame)
         // Lifecycle events carry the join_ref: one for an earlier join is about a channel already gone.
         if (!frame.joinRef.isEmpty() && frame.joinRef != m_joinRef)
             return;
-        m_wsRelay->closeAll(1001, QStringLiteral("going away")); // the channel ended: so did its browsers
+        m_wsRelay->closeAll(1001, {Problem::Kind::WsGoingAway}); // the channel ended: so did its browsers
         if (m_state == State::Connected || m_state == State::Joining)
             scheduleRejoin({event == EventPhxError ? StateReason::Code::ChannelCrashed : StateReason::Code::ChannelClosed, {}});
     } else {
@@ -834,7 +834,7 @@ void Tunnel::finishStop()
         return;
     m_drainTimer.stop();
     // In-flight HTTP has drained: the WebSockets go now, before the channel.
-    m_wsRelay->closeAll(1001, QStringLiteral("going away"));
+    m_wsRelay->closeAll(1001, {Problem::Kind::WsGoingAway});
     if (m_socket->isOpen()) {
         if (!m_leaveSent) {
             m_leaveSent = true;
