@@ -219,6 +219,7 @@ void KeychainSecretStore::probe()
             Qt::QueuedConnection);
         return;
     }
+    m_probeStep.clear();
     m_onFail = [this](const Problem &problem) { emit probeFinished(false, m_probeStep + problem.englishText()); };
     begin([this] {
         QString error;
