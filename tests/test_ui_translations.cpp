@@ -342,18 +342,32 @@ private slots:
     }
 
     // At 480 px wide, in German (long button labels), the key field keeps room to type in: its
-    // buttons go below it rather than squeeze it.
+    // buttons are below it rather than squeezing it.
     void keyFieldUsableAt480PixelsInGerman()
     {
         QCOMPARE(Translations::install(QStringLiteral("de")), QStringLiteral("de_DE"));
         QStandardPaths::setTestModeEnabled(true);
         const std::optional<Settings> settings = defaultSettings();
         QVERIFY(settings);
+        // Without a session bus the keychain's answer is a long German sentence under the field.
+        const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
+        const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
+        const auto restore = qScopeGuard([&] {
+            if (!bus.isNull())
+                qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
+            if (!runtime.isNull())
+                qputenv("XDG_RUNTIME_DIR", runtime);
+        });
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+        qunsetenv("XDG_RUNTIME_DIR");
         SettingsDialog dialog(*settings, nullptr, nullptr);
-        dialog.resize(480, dialog.sizeHint().height());
-        dialog.show();
+        dialog.show(); // at its own width first: the user narrows it
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(dialog.width() > 480);
+        QTest::qWait(100); // the keychain's answer is shown
+        dialog.resize(480, 760);
         QTRY_COMPARE(dialog.width(), 480);
+        QTest::qWait(100); // every layout pass that follows
         auto *edit = dialog.findChild<QLineEdit *>(QStringLiteral("serviceAccountKey"));
         auto *store = dialog.findChild<QPushButton *>(QStringLiteral("storeServiceAccountKey"));
         auto *forget = dialog.findChild<QPushButton *>(QStringLiteral("forgetServiceAccountKey"));
@@ -363,12 +377,21 @@ private slots:
         const int usable = edit->fontMetrics().horizontalAdvance(QStringLiteral("sa_live_0123456789ab"));
         QVERIFY2(edit->width() >= usable, qPrintable(QStringLiteral("%1 < %2").arg(edit->width()).arg(usable)));
         const auto inDialog = [&dialog](const QWidget *w) { return QRect(w->mapTo(&dialog, QPoint(0, 0)), w->size()); };
+        auto *status = dialog.findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+        QVERIFY(status);
+        QVERIFY(edit->height() >= edit->sizeHint().height()); // not squeezed the other way either
         for (const QWidget *button : {static_cast<QWidget *>(store), static_cast<QWidget *>(forget)}) {
             QVERIFY(!inDialog(button).intersects(inDialog(edit)));
+            QVERIFY(!inDialog(button).intersects(inDialog(status)));
             QVERIFY(dialog.rect().contains(inDialog(button)));
             QVERIFY(button->width() >= button->sizeHint().width()); // labels not cut
+            QVERIFY(button->height() >= button->sizeHint().height());
         }
+        QVERIFY(!inDialog(edit).intersects(inDialog(status)));
         QVERIFY(dialog.rect().contains(inDialog(edit)));
+        // The status text is not cut off: it has the height its words need at its width.
+        QVERIFY2(status->height() >= status->heightForWidth(status->width()),
+                 qPrintable(QStringLiteral("%1 < %2").arg(status->height()).arg(status->heightForWidth(status->width()))));
     }
 
     // Real requests through the simulator that Telephone answers itself (a backend that is down, a

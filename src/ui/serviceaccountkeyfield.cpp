@@ -4,9 +4,7 @@
 #include "tokens/serviceaccountkey.h"
 #include "ui/humantext.h"
 
-#include <QBoxLayout>
 #include <QHBoxLayout>
-#include <QResizeEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -31,20 +29,17 @@ ServiceAccountKeyField::ServiceAccountKeyField(const QString &tunnelName, QWidge
     m_edit->setPlaceholderText(QStringLiteral("sa_live_…"));
     m_status->setWordWrap(true);
 
-    // The field and its buttons side by side; below each other when that would leave the field
-    // too narrow to use (a narrow window, or long German button labels): see resizeEvent.
-    m_row = new QBoxLayout(QBoxLayout::LeftToRight);
-    m_row->setContentsMargins(0, 0, 0, 0);
-    m_row->addWidget(m_edit, 1);
+    // The buttons below the field, not beside it: beside it, long (German) button labels left the
+    // field almost no width in a narrow settings dialog.
     auto *buttons = new QHBoxLayout;
     buttons->setContentsMargins(0, 0, 0, 0);
     buttons->addWidget(m_store);
     buttons->addWidget(m_forget);
-    buttons->addStretch(); // left-aligned when below the field
-    m_row->addLayout(buttons);
+    buttons->addStretch();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(m_row);
+    layout->addWidget(m_edit);
+    layout->addLayout(buttons);
     layout->addWidget(m_status);
 
     connect(m_store, &QPushButton::clicked, this, &ServiceAccountKeyField::store);
@@ -112,32 +107,6 @@ void ServiceAccountKeyField::setBusy(bool busy)
     m_edit->setEnabled(!busy);
     m_store->setEnabled(!busy && !m_edit->text().isEmpty());
     m_forget->setEnabled(!busy && m_hasKey);
-}
-
-int ServiceAccountKeyField::usableEditWidth() const
-{
-    // Room for a whole "sa_live_…" prefix and some of the key after it.
-    return m_edit->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 24;
-}
-
-QSize ServiceAccountKeyField::minimumSizeHint() const
-{
-    // As narrow as the field with its buttons below it: that is where they go when it is this narrow.
-    QSize size = QWidget::minimumSizeHint();
-    const int buttons = m_store->sizeHint().width() + m_row->spacing() + m_forget->sizeHint().width();
-    size.setWidth(qMax(m_edit->minimumSizeHint().width(), buttons));
-    return size;
-}
-
-void ServiceAccountKeyField::resizeEvent(QResizeEvent *event)
-{
-    // Decided from the widgets' size hints, not the current arrangement: no back and forth.
-    const int besideWidth = usableEditWidth() + m_row->spacing() + m_store->sizeHint().width()
-        + m_row->spacing() + m_forget->sizeHint().width();
-    const auto direction = event->size().width() >= besideWidth ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
-    if (m_row->direction() != direction)
-        m_row->setDirection(direction);
-    QWidget::resizeEvent(event);
 }
 
 void ServiceAccountKeyField::showProblem(const QString &problem)

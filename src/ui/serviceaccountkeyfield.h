@@ -2,7 +2,6 @@
 
 #include <QWidget>
 
-class QBoxLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -25,23 +24,15 @@ public:
     /// The key of the tunnel `tunnelName` (the settings dialog's field: the default tunnel's).
     explicit ServiceAccountKeyField(const QString &tunnelName, QWidget *parent = nullptr);
 
-    QSize minimumSizeHint() const override;
-
-protected:
-    void resizeEvent(QResizeEvent *event) override;
-
 private:
     void store();
     void forget();
     void showStored(const QString &key);
     void setBusy(bool busy);
     void showProblem(const QString &problem);
-    /// The narrowest the line edit may get beside its buttons before they move below it.
-    int usableEditWidth() const;
 
     QString m_entry; ///< the tunnel's keychain entry
     KeychainSecretStore *m_keychain;
-    QBoxLayout *m_row; ///< the field and its buttons: side by side, or stacked when narrow
     QLineEdit *m_edit;
     QPushButton *m_store;
     QPushButton *m_forget;
