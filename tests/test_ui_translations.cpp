@@ -24,7 +24,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QScopeGuard>
 #include <QStandardPaths>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -110,6 +109,24 @@ QString englishIn(const QString &text)
     }
     return {};
 }
+
+// While it lives, no D-Bus session bus can be found: the keychain answers at once that it cannot work.
+struct NoSessionBus {
+    const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
+    const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
+    NoSessionBus()
+    {
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+        qunsetenv("XDG_RUNTIME_DIR");
+    }
+    ~NoSessionBus()
+    {
+        if (!bus.isNull())
+            qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
+        if (!runtime.isNull())
+            qputenv("XDG_RUNTIME_DIR", runtime);
+    }
+};
 
 std::optional<Settings> defaultSettings()
 {
@@ -309,16 +326,7 @@ private slots:
     {
         QCOMPARE(Translations::install(QStringLiteral("de")), QStringLiteral("de_DE"));
         QStandardPaths::setTestModeEnabled(true);
-        const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
-        const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
-        const auto restore = qScopeGuard([&] {
-            if (!bus.isNull())
-                qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
-            if (!runtime.isNull())
-                qputenv("XDG_RUNTIME_DIR", runtime);
-        });
-        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
-        qunsetenv("XDG_RUNTIME_DIR");
+        const NoSessionBus noBus;
         const std::optional<Settings> settings = defaultSettings();
         QVERIFY(settings);
         SettingsDialog dialog(*settings, nullptr, nullptr);
@@ -350,16 +358,7 @@ private slots:
         const std::optional<Settings> settings = defaultSettings();
         QVERIFY(settings);
         // Without a session bus the keychain's answer is a long German sentence under the field.
-        const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
-        const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
-        const auto restore = qScopeGuard([&] {
-            if (!bus.isNull())
-                qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
-            if (!runtime.isNull())
-                qputenv("XDG_RUNTIME_DIR", runtime);
-        });
-        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
-        qunsetenv("XDG_RUNTIME_DIR");
+        const NoSessionBus noBus;
         SettingsDialog dialog(*settings, nullptr, nullptr);
         dialog.show(); // at its own width first: the user narrows it
         QVERIFY(QTest::qWaitForWindowExposed(&dialog));
