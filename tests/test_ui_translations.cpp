@@ -19,11 +19,15 @@
 #include "ui/translations.h"
 #include "ui/websocketframesview.h"
 
+#include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QScopeGuard>
+#include <QStyle>
+#include <QStyleFactory>
 #include <QStandardPaths>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -351,8 +355,22 @@ private slots:
 
     // At 480 px wide, in German (long button labels), the key field keeps room to type in: its
     // buttons are below it rather than squeezing it.
+    void keyFieldUsableAt480PixelsInGerman_data()
+    {
+        // Adwaita (adwaita-qt6, scripts/deps.txt) has taller widgets: there the rows used to be
+        // squeezed over each other.
+        QTest::addColumn<QString>("style");
+        QTest::newRow("Fusion") << QStringLiteral("Fusion");
+        QTest::newRow("Adwaita-Dark") << QStringLiteral("Adwaita-Dark");
+    }
+
     void keyFieldUsableAt480PixelsInGerman()
     {
+        QFETCH(QString, style);
+        QVERIFY2(QStyleFactory::keys().contains(style, Qt::CaseInsensitive), qPrintable(style)); // installed
+        const QString before = QApplication::style()->name();
+        QApplication::setStyle(style);
+        const auto restoreStyle = qScopeGuard([&before] { QApplication::setStyle(before); });
         QCOMPARE(Translations::install(QStringLiteral("de")), QStringLiteral("de_DE"));
         QStandardPaths::setTestModeEnabled(true);
         const std::optional<Settings> settings = defaultSettings();
