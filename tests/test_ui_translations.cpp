@@ -3,6 +3,7 @@
 // reasons, which it gives as codes plus arguments, reach the German window in German while its
 // log text stays English; a real tunnel against the simulator brings each state about.
 
+#include "config/settings.h"
 #include "sim/echobackend.h"
 #include "sim/plugboardsimulator.h"
 #include "support/rawhttpclient.h"
@@ -13,16 +14,27 @@
 #include "ui/exchangedetailview.h"
 #include "ui/exchangemodel.h"
 #include "ui/humantext.h"
+#include "ui/settingsdialog.h"
 #include "ui/tokendialog.h"
 #include "ui/translations.h"
+#include "ui/websocketframesview.h"
 
+#include <QApplication>
+#include <QCommandLineParser>
 #include <QFile>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScopeGuard>
+#include <QStyle>
+#include <QStyleFactory>
+#include <QStandardPaths>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTest>
 #include <QTranslator>
+#include <QWebSocket>
 
 using namespace telephone;
 using namespace std::chrono_literals;
@@ -78,7 +90,20 @@ const QStringList EnglishEngineWords = {
     QStringLiteral("concurrent"), QStringLiteral("too large"), QStringLiteral("is reset"), QStringLiteral("was reset"),
     QStringLiteral("response"), QStringLiteral("replay"), QStringLiteral("is longer"), QStringLiteral("is not"),
     QStringLiteral("be proxied"),
+    // WebSocket connections Telephone refuses or closes, the keychain, a typed service-account key:
+    QStringLiteral("is stopping"), QStringLiteral("going away"), QStringLiteral("keychain"), QStringLiteral("failed"),
+    QStringLiteral("session bus"), QStringLiteral("malformed"), QStringLiteral("Closed with"),
 };
+
+// The text of the first label in `widget` that contains `words`.
+QString labelWith(const QWidget &widget, const QString &words)
+{
+    for (const QLabel *label : widget.findChildren<QLabel *>()) {
+        if (label->text().contains(words))
+            return label->text();
+    }
+    return {};
+}
 
 QString englishIn(const QString &text)
 {
@@ -87,6 +112,34 @@ QString englishIn(const QString &text)
             return words;
     }
     return {};
+}
+
+// While it lives, no D-Bus session bus can be found: the keychain answers at once that it cannot work.
+struct NoSessionBus {
+    const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
+    const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
+    NoSessionBus()
+    {
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+        qunsetenv("XDG_RUNTIME_DIR");
+    }
+    ~NoSessionBus()
+    {
+        if (!bus.isNull())
+            qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
+        if (!runtime.isNull())
+            qputenv("XDG_RUNTIME_DIR", runtime);
+    }
+};
+
+std::optional<Settings> defaultSettings()
+{
+    QCommandLineParser parser;
+    Settings::addOptions(parser);
+    if (!parser.parse({QStringLiteral("telephone")}))
+        return std::nullopt;
+    QString error;
+    return Settings::resolve(parser, QProcessEnvironment(), &error);
 }
 
 QString german(const Tunnel &tunnel)
@@ -158,7 +211,7 @@ private slots:
     void everyProblemHasGerman()
     {
         QCOMPARE(Translations::install(QStringLiteral("de")), QStringLiteral("de_DE"));
-        for (int k = int(Problem::Kind::None) + 1; k <= int(Problem::Kind::ReplayRefused); ++k) {
+        for (int k = int(Problem::Kind::None) + 1; k <= int(Problem::LastKind); ++k) {
             const Problem problem{Problem::Kind(k), {QStringLiteral("2"), QStringLiteral("3")}};
             const QString german = HumanText::problem(problem);
             const QString english = problem.englishText();
@@ -175,6 +228,187 @@ private slots:
                  QStringLiteral("der Server hat die Verbindung beendet: kicked (Code 1011)"));
         QCOMPARE(HumanText::problem({Problem::Kind::VendingRequestRefused, {QStringLiteral("bad description")}}),
                  QStringLiteral("die Token-Ausgabe hat die Anfrage abgelehnt (HTTP 422) (der Server sagt: bad description)"));
+        // A problem inside another (a socket's, the response parser's) is German too.
+        const Problem unreachable = Problem::withCause(Problem::Kind::BackendWsUnreachable, {},
+                                                       {Problem::Kind::SocketRefused});
+        QCOMPARE(unreachable.englishText(),
+                 QStringLiteral("the backend WebSocket could not be reached: the connection was refused"));
+        QCOMPARE(HumanText::problem(unreachable),
+                 QStringLiteral("das Backend ist nicht erreichbar: die Verbindung wurde abgelehnt"));
+        const Problem invalid = Problem::withCause(Problem::Kind::BackendInvalidResponse, {QStringLiteral("http://b")},
+                                                   {Problem::Kind::ResponseHeaderControlCharacter, {QStringLiteral("x-a")}});
+        QCOMPARE(invalid.englishText(), QStringLiteral("the backend http://b sent an invalid response: the backend sent a "
+                                                       "control character in the value of header x-a"));
+        const QString germanInvalid = HumanText::problem(invalid);
+        QVERIFY2(germanInvalid.endsWith(QStringLiteral(": der Wert des Headers x-a enthält ein Steuerzeichen")),
+                 qPrintable(germanInvalid));
+        // What goes on the wire in a close frame fits one (123 bytes), with numbers up to a terabyte.
+        const QString big = QStringLiteral("999999999999");
+        for (const Problem::Kind kind : {Problem::Kind::WsStopping, Problem::Kind::WsGoingAway, Problem::Kind::WsBufferFull,
+                                         Problem::Kind::WsBackendNotReading, Problem::Kind::WsServerNotTaking,
+                                         Problem::Kind::WsEarlyFramesOverflow}) {
+            const QByteArray wire = Problem(kind, {big, big}).englishText().toUtf8();
+            QVERIFY2(wire.size() <= 123, wire.constData());
+        }
+    }
+
+    // The relay's own refusal (the backend is down) and its own close (the tunnel stops), through a
+    // real tunnel and a browser's WebSocket: the German inspector says both in German, while the
+    // server and the backend get the English words.
+    void germanWebSocketRefusalAndCloseInTheInspector()
+    {
+        QCOMPARE(Translations::install(QStringLiteral("de")), QStringLiteral("de_DE"));
+        SimulatedServer server;
+        QList<QJsonObject> checkResults;
+        connect(&server.simulator, &sim::PlugboardSimulator::frameReceived, this, [&checkResults](const sim::Frame &frame) {
+            if (frame.event == QLatin1String("ws_check_result"))
+                checkResults.append(frame.payload);
+        });
+        const QString token = server.simulator.mintToken(server.pathId);
+        TunnelConfig config = server.config(token);
+        QTcpServer gone; // a port nothing listens on any more: the backend is down
+        QVERIFY(gone.listen(QHostAddress::LocalHost, 0));
+        config.backend = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(gone.serverPort()));
+        gone.close();
+        const QUrl browserUrl(QStringLiteral("ws://127.0.0.1:%1/call/demo/live").arg(server.simulator.port()));
+        {
+            Tunnel tunnel(config, &server.sink);
+            QSignalSpy closed(&tunnel, &Tunnel::webSocketClosed);
+            tunnel.start();
+            QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 10000);
+            QWebSocket browser;
+            browser.open(browserUrl);
+            QTRY_COMPARE_WITH_TIMEOUT(closed.count(), 1, 10000);
+            const Exchange refused = closed.first().first().value<Exchange>();
+            QVERIFY(refused.isWebSocket());
+            QCOMPARE(refused.problem.kind, Problem::Kind::BackendWsUnreachable);
+            QCOMPARE(refused.error, refused.problem.englishText());
+            QTRY_COMPARE_WITH_TIMEOUT(checkResults.size(), 1, 5000);
+            const QString wire = checkResults.first().value(QLatin1String("reason")).toString();
+            QCOMPARE(wire, QStringLiteral("the backend WebSocket could not be reached: the connection was refused"));
+
+            ExchangeModel model;
+            model.addFinished(refused);
+            model.flush();
+            const QString row = model.data(model.index(0, ExchangeModel::StatusColumn), Qt::ToolTipRole).toString();
+            ExchangeDetailView detail;
+            detail.setExchange(refused);
+            const QString summary = labelWith(detail, QStringLiteral("WebSocket abgelehnt"));
+            for (const QString &text : {row, summary}) {
+                QVERIFY2(text.contains(QStringLiteral("das Backend ist nicht erreichbar: die Verbindung wurde abgelehnt")),
+                         qPrintable(text));
+                QVERIFY2(englishIn(text).isEmpty(), qPrintable(text + QLatin1String(" <- ") + englishIn(text)));
+            }
+            tunnel.stop();
+        }
+
+        config.backend = server.backend.url(); // a backend that takes WebSockets (it echoes)
+        Tunnel tunnel(config, &server.sink);
+        QSignalSpy opened(&tunnel, &Tunnel::webSocketOpened);
+        QSignalSpy closed(&tunnel, &Tunnel::webSocketClosed);
+        tunnel.start();
+        QTRY_COMPARE_WITH_TIMEOUT(tunnel.state(), State::Connected, 10000);
+        QWebSocket browser;
+        browser.open(browserUrl);
+        QTRY_VERIFY_WITH_TIMEOUT(browser.state() == QAbstractSocket::ConnectedState, 10000);
+        tunnel.stop(); // closes the backend connection itself: 1001 "going away"
+        QTRY_COMPARE_WITH_TIMEOUT(closed.count(), 1, 10000);
+        const Exchange ended = closed.first().first().value<Exchange>();
+        QCOMPARE(ended.webSocket->closeCode, 1001);
+        QCOMPARE(ended.webSocket->closeReason, QStringLiteral("going away")); // as the backend got it
+        QCOMPARE(ended.webSocket->closeProblem.kind, Problem::Kind::WsGoingAway);
+        WebSocketFramesView frames;
+        frames.setSession(*ended.webSocket);
+        const QString totals = labelWith(frames, QStringLiteral("1001"));
+        QVERIFY2(totals.contains(QStringLiteral("Geschlossen mit 1001 Telephone hat sie geschlossen")), qPrintable(totals));
+        QVERIFY2(englishIn(totals).isEmpty(), qPrintable(totals + QLatin1String(" <- ") + englishIn(totals)));
+    }
+
+    // The settings dialog's service-account key: what the keychain says (here: no session bus,
+    // so no Secret Service) and what is wrong with a typed key, in German.
+    void germanKeychainProblemsInTheSettingsDialog()
+    {
+        QCOMPARE(Translations::install(QStringLiteral("de")), QStringLiteral("de_DE"));
+        QStandardPaths::setTestModeEnabled(true);
+        const NoSessionBus noBus;
+        const std::optional<Settings> settings = defaultSettings();
+        QVERIFY(settings);
+        SettingsDialog dialog(*settings, nullptr, nullptr);
+        auto *status = dialog.findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+        QVERIFY(status);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(QStringLiteral("Der Schlüsselbund des Systems hat nicht")), 5000);
+        QVERIFY2(status->text().contains(QStringLiteral("D-Bus-Sitzungsbus")), qPrintable(status->text()));
+        QVERIFY2(englishIn(status->text()).isEmpty(), qPrintable(status->text() + QLatin1String(" <- ") + englishIn(status->text())));
+
+        auto *edit = dialog.findChild<QLineEdit *>(QStringLiteral("serviceAccountKey"));
+        QVERIFY(edit);
+        edit->setEnabled(true);
+        for (const QString &typed : {QStringLiteral("sa_live_with space"), QStringLiteral("ghp_notakey")}) {
+            edit->setText(typed);
+            QTest::keyClick(edit, Qt::Key_Return);
+            QVERIFY2(status->text().startsWith(QStringLiteral("der Dienstkonto-Schlüssel"))
+                         || status->text().startsWith(QStringLiteral("das ist kein Dienstkonto-Schlüssel")),
+                     qPrintable(status->text()));
+            QVERIFY2(englishIn(status->text()).isEmpty(), qPrintable(status->text()));
+        }
+    }
+
+    // At 480 px wide, in German (long button labels), the key field keeps room to type in: its
+    // buttons are below it rather than squeezing it.
+    void keyFieldUsableAt480PixelsInGerman_data()
+    {
+        // Adwaita (adwaita-qt6, scripts/deps.txt) has taller widgets: there the rows used to be
+        // squeezed over each other.
+        QTest::addColumn<QString>("style");
+        QTest::newRow("Fusion") << QStringLiteral("Fusion");
+        QTest::newRow("Adwaita-Dark") << QStringLiteral("Adwaita-Dark");
+    }
+
+    void keyFieldUsableAt480PixelsInGerman()
+    {
+        QFETCH(QString, style);
+        QVERIFY2(QStyleFactory::keys().contains(style, Qt::CaseInsensitive), qPrintable(style)); // installed
+        const QString before = QApplication::style()->name();
+        QApplication::setStyle(style);
+        const auto restoreStyle = qScopeGuard([&before] { QApplication::setStyle(before); });
+        QCOMPARE(Translations::install(QStringLiteral("de")), QStringLiteral("de_DE"));
+        QStandardPaths::setTestModeEnabled(true);
+        const std::optional<Settings> settings = defaultSettings();
+        QVERIFY(settings);
+        // Without a session bus the keychain's answer is a long German sentence under the field.
+        const NoSessionBus noBus;
+        SettingsDialog dialog(*settings, nullptr, nullptr);
+        dialog.show(); // at its own width first: the user narrows it
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QVERIFY(dialog.width() > 480);
+        QTest::qWait(100); // the keychain's answer is shown
+        dialog.resize(480, 760);
+        QTRY_COMPARE(dialog.width(), 480);
+        QTest::qWait(100); // every layout pass that follows
+        auto *edit = dialog.findChild<QLineEdit *>(QStringLiteral("serviceAccountKey"));
+        auto *store = dialog.findChild<QPushButton *>(QStringLiteral("storeServiceAccountKey"));
+        auto *forget = dialog.findChild<QPushButton *>(QStringLiteral("forgetServiceAccountKey"));
+        QVERIFY(edit && store && forget);
+        QCOMPARE(store->text(), QStringLiteral("Im Schlüsselbund speichern"));
+        // A whole "sa_live_" prefix and a dozen characters after it.
+        const int usable = edit->fontMetrics().horizontalAdvance(QStringLiteral("sa_live_0123456789ab"));
+        QVERIFY2(edit->width() >= usable, qPrintable(QStringLiteral("%1 < %2").arg(edit->width()).arg(usable)));
+        const auto inDialog = [&dialog](const QWidget *w) { return QRect(w->mapTo(&dialog, QPoint(0, 0)), w->size()); };
+        auto *status = dialog.findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+        QVERIFY(status);
+        QVERIFY(edit->height() >= edit->sizeHint().height()); // not squeezed the other way either
+        for (const QWidget *button : {static_cast<QWidget *>(store), static_cast<QWidget *>(forget)}) {
+            QVERIFY(!inDialog(button).intersects(inDialog(edit)));
+            QVERIFY(!inDialog(button).intersects(inDialog(status)));
+            QVERIFY(dialog.rect().contains(inDialog(button)));
+            QVERIFY(button->width() >= button->sizeHint().width()); // labels not cut
+            QVERIFY(button->height() >= button->sizeHint().height());
+        }
+        QVERIFY(!inDialog(edit).intersects(inDialog(status)));
+        QVERIFY(dialog.rect().contains(inDialog(edit)));
+        // The status text is not cut off: it has the height its words need at its width.
+        QVERIFY2(status->height() >= status->heightForWidth(status->width()),
+                 qPrintable(QStringLiteral("%1 < %2").arg(status->height()).arg(status->heightForWidth(status->width()))));
     }
 
     // Real requests through the simulator that Telephone answers itself (a backend that is down, a

@@ -946,6 +946,222 @@
         <source>this request cannot be replayed: %1</source>
         <translation>diese Anfrage kann nicht wiederholt werden: %1</translation>
     </message>
+    <message>
+        <source>the connection was refused</source>
+        <translation>die Verbindung wurde abgelehnt</translation>
+    </message>
+    <message>
+        <source>the host was not found</source>
+        <translation>der Rechner wurde nicht gefunden</translation>
+    </message>
+    <message>
+        <source>the other side closed the connection</source>
+        <translation>die Gegenseite hat die Verbindung beendet</translation>
+    </message>
+    <message>
+        <source>the network operation timed out</source>
+        <translation>der Netzwerkvorgang hat zu lange gedauert</translation>
+    </message>
+    <message>
+        <source>the secure connection (TLS) failed</source>
+        <translation>die sichere Verbindung (TLS) ist gescheitert</translation>
+    </message>
+    <message>
+        <source>the operating system did not allow the connection</source>
+        <translation>das Betriebssystem hat die Verbindung nicht erlaubt</translation>
+    </message>
+    <message>
+        <source>the system has no resources left for another connection</source>
+        <translation>dem System fehlen die Mittel für eine weitere Verbindung</translation>
+    </message>
+    <message>
+        <source>the network proxy failed</source>
+        <translation>der Netzwerk-Proxy ist gescheitert</translation>
+    </message>
+    <message>
+        <source>the response is larger than %1 bytes</source>
+        <translation>die Antwort ist größer als %1 Bytes</translation>
+    </message>
+    <message>
+        <source>the response is larger than %1 bytes (Content-Length %2)</source>
+        <translation>die Antwort ist größer als %1 Bytes (Content-Length %2)</translation>
+    </message>
+    <message>
+        <source>the response headers are larger than %1 bytes</source>
+        <translation>die Kopfzeilen der Antwort sind größer als %1 Bytes</translation>
+    </message>
+    <message>
+        <source>it is not HTTP/1.x</source>
+        <translation>sie ist kein HTTP/1.x</translation>
+    </message>
+    <message>
+        <source>its status line is invalid</source>
+        <translation>ihre Statuszeile ist ungültig</translation>
+    </message>
+    <message>
+        <source>its status %1 is outside HTTP&apos;s 100-599</source>
+        <translation>ihr Status %1 liegt außerhalb von HTTPs 100–599</translation>
+    </message>
+    <message>
+        <source>it has an obsolete folded header line</source>
+        <translation>sie enthält eine veraltete gefaltete Kopfzeile</translation>
+    </message>
+    <message>
+        <source>it has a malformed header line</source>
+        <translation>sie enthält eine fehlerhafte Kopfzeile</translation>
+    </message>
+    <message>
+        <source>a header name has invalid characters</source>
+        <translation>ein Header-Name enthält ungültige Zeichen</translation>
+    </message>
+    <message>
+        <source>the value of header %1 contains a control character</source>
+        <translation>der Wert des Headers %1 enthält ein Steuerzeichen</translation>
+    </message>
+    <message>
+        <source>it switches protocols, which a passed-on request cannot do</source>
+        <translation>sie wechselt das Protokoll, was bei einer weitergereichten Anfrage nicht geht</translation>
+    </message>
+    <message>
+        <source>its Content-Length is invalid or conflicting (%1)</source>
+        <translation>ihre Content-Length ist ungültig oder widersprüchlich (%1)</translation>
+    </message>
+    <message>
+        <source>it is HTTP/1.0 with Transfer-Encoding</source>
+        <translation>sie ist HTTP/1.0 mit Transfer-Encoding</translation>
+    </message>
+    <message>
+        <source>a chunk line is too long</source>
+        <translation>eine Chunk-Zeile ist zu lang</translation>
+    </message>
+    <message>
+        <source>a chunk is malformed</source>
+        <translation>ein Chunk ist fehlerhaft</translation>
+    </message>
+    <message>
+        <source>a chunk size is invalid (%1)</source>
+        <translation>eine Chunk-Größe ist ungültig (%1)</translation>
+    </message>
+    <message>
+        <source>the backend closed the connection in the middle of the response</source>
+        <translation>das Backend hat die Verbindung mitten in der Antwort beendet</translation>
+    </message>
+    <message>
+        <source>the backend closed the connection without answering</source>
+        <translation>das Backend hat die Verbindung ohne Antwort beendet</translation>
+    </message>
+    <message>
+        <source>Telephone is stopping and takes no new WebSocket connections</source>
+        <translation>Telephone wird beendet und nimmt keine neuen WebSocket-Verbindungen an</translation>
+    </message>
+    <message>
+        <source>Telephone closed it: the tunnel stopped or lost its channel</source>
+        <translation>Telephone hat sie geschlossen: der Tunnel wurde beendet oder hat seinen Kanal verloren</translation>
+    </message>
+    <message>
+        <source>Telephone&apos;s buffer for this connection is full</source>
+        <translation>Telephones Puffer für diese Verbindung ist voll</translation>
+    </message>
+    <message>
+        <source>the backend is not reading: %1 bytes wait, more than the WebSocket buffer allows</source>
+        <translation>das Backend liest nicht: %1 Bytes warten, mehr als der WebSocket-Puffer erlaubt</translation>
+    </message>
+    <message>
+        <source>the server is not taking this WebSocket&apos;s messages: %1 bytes would wait, more than the WebSocket buffer of %2 bytes</source>
+        <translation>der Server nimmt die Nachrichten dieses WebSockets nicht an: %1 Bytes würden warten, mehr als der WebSocket-Puffer von %2 Bytes</translation>
+    </message>
+    <message>
+        <source>the browser sent more frames than the WebSocket buffer holds before the backend accepted the connection</source>
+        <translation>der Browser hat mehr Frames gesendet, als der WebSocket-Puffer fasst, bevor das Backend die Verbindung angenommen hat</translation>
+    </message>
+    <message>
+        <source>the backend did not accept the WebSocket within %1 s</source>
+        <translation>das Backend hat den WebSocket nicht binnen %1 s angenommen</translation>
+    </message>
+    <message>
+        <source>the backend cannot be reached: %1</source>
+        <translation>das Backend ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>the backend&apos;s answer to the WebSocket request is too large</source>
+        <translation>die Antwort des Backends auf die WebSocket-Anfrage ist zu groß</translation>
+    </message>
+    <message>
+        <source>the backend refused the WebSocket: HTTP %1</source>
+        <translation>das Backend hat den WebSocket abgelehnt: HTTP %1</translation>
+    </message>
+    <message>
+        <source>the backend did not answer the WebSocket request with HTTP</source>
+        <translation>das Backend hat auf die WebSocket-Anfrage nicht mit HTTP geantwortet</translation>
+    </message>
+    <message>
+        <source>the backend&apos;s answer is not a valid WebSocket handshake</source>
+        <translation>die Antwort des Backends ist kein gültiger WebSocket-Handshake</translation>
+    </message>
+    <message>
+        <source>the backend chose a WebSocket extension that was not offered</source>
+        <translation>das Backend hat eine WebSocket-Erweiterung gewählt, die nicht angeboten wurde</translation>
+    </message>
+    <message>
+        <source>the backend closed the connection before accepting the WebSocket</source>
+        <translation>das Backend hat die Verbindung beendet, bevor es den WebSocket angenommen hat</translation>
+    </message>
+    <message>
+        <source>the backend closed the connection without saying why</source>
+        <translation>das Backend hat die Verbindung ohne Begründung beendet</translation>
+    </message>
+    <message>
+        <source>the connection to the backend was lost: %1</source>
+        <translation>die Verbindung zum Backend ist abgebrochen: %1</translation>
+    </message>
+    <message>
+        <source>the backend broke the WebSocket protocol</source>
+        <translation>das Backend hat gegen das WebSocket-Protokoll verstoßen</translation>
+    </message>
+    <message>
+        <source>the backend sent a WebSocket message larger than %1 bytes</source>
+        <translation>das Backend hat eine WebSocket-Nachricht über %1 Bytes gesendet</translation>
+    </message>
+    <message>
+        <source>access was denied (is the keychain locked?)</source>
+        <translation>der Zugriff wurde verweigert (ist der Schlüsselbund gesperrt?)</translation>
+    </message>
+    <message>
+        <source>no keychain service is available</source>
+        <translation>es ist kein Schlüsselbund-Dienst verfügbar</translation>
+    </message>
+    <message>
+        <source>this system has no keychain support</source>
+        <translation>dieses System unterstützt keinen Schlüsselbund</translation>
+    </message>
+    <message>
+        <source>the keychain reported an error</source>
+        <translation>der Schlüsselbund hat einen Fehler gemeldet</translation>
+    </message>
+    <message>
+        <source>no answer within %1 s (locked, and waiting for a password prompt nobody sees?)</source>
+        <translation>keine Antwort binnen %1 s (gesperrt, und die Passwortabfrage sieht niemand?)</translation>
+    </message>
+    <message>
+        <source>there is no D-Bus session bus, so no Secret Service can answer (is this a desktop session?)</source>
+        <translation>es gibt keinen D-Bus-Sitzungsbus, also kann kein Secret Service antworten (ist das eine Desktop-Sitzung?)</translation>
+    </message>
+    <message>
+        <source>the keychain is busy with another request</source>
+        <translation>der Schlüsselbund ist mit einer anderen Anfrage beschäftigt</translation>
+    </message>
+    <message>
+        <source>the service-account key is empty</source>
+        <translation>der Dienstkonto-Schlüssel ist leer</translation>
+    </message>
+    <message>
+        <source>the service-account key may contain only printable ASCII characters, no spaces</source>
+        <translation>der Dienstkonto-Schlüssel darf nur druckbare ASCII-Zeichen enthalten, keine Leerzeichen</translation>
+    </message>
+    <message>
+        <source>this is not a service-account key: Plugboard&apos;s keys start with &quot;%1&quot;</source>
+        <translation>das ist kein Dienstkonto-Schlüssel: Plugboards Schlüssel beginnen mit „%1“</translation>
+    </message>
 </context>
 <context>
     <name>telephone::MainWindow</name>

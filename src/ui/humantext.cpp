@@ -260,10 +260,13 @@ QString HumanText::problem(const Problem &problem)
     case Kind::BackendRefused: return tr("the backend %1 refused the connection (is it running?)").arg(a0);
     case Kind::BackendTimeout: return tr("the backend %1 did not answer within %2 s").arg(a0, secondsArg(a1));
     case Kind::BackendResponseTooLarge: return tr("the backend %1 sent a response that is too large").arg(a0);
-    case Kind::BackendInvalidResponse: return tr("the backend %1 sent an invalid response: %2").arg(a0, a1);
-    case Kind::BackendReset:
-        return a1.isEmpty() ? tr("the connection to the backend %1 was reset").arg(a0)
-                            : tr("the connection to the backend %1 was reset: %2").arg(a0, a1);
+    case Kind::BackendInvalidResponse:
+        return tr("the backend %1 sent an invalid response: %2").arg(a0, HumanText::problem(problem.cause(1)));
+    case Kind::BackendReset: {
+        const QString why = HumanText::problem(problem.cause(1));
+        return why.isEmpty() ? tr("the connection to the backend %1 was reset").arg(a0)
+                             : tr("the connection to the backend %1 was reset: %2").arg(a0, why);
+    }
     case Kind::BackendHostNotFound: return tr("the backend %1 cannot be reached: the host %2 was not found").arg(a0, a1);
     case Kind::BackendHeaderNotUtf8:
         return tr("the backend sent header %1 with bytes that are not UTF-8, which the server cannot carry").arg(a0);
@@ -277,6 +280,71 @@ QString HumanText::problem(const Problem &problem)
         return tr("the request body was cut at %1 bytes for display, so a replay would not send the same request")
             .arg(a0);
     case Kind::ReplayRefused: return tr("this request cannot be replayed: %1").arg(HumanText::problem(problem.refusal()));
+    case Kind::SocketRefused: return tr("the connection was refused");
+    case Kind::SocketHostNotFound: return tr("the host was not found");
+    case Kind::SocketClosedByPeer: return tr("the other side closed the connection");
+    case Kind::SocketTimedOut: return tr("the network operation timed out");
+    case Kind::SocketTlsFailed: return tr("the secure connection (TLS) failed");
+    case Kind::SocketAccessDenied: return tr("the operating system did not allow the connection");
+    case Kind::SocketNoResources: return tr("the system has no resources left for another connection");
+    case Kind::SocketProxyFailed: return tr("the network proxy failed");
+    case Kind::SocketError: return tr("network error: %1").arg(a0);
+    case Kind::ResponseTooLarge: return tr("the response is larger than %1 bytes").arg(a0);
+    case Kind::ResponseLengthTooLarge: return tr("the response is larger than %1 bytes (Content-Length %2)").arg(a0, a1);
+    case Kind::ResponseHeadTooLarge: return tr("the response headers are larger than %1 bytes").arg(a0);
+    case Kind::ResponseNotHttp: return tr("it is not HTTP/1.x");
+    case Kind::ResponseBadStatusLine: return tr("its status line is invalid");
+    case Kind::ResponseStatusOutOfRange: return tr("its status %1 is outside HTTP's 100-599").arg(a0);
+    case Kind::ResponseFoldedHeader: return tr("it has an obsolete folded header line");
+    case Kind::ResponseMalformedHeader: return tr("it has a malformed header line");
+    case Kind::ResponseBadHeaderName: return tr("a header name has invalid characters");
+    case Kind::ResponseHeaderControlCharacter: return tr("the value of header %1 contains a control character").arg(a0);
+    case Kind::ResponseSwitchedProtocols: return tr("it switches protocols, which a passed-on request cannot do");
+    case Kind::ResponseBadContentLength: return tr("its Content-Length is invalid or conflicting (%1)").arg(a0);
+    case Kind::ResponseTransferEncodingHttp10: return tr("it is HTTP/1.0 with Transfer-Encoding");
+    case Kind::ResponseChunkLineTooLong: return tr("a chunk line is too long");
+    case Kind::ResponseMalformedChunk: return tr("a chunk is malformed");
+    case Kind::ResponseBadChunkSize: return tr("a chunk size is invalid (%1)").arg(a0);
+    case Kind::ResponseCutShort: return tr("the backend closed the connection in the middle of the response");
+    case Kind::ResponseNothing: return tr("the backend closed the connection without answering");
+    case Kind::WsStopping: return tr("Telephone is stopping and takes no new WebSocket connections");
+    case Kind::WsGoingAway: return tr("Telephone closed it: the tunnel stopped or lost its channel");
+    case Kind::WsBufferFull: return tr("Telephone's buffer for this connection is full");
+    case Kind::WsBackendNotReading:
+        return tr("the backend is not reading: %1 bytes wait, more than the WebSocket buffer allows").arg(a0);
+    case Kind::WsServerNotTaking:
+        return tr("the server is not taking this WebSocket's messages: %1 bytes would wait, more than the WebSocket "
+                  "buffer of %2 bytes")
+            .arg(a0, a1);
+    case Kind::WsEarlyFramesOverflow:
+        return tr("the browser sent more frames than the WebSocket buffer holds before the backend accepted the "
+                  "connection");
+    case Kind::BackendWsUpgradeTimeout: return tr("the backend did not accept the WebSocket within %1 s").arg(secondsArg(a0));
+    case Kind::BackendWsUnreachable: return tr("the backend cannot be reached: %1").arg(HumanText::problem(problem.cause(0)));
+    case Kind::BackendWsUpgradeTooLarge: return tr("the backend's answer to the WebSocket request is too large");
+    case Kind::BackendWsUpgradeRefused: return tr("the backend refused the WebSocket: HTTP %1").arg(a0);
+    case Kind::BackendWsUpgradeNotHttp: return tr("the backend did not answer the WebSocket request with HTTP");
+    case Kind::BackendWsUpgradeInvalid: return tr("the backend's answer is not a valid WebSocket handshake");
+    case Kind::BackendWsExtension: return tr("the backend chose a WebSocket extension that was not offered");
+    case Kind::BackendWsClosedInUpgrade: return tr("the backend closed the connection before accepting the WebSocket");
+    case Kind::BackendWsNoCloseFrame: return tr("the backend closed the connection without saying why");
+    case Kind::BackendWsLost: return tr("the connection to the backend was lost: %1").arg(HumanText::problem(problem.cause(0)));
+    case Kind::BackendWsBrokeProtocol: return tr("the backend broke the WebSocket protocol");
+    case Kind::BackendWsMessageTooLarge: return tr("the backend sent a WebSocket message larger than %1 bytes").arg(a0);
+    case Kind::KeychainAccessDenied: return tr("access was denied (is the keychain locked?)");
+    case Kind::KeychainUnavailable: return tr("no keychain service is available");
+    case Kind::KeychainUnsupported: return tr("this system has no keychain support");
+    case Kind::KeychainFailed: return tr("the keychain reported an error");
+    case Kind::KeychainTimeout:
+        return tr("no answer within %1 s (locked, and waiting for a password prompt nobody sees?)").arg(secondsArg(a0));
+    case Kind::KeychainNoSessionBus:
+        return tr("there is no D-Bus session bus, so no Secret Service can answer (is this a desktop session?)");
+    case Kind::KeychainBusy: return tr("the keychain is busy with another request");
+    case Kind::ServiceAccountKeyEmpty: return tr("the service-account key is empty");
+    case Kind::ServiceAccountKeyMalformed:
+        return tr("the service-account key may contain only printable ASCII characters, no spaces");
+    case Kind::NotAServiceAccountKey:
+        return tr("this is not a service-account key: Plugboard's keys start with \"%1\"").arg(a0);
     }
     return problem.englishText();
 }
@@ -284,6 +352,11 @@ QString HumanText::problem(const Problem &problem)
 QString HumanText::exchangeError(const Exchange &exchange)
 {
     return exchange.problem.isNone() ? exchange.error : problem(exchange.problem);
+}
+
+QString HumanText::closeReason(const WebSocketSession &session)
+{
+    return session.closeProblem.isNone() ? session.closeReason : problem(session.closeProblem);
 }
 
 QString HumanText::stateHeadline(const Tunnel &tunnel, qint64 nowSecs)

@@ -32,6 +32,9 @@ public:
     static QString problem(const Problem &problem);
     /// Why Telephone answered a request itself (Exchange::error), in the user's language.
     static QString exchangeError(const Exchange &exchange);
+    /// Why a proxied WebSocket was closed: Telephone's own reason in the user's language, the
+    /// backend's or browser's words as they came.
+    static QString closeReason(const WebSocketSession &session);
 
     /// What is wrong with the token, if that is what stops the tunnel.
     enum class TokenProblem { None, Missing, Unusable, Expired, Refused };

@@ -2,6 +2,7 @@
 
 #include "tokens/keychainsecretstore.h"
 #include "tokens/serviceaccountkey.h"
+#include "ui/humantext.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -28,14 +29,17 @@ ServiceAccountKeyField::ServiceAccountKeyField(const QString &tunnelName, QWidge
     m_edit->setPlaceholderText(QStringLiteral("sa_live_…"));
     m_status->setWordWrap(true);
 
-    auto *row = new QHBoxLayout;
-    row->setContentsMargins(0, 0, 0, 0);
-    row->addWidget(m_edit, 1);
-    row->addWidget(m_store);
-    row->addWidget(m_forget);
+    // The buttons below the field, not beside it: beside it, long (German) button labels left the
+    // field almost no width in a narrow settings dialog.
+    auto *buttons = new QHBoxLayout;
+    buttons->setContentsMargins(0, 0, 0, 0);
+    buttons->addWidget(m_store);
+    buttons->addWidget(m_forget);
+    buttons->addStretch();
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addLayout(row);
+    layout->addWidget(m_edit);
+    layout->addLayout(buttons);
     layout->addWidget(m_status);
 
     connect(m_store, &QPushButton::clicked, this, &ServiceAccountKeyField::store);
@@ -57,9 +61,11 @@ ServiceAccountKeyField::ServiceAccountKeyField(const QString &tunnelName, QWidge
         setBusy(false);
         showStored(QString());
     });
-    connect(m_keychain, &KeychainSecretStore::failed, this, [this](const QString &problem) {
+    connect(m_keychain, &KeychainSecretStore::failed, this, [this](const QString &english) {
         setBusy(false);
-        showProblem(tr("The OS keychain did not answer as expected: %1").arg(problem));
+        const Problem &problem = m_keychain->lastProblem();
+        showProblem(tr("The OS keychain did not answer as expected: %1")
+                        .arg(problem.isNone() ? english : HumanText::problem(problem)));
     });
 
     m_status->setText(tr("Looking in the OS keychain…"));
@@ -70,8 +76,8 @@ ServiceAccountKeyField::ServiceAccountKeyField(const QString &tunnelName, QWidge
 void ServiceAccountKeyField::store()
 {
     const QString key = m_edit->text().trimmed();
-    if (const QString problem = ServiceAccountKey::problemWith(key); !problem.isEmpty()) {
-        showProblem(problem);
+    if (const Problem problem = ServiceAccountKey::problemOf(key); !problem.isNone()) {
+        showProblem(HumanText::problem(problem));
         return;
     }
     setBusy(true);

@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QVBoxLayout>
 
 namespace telephone {
@@ -100,6 +101,9 @@ SettingsDialog::SettingsDialog(const Settings &settings, ConfigWriter *writer, A
     m_initial = currentValues();
 
     auto *form = new QFormLayout;
+    // In a narrow window (480 px, German labels) a field that does not fit beside its label goes
+    // below it instead of holding the dialog wide.
+    form->setRowWrapPolicy(QFormLayout::WrapLongRows);
     form->addRow(tr("Plugboard server:"), m_server);
     addOverrideNote(settings, KeyServer, m_server);
     form->addRow(tr("Local backend:"), m_backend);
@@ -135,6 +139,16 @@ SettingsDialog::SettingsDialog(const Settings &settings, ConfigWriter *writer, A
     connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
     validate();
+}
+
+void SettingsDialog::resizeEvent(QResizeEvent *event)
+{
+    QDialog::resizeEvent(event);
+    // Qt makes no window taller for rows that wrap when it gets narrower (labels, German texts, the
+    // form's long rows at 480 px); without this they were drawn squeezed over each other.
+    const int needed = layout()->totalHeightForWidth(event->size().width());
+    if (needed > 0 && needed != minimumHeight())
+        setMinimumHeight(needed);
 }
 
 QGroupBox *SettingsDialog::buildTunnelBox()

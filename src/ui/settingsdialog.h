@@ -41,6 +41,9 @@ signals:
     /// After a successful save: the keys written (icon-style and notifications apply at once).
     void saved(const QHash<QString, QString> &changes);
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
     QGroupBox *buildTunnelBox();
     void refreshTunnelList();

@@ -1,5 +1,7 @@
 #include "ui/websocketframesview.h"
 
+#include "ui/humantext.h"
+
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
@@ -65,7 +67,7 @@ void WebSocketFramesView::setSession(const WebSocketSession &session)
         totals += QStringLiteral(" · ") + tr("subprotocol %1").arg(session.protocol);
     QStringList lines{totals};
     if (session.closeCode != 0)
-        lines << tr("Closed with %1 %2").arg(session.closeCode).arg(session.closeReason);
+        lines << tr("Closed with %1 %2").arg(session.closeCode).arg(HumanText::closeReason(session));
     if (session.framesDropped > 0)
         lines << tr("%n older frame(s) not kept", nullptr, int(session.framesDropped));
     m_totals->setText(lines.join(QLatin1Char('\n')));

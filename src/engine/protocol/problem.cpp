@@ -10,6 +10,12 @@ QString serverSays(const QString &words)
     return words.isEmpty() ? QString() : QStringLiteral(" (the server says: %1)").arg(words);
 }
 
+// The keychain's own words, when it gave any.
+QString keychainSays(const QString &what, const QString &words)
+{
+    return words.isEmpty() ? what : QStringLiteral("%1: %2").arg(what, words);
+}
+
 } // namespace
 
 QString Problem::englishText() const
@@ -133,12 +139,15 @@ QString Problem::englishText() const
     case Kind::BackendRefused:
         return QStringLiteral("the backend %1 refused the connection (is it running?)").arg(a0);
     case Kind::BackendTimeout: return QStringLiteral("the backend %1 did not answer within %2 s").arg(a0, a1);
-    case Kind::BackendResponseTooLarge: return QStringLiteral("the response of %1 is too large: %2").arg(a0, a1);
+    case Kind::BackendResponseTooLarge:
+        return QStringLiteral("the response of %1 is too large: %2").arg(a0, cause(1).englishText());
     case Kind::BackendInvalidResponse:
-        return QStringLiteral("the backend %1 sent an invalid response: %2").arg(a0, a1);
-    case Kind::BackendReset:
+        return QStringLiteral("the backend %1 sent an invalid response: %2").arg(a0, cause(1).englishText());
+    case Kind::BackendReset: {
+        const QString why = cause(1).englishText();
         return QStringLiteral("the connection to the backend %1 was reset%2")
-            .arg(a0, a1.isEmpty() ? QString() : QStringLiteral(": ") + a1);
+            .arg(a0, why.isEmpty() ? QString() : QStringLiteral(": ") + why);
+    }
     case Kind::BackendHostNotFound:
         return QStringLiteral("the backend %1 is unreachable: the host %2 was not found").arg(a0, a1);
     case Kind::BackendHeaderNotUtf8:
@@ -159,20 +168,117 @@ QString Problem::englishText() const
             .arg(a0);
     case Kind::ReplayRefused:
         return QStringLiteral("this request cannot be replayed: %1").arg(refusal().englishText());
+    case Kind::SocketRefused: return QStringLiteral("the connection was refused");
+    case Kind::SocketHostNotFound: return QStringLiteral("the host was not found");
+    case Kind::SocketClosedByPeer: return QStringLiteral("the other side closed the connection");
+    case Kind::SocketTimedOut: return QStringLiteral("the network operation timed out");
+    case Kind::SocketTlsFailed: return QStringLiteral("the secure connection (TLS) failed");
+    case Kind::SocketAccessDenied: return QStringLiteral("the operating system did not allow the connection");
+    case Kind::SocketNoResources: return QStringLiteral("the system has no resources left for another connection");
+    case Kind::SocketProxyFailed: return QStringLiteral("the network proxy failed");
+    case Kind::SocketError: return QStringLiteral("network error: %1").arg(a0);
+    case Kind::ResponseTooLarge: return QStringLiteral("the response is larger than the %1-byte limit").arg(a0);
+    case Kind::ResponseLengthTooLarge:
+        return QStringLiteral("the response is larger than the %1-byte limit (Content-Length %2)").arg(a0, a1);
+    case Kind::ResponseHeadTooLarge: return QStringLiteral("the response headers are larger than %1 bytes").arg(a0);
+    case Kind::ResponseNotHttp: return QStringLiteral("the backend did not answer with HTTP/1.x");
+    case Kind::ResponseBadStatusLine: return QStringLiteral("the backend sent an invalid status line");
+    case Kind::ResponseStatusOutOfRange:
+        return QStringLiteral("the backend answered with status %1, outside HTTP's 100-599").arg(a0);
+    case Kind::ResponseFoldedHeader: return QStringLiteral("the backend sent an obsolete folded header");
+    case Kind::ResponseMalformedHeader: return QStringLiteral("the backend sent a malformed header line");
+    case Kind::ResponseBadHeaderName: return QStringLiteral("the backend sent a header name with invalid characters");
+    case Kind::ResponseHeaderControlCharacter:
+        return QStringLiteral("the backend sent a control character in the value of header %1").arg(a0);
+    case Kind::ResponseSwitchedProtocols:
+        return QStringLiteral("the backend switched protocols, which a proxied request cannot do");
+    case Kind::ResponseBadContentLength:
+        return QStringLiteral("the backend sent an invalid or conflicting Content-Length (%1)").arg(a0);
+    case Kind::ResponseTransferEncodingHttp10:
+        return QStringLiteral("the backend sent Transfer-Encoding in an HTTP/1.0 response (RFC 9112 6.1)");
+    case Kind::ResponseChunkLineTooLong: return QStringLiteral("the backend sent an overlong chunk line");
+    case Kind::ResponseMalformedChunk: return QStringLiteral("the backend sent a malformed chunk");
+    case Kind::ResponseBadChunkSize: return QStringLiteral("the backend sent an invalid chunk size (%1)").arg(a0);
+    case Kind::ResponseCutShort:
+        return QStringLiteral("the backend closed the connection in the middle of the response");
+    case Kind::ResponseNothing: return QStringLiteral("the backend closed the connection without answering");
+    case Kind::WsStopping: return QStringLiteral("Telephone is stopping");
+    case Kind::WsGoingAway: return QStringLiteral("going away");
+    case Kind::WsBufferFull: return QStringLiteral("Telephone's buffer for this connection is full");
+    case Kind::WsBackendNotReading:
+        return QStringLiteral("the backend is not reading: %1 bytes waiting, more than the WebSocket buffer allows")
+            .arg(a0);
+    case Kind::WsServerNotTaking:
+        return QStringLiteral("the server is not taking this WebSocket's messages: %1 bytes would wait, over the "
+                              "--ws-buffer of %2")
+            .arg(a0, a1);
+    case Kind::WsEarlyFramesOverflow:
+        return QStringLiteral("more browser frames than the WebSocket buffer holds arrived before the backend "
+                              "accepted the connection");
+    case Kind::BackendWsUpgradeTimeout:
+        return QStringLiteral("the backend did not accept the WebSocket upgrade within %1 s").arg(a0);
+    case Kind::BackendWsUnreachable:
+        return QStringLiteral("the backend WebSocket could not be reached: %1").arg(cause(0).englishText());
+    case Kind::BackendWsUpgradeTooLarge:
+        return QStringLiteral("the backend's upgrade response is larger than %1 bytes").arg(a0);
+    case Kind::BackendWsUpgradeRefused: return QStringLiteral("the backend refused the WebSocket upgrade: HTTP %1").arg(a0);
+    case Kind::BackendWsUpgradeNotHttp: return QStringLiteral("the backend did not answer the upgrade with HTTP");
+    case Kind::BackendWsUpgradeInvalid:
+        return QStringLiteral("the backend's upgrade response is not a valid WebSocket handshake");
+    case Kind::BackendWsExtension:
+        return QStringLiteral("the backend answered with a WebSocket extension that was not offered");
+    case Kind::BackendWsClosedInUpgrade:
+        return QStringLiteral("the backend closed the connection during the WebSocket upgrade");
+    case Kind::BackendWsNoCloseFrame: return QStringLiteral("the backend closed the connection without a close frame");
+    case Kind::BackendWsLost:
+        return QStringLiteral("the connection to the backend was lost: %1").arg(cause(0).englishText());
+    case Kind::BackendWsBrokeProtocol: return QStringLiteral("the backend broke the WebSocket protocol: %1").arg(a0);
+    case Kind::BackendWsMessageTooLarge:
+        return QStringLiteral("the backend sent a WebSocket message larger than %1 bytes").arg(a0);
+    case Kind::KeychainAccessDenied: return keychainSays(QStringLiteral("access was denied (is the keychain locked?)"), a0);
+    case Kind::KeychainUnavailable: return keychainSays(QStringLiteral("no keychain service is available"), a0);
+    case Kind::KeychainUnsupported: return keychainSays(QStringLiteral("this platform has no keychain support"), a0);
+    case Kind::KeychainFailed: return keychainSays(QStringLiteral("it failed"), a0);
+    case Kind::KeychainTimeout:
+        return QStringLiteral("the OS keychain did not answer within %1 s (locked, and waiting for a password prompt "
+                              "nobody sees?)")
+            .arg(a0);
+    case Kind::KeychainNoSessionBus:
+        return QStringLiteral("there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset), so no Secret "
+                              "Service can answer");
+    case Kind::KeychainBusy: return QStringLiteral("the keychain is busy with another request");
+    case Kind::ServiceAccountKeyEmpty: return QStringLiteral("the service-account key is empty");
+    case Kind::ServiceAccountKeyMalformed:
+        return QStringLiteral("the service-account key is malformed (it may contain only printable ASCII characters, "
+                              "no spaces)");
+    case Kind::NotAServiceAccountKey:
+        return QStringLiteral("this is not a service-account key: Plugboard's keys start with \"%1\"").arg(a0);
     }
     return a0;
 }
 
 Problem Problem::replayRefused(const Problem &refusal)
 {
-    return Problem(Kind::ReplayRefused, QStringList{QString::number(int(refusal.kind))} + refusal.args);
+    return withCause(Kind::ReplayRefused, {}, refusal);
 }
 
 Problem Problem::refusal() const
 {
-    if (kind != Kind::ReplayRefused || args.isEmpty())
+    return kind == Kind::ReplayRefused ? cause(0) : Problem();
+}
+
+Problem Problem::withCause(Kind kind, const QStringList &leading, const Problem &cause)
+{
+    return Problem(kind, leading + QStringList{QString::number(int(cause.kind))} + cause.args);
+}
+
+Problem Problem::cause(int leading) const
+{
+    bool ok = false;
+    const int inner = args.value(leading).toInt(&ok);
+    if (!ok || inner <= int(Kind::None) || inner > int(LastKind))
         return {};
-    return Problem(Kind(args.first().toInt()), args.mid(1));
+    return Problem(Kind(inner), args.mid(leading + 1));
 }
 
 } // namespace telephone

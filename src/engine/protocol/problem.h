@@ -88,16 +88,82 @@ struct Problem {
         ConcurrencyLimit,      ///< args: most concurrent requests
         BackendRefused,        ///< args: backend
         BackendTimeout,        ///< args: backend, seconds
-        BackendResponseTooLarge, ///< args: backend, what the parser found (English, for the log only)
-        BackendInvalidResponse,  ///< args: backend, what the parser found (English, for the log only)
-        BackendReset,          ///< args: backend, the socket's words (English, may be empty)
+        BackendResponseTooLarge, ///< args: backend, then the parser's problem (see cause(1))
+        BackendInvalidResponse,  ///< args: backend, then the parser's problem (see cause(1))
+        BackendReset,          ///< args: backend, then the socket's or the parser's problem (see cause(1); may be None)
         BackendHostNotFound,   ///< args: backend, host
         BackendHeaderNotUtf8,  ///< args: header name
         BackendBinaryBody,     ///< args: the backend's status, bytes
         DecodedBodyTooLarge,   ///< args: content coding, most bytes
         ReplayBodyCut,         ///< args: bytes kept for display
         ReplayRefused,         ///< args: the refusal's kind as a number, then its arguments (see refusal())
+        // A socket's own failure, inside another problem (socketProblem()); Qt's errorString() is
+        // English, so each common SocketError has a code:
+        SocketRefused,
+        SocketHostNotFound,
+        SocketClosedByPeer,
+        SocketTimedOut,
+        SocketTlsFailed,
+        SocketAccessDenied,
+        SocketNoResources,
+        SocketProxyFailed,
+        SocketError,           ///< args: Qt's description of another socket error (English)
+        // What HttpResponseParser found wrong in the backend's answer, inside BackendInvalidResponse,
+        // BackendResponseTooLarge or BackendReset:
+        ResponseTooLarge,      ///< args: most bytes
+        ResponseLengthTooLarge,///< args: most bytes, the Content-Length
+        ResponseHeadTooLarge,  ///< args: most bytes
+        ResponseNotHttp,
+        ResponseBadStatusLine,
+        ResponseStatusOutOfRange, ///< args: status
+        ResponseFoldedHeader,
+        ResponseMalformedHeader,
+        ResponseBadHeaderName,
+        ResponseHeaderControlCharacter, ///< args: header name
+        ResponseSwitchedProtocols,
+        ResponseBadContentLength, ///< args: the value
+        ResponseTransferEncodingHttp10,
+        ResponseChunkLineTooLong,
+        ResponseMalformedChunk,
+        ResponseBadChunkSize,  ///< args: the value
+        ResponseCutShort,
+        ResponseNothing,
+        // A proxied WebSocket (WebSocketRelay, BackendWebSocket), shown in the inspector. The English
+        // text is also what goes on the wire (ws_error / ws_closed reasons, close frames to the
+        // backend), so it stays within a close frame's 123 bytes:
+        WsStopping,
+        WsGoingAway,
+        WsBufferFull,
+        WsBackendNotReading,   ///< args: bytes waiting
+        WsServerNotTaking,     ///< args: bytes that would wait, the buffer's size in bytes
+        WsEarlyFramesOverflow,
+        BackendWsUpgradeTimeout,   ///< args: seconds
+        BackendWsUnreachable,      ///< args: the socket's problem as a number, then its arguments (see cause())
+        BackendWsUpgradeTooLarge,  ///< args: most bytes
+        BackendWsUpgradeRefused,   ///< args: the backend's status line after "HTTP/1.1 " (its words)
+        BackendWsUpgradeNotHttp,
+        BackendWsUpgradeInvalid,
+        BackendWsExtension,
+        BackendWsClosedInUpgrade,
+        BackendWsNoCloseFrame,
+        BackendWsLost,             ///< args: the socket's problem as a number, then its arguments (see cause())
+        BackendWsBrokeProtocol,    ///< args: what the frame reader found (English, for the log only)
+        BackendWsMessageTooLarge,  ///< args: most bytes
+        // The OS keychain (KeychainSecretStore); the keychain's own words are for the log only:
+        KeychainAccessDenied,  ///< args: the keychain's words (English, may be empty)
+        KeychainUnavailable,   ///< args: the keychain's words (English, may be empty)
+        KeychainUnsupported,   ///< args: the keychain's words (English, may be empty)
+        KeychainFailed,        ///< args: the keychain's words (English, may be empty)
+        KeychainTimeout,       ///< args: seconds
+        KeychainNoSessionBus,
+        KeychainBusy,
+        // A service-account key typed in (ServiceAccountKey::problemOf):
+        ServiceAccountKeyEmpty,
+        ServiceAccountKeyMalformed,
+        NotAServiceAccountKey, ///< args: the prefix keys start with
     };
+    /// The last kind: the translation test walks every kind up to it.
+    static constexpr Kind LastKind = Kind::NotAServiceAccountKey;
 
     Problem() = default;
     Problem(Kind k, QStringList a = {}) : kind(k), args(std::move(a)) {}
@@ -105,6 +171,11 @@ struct Problem {
     static Problem replayRefused(const Problem &refusal);
     /// The refusal inside a ReplayRefused.
     Problem refusal() const;
+    /// `kind` with `cause` inside it: `leading` arguments, then the cause's kind as a number and its
+    /// arguments (BackendWsUnreachable, BackendInvalidResponse...).
+    static Problem withCause(Kind kind, const QStringList &leading, const Problem &cause);
+    /// The problem inside this one, written by withCause() after `leading` arguments; None if there is none.
+    Problem cause(int leading) const;
 
     Kind kind = Kind::None;
     QStringList args;

@@ -1,5 +1,6 @@
 #include "proxy/backendclient.h"
 
+#include "protocol/socketproblem.h"
 #include "proxy/httpresponseparser.h"
 
 #include <QLoggingCategory>
@@ -125,7 +126,7 @@ void BackendClient::onDeadlineTimer()
 {
     // A coarse timer may fire a little early: only what is really overdue times out.
     while (!m_calls.empty() && m_calls.begin()->second->deadline.hasExpired())
-        failTransport(m_calls.begin()->second, BackendResult::Outcome::Timeout, QString());
+        failTransport(m_calls.begin()->second, BackendResult::Outcome::Timeout, {});
     armDeadlineTimer();
 }
 
@@ -179,7 +180,7 @@ void BackendClient::onReadyRead(Call *call)
     HttpResponseParser &parser = *call->parser;
     if (parser.hasError()) {
         failTransport(call, parser.bodyTooLarge() ? BackendResult::Outcome::TooLarge : BackendResult::Outcome::Protocol,
-                      parser.error());
+                      parser.problem());
         return;
     }
     if (!parser.isComplete())
@@ -203,7 +204,7 @@ void BackendClient::onDisconnected(Call *call)
         onReadyRead(call);
         return;
     }
-    failTransport(call, BackendResult::Outcome::Reset, call->parser->error());
+    failTransport(call, BackendResult::Outcome::Reset, call->parser->problem());
 }
 
 void BackendClient::onSocketError(Call *call)
@@ -215,18 +216,18 @@ void BackendClient::onSocketError(Call *call)
     }
     switch (error) {
     case QAbstractSocket::ConnectionRefusedError:
-        failTransport(call, BackendResult::Outcome::Refused, QString());
+        failTransport(call, BackendResult::Outcome::Refused, {});
         break;
     case QAbstractSocket::HostNotFoundError:
-        failTransport(call, BackendResult::Outcome::Unreachable, QString());
+        failTransport(call, BackendResult::Outcome::Unreachable, {});
         break;
     default:
-        failTransport(call, BackendResult::Outcome::Reset, call->socket->errorString());
+        failTransport(call, BackendResult::Outcome::Reset, socketProblem(error, call->socket->errorString()));
         break;
     }
 }
 
-void BackendClient::failTransport(Call *call, BackendResult::Outcome outcome, const QString &what)
+void BackendClient::failTransport(Call *call, BackendResult::Outcome outcome, const Problem &cause)
 {
     // A keep-alive connection the backend had already closed: nothing of ours was processed, so
     // one retry on a fresh connection is safe for methods that may be repeated.
@@ -247,9 +248,13 @@ void BackendClient::failTransport(Call *call, BackendResult::Outcome outcome, co
         result.problem = {Kind::BackendTimeout,
                           {backend, QString::number(double(m_timeout.count()) / 1000.0, 'g', 3)}};
         break;
-    case BackendResult::Outcome::TooLarge: result.problem = {Kind::BackendResponseTooLarge, {backend, what}}; break;
-    case BackendResult::Outcome::Protocol: result.problem = {Kind::BackendInvalidResponse, {backend, what}}; break;
-    case BackendResult::Outcome::Reset: result.problem = {Kind::BackendReset, {backend, what}}; break;
+    case BackendResult::Outcome::TooLarge:
+        result.problem = Problem::withCause(Kind::BackendResponseTooLarge, {backend}, cause);
+        break;
+    case BackendResult::Outcome::Protocol:
+        result.problem = Problem::withCause(Kind::BackendInvalidResponse, {backend}, cause);
+        break;
+    case BackendResult::Outcome::Reset: result.problem = Problem::withCause(Kind::BackendReset, {backend}, cause); break;
     case BackendResult::Outcome::Unreachable: // only ever "host not found"
         result.problem = {Kind::BackendHostNotFound, {backend, m_backend.host()}};
         break;
@@ -257,7 +262,7 @@ void BackendClient::failTransport(Call *call, BackendResult::Outcome outcome, co
     case BackendResult::Outcome::Aborted:
         break;
     }
-    result.error = result.problem.isNone() ? what : result.problem.englishText();
+    result.error = result.problem.englishText();
     finish(call, std::move(result), false);
 }
 

@@ -76,7 +76,7 @@ private:
     void onSocketError(Call *call);
     void releaseSocket(Call *call, bool keep);
     void finish(Call *call, BackendResult result, bool keepSocket);
-    void failTransport(Call *call, BackendResult::Outcome outcome, const QString &what);
+    void failTransport(Call *call, BackendResult::Outcome outcome, const Problem &cause);
     void onDeadlineTimer();
     void armDeadlineTimer();
     QTcpSocket *newSocket();

@@ -1,6 +1,7 @@
 #include "proxy/backendwebsocket.h"
 
 #include "base/utf8.h"
+#include "protocol/socketproblem.h"
 #include "protocol/websockethandshake.h"
 
 #include <QLoggingCategory>
@@ -46,10 +47,9 @@ BackendWebSocket::BackendWebSocket(QObject *parent)
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, [this] {
         if (m_state == State::Closing)
-            finishClosed(m_closeCode, m_closeReason);
+            finishClosed(m_closeCode, m_closeReason, m_closeProblem);
         else
-            finishFailed(QStringLiteral("the backend did not accept the WebSocket upgrade within %1 s")
-                             .arg(m_timer->interval() / 1000.0));
+            finishFailed({Problem::Kind::BackendWsUpgradeTimeout, {QString::number(m_timer->interval() / 1000.0)}});
     });
 }
 
@@ -73,9 +73,11 @@ void BackendWebSocket::open(const BackendUpgrade &upgrade, int handshakeTimeoutM
         if (error == QAbstractSocket::RemoteHostClosedError)
             onDisconnected();
         else if (m_state == State::Connecting || m_state == State::Handshaking)
-            finishFailed(QStringLiteral("the backend WebSocket could not be reached: %1").arg(m_socket->errorString()));
+            finishFailed(Problem::withCause(Problem::Kind::BackendWsUnreachable, {},
+                                            socketProblem(error, m_socket->errorString())));
         else
-            finishClosed(1006, m_socket->errorString());
+            finishClosed(1006, {}, Problem::withCause(Problem::Kind::BackendWsLost, {},
+                                                      socketProblem(error, m_socket->errorString())));
     });
     m_timer->start(handshakeTimeoutMs);
     const quint16 port = quint16(upgrade.backend.port(tls ? 443 : 80));
@@ -118,7 +120,7 @@ bool BackendWebSocket::readHandshake()
     const qsizetype end = m_buffer.indexOf("\r\n\r\n");
     if (end < 0) {
         if (m_buffer.size() > MaxHandshakeBytes)
-            finishFailed(QStringLiteral("the backend's upgrade response is larger than %1 bytes").arg(MaxHandshakeBytes));
+            finishFailed({Problem::Kind::BackendWsUpgradeTooLarge, {QString::number(MaxHandshakeBytes)}});
         return false;
     }
     const websocket::HandshakeReply reply = websocket::parseHandshakeReply(m_buffer.left(end), m_key);
@@ -130,18 +132,17 @@ bool BackendWebSocket::readHandshake()
             if (c < 0x20 || c > 0x7e)
                 c = '?';
         }
-        finishFailed(reply.status ? QStringLiteral("the backend refused the WebSocket upgrade: HTTP %1")
-                                        .arg(QString::fromLatin1(statusText))
-                                  : QStringLiteral("the backend did not answer the upgrade with HTTP"));
+        finishFailed(reply.status ? Problem(Problem::Kind::BackendWsUpgradeRefused, {QString::fromLatin1(statusText)})
+                                  : Problem(Problem::Kind::BackendWsUpgradeNotHttp));
         return false;
     }
     if (!reply.valid) {
-        finishFailed(QStringLiteral("the backend's upgrade response is not a valid WebSocket handshake"));
+        finishFailed({Problem::Kind::BackendWsUpgradeInvalid});
         return false;
     }
     // We offered no extension: frames must reach the browser as the backend wrote them.
     if (!reply.extensions.isEmpty()) {
-        finishFailed(QStringLiteral("the backend answered with a WebSocket extension that was not offered"));
+        finishFailed({Problem::Kind::BackendWsExtension});
         return false;
     }
     m_protocol = reply.protocol;
@@ -184,7 +185,10 @@ void BackendWebSocket::readFrames()
             QByteArray payload(2, Qt::Uninitialized);
             qToBigEndian(quint16(event.closeCode), payload.data());
             writeFrame(websocket::Close, payload + utf8Prefix(event.payload, 123));
-            finishClosed(event.closeCode, QString::fromUtf8(event.payload));
+            finishClosed(event.closeCode, {},
+                         event.closeCode == 1009
+                             ? Problem(Problem::Kind::BackendWsMessageTooLarge, {QString::number(MaxMessageSize)})
+                             : Problem(Problem::Kind::BackendWsBrokeProtocol, {QString::fromUtf8(event.payload)}));
             return;
         }
         }
@@ -253,6 +257,12 @@ void BackendWebSocket::close(int code, const QString &reason)
     m_timer->start(CloseAnswerTimeoutMs);
 }
 
+void BackendWebSocket::close(int code, const Problem &problem)
+{
+    close(code, problem.englishText());
+    m_closeProblem = problem;
+}
+
 void BackendWebSocket::abort()
 {
     m_state = State::Done;
@@ -274,24 +284,26 @@ void BackendWebSocket::onDisconnected()
         return;
     }
     if (m_state == State::Connecting || m_state == State::Handshaking)
-        finishFailed(QStringLiteral("the backend closed the connection during the WebSocket upgrade"));
+        finishFailed({Problem::Kind::BackendWsClosedInUpgrade});
     else if (m_state == State::Open)
-        finishClosed(1006, QStringLiteral("the backend closed the connection without a close frame"));
+        finishClosed(1006, {}, {Problem::Kind::BackendWsNoCloseFrame});
     else if (m_state == State::Closing)
-        finishClosed(m_closeCode, m_closeReason);
+        finishClosed(m_closeCode, m_closeReason, m_closeProblem);
 }
 
-void BackendWebSocket::finishFailed(const QString &reason)
+void BackendWebSocket::finishFailed(const Problem &problem)
 {
     if (m_state == State::Done)
         return;
-    qCDebug(lcBackendWs).noquote() << reason;
+    qCDebug(lcBackendWs).noquote() << problem.englishText();
     abort();
-    emit failed(reason);
+    emit failed(problem);
 }
 
-void BackendWebSocket::finishClosed(int code, const QString &reason)
+void BackendWebSocket::finishClosed(int code, const QString &backendReason, const Problem &problem)
 {
+    // Telephone's own reason goes out in English (ws_closed, the log); the backend's words as they are.
+    const QString reason = problem.isNone() ? backendReason : problem.englishText();
     if (m_state == State::Done)
         return;
     m_state = State::Done;
@@ -306,7 +318,7 @@ void BackendWebSocket::finishClosed(int code, const QString &reason)
         QTimer::singleShot(CloseAnswerTimeoutMs, socket, &QObject::deleteLater);
         socket->disconnectFromHost();
     }
-    emit closed(code, reason);
+    emit closed(code, reason, problem);
 }
 
 } // namespace telephone

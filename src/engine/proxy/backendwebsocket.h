@@ -46,6 +46,9 @@ public:
     void send(WsOpcode opcode, const QByteArray &data);
     /// Sends a close frame; the connection ends when the backend answers (or after 5 s).
     void close(int code, const QString &reason);
+    /// The same with Telephone's own reason: its English text goes in the close frame, and closed()
+    /// carries the problem for the inspector.
+    void close(int code, const Problem &problem);
     /// Drops the connection at once; emits nothing.
     void abort();
 
@@ -60,11 +63,13 @@ public:
 
 signals:
     void upgraded();
-    void failed(const QString &reason);
+    /// The upgrade did not happen. `problem.englishText()` is the reason for the wire and the log.
+    void failed(const telephone::Problem &problem);
     void messageReceived(telephone::WsOpcode opcode, const QByteArray &data);
     /// The backend closed, or the connection ended. `code` is what the backend sent (1005 when its
     /// close frame had none, 1006 when there was no close frame at all, 1009 for an oversize message).
-    void closed(int code, const QString &reason);
+    /// `problem` is set when Telephone, not the backend, gave the reason (then reason is its English text).
+    void closed(int code, const QString &reason, const telephone::Problem &problem);
     /// More than maxQueuedBytes wait for the backend to read them.
     void overflowed(qint64 queuedBytes);
 
@@ -77,8 +82,8 @@ private:
     void readFrames();
     void onDisconnected();
     void writeFrame(websocket::Opcode opcode, const QByteArray &payload);
-    void finishFailed(const QString &reason);
-    void finishClosed(int code, const QString &reason);
+    void finishFailed(const Problem &problem);
+    void finishClosed(int code, const QString &reason, const Problem &problem = {});
 
     QTcpSocket *m_socket = nullptr;
     QTimer *m_timer; ///< handshake deadline, then the wait for the backend's close answer
@@ -93,6 +98,7 @@ private:
     bool m_readPaused = false;
     bool m_disconnectPending = false; ///< the backend went while paused: handled after what it sent
     QString m_closeReason;
+    Problem m_closeProblem; ///< Telephone's reason for closing, when it closed (close(code, problem))
 };
 
 } // namespace telephone

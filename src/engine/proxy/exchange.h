@@ -42,7 +42,8 @@ struct WebSocketSession {
     qint64 framesFromBackend = 0;
     qint64 bytesFromBackend = 0;
     int closeCode = 0;          ///< 0 while open or when it ended without a close code
-    QString closeReason;
+    QString closeReason;        ///< as on the wire: the backend's or browser's words, or Telephone's in English
+    Problem closeProblem;       ///< Telephone's reason as a code when it closed it (HumanText::closeReason)
     QList<WebSocketFrameRecord> frames;
     qint64 framesDropped = 0;   ///< older frames no longer kept
 };
@@ -71,8 +72,7 @@ struct Exchange {
     qint64 responseBytes = 0;
     QString error;             ///< why Telephone answered itself (400/405/502/503/504), empty otherwise;
                                ///< English, as the HTTP client, the log and HAR get it
-    Problem problem;           ///< the same as a code, for the inspector (HumanText::exchangeError); may be
-                               ///< None while error is set (the WebSocket relay's errors are English only)
+    Problem problem;           ///< the same as a code, for the inspector (HumanText::exchangeError)
     bool replay = false;       ///< sent again from the inspector, not by the server
     /// "gzip" / "deflate": Telephone decoded the backend's compressed text because the server cannot
     /// carry compressed (binary) bodies; the response went out without content-encoding.

@@ -57,17 +57,17 @@ HttpResponseParser::HttpResponseParser(bool noBody, qint64 maxBodySize)
 {
 }
 
-void HttpResponseParser::fail(const QString &error)
+void HttpResponseParser::fail(const Problem &problem)
 {
     m_state = State::Error;
-    m_error = error;
+    m_problem = problem;
 }
 
 bool HttpResponseParser::appendBody(const char *data, qint64 size)
 {
     if (m_body.size() + size > m_maxBodySize) {
         m_tooLarge = true;
-        fail(QStringLiteral("the response is larger than the %1-byte limit").arg(m_maxBodySize));
+        fail({Problem::Kind::ResponseTooLarge, {QString::number(m_maxBodySize)}});
         return false;
     }
     m_body.append(data, size);
@@ -90,7 +90,7 @@ qint64 HttpResponseParser::feed(const char *data, qint64 size)
             if (end < 0) {
                 used += take;
                 if (m_head.size() > MaxHeadSize)
-                    fail(QStringLiteral("the response headers are larger than %1 bytes").arg(MaxHeadSize));
+                    fail({Problem::Kind::ResponseHeadTooLarge, {QString::number(MaxHeadSize)}});
                 continue;
             }
             const qint64 headBytes = end + terminator - before;
@@ -112,17 +112,17 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
     const QByteArray statusLine = lines.first().trimmed();
     // "HTTP/1.1 200 OK"; the reason phrase may be empty.
     if (!statusLine.startsWith("HTTP/1.") || statusLine.size() < 12 || statusLine.at(8) != ' ') {
-        fail(QStringLiteral("the backend did not answer with HTTP/1.x"));
+        fail({Problem::Kind::ResponseNotHttp});
         return false;
     }
     // Three digits, then a space or the end; Plugboard (and HTTP) know 100-599 only.
     const qint64 status = parseNumber(statusLine.mid(9, 3), 10);
     if (status < 0 || (statusLine.size() > 12 && statusLine.at(12) != ' ')) {
-        fail(QStringLiteral("the backend sent an invalid status line"));
+        fail({Problem::Kind::ResponseBadStatusLine});
         return false;
     }
     if (status < 100 || status > 599) {
-        fail(QStringLiteral("the backend answered with status %1, outside HTTP's 100-599").arg(status));
+        fail({Problem::Kind::ResponseStatusOutOfRange, {QString::number(status)}});
         return false;
     }
     const bool http10 = statusLine.at(7) == '0';
@@ -135,18 +135,18 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
         if (line.isEmpty())
             continue;
         if (line.at(0) == ' ' || line.at(0) == '\t') {
-            fail(QStringLiteral("the backend sent an obsolete folded header"));
+            fail({Problem::Kind::ResponseFoldedHeader});
             return false;
         }
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0) {
-            fail(QStringLiteral("the backend sent a malformed header line"));
+            fail({Problem::Kind::ResponseMalformedHeader});
             return false;
         }
         const QByteArray name = line.left(colon);
         for (const char c : name) {
             if (c <= ' ' || c >= 127) {
-                fail(QStringLiteral("the backend sent a header name with invalid characters"));
+                fail({Problem::Kind::ResponseBadHeaderName});
                 return false;
             }
         }
@@ -154,8 +154,7 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
         // A CR, NUL or other control byte inside a value could split the header for whoever parses
         // it next (RFC 9110 5.5): refuse the response rather than pass it on or alter it.
         if (!isValidFieldValue(value)) {
-            fail(QStringLiteral("the backend sent a control character in the value of header %1")
-                     .arg(QString::fromLatin1(name)));
+            fail({Problem::Kind::ResponseHeaderControlCharacter, {QString::fromLatin1(name)}});
             return false;
         }
         headers.append({name, value});
@@ -163,7 +162,7 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
 
     if (status >= 100 && status < 200) {
         if (status == 101) {
-            fail(QStringLiteral("the backend switched protocols, which a proxied request cannot do"));
+            fail({Problem::Kind::ResponseSwitchedProtocols});
             return false;
         }
         return true; // 100 Continue, 103 Early Hints: the real response follows
@@ -193,8 +192,7 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
             for (const QByteArray &part : value.split(',')) {
                 const qint64 n = parseNumber(trimOws(part), 10);
                 if (n < 0 || (length >= 0 && length != n)) {
-                    fail(QStringLiteral("the backend sent an invalid or conflicting Content-Length (%1)")
-                             .arg(QString::fromLatin1(value.left(64))));
+                    fail({Problem::Kind::ResponseBadContentLength, {QString::fromLatin1(value.left(64))}});
                     return false;
                 }
                 length = n;
@@ -205,7 +203,7 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
         m_headers.removeIf([](const QPair<QByteArray, QByteArray> &h) { return equalsLower(h.first, "content-length"); });
     };
     if (transferEncoding && http10) {
-        fail(QStringLiteral("the backend sent Transfer-Encoding in an HTTP/1.0 response (RFC 9112 6.1)"));
+        fail({Problem::Kind::ResponseTransferEncodingHttp10});
         return false;
     }
     if (transferEncoding && length >= 0) {
@@ -229,9 +227,7 @@ bool HttpResponseParser::parseHead(const QByteArray &head)
     } else if (length >= 0) {
         if (length > m_maxBodySize) {
             m_tooLarge = true;
-            fail(QStringLiteral("the response is larger than the %1-byte limit (Content-Length %2)")
-                     .arg(m_maxBodySize)
-                     .arg(length));
+            fail({Problem::Kind::ResponseLengthTooLarge, {QString::number(m_maxBodySize), QString::number(length)}});
             return false;
         }
         m_framing = Framing::Length;
@@ -283,7 +279,7 @@ qint64 HttpResponseParser::feedChunked(const char *data, qint64 size)
             m_line.append(data + used, take);
             used += take;
             if (m_line.size() > 4096) {
-                fail(QStringLiteral("the backend sent an overlong chunk line"));
+                fail({Problem::Kind::ResponseChunkLineTooLong});
                 return used;
             }
             if (!nl)
@@ -293,7 +289,7 @@ qint64 HttpResponseParser::feedChunked(const char *data, qint64 size)
             line.chop(line.endsWith("\r\n") ? 2 : 1); // CRLF, or a bare LF
             if (m_chunkState == ChunkState::DataCrLf) {
                 if (!line.isEmpty()) {
-                    fail(QStringLiteral("the backend sent a malformed chunk"));
+                    fail({Problem::Kind::ResponseMalformedChunk});
                     return used;
                 }
                 m_chunkState = ChunkState::Size;
@@ -305,8 +301,8 @@ qint64 HttpResponseParser::feedChunked(const char *data, qint64 size)
                 // 1*HEXDIG only: "+5", "-5", "0x5" or " 5" mean different sizes to different parsers.
                 const qint64 n = parseNumber(sizeText, 16);
                 if (n < 0) {
-                    fail(QStringLiteral("the backend sent an invalid chunk size (%1)")
-                             .arg(QString::fromLatin1(line.left(32).toPercentEncoding(" +-;"))));
+                    fail({Problem::Kind::ResponseBadChunkSize,
+                          {QString::fromLatin1(line.left(32).toPercentEncoding(" +-;"))}});
                     return used;
                 }
                 m_remaining = n;
@@ -358,8 +354,7 @@ void HttpResponseParser::finishOnClose()
         return;
     }
     if (m_state == State::Head || m_state == State::Body)
-        fail(m_sawAnyByte ? QStringLiteral("the backend closed the connection in the middle of the response")
-                          : QStringLiteral("the backend closed the connection without answering"));
+        fail({m_sawAnyByte ? Problem::Kind::ResponseCutShort : Problem::Kind::ResponseNothing});
 }
 
 } // namespace telephone

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/problem.h"
 #include "proxy/exchange.h"
 
 #include <QByteArray>
@@ -31,7 +32,9 @@ public:
     bool isComplete() const { return m_state == State::Complete; }
     bool hasError() const { return m_state == State::Error; }
     bool bodyTooLarge() const { return m_tooLarge; }
-    QString error() const { return m_error; }
+    /// What is wrong, in English (the log), and as a code (the inspector).
+    QString error() const { return m_problem.englishText(); }
+    const Problem &problem() const { return m_problem; }
     /// True once any byte of the response arrived (a reused connection that fails before that
     /// can be retried safely).
     bool sawAnyByte() const { return m_sawAnyByte; }
@@ -49,7 +52,7 @@ private:
     bool parseHead(const QByteArray &head);
     qint64 feedBody(const char *data, qint64 size);
     qint64 feedChunked(const char *data, qint64 size);
-    void fail(const QString &error);
+    void fail(const Problem &problem);
     bool appendBody(const char *data, qint64 size);
 
     enum class Framing { None, Length, Chunked, UntilClose };
@@ -69,7 +72,7 @@ private:
     bool m_keepAlive = true;
     bool m_tooLarge = false;
     bool m_sawAnyByte = false;
-    QString m_error;
+    Problem m_problem;
 };
 
 } // namespace telephone

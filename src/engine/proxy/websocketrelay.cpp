@@ -149,7 +149,7 @@ WebSocketRelay::~WebSocketRelay()
 {
     // Observers may be half destroyed with the tunnel that owns us: they hear nothing more.
     disconnect(this, &WebSocketRelay::connectionClosed, nullptr, nullptr);
-    closeAll(1001, QStringLiteral("going away"));
+    closeAll(1001, {Problem::Kind::WsGoingAway});
 }
 
 bool WebSocketRelay::isRelayEvent(const QString &event)
@@ -177,7 +177,7 @@ void WebSocketRelay::handle(const QString &event, const QJsonObject &payload, bo
         onClose(payload);
 }
 
-std::optional<BackendUpgrade> WebSocketRelay::judge(const QJsonObject &payload, QString *refusal) const
+std::optional<BackendUpgrade> WebSocketRelay::judge(const QJsonObject &payload, Problem *refusal) const
 {
     // The very rules proxy_req is judged by: one place decides what may reach the backend.
     QJsonObject asRequest{{QStringLiteral("request_id"), QStringLiteral("websocket")},
@@ -188,7 +188,7 @@ std::optional<BackendUpgrade> WebSocketRelay::judge(const QJsonObject &payload, 
     }
     const ParsedProxyRequest parsed = parseProxyRequest(asRequest);
     if (!parsed.request) {
-        *refusal = parsed.refusal.reason;
+        *refusal = parsed.refusal.problem;
         return std::nullopt;
     }
     const ProxyRequest &req = *parsed.request;
@@ -232,30 +232,32 @@ void WebSocketRelay::onCheck(const QJsonObject &payload, bool accepting)
         return;
     }
     ++m_stats.checks;
-    auto answer = [this, id = checkId.toString(), payload](bool supported, const QString &protocol, const QString &reason) {
+    auto answer = [this, id = checkId.toString(), payload](bool supported, const QString &protocol,
+                                                           const Problem &refusal) {
         QJsonObject result{{QStringLiteral("check_id"), id}, {QStringLiteral("supported"), supported}};
         if (!protocol.isEmpty())
             result.insert(QStringLiteral("protocol"), protocol);
-        if (!reason.isEmpty())
-            result.insert(QStringLiteral("reason"), reason);
+        if (!refusal.isNone())
+            result.insert(QStringLiteral("reason"), refusal.englishText());
         if (!supported) {
             ++m_stats.checksRefused;
             // The browser's WebSocket ends here: observers see it as a refused connection.
             Exchange view = connectionView(QStringLiteral("check:") + id, payload, {});
             view.durationMs = 0;
-            view.error = reason;
+            view.error = refusal.englishText();
+            view.problem = refusal;
             emit connectionClosed(view);
         }
         emit pushRequested(EventCheckResult, result);
     };
     if (!accepting) {
-        answer(false, {}, QStringLiteral("Telephone is stopping"));
+        answer(false, {}, {Problem::Kind::WsStopping});
         return;
     }
-    QString refusal;
+    Problem refusal;
     const std::optional<BackendUpgrade> upgrade = judge(payload, &refusal);
     if (!upgrade) {
-        qCWarning(lcWsRelay).noquote() << "WebSocket check refused:" << refusal;
+        qCWarning(lcWsRelay).noquote() << "WebSocket check refused:" << refusal.englishText();
         answer(false, {}, refusal);
         return;
     }
@@ -274,13 +276,13 @@ void WebSocketRelay::onCheck(const QJsonObject &payload, bool accepting)
     };
     connect(held->socket, &BackendWebSocket::upgraded, this, [held, answer] {
         held->answered = true;
-        answer(true, QString::fromUtf8(held->socket->protocol()), {});
+        answer(true, QString::fromUtf8(held->socket->protocol()), Problem());
     });
-    connect(held->socket, &BackendWebSocket::failed, this, [answer, drop](const QString &reason) {
-        answer(false, {}, reason);
+    connect(held->socket, &BackendWebSocket::failed, this, [answer, drop](const Problem &problem) {
+        answer(false, {}, problem);
         drop();
     });
-    connect(held->socket, &BackendWebSocket::closed, this, [drop](int, const QString &) { drop(); });
+    connect(held->socket, &BackendWebSocket::closed, this, [drop](int, const QString &, const Problem &) { drop(); });
     connect(held->socket, &BackendWebSocket::messageReceived, this,
             [this, held](WsOpcode opcode, const QByteArray &data) {
                 held->early.append({opcode, data});
@@ -288,7 +290,7 @@ void WebSocketRelay::onCheck(const QJsonObject &payload, bool accepting)
                 if (held->earlyCost > m_options.bufferBytes) {
                     ++m_stats.closedOverLimit;
                     held->early.clear();
-                    held->socket->close(1009, QStringLiteral("Telephone's buffer for this connection is full"));
+                    held->socket->close(1009, Problem(Problem::Kind::WsBufferFull));
                 } else if (held->earlyCost >= m_options.bufferBytes / 2 && !held->socket->isReadPaused()) {
                     // Counted toward the server once adopted: the same bound, the same pause.
                     ++m_stats.backendReadPauses;
@@ -297,7 +299,7 @@ void WebSocketRelay::onCheck(const QJsonObject &payload, bool accepting)
             });
     connect(&held->timer, &QTimer::timeout, this, [held] {
         qCInfo(lcWsRelay) << "no ws_connect followed the check in time: closing the backend connection";
-        held->socket->close(1001, QStringLiteral("going away"));
+        held->socket->close(1001, Problem(Problem::Kind::WsGoingAway));
     });
     held->timer.start(m_options.holdTimeout);
 }
@@ -314,14 +316,15 @@ void WebSocketRelay::onConnect(const QJsonObject &payload, bool accepting)
         return;
     }
     const QString id = idValue.toString();
-    auto refuse = [this, &id, &payload](const QString &reason) {
+    auto refuse = [this, &id, &payload](const Problem &problem) {
         ++m_stats.connectionsFailed;
         Exchange view = connectionView(id, payload, {});
         view.durationMs = 0;
-        view.error = reason;
+        view.error = problem.englishText();
+        view.problem = problem;
         emit connectionClosed(view);
-        qCWarning(lcWsRelay).noquote() << "WebSocket connection refused:" << reason;
-        emit pushRequested(EventError, {{KeyConnectionId, id}, {QStringLiteral("reason"), reason}});
+        qCWarning(lcWsRelay).noquote() << "WebSocket connection refused:" << view.error;
+        emit pushRequested(EventError, {{KeyConnectionId, id}, {QStringLiteral("reason"), view.error}});
     };
     if (m_connections.contains(id)) {
         ++m_stats.malformedEvents;
@@ -329,10 +332,10 @@ void WebSocketRelay::onConnect(const QJsonObject &payload, bool accepting)
         return;
     }
     if (!accepting) {
-        refuse(QStringLiteral("Telephone is stopping"));
+        refuse({Problem::Kind::WsStopping});
         return;
     }
-    QString refusal;
+    Problem refusal;
     const std::optional<BackendUpgrade> upgrade = judge(payload, &refusal);
     if (!upgrade) {
         refuse(refusal);
@@ -403,35 +406,35 @@ void WebSocketRelay::adopt(Connection *connection)
             connection->socket->send(opcode, data);
         }
     });
-    connect(socket, &BackendWebSocket::failed, this, [this, id](const QString &reason) {
+    connect(socket, &BackendWebSocket::failed, this, [this, id](const Problem &problem) {
         ++m_stats.connectionsFailed;
-        emit pushRequested(EventError, {{KeyConnectionId, id}, {QStringLiteral("reason"), reason}});
-        finish(id, 0, {}, reason);
+        emit pushRequested(EventError, {{KeyConnectionId, id}, {QStringLiteral("reason"), problem.englishText()}});
+        finish(id, 0, {}, {}, problem);
     });
-    connect(socket, &BackendWebSocket::closed, this, [this, id](int code, const QString &reason) {
+    connect(socket, &BackendWebSocket::closed, this, [this, id](int code, const QString &reason, const Problem &problem) {
         if (code == 1009)
             ++m_stats.closedOverLimit;
         emit pushRequested(EventClosed, {{KeyConnectionId, id},
                                          {QStringLiteral("code"), wireCloseCode(code)},
                                          {QStringLiteral("reason"), reason}});
-        finish(id, code, reason);
+        finish(id, code, reason, problem);
     });
     connect(socket, &BackendWebSocket::messageReceived, this,
             [this, connection](WsOpcode opcode, const QByteArray &data) { fromBackend(connection, opcode, data); });
     connect(socket, &BackendWebSocket::overflowed, this, [this, connection](qint64 queued) {
-        closeOverLimit(connection, QStringLiteral("the backend is not reading: %1 bytes waiting, more than the "
-                                                  "WebSocket buffer allows").arg(queued));
+        closeOverLimit(connection, {Problem::Kind::WsBackendNotReading, {QString::number(queued)}});
     });
 }
 
-void WebSocketRelay::closeOverLimit(Connection *connection, const QString &reason)
+void WebSocketRelay::closeOverLimit(Connection *connection, const Problem &problem)
 {
     ++m_stats.closedOverLimit;
+    const QString reason = problem.englishText(); // the close frame's and ws_closed's words
     qCWarning(lcWsRelay).noquote() << reason;
     connection->socket->close(1009, reason);
     emit pushRequested(EventClosed, {{KeyConnectionId, connection->id}, {QStringLiteral("code"), 1009},
                                      {QStringLiteral("reason"), reason}});
-    finish(connection->id, 1009, reason);
+    finish(connection->id, 1009, reason, problem);
 }
 
 qint64 WebSocketRelay::serverQueueCost(qint64 dataBytes)
@@ -474,10 +477,9 @@ void WebSocketRelay::fromBackend(Connection *connection, WsOpcode opcode, const 
     const qint64 cost = serverQueueCost(data.size());
     if (connection->towardServerCost + cost > m_options.bufferBytes) {
         // Short enough for a close frame (123 bytes): the backend reads it whole.
-        closeOverLimit(connection, QStringLiteral("the server is not taking this WebSocket's messages: %1 bytes "
-                                                  "would wait, over the --ws-buffer of %2")
-                                       .arg(connection->towardServerCost + cost)
-                                       .arg(m_options.bufferBytes));
+        closeOverLimit(connection, {Problem::Kind::WsServerNotTaking,
+                                    {QString::number(connection->towardServerCost + cost),
+                                     QString::number(m_options.bufferBytes)}});
         return;
     }
     ++m_stats.framesFromBackend;
@@ -533,8 +535,7 @@ void WebSocketRelay::onFrame(const QJsonObject &payload)
         connection->towardBackend.append({*opcode, decoded.decoded});
         connection->towardBackendBytes += decoded.decoded.size();
         if (connection->towardBackendBytes > m_options.bufferBytes)
-            closeOverLimit(connection, QStringLiteral("more browser frames than the WebSocket buffer holds arrived "
-                                                      "before the backend accepted the connection"));
+            closeOverLimit(connection, {Problem::Kind::WsEarlyFramesOverflow});
         return;
     }
     ++m_stats.framesToBackend;
@@ -591,24 +592,28 @@ void WebSocketRelay::publishDirty()
     }
 }
 
-void WebSocketRelay::publishClosed(Connection *connection, int code, const QString &reason, const QString &error)
+void WebSocketRelay::publishClosed(Connection *connection, int code, const QString &reason,
+                                   const Problem &closeProblem, const Problem &error)
 {
     Exchange &view = connection->view;
     view.durationMs = qMax<qint64>(0, view.startedAt.msecsTo(QDateTime::currentDateTimeUtc()));
     view.webSocket->closeCode = code;
     view.webSocket->closeReason = reason;
-    view.error = error;
-    if (!error.isEmpty())
+    view.webSocket->closeProblem = closeProblem;
+    view.error = error.englishText();
+    view.problem = error;
+    if (!error.isNone())
         view.status = 0;
     emit connectionClosed(view);
 }
 
-void WebSocketRelay::finish(const QString &connectionId, int code, const QString &reason, const QString &error)
+void WebSocketRelay::finish(const QString &connectionId, int code, const QString &reason, const Problem &closeProblem,
+                            const Problem &error)
 {
     Connection *connection = m_connections.take(connectionId);
     if (!connection)
         return;
-    publishClosed(connection, code, reason, error);
+    publishClosed(connection, code, reason, closeProblem, error);
     connection->socket->disconnect(this);
     // A socket closed with a close frame finishes its handshake on its own; deleting it later
     // lets that frame go out.
@@ -618,8 +623,9 @@ void WebSocketRelay::finish(const QString &connectionId, int code, const QString
     delete connection;
 }
 
-void WebSocketRelay::closeAll(int code, const QString &reason)
+void WebSocketRelay::closeAll(int code, const Problem &problem)
 {
+    const QString reason = problem.englishText();
     for (Held *held : std::exchange(m_held, {})) {
         held->socket->disconnect(this);
         held->socket->close(code, reason);
@@ -630,7 +636,7 @@ void WebSocketRelay::closeAll(int code, const QString &reason)
     const QList<QString> ids = m_connections.keys();
     for (const QString &id : ids) {
         Connection *connection = m_connections.take(id);
-        publishClosed(connection, code, reason);
+        publishClosed(connection, code, reason, problem);
         connection->socket->disconnect(this);
         connection->socket->close(code, reason);
         connection->socket->deleteLater();

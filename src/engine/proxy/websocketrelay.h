@@ -67,9 +67,9 @@ public:
     /// Handles one server event. Without `accepting` (the tunnel is stopping), new checks and
     /// connects are refused while open connections keep relaying.
     void handle(const QString &event, const QJsonObject &payload, bool accepting = true);
-    /// Closes every backend connection with `code` and `reason` (1001 "going away" on stop).
-    /// No ws_closed is sent: the channel is ending.
-    void closeAll(int code, const QString &reason);
+    /// Closes every backend connection with `code` and the English text of `problem` (1001
+    /// WsGoingAway, "going away", on stop). No ws_closed is sent: the channel is ending.
+    void closeAll(int code, const Problem &problem);
 
     /// The tunnel's socket has taken (or dropped) a ws_frame that framePushRequested handed over
     /// with this `cost`: it no longer counts against its connection's buffer.
@@ -113,16 +113,20 @@ private:
     void onConnect(const QJsonObject &payload, bool accepting);
     void onFrame(const QJsonObject &payload);
     void onClose(const QJsonObject &payload);
-    std::optional<BackendUpgrade> judge(const QJsonObject &payload, QString *refusal) const;
+    std::optional<BackendUpgrade> judge(const QJsonObject &payload, Problem *refusal) const;
     BackendWebSocket *newBackendSocket(const BackendUpgrade &upgrade);
     void adopt(Connection *connection);
     void fromBackend(Connection *connection, WsOpcode opcode, const QByteArray &data);
-    void closeOverLimit(Connection *connection, const QString &reason);
-    void finish(const QString &connectionId, int code, const QString &reason, const QString &error = {});
+    void closeOverLimit(Connection *connection, const Problem &problem);
+    /// `closeProblem`: Telephone's reason for the close, when it gave it; `error`: why the connection
+    /// never opened (the backend's upgrade failed).
+    void finish(const QString &connectionId, int code, const QString &reason, const Problem &closeProblem = {},
+                const Problem &error = {});
     Connection *find(const QJsonObject &payload);
     void record(Connection *connection, WebSocketFrameRecord::Direction direction, WsOpcode opcode,
                 const QByteArray &data);
-    void publishClosed(Connection *connection, int code, const QString &reason, const QString &error = {});
+    void publishClosed(Connection *connection, int code, const QString &reason, const Problem &closeProblem,
+                       const Problem &error = {});
     void publishDirty();
 
     WebSocketRelayOptions m_options;

@@ -16,24 +16,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
-QString describe(int error, const QString &errorString)
+// QtKeychain's own words (English) stay in the log; the code is what the window says.
+Problem describe(int error, const QString &errorString)
 {
-    QString what;
+    using Kind = Problem::Kind;
     switch (error) {
-    case QKeychain::AccessDenied:
-        what = QStringLiteral("access was denied (is the keychain locked?)");
-        break;
-    case QKeychain::NoBackendAvailable:
-        what = QStringLiteral("no keychain service is available");
-        break;
-    case QKeychain::NotImplemented:
-        what = QStringLiteral("this platform has no keychain support");
-        break;
-    default:
-        what = QStringLiteral("it failed");
-        break;
+    case QKeychain::AccessDenied: return {Kind::KeychainAccessDenied, {errorString}};
+    case QKeychain::NoBackendAvailable: return {Kind::KeychainUnavailable, {errorString}};
+    case QKeychain::NotImplemented: return {Kind::KeychainUnsupported, {errorString}};
+    default: return {Kind::KeychainFailed, {errorString}};
     }
-    return errorString.isEmpty() ? what : QStringLiteral("%1: %2").arg(what, errorString);
 }
 
 } // namespace
@@ -50,9 +42,7 @@ KeychainSecretStore::KeychainSecretStore(QObject *parent)
         m_attempt();
     });
     connect(&m_timeoutTimer, &QTimer::timeout, this, [this] {
-        fail(QStringLiteral("the OS keychain did not answer within %1 s (locked, and waiting for a password prompt "
-                            "nobody sees?)")
-                 .arg(m_timeoutTimer.interval() / 1000.0));
+        fail({Problem::Kind::KeychainTimeout, {QString::number(m_timeoutTimer.interval() / 1000.0)}});
     });
 }
 
@@ -72,19 +62,16 @@ QString KeychainSecretStore::entryName(const QString &installation)
     return QStringLiteral("token-key-") + installation;
 }
 
-QString KeychainSecretStore::noBusReason()
+bool KeychainSecretStore::hasNoSessionBus()
 {
 #if defined(Q_OS_LINUX) || defined(Q_OS_FREEBSD)
     // Without a session bus every job would fail slowly (and be retried); say why at once.
     if (!qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS"))
-        return {};
+        return false;
     const QString runtimeDir = qEnvironmentVariable("XDG_RUNTIME_DIR");
-    if (!runtimeDir.isEmpty() && QFileInfo::exists(QDir(runtimeDir).filePath(QStringLiteral("bus"))))
-        return {};
-    return QStringLiteral("there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset), so no Secret Service "
-                          "can answer");
+    return runtimeDir.isEmpty() || !QFileInfo::exists(QDir(runtimeDir).filePath(QStringLiteral("bus")));
 #else
-    return {};
+    return false;
 #endif
 }
 
@@ -94,10 +81,9 @@ void KeychainSecretStore::begin(const std::function<void()> &operation)
     m_busy = true;
     m_retried = false;
     m_attempt = operation;
-    const QString noBus = noBusReason();
-    if (!noBus.isEmpty()) {
+    if (hasNoSessionBus()) {
         m_retried = true; // nothing will change in two seconds
-        QMetaObject::invokeMethod(this, [this, noBus] { fail(noBus); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this] { fail({Problem::Kind::KeychainNoSessionBus}); }, Qt::QueuedConnection);
         return;
     }
     m_timeoutTimer.start();
@@ -155,17 +141,17 @@ void KeychainSecretStore::finish()
     m_retryTimer.stop();
 }
 
-void KeychainSecretStore::fail(const QString &error)
+void KeychainSecretStore::fail(const Problem &problem)
 {
     if (!m_busy)
         return;
     if (retryOnce()) {
-        qCInfo(lcKeychain).noquote() << "the OS keychain did not work (" + error + "); trying once more in"
-                                     << m_retryTimer.interval() / 1000.0 << "s";
+        qCInfo(lcKeychain).noquote() << "the OS keychain did not work (" + problem.englishText()
+                + "); trying once more in" << m_retryTimer.interval() / 1000.0 << "s";
         return;
     }
     finish();
-    m_onFail(error);
+    m_onFail(problem);
 }
 
 bool KeychainSecretStore::retryOnce()
@@ -229,11 +215,12 @@ void KeychainSecretStore::probe()
 {
     if (m_busy) {
         QMetaObject::invokeMethod(
-            this, [this] { emit probeFinished(false, QStringLiteral("the keychain is busy with another request")); },
+            this, [this] { emit probeFinished(false, Problem(Problem::Kind::KeychainBusy).englishText()); },
             Qt::QueuedConnection);
         return;
     }
-    m_onFail = [this](const QString &error) { emit probeFinished(false, error); };
+    m_probeStep.clear();
+    m_onFail = [this](const Problem &problem) { emit probeFinished(false, m_probeStep + problem.englishText()); };
     begin([this] {
         QString error;
         const std::optional<QByteArray> value = crypto::randomBytes(16, &error);
@@ -243,20 +230,26 @@ void KeychainSecretStore::probe()
             return;
         }
         const QString entry = QStringLiteral("probe-") + QString::fromLatin1(value->left(4).toHex());
+        m_probeStep = QStringLiteral("writing failed: ");
         run(Step::Write, entry, *value, [this, entry, value](int e1, const QString &s1, const QByteArray &) {
             if (e1 != QKeychain::NoError) {
-                fail(QStringLiteral("writing failed: ") + describe(e1, s1));
+                fail(describe(e1, s1));
                 return;
             }
+            m_probeStep = QStringLiteral("reading back failed: ");
             run(Step::Read, entry, {}, [this, entry, value](int e2, const QString &s2, const QByteArray &data) {
                 if (e2 != QKeychain::NoError || data != *value) {
-                    fail(e2 != QKeychain::NoError ? QStringLiteral("reading back failed: ") + describe(e2, s2)
-                                                  : QStringLiteral("it gave back something else than was written"));
+                    if (e2 == QKeychain::NoError)
+                        m_probeStep.clear();
+                    fail(e2 != QKeychain::NoError ? describe(e2, s2)
+                                                  : Problem(Problem::Kind::KeychainFailed,
+                                                            {QStringLiteral("it gave back something else than was written")}));
                     return;
                 }
+                m_probeStep = QStringLiteral("deleting failed: ");
                 run(Step::Delete, entry, {}, [this](int e3, const QString &s3, const QByteArray &) {
                     if (e3 != QKeychain::NoError) {
-                        fail(QStringLiteral("deleting failed: ") + describe(e3, s3));
+                        fail(describe(e3, s3));
                         return;
                     }
                     finish();
@@ -275,13 +268,18 @@ void KeychainSecretStore::deleteKey(const QString &name)
 bool KeychainSecretStore::claim()
 {
     if (m_busy) {
-        QMetaObject::invokeMethod(
-            this, [this] { emit failed(QStringLiteral("the keychain is busy with another request")); },
-            Qt::QueuedConnection);
+        QMetaObject::invokeMethod(this, [this] { reportFailure({Problem::Kind::KeychainBusy}); }, Qt::QueuedConnection);
         return false;
     }
-    m_onFail = [this](const QString &error) { emit failed(QStringLiteral("the OS keychain: ") + error); };
+    m_lastProblem = {};
+    m_onFail = [this](const Problem &problem) { reportFailure(problem); };
     return true;
+}
+
+void KeychainSecretStore::reportFailure(const Problem &problem)
+{
+    m_lastProblem = problem;
+    emit failed(QStringLiteral("the OS keychain: ") + problem.englishText());
 }
 
 void KeychainSecretStore::deleteEntry(const QString &entry)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/problem.h"
 #include "tokens/secretstore.h"
 
 #include <QTimer>
@@ -57,6 +58,10 @@ public:
     /// The keychain entry for an installation.
     static QString entryName(const QString &installation);
 
+    /// Why the latest failed() came, as a code: the window says it in the user's language, while
+    /// failed() carries the English text for logs and the command line.
+    const Problem &lastProblem() const { return m_lastProblem; }
+
 signals:
     void probeFinished(bool ok, const QString &error);
     void keyDeleted();
@@ -71,17 +76,20 @@ private:
     void run(Step step, const QString &key, const QByteArray &data, const Done &done);
     void startJob(QKeychain::Job *job, Step step, const Done &done);
     void finish();
-    void fail(const QString &error);
+    void fail(const Problem &problem);
+    void reportFailure(const Problem &problem);
     bool retryOnce();
     /// Takes the store for one operation that reports errors through failed(); false (and failed()
     /// after the call returns) while another operation runs.
     bool claim();
-    static QString noBusReason();
+    static bool hasNoSessionBus();
 
     QTimer m_retryTimer;   ///< the one retry after a failure
     QTimer m_timeoutTimer; ///< an operation that never answers
     std::function<void()> m_attempt; ///< the current operation, from its first step (for the retry)
-    std::function<void(const QString &)> m_onFail;
+    std::function<void(const Problem &)> m_onFail;
+    Problem m_lastProblem;
+    QString m_probeStep; ///< which step of probe() runs, for its English failure text
     quint64 m_generation = 0; ///< answers of an abandoned attempt are ignored
     bool m_retried = false;
     bool m_busy = false;

@@ -31,16 +31,19 @@ QString ServiceAccountKey::keychainOrigin(const QString &entry)
 
 QString ServiceAccountKey::problemWith(const QString &key)
 {
+    return problemOf(key).englishText();
+}
+
+Problem ServiceAccountKey::problemOf(const QString &key)
+{
     if (key.isEmpty())
-        return QStringLiteral("the service-account key is empty");
+        return {Problem::Kind::ServiceAccountKeyEmpty};
     for (const QChar c : key) {
         if (c.unicode() <= 0x20 || c.unicode() >= 0x7f)
-            return QStringLiteral("the service-account key is malformed (it may contain only printable ASCII "
-                                  "characters, no spaces)");
+            return {Problem::Kind::ServiceAccountKeyMalformed};
     }
     if (!key.startsWith(QLatin1String(Prefix)) || key.size() <= int(qstrlen(Prefix)))
-        return QStringLiteral("this is not a service-account key: Plugboard's keys start with \"%1\"")
-            .arg(QLatin1String(Prefix));
+        return {Problem::Kind::NotAServiceAccountKey, {QLatin1String(Prefix)}};
     return {};
 }
 

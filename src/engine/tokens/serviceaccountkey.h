@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/problem.h"
+
 #include <QProcessEnvironment>
 #include <QString>
 
@@ -26,6 +28,8 @@ struct ServiceAccountKey {
     static QString shown(const QString &key);
     /// Empty when `key` looks like a service-account key; otherwise why not, without repeating it.
     static QString problemWith(const QString &key);
+    /// The same as a code, for the window (HumanText::problem); None when the key looks right.
+    static Problem problemOf(const QString &key);
 
     /// The key from the first source that has one: --service-account-key-file (any layer),
     /// TELEPHONE_SERVICE_ACCOUNT_KEY (or the config file), `$CREDENTIALS_DIRECTORY/service-account-key`.

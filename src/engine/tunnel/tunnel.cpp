@@ -444,7 +444,7 @@ void Tunnel::endJoinedWork(Calls calls)
     if (calls == Calls::Keep)
         return;
     m_forwarder->abortAll();
-    m_wsRelay->closeAll(1001, QStringLiteral("going away"));
+    m_wsRelay->closeAll(1001, {Problem::Kind::WsGoingAway});
 }
 
 void Tunnel::onClosed(const SocketClosed &why)
@@ -511,7 +511,7 @@ void Tunnel::onFrame(const Frame &frame)
         // draining stop keeps its requests running, so this matters there too).
         if (m_join)
             m_join->end();
-        m_wsRelay->closeAll(1001, QStringLiteral("going away")); // the channel ended: so did its browsers
+        m_wsRelay->closeAll(1001, {Problem::Kind::WsGoingAway}); // the channel ended: so did its browsers
         if (m_state == State::Connected || m_state == State::Joining)
             scheduleRejoin({event == EventPhxError ? StateReason::Code::ChannelCrashed : StateReason::Code::ChannelClosed, {}});
     } else {
@@ -665,7 +665,7 @@ void Tunnel::finishStop()
         return;
     m_drainTimer.stop();
     // In-flight HTTP has drained: the WebSockets go now, before the channel.
-    m_wsRelay->closeAll(1001, QStringLiteral("going away"));
+    m_wsRelay->closeAll(1001, {Problem::Kind::WsGoingAway});
     if (m_socket->isOpen()) {
         if (!m_leaveSent) {
             m_leaveSent = true;
