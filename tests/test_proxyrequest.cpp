@@ -119,14 +119,14 @@ private slots:
         const ParsedProxyRequest parsed = parseProxyRequest(request(path, query));
         QCOMPARE(parsed.requestId, QStringLiteral("r-1"));
         if (status == 0) {
-            QVERIFY2(parsed.request, qPrintable(parsed.refusal.reason));
+            QVERIFY2(parsed.request, qPrintable(parsed.refusal.reason()));
             if (target.isEmpty()) // valid as it is: byte for byte
                 target = QByteArray("/base") + path.toUtf8() + (query.isEmpty() ? QByteArray() : '?' + query.toUtf8());
             QCOMPARE(parsed.request->target("/base"), target);
         } else {
             QVERIFY(!parsed.request);
             QCOMPARE(parsed.refusal.status, status);
-            QVERIFY(parsed.refusal.reason.startsWith(QLatin1String("invalid request")));
+            QVERIFY(parsed.refusal.reason().startsWith(QLatin1String("invalid request")));
         }
     }
 
@@ -150,7 +150,7 @@ private slots:
         const ParsedProxyRequest refused = parseProxyRequest(request(path), withBase);
         QVERIFY(!refused.request);
         QCOMPARE(refused.refusal.status, 400);
-        QVERIFY2(refused.refusal.reason.contains(QLatin1String("'..'")), qPrintable(refused.refusal.reason));
+        QVERIFY2(refused.refusal.reason().contains(QLatin1String("'..'")), qPrintable(refused.refusal.reason()));
         // Without a base path the backend's root is all there is: forwarded byte for byte.
         const ParsedProxyRequest kept = parseProxyRequest(request(path));
         QVERIFY(kept.request);
@@ -338,9 +338,8 @@ private slots:
         const ParsedProxyRequest parsed = parseProxyRequest(payload);
         QVERIFY(!parsed.request);
         QCOMPARE(parsed.refusal.status, status);
-        QCOMPARE(parsed.refusal.reason, reason);
+        QCOMPARE(parsed.refusal.reason(), reason);
         QVERIFY(!parsed.refusal.problem.isNone());
-        QCOMPARE(parsed.refusal.problem.englishText(), reason);
     }
 
     // Issue 11, item 11: a long id got no answer at all, and the caller waited for the server's timeout.
@@ -353,7 +352,7 @@ private slots:
         QVERIFY(!parsed.request);
         QCOMPARE(parsed.requestId, id);
         QCOMPARE(parsed.refusal.status, 400);
-        QVERIFY2(parsed.refusal.reason.contains(QLatin1String("longer than 200")), qPrintable(parsed.refusal.reason));
+        QVERIFY2(parsed.refusal.reason().contains(QLatin1String("longer than 200")), qPrintable(parsed.refusal.reason()));
         payload.insert(QStringLiteral("request_id"), QString(200, u'i'));
         QVERIFY(parseProxyRequest(payload).request);
     }

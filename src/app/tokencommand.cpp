@@ -236,7 +236,7 @@ int TokenCommand::inspect(const QString &argument)
     }
     const JwtDecodeResult decoded = decodeJwt(token);
     if (!decoded.claims) {
-        print(stderr, QStringLiteral("telephone token inspect: %1").arg(decoded.error));
+        print(stderr, QStringLiteral("telephone token inspect: %1").arg(decoded.error()));
         return Exit::Usage;
     }
     const bool expired = decoded.claims->isExpiredAt(QDateTime::currentSecsSinceEpoch());
@@ -498,7 +498,7 @@ int TokenCommand::paste(const Settings &settings, const std::optional<TunnelRows
     const QString token = QString::fromUtf8(readHiddenLine("token (not shown): "));
     const JwtDecodeResult decoded = decodeJwt(token);
     if (!decoded.claims)
-        return fail(Exit::Usage, decoded.error);
+        return fail(Exit::Usage, decoded.error());
     if (decoded.claims->isExpiredAt(QDateTime::currentSecsSinceEpoch()))
         return fail(Exit::Usage, QStringLiteral("this token expired at %1; get a new one for path_id %2")
                                      .arg(iso(decoded.claims->exp), decoded.claims->pathId));

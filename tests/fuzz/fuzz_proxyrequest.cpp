@@ -125,7 +125,7 @@ void check(const QJsonObject &payload, const ProxyRequestLimits &limits)
     if (!parsed.request) {
         const int s = parsed.refusal.status;
         FUZZ_CHECK(s == 400 || s == 405 || s == 413 || s == 431);
-        FUZZ_CHECK(!parsed.refusal.reason.isEmpty());
+        FUZZ_CHECK(!parsed.refusal.reason().isEmpty());
         if (!parsed.requestId.isEmpty())
             FUZZ_CHECK(parsed.requestId == id.toString());
         return;

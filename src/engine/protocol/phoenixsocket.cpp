@@ -208,7 +208,6 @@ void PhoenixSocket::onDisconnected()
         why.problem = {Kind::ClosedByServer, {QString::number(why.closeCode), m_socket->closeReason()}};
     else
         why.problem = m_socket->problem().isNone() ? Problem{Kind::ConnectionLost, {}} : m_socket->problem();
-    why.reason = why.problem.englishText();
 
     failAllPending(PushReply::Kind::Closed);
     emit closed(why);

@@ -32,8 +32,7 @@ struct PushReply {
 struct SocketClosed {
     int httpStatus = 0;      ///< the upgrade's HTTP status when the server refused it (e.g. 403), else 0
     int closeCode = 0;       ///< WebSocket close code, 0 when there was no close frame
-    Problem problem;         ///< why, for HumanText::problem; never contains the token
-    QString reason;          ///< the same in English, for logs
+    Problem problem;         ///< why (englishText() for logs, HumanText::problem); never contains the token
     bool wasConnected = false;
 };
 

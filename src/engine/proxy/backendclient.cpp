@@ -262,7 +262,6 @@ void BackendClient::failTransport(Call *call, BackendResult::Outcome outcome, co
     case BackendResult::Outcome::Aborted:
         break;
     }
-    result.error = result.problem.englishText();
     finish(call, std::move(result), false);
 }
 

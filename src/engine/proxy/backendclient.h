@@ -31,8 +31,7 @@ struct BackendRequest {
 struct BackendResult {
     enum class Outcome { Ok, Refused, Reset, Timeout, TooLarge, Protocol, Unreachable, Aborted };
     Outcome outcome = Outcome::Aborted;
-    QString error; ///< user-readable, names the backend; empty when Ok; problem.englishText()
-    Problem problem; ///< the same as a code, for the inspector
+    Problem problem; ///< why it failed (englishText() names the backend); none when Ok
     int status = 0;
     HeaderList headers;
     QByteArray body;

@@ -61,13 +61,13 @@ ParsedProxyRequest parseProxyRequest(const QJsonObject &payload, const ProxyRequ
     const QJsonValue idValue = payload.value(QLatin1String("request_id"));
     if (!idValue.isString() || idValue.toString().isEmpty()) {
         const Problem problem{Problem::Kind::RequestIdMissing};
-        result.refusal = {400, problem.englishText(), problem};
+        result.refusal = {400, problem};
         return result;
     }
     result.requestId = idValue.toString();
     using Kind = Problem::Kind;
     auto refuse = [&result](int status, const Problem &problem) {
-        result.refusal = {status, problem.englishText(), problem};
+        result.refusal = {status, problem};
         return result;
     };
     // Too long to become a header, but the caller waits for an answer carrying it as given.

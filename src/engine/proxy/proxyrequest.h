@@ -32,8 +32,9 @@ struct ProxyRequest {
 /// Why a request was answered by Telephone itself instead of the backend.
 struct ProxyRefusal {
     int status = 400;
-    QString reason;  ///< problem.englishText(): what the HTTP client and the log get
-    Problem problem; ///< the same, for the inspector to say in the user's language
+    Problem problem; ///< for the inspector to say in the user's language
+    /// What the HTTP client and the log get.
+    QString reason() const { return problem.englishText(); }
 };
 
 struct ProxyRequestLimits {

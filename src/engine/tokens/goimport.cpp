@@ -57,7 +57,7 @@ GoImport::Result GoImport::read(const QString &file, const QByteArray &secretKey
                 crypto::wipe(*plaintext);
                 const JwtDecodeResult decoded = decodeJwt(token);
                 if (!decoded.claims) {
-                    result.problems << QStringLiteral("row %1 holds no usable token: %2").arg(id).arg(decoded.error);
+                    result.problems << QStringLiteral("row %1 holds no usable token: %2").arg(id).arg(decoded.error());
                     continue;
                 }
                 if (decoded.claims->isExpiredAt(nowSecs)) {

@@ -36,7 +36,6 @@ bool readSeconds(const QJsonObject &object, const char *name, qint64 *out, Probl
 JwtDecodeResult JwtDecodeResult::failed(Problem problem)
 {
     JwtDecodeResult result;
-    result.error = problem.englishText();
     result.problem = std::move(problem);
     return result;
 }

@@ -27,7 +27,8 @@ struct JwtClaims {
 struct JwtDecodeResult {
     std::optional<JwtClaims> claims;
     Problem problem; ///< why it does not decode, for HumanText::problem; never contains the token
-    QString error;   ///< the same in English, for logs and the command line
+    /// The same in English, for logs and the command line.
+    QString error() const { return problem.englishText(); }
 
     static JwtDecodeResult failed(Problem problem);
 };

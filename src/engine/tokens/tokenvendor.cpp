@@ -154,7 +154,7 @@ VendResult TokenVendor::interpret(int status, const QByteArray &raw) const
         if (token.isEmpty()) {
             result.fail({Kind::VendedNoToken, {}});
         } else if (!decoded.claims) {
-            result.fail({Kind::VendedTokenUnusable, {decoded.error}});
+            result.fail({Kind::VendedTokenUnusable, {decoded.error()}});
         } else if (!m_request.pathId.isEmpty() && decoded.claims->pathId != m_request.pathId) {
             result.fail({Kind::VendedWrongMount, {decoded.claims->pathId, m_request.pathId}});
         } else {

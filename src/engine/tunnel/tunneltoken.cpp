@@ -219,7 +219,7 @@ void TunnelToken::acceptRefreshed(const QJsonObject &payload)
     const JwtDecodeResult decoded = decodeJwt(token);
     if (!decoded.claims || decoded.claims->pathId != m_claims.pathId) {
         qCWarning(lcToken).noquote() << "the server sent a refreshed token that cannot be used:"
-                                     << (decoded.claims ? QStringLiteral("it names another mount") : decoded.error);
+                                     << (decoded.claims ? QStringLiteral("it names another mount") : decoded.error());
         m_refresher->refreshFailed();
         return;
     }
