@@ -452,7 +452,7 @@ ServiceAccountKey TokenCommand::keyFromKeychain(const QString &tunnel)
     QObject::connect(&keychain, &KeychainSecretStore::entryRead, &loop,
                      [&](const QString &, const QByteArray &data, bool found) {
                          if (found)
-                             key = {QString::fromUtf8(data).trimmed(), ServiceAccountKey::keychainOrigin(entry)};
+                             key = ServiceAccountKey::fromKeychain(entry, data);
                          loop.quit();
                      });
     // An unavailable keychain is like an empty one here: the message lists every other source.

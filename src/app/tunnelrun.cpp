@@ -58,8 +58,7 @@ void TunnelRun::readServiceAccountKeyFromKeychain()
             [this, keychain](const QString &entry, const QByteArray &data, bool found) {
                 keychain->deleteLater();
                 if (found) {
-                    const ServiceAccountKey key{QString::fromUtf8(data).trimmed(),
-                                                ServiceAccountKey::keychainOrigin(entry)};
+                    const ServiceAccountKey key = ServiceAccountKey::fromKeychain(entry, data);
                     if (const QString problem = ServiceAccountKey::problemWith(key.key); !problem.isEmpty())
                         qCWarning(lcRun).noquote() << key.origin + QStringLiteral(": ") + problem;
                     else

@@ -34,6 +34,11 @@ QString ServiceAccountKey::problemWith(const QString &key)
     return problemOf(key).englishText();
 }
 
+ServiceAccountKey ServiceAccountKey::fromKeychain(const QString &entry, const QByteArray &data)
+{
+    return {QString::fromUtf8(data).trimmed(), keychainOrigin(entry)};
+}
+
 Problem ServiceAccountKey::problemOf(const QString &key)
 {
     if (key.isEmpty())

@@ -3,6 +3,7 @@
 #include "protocol/problem.h"
 
 #include <QProcessEnvironment>
+#include <QByteArray>
 #include <QString>
 
 #include <optional>
@@ -45,6 +46,8 @@ struct ServiceAccountKey {
     static QString keychainEntry(const QString &tunnelName);
     /// "the OS keychain (entry telephone/ENTRY)": a key's origin, for messages.
     static QString keychainOrigin(const QString &entry);
+    /// The key as read from the keychain's `entry`: its data trimmed, the entry as its origin.
+    static ServiceAccountKey fromKeychain(const QString &entry, const QByteArray &data);
     /// Reads a key file: the first line, trimmed. Refuses a file that group or others can read.
     static std::optional<ServiceAccountKey> readFile(const QString &file, const QString &origin, QString *error);
 };
