@@ -52,6 +52,16 @@
 
 namespace telephone {
 
+namespace {
+
+/// Where a request's URL starts: the tunnel's public URL, or its backend before a join.
+QUrl requestUrlBase(const Tunnel *tunnel)
+{
+    return tunnel->publicUrl().isEmpty() ? tunnel->config().backend : tunnel->publicUrl();
+}
+
+} // namespace
+
 MainWindow::MainWindow(const QList<TunnelParts> &tunnels, TunnelManager *manager, ExchangeModel *model, QWidget *parent)
     : QMainWindow(parent)
     , m_tunnels(tunnels)
@@ -428,8 +438,7 @@ void MainWindow::copyUrl()
     const Tunnel *tunnel = selected.size() == 1 ? tunnelFor(selected.constFirst()) : nullptr;
     if (!tunnel)
         return;
-    const QUrl base = tunnel->publicUrl().isEmpty() ? tunnel->config().backend : tunnel->publicUrl();
-    const QString url = QString::fromUtf8(ExchangeUrl::join(base, selected.constFirst()));
+    const QString url = QString::fromUtf8(ExchangeUrl::join(requestUrlBase(tunnel), selected.constFirst()));
     QApplication::clipboard()->setText(url);
     statusBar()->showMessage(tr("URL copied: %1").arg(url), 5000);
 }
@@ -543,7 +552,7 @@ void MainWindow::exportHar(const QString &file, bool selectedOnly)
     for (const TunnelParts &parts : std::as_const(m_tunnels)) {
         if (!parts.tunnel)
             continue;
-        const QUrl base = parts.tunnel->publicUrl().isEmpty() ? parts.tunnel->config().backend : parts.tunnel->publicUrl();
+        const QUrl base = requestUrlBase(parts.tunnel);
         bases.insert(parts.name, base);
         if (!bases.contains(QString()))
             bases.insert(QString(), base);
