@@ -755,6 +755,78 @@ private slots:
         QVERIFY(deleteKeychainEntry(keptEntry));
     }
 
+    // Names traded between tunnels (a → b, b → a, the second edit of a renamed tunnel), a removed
+    // tunnel and a new one under its name: every key ends up with its own tunnel, none is lost, the
+    // removed tunnel's key does not pass to the new one.
+    void settingsDialogKeepsKeysWithTunnelsThatTradeNames()
+    {
+        REQUIRE_KEYCHAIN();
+        const auto entry = [](const char *name) { return ServiceAccountKey::keychainEntry(QLatin1String(name)); };
+        const QString keyA = QStringLiteral("sa_live_swAAAASECRET0123456789abc");
+        const QString keyB = QStringLiteral("sa_live_swBBBBSECRET0123456789abc");
+        const QString keyC = QStringLiteral("sa_live_swCCCCSECRET0123456789abc");
+        QVERIFY(writeKeychainEntry(entry("sw_a"), keyA.toUtf8()));
+        QVERIFY(writeKeychainEntry(entry("sw_b"), keyB.toUtf8()));
+        QVERIFY(writeKeychainEntry(entry("sw_c"), keyC.toUtf8()));
+        DialogOnFile on(m_dir.filePath(QStringLiteral("swap-keys/telephone.ini")),
+                        "[tunnel.sw_a]\nbackend = 3001\n\n[tunnel.sw_b]\nbackend = 3002\n\n[tunnel.sw_c]\nbackend = 3003\n");
+        QVERIFY(on.dialog);
+        SettingsDialog &dialog = *on.dialog;
+        auto *list = dialog.findChild<QListWidget *>(QStringLiteral("tunnelList"));
+        const auto rowOf = [list](const QString &name) {
+            const QList<QListWidgetItem *> items = list->findItems(name + QLatin1Char(' '), Qt::MatchStartsWith);
+            return items.size() == 1 ? list->row(items.first()) : -1;
+        };
+        // Renames the tunnel now called `from` in its editor; the editor's key field shows `key`.
+        const auto rename = [&](const QString &from, const QString &to, const QString &key) {
+            const int row = rowOf(from);
+            QVERIFY(row >= 0);
+            TunnelEditDialog *editor = openTunnelEditor(dialog, row);
+            QVERIFY(editor);
+            auto *status = editor->findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+            QVERIFY(status);
+            QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(ServiceAccountKey::shown(key)), 15000);
+            typeInto(editor->findChild<QLineEdit *>(QStringLiteral("tunnelName")), to);
+            QTest::mouseClick(editor->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+            QTRY_VERIFY(!dialog.findChild<TunnelEditDialog *>());
+        };
+        rename(QStringLiteral("sw_a"), QStringLiteral("sw_t"), keyA);
+        rename(QStringLiteral("sw_b"), QStringLiteral("sw_a"), keyB);
+        rename(QStringLiteral("sw_t"), QStringLiteral("sw_b"), keyA); // still the key under its saved name
+        if (QTest::currentTestFailed())
+            return;
+        list->setCurrentRow(rowOf(QStringLiteral("sw_c")));
+        QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("removeTunnel")), Qt::LeftButton);
+        QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("addTunnel")), Qt::LeftButton);
+        auto *adding = dialog.findChild<TunnelEditDialog *>();
+        QVERIFY(adding);
+        typeInto(adding->findChild<QLineEdit *>(QStringLiteral("tunnelName")), QStringLiteral("sw_c"));
+        QTest::mouseClick(adding->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        QTRY_VERIFY(!dialog.findChild<TunnelEditDialog *>());
+        // Added, not saved: no key field yet (its entry is still the removed tunnel's).
+        TunnelEditDialog *unsaved = openTunnelEditor(dialog, rowOf(QStringLiteral("sw_c")));
+        QVERIFY(unsaved);
+        QVERIFY(!unsaved->findChild<QWidget *>(QStringLiteral("tunnelServiceAccountKeyField")));
+        QVERIFY(unsaved->findChild<QLabel *>(QStringLiteral("tunnelServiceAccountKeyLater")));
+        unsaved->reject();
+        QTRY_VERIFY(!dialog.findChild<TunnelEditDialog *>());
+
+        QTest::mouseClick(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isVisible(), 30000);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        bool found = false;
+        QCOMPARE(readKeychainEntry(entry("sw_a"), &found), keyB.toUtf8());
+        QVERIFY(found);
+        QCOMPARE(readKeychainEntry(entry("sw_b"), &found), keyA.toUtf8());
+        QVERIFY(found);
+        readKeychainEntry(entry("sw_c"), &found);
+        QVERIFY(!found);
+        readKeychainEntry(entry("sw_t"), &found);
+        QVERIFY(!found);
+        QVERIFY(deleteKeychainEntry(entry("sw_a")));
+        QVERIFY(deleteKeychainEntry(entry("sw_b")));
+    }
+
     // Without a Secret Service at Save (no session bus), the dialog says which key stayed where,
     // the config file has the new name all the same, and the key is still under the old entry.
     void settingsDialogSaysWhenTheKeychainCannotMoveAKey()
