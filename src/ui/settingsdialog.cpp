@@ -336,6 +336,12 @@ void SettingsDialog::accept()
     keysMoved({});
 }
 
+void SettingsDialog::reject()
+{
+    if (!m_keyMover->isRunning())
+        QDialog::reject();
+}
+
 QList<ServiceAccountKeyMover::Change> SettingsDialog::serviceAccountKeyChanges() const
 {
     QList<ServiceAccountKeyMover::Change> keyChanges;

@@ -39,6 +39,8 @@ public:
 
 public slots:
     void accept() override;
+    /// Ignored while the keychain moves keys: closing then would hide what it could not do.
+    void reject() override;
 
 signals:
     /// After a successful save: the keys written (icon-style and notifications apply at once).
