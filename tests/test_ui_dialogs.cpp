@@ -32,6 +32,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
+
 #include <unistd.h>
 
 #include "support/keychainprobe.h"
@@ -97,6 +99,50 @@ QByteArray readKeychainEntry(const QString &entry, bool *found)
     *found = !read.isEmpty() && read.first().at(2).toBool();
     return read.isEmpty() ? QByteArray() : read.first().at(1).toByteArray();
 }
+
+// Writes `data` into the entry of the real Secret Service, as `telephone token key set` does.
+bool writeKeychainEntry(const QString &entry, const QByteArray &data)
+{
+    KeychainSecretStore keychain;
+    QSignalSpy written(&keychain, &KeychainSecretStore::entryWritten);
+    keychain.writeEntry(entry, data);
+    return written.wait(15000);
+}
+
+bool deleteKeychainEntry(const QString &entry)
+{
+    KeychainSecretStore keychain;
+    QSignalSpy deleted(&keychain, &KeychainSecretStore::keyDeleted);
+    keychain.deleteEntry(entry);
+    return deleted.wait(15000);
+}
+
+// Clicks Edit for the tunnel in `row` of the settings dialog's list: the editor it opens.
+TunnelEditDialog *openTunnelEditor(SettingsDialog &dialog, int row)
+{
+    dialog.findChild<QListWidget *>(QStringLiteral("tunnelList"))->setCurrentRow(row);
+    QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("editTunnel")), Qt::LeftButton);
+    return dialog.findChild<TunnelEditDialog *>();
+}
+
+// A settings dialog, shown, on a config file with a general server and backend and `tunnels`.
+struct DialogOnFile {
+    DialogOnFile(const QString &configFile, const QByteArray &tunnels)
+        : file(configFile)
+        , writer(configFile)
+    {
+        writeFile(file, "server = wss://general.example\nbackend = 3000\n\n" + tunnels);
+        settings = resolveWithConfig(file);
+        if (settings) {
+            dialog = std::make_unique<SettingsDialog>(*settings, &writer, nullptr);
+            dialog->show();
+        }
+    }
+    QString file;
+    ConfigWriter writer;
+    std::optional<Settings> settings;
+    std::unique_ptr<SettingsDialog> dialog;
+};
 
 // The secret is in no title, line edit, label or tooltip of the window.
 bool noWidgetShowsKey(const QWidget &window, const QString &key)
@@ -558,7 +604,7 @@ private slots:
         }
         // Stores `key` through the editor of tunnel `name`; the editor then shows only the prefix.
         const auto storeThroughEditor = [](const QString &name, const QString &key) {
-            TunnelEditDialog editor({name, {}}, {}, QStringLiteral("wss://general.example"), QStringLiteral("3000"),
+            TunnelEditDialog editor({name, {}}, name, {}, QStringLiteral("wss://general.example"), QStringLiteral("3000"),
                                     nullptr);
             editor.show();
             QVERIFY(QTest::qWaitForWindowExposed(&editor));
@@ -591,7 +637,7 @@ private slots:
 
         // Forget in api's editor: web's and the default tunnel's keys stay.
         {
-            TunnelEditDialog editor({QStringLiteral("api"), {}}, {}, QStringLiteral("wss://general.example"),
+            TunnelEditDialog editor({QStringLiteral("api"), {}}, QStringLiteral("api"), {}, QStringLiteral("wss://general.example"),
                                     QStringLiteral("3000"), nullptr);
             editor.show();
             auto *status = editor.findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
@@ -611,17 +657,221 @@ private slots:
         QCOMPARE(readKeychainEntry(defaultEntry, &found), defaultKey.toUtf8());
         QVERIFY(found);
 
-        // A tunnel being added has no name yet, so no entry: it says how to give it a key.
-        TunnelEditDialog adding({}, {}, QStringLiteral("wss://general.example"), QStringLiteral("3000"), nullptr);
+        // A tunnel being added (or added and not saved yet) is not in the file, so no entry: it says
+        // how to give it a key.
+        TunnelEditDialog adding({}, {}, {}, QStringLiteral("wss://general.example"), QStringLiteral("3000"), nullptr);
         QVERIFY(!adding.findChild<QWidget *>(QStringLiteral("tunnelServiceAccountKeyField")));
         QVERIFY(adding.findChild<QLabel *>(QStringLiteral("tunnelServiceAccountKeyLater")));
 
-        for (const QString &entry : {webEntry, defaultEntry}) {
-            KeychainSecretStore keychain;
-            QSignalSpy deleted(&keychain, &KeychainSecretStore::keyDeleted);
-            keychain.deleteEntry(entry);
-            QVERIFY(deleted.wait(15000));
-        }
+        for (const QString &entry : {webEntry, defaultEntry})
+            QVERIFY(deleteKeychainEntry(entry));
+    }
+
+    // ---- settings dialog: tunnels' keys follow renames and removals ----
+
+    // A tunnel renamed in the editor and saved keeps its key: it is under the new name's entry, and
+    // the old entry is gone. A key stored in the editor while the name field says the new name is
+    // stored under the name the file has, and moves with the tunnel on Save.
+    void settingsDialogMovesARenamedTunnelsKey()
+    {
+        REQUIRE_KEYCHAIN();
+        const QString oldEntry = ServiceAccountKey::keychainEntry(QStringLiteral("rn_old"));
+        const QString newEntry = ServiceAccountKey::keychainEntry(QStringLiteral("rn_new"));
+        const QString firstKey = QStringLiteral("sa_live_rnFIRSTSECRET0123456789ab");
+        const QString typedKey = QStringLiteral("sa_live_rnTYPEDSECRET0123456789ab");
+        QVERIFY(writeKeychainEntry(oldEntry, firstKey.toUtf8()));
+        DialogOnFile on(m_dir.filePath(QStringLiteral("rename-key/telephone.ini")), "[tunnel.rn_old]\nbackend = 3001\n");
+        QVERIFY(on.dialog);
+        SettingsDialog &dialog = *on.dialog;
+        auto *editor = openTunnelEditor(dialog, 0);
+        QVERIFY(editor);
+        auto *status = editor->findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+        auto *moves = editor->findChild<QLabel *>(QStringLiteral("tunnelServiceAccountKeyMoves"));
+        QVERIFY(status && moves);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(ServiceAccountKey::shown(firstKey)), 15000);
+        QVERIFY(moves->isHidden());
+        typeInto(editor->findChild<QLineEdit *>(QStringLiteral("tunnelName")), QStringLiteral("rn_new"));
+        QVERIFY(!moves->isHidden());
+        QVERIFY(moves->text().contains(QStringLiteral("rn_old")));
+        typeInto(editor->findChild<QLineEdit *>(QStringLiteral("serviceAccountKey")), typedKey);
+        QTest::mouseClick(editor->findChild<QPushButton *>(QStringLiteral("storeServiceAccountKey")), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(ServiceAccountKey::shown(typedKey)), 15000);
+        QTest::mouseClick(editor->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        QTRY_VERIFY(!dialog.findChild<TunnelEditDialog *>());
+
+        bool found = false;
+        QCOMPARE(readKeychainEntry(oldEntry, &found), typedKey.toUtf8()); // nothing moves before Save
+        QTest::mouseClick(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isVisible(), 20000);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        QCOMPARE(readKeychainEntry(newEntry, &found), typedKey.toUtf8());
+        QVERIFY(found);
+        readKeychainEntry(oldEntry, &found);
+        QVERIFY(!found);
+        const auto reread = resolveTunnelsWithConfig(on.file);
+        QVERIFY(reread);
+        QVERIFY(tunnelNamed(*reread, QStringLiteral("rn_new")) && !tunnelNamed(*reread, QStringLiteral("rn_old")));
+
+        // Opened again, the editor shows the key under the new name.
+        SettingsDialog again(*on.settings, &on.writer, nullptr);
+        again.show();
+        auto *againStatus = openTunnelEditor(again, 0)->findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+        QTRY_VERIFY_WITH_TIMEOUT(againStatus->text().contains(ServiceAccountKey::shown(typedKey)), 15000);
+
+        QVERIFY(deleteKeychainEntry(newEntry));
+    }
+
+    // A removed tunnel's key leaves the keychain with it on Save; the others' stay.
+    void settingsDialogDeletesARemovedTunnelsKey()
+    {
+        REQUIRE_KEYCHAIN();
+        const QString goneEntry = ServiceAccountKey::keychainEntry(QStringLiteral("rm_gone"));
+        const QString keptEntry = ServiceAccountKey::keychainEntry(QStringLiteral("rm_kept"));
+        const QString goneKey = QStringLiteral("sa_live_rmGONESECRET0123456789abc");
+        const QString keptKey = QStringLiteral("sa_live_rmKEPTSECRET0123456789abc");
+        QVERIFY(writeKeychainEntry(goneEntry, goneKey.toUtf8()));
+        QVERIFY(writeKeychainEntry(keptEntry, keptKey.toUtf8()));
+        DialogOnFile on(m_dir.filePath(QStringLiteral("remove-key/telephone.ini")),
+                        "[tunnel.rm_kept]\nbackend = 3001\n\n[tunnel.rm_gone]\nbackend = 3002\n");
+        QVERIFY(on.dialog);
+        SettingsDialog &dialog = *on.dialog;
+        auto *list = dialog.findChild<QListWidget *>(QStringLiteral("tunnelList"));
+        QCOMPARE(list->count(), 2);
+        const QList<QListWidgetItem *> gone = list->findItems(QStringLiteral("rm_gone"), Qt::MatchStartsWith);
+        QCOMPARE(gone.size(), 1);
+        list->setCurrentItem(gone.first());
+        QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("removeTunnel")), Qt::LeftButton);
+        QCOMPARE(list->count(), 1);
+        QVERIFY(list->item(0)->text().startsWith(QStringLiteral("rm_kept")));
+        QTest::mouseClick(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save), Qt::LeftButton);
+        dialog.reject(); // Escape while the keychain works: the dialog waits to say how it went
+        QVERIFY(dialog.isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isVisible(), 20000);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        bool found = true;
+        readKeychainEntry(goneEntry, &found);
+        QVERIFY(!found);
+        QCOMPARE(readKeychainEntry(keptEntry, &found), keptKey.toUtf8());
+        QVERIFY(found);
+
+        QVERIFY(deleteKeychainEntry(keptEntry));
+    }
+
+    // Names traded between tunnels (a → b, b → a, the second edit of a renamed tunnel), a removed
+    // tunnel and a new one under its name: every key ends up with its own tunnel, none is lost, the
+    // removed tunnel's key does not pass to the new one.
+    void settingsDialogKeepsKeysWithTunnelsThatTradeNames()
+    {
+        REQUIRE_KEYCHAIN();
+        const auto entry = [](const char *name) { return ServiceAccountKey::keychainEntry(QLatin1String(name)); };
+        const QString keyA = QStringLiteral("sa_live_swAAAASECRET0123456789abc");
+        const QString keyB = QStringLiteral("sa_live_swBBBBSECRET0123456789abc");
+        const QString keyC = QStringLiteral("sa_live_swCCCCSECRET0123456789abc");
+        QVERIFY(writeKeychainEntry(entry("sw_a"), keyA.toUtf8()));
+        QVERIFY(writeKeychainEntry(entry("sw_b"), keyB.toUtf8()));
+        QVERIFY(writeKeychainEntry(entry("sw_c"), keyC.toUtf8()));
+        DialogOnFile on(m_dir.filePath(QStringLiteral("swap-keys/telephone.ini")),
+                        "[tunnel.sw_a]\nbackend = 3001\n\n[tunnel.sw_b]\nbackend = 3002\n\n[tunnel.sw_c]\nbackend = 3003\n");
+        QVERIFY(on.dialog);
+        SettingsDialog &dialog = *on.dialog;
+        auto *list = dialog.findChild<QListWidget *>(QStringLiteral("tunnelList"));
+        const auto rowOf = [list](const QString &name) {
+            const QList<QListWidgetItem *> items = list->findItems(name + QLatin1Char(' '), Qt::MatchStartsWith);
+            return items.size() == 1 ? list->row(items.first()) : -1;
+        };
+        // Renames the tunnel now called `from` in its editor; the editor's key field shows `key`.
+        const auto rename = [&](const QString &from, const QString &to, const QString &key) {
+            const int row = rowOf(from);
+            QVERIFY(row >= 0);
+            TunnelEditDialog *editor = openTunnelEditor(dialog, row);
+            QVERIFY(editor);
+            auto *status = editor->findChild<QLabel *>(QStringLiteral("serviceAccountKeyStatus"));
+            QVERIFY(status);
+            QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(ServiceAccountKey::shown(key)), 15000);
+            typeInto(editor->findChild<QLineEdit *>(QStringLiteral("tunnelName")), to);
+            QTest::mouseClick(editor->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+            QTRY_VERIFY(!dialog.findChild<TunnelEditDialog *>());
+        };
+        rename(QStringLiteral("sw_a"), QStringLiteral("sw_t"), keyA);
+        rename(QStringLiteral("sw_b"), QStringLiteral("sw_a"), keyB);
+        rename(QStringLiteral("sw_t"), QStringLiteral("sw_b"), keyA); // still the key under its saved name
+        if (QTest::currentTestFailed())
+            return;
+        list->setCurrentRow(rowOf(QStringLiteral("sw_c")));
+        QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("removeTunnel")), Qt::LeftButton);
+        QTest::mouseClick(dialog.findChild<QPushButton *>(QStringLiteral("addTunnel")), Qt::LeftButton);
+        auto *adding = dialog.findChild<TunnelEditDialog *>();
+        QVERIFY(adding);
+        typeInto(adding->findChild<QLineEdit *>(QStringLiteral("tunnelName")), QStringLiteral("sw_c"));
+        QTest::mouseClick(adding->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        QTRY_VERIFY(!dialog.findChild<TunnelEditDialog *>());
+        // Added, not saved: no key field yet (its entry is still the removed tunnel's).
+        TunnelEditDialog *unsaved = openTunnelEditor(dialog, rowOf(QStringLiteral("sw_c")));
+        QVERIFY(unsaved);
+        QVERIFY(!unsaved->findChild<QWidget *>(QStringLiteral("tunnelServiceAccountKeyField")));
+        QVERIFY(unsaved->findChild<QLabel *>(QStringLiteral("tunnelServiceAccountKeyLater")));
+        unsaved->reject();
+        QTRY_VERIFY(!dialog.findChild<TunnelEditDialog *>());
+
+        QTest::mouseClick(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(!dialog.isVisible(), 30000);
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+        bool found = false;
+        QCOMPARE(readKeychainEntry(entry("sw_a"), &found), keyB.toUtf8());
+        QVERIFY(found);
+        QCOMPARE(readKeychainEntry(entry("sw_b"), &found), keyA.toUtf8());
+        QVERIFY(found);
+        readKeychainEntry(entry("sw_c"), &found);
+        QVERIFY(!found);
+        readKeychainEntry(entry("sw_t"), &found);
+        QVERIFY(!found);
+        QVERIFY(deleteKeychainEntry(entry("sw_a")));
+        QVERIFY(deleteKeychainEntry(entry("sw_b")));
+    }
+
+    // Without a Secret Service at Save (no session bus), the dialog says which key stayed where,
+    // the config file has the new name all the same, and the key is still under the old entry.
+    void settingsDialogSaysWhenTheKeychainCannotMoveAKey()
+    {
+        REQUIRE_KEYCHAIN();
+        const QString oldEntry = ServiceAccountKey::keychainEntry(QStringLiteral("nk_old"));
+        const QString newEntry = ServiceAccountKey::keychainEntry(QStringLiteral("nk_new"));
+        const QString key = QStringLiteral("sa_live_nkSECRET0123456789abcdefg");
+        QVERIFY(writeKeychainEntry(oldEntry, key.toUtf8()));
+        DialogOnFile on(m_dir.filePath(QStringLiteral("nokeychain/telephone.ini")), "[tunnel.nk_old]\nbackend = 3001\n");
+        QVERIFY(on.dialog);
+        SettingsDialog &dialog = *on.dialog;
+        auto *editor = openTunnelEditor(dialog, 0);
+        QVERIFY(editor);
+        typeInto(editor->findChild<QLineEdit *>(QStringLiteral("tunnelName")), QStringLiteral("nk_new"));
+        QTest::mouseClick(editor->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok), Qt::LeftButton);
+        QTRY_VERIFY(!dialog.findChild<TunnelEditDialog *>());
+
+        const QByteArray bus = qgetenv("DBUS_SESSION_BUS_ADDRESS");
+        const QByteArray runtime = qgetenv("XDG_RUNTIME_DIR");
+        qunsetenv("DBUS_SESSION_BUS_ADDRESS");
+        qunsetenv("XDG_RUNTIME_DIR");
+        auto *message = dialog.findChild<QLabel *>(QStringLiteral("settingsMessage"));
+        QTest::mouseClick(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Save), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(message->text().contains(QStringLiteral("could not be moved")), 15000);
+        qputenv("DBUS_SESSION_BUS_ADDRESS", bus);
+        qputenv("XDG_RUNTIME_DIR", runtime);
+        QVERIFY2(message->text().contains(QStringLiteral("\"nk_old\"")) && message->text().contains(QStringLiteral("\"nk_new\""))
+                     && message->text().contains(QStringLiteral("D-Bus")),
+                 qPrintable(message->text()));
+        QVERIFY(dialog.isVisible());
+        QVERIFY(noWidgetShowsKey(dialog, key));
+
+        const auto reread = resolveTunnelsWithConfig(on.file);
+        QVERIFY(reread);
+        QVERIFY(tunnelNamed(*reread, QStringLiteral("nk_new")) && !tunnelNamed(*reread, QStringLiteral("nk_old")));
+        bool found = false;
+        QCOMPARE(readKeychainEntry(oldEntry, &found), key.toUtf8());
+        QVERIFY(found);
+        readKeychainEntry(newEntry, &found);
+        QVERIFY(!found);
+
+        QVERIFY(deleteKeychainEntry(oldEntry));
     }
 
     // ---- autostart ----

@@ -1554,6 +1554,29 @@
     </message>
 </context>
 <context>
+    <name>telephone::ServiceAccountKeyMover</name>
+    <message>
+        <source>The service-account key of tunnel &quot;%1&quot; was not moved to its new name &quot;%2&quot;: the key stored under that name could not be read first. It stays under the old name; store it again in the tunnel&apos;s editor.</source>
+        <translation>Der Dienstkonto-Schlüssel des Tunnels „%1“ wurde nicht zum neuen Namen „%2“ verschoben: Der unter diesem Namen gespeicherte Schlüssel konnte vorher nicht gelesen werden. Er bleibt unter dem alten Namen; speichern Sie ihn im Tunnel-Editor erneut.</translation>
+    </message>
+    <message>
+        <source>The service-account key of tunnel &quot;%1&quot; could not be moved to its new name &quot;%2&quot;: %3. It stays in the OS keychain under the old name; store it again in the tunnel&apos;s editor.</source>
+        <translation>Der Dienstkonto-Schlüssel des Tunnels „%1“ konnte nicht zum neuen Namen „%2“ verschoben werden: %3. Er bleibt im Schlüsselbund des Systems unter dem alten Namen; speichern Sie ihn im Tunnel-Editor erneut.</translation>
+    </message>
+    <message>
+        <source>The service-account key of the removed tunnel &quot;%1&quot; (if it had one) could not be removed from the OS keychain: %2</source>
+        <translation>Der Dienstkonto-Schlüssel des entfernten Tunnels „%1“ (falls er einen hatte) konnte nicht aus dem Schlüsselbund des Systems gelöscht werden: %2</translation>
+    </message>
+    <message>
+        <source>The service-account key of tunnel &quot;%1&quot; is now stored under its new name, but the copy under its old name &quot;%2&quot; could not be removed from the OS keychain: %3</source>
+        <translation>Der Dienstkonto-Schlüssel des Tunnels „%1“ ist jetzt unter seinem neuen Namen gespeichert, aber die Kopie unter dem alten Namen „%2“ konnte nicht aus dem Schlüsselbund des Systems gelöscht werden: %3</translation>
+    </message>
+    <message>
+        <source>An older service-account key stored under the name &quot;%1&quot; could not be removed from the OS keychain: %2</source>
+        <translation>Ein älterer Dienstkonto-Schlüssel unter dem Namen „%1“ konnte nicht aus dem Schlüsselbund des Systems gelöscht werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>telephone::SettingsDialog</name>
     <message>
         <source>Start Telephone when I log in</source>
@@ -1670,6 +1693,14 @@
     <message>
         <source>http://127.0.0.1:3000 or 3000</source>
         <translation>http://127.0.0.1:3000 oder 3000</translation>
+    </message>
+    <message>
+        <source>Moving the service-account keys of renamed and removed tunnels in the OS keychain…</source>
+        <translation>Die Dienstkonto-Schlüssel umbenannter und entfernter Tunnel werden im Schlüsselbund des Systems verschoben …</translation>
+    </message>
+    <message>
+        <source>Settings saved, but the OS keychain did not do everything:</source>
+        <translation>Einstellungen gespeichert, aber der Schlüsselbund des Systems hat nicht alles erledigt:</translation>
     </message>
 </context>
 <context>
@@ -2061,16 +2092,20 @@
         <translation>Die Datei %1 gibt es nicht.</translation>
     </message>
     <message>
-        <source>Add the tunnel first; then edit it to store its service-account key.</source>
-        <translation>Fügen Sie den Tunnel zuerst hinzu; bearbeiten Sie ihn dann, um seinen Dienstkonto-Schlüssel zu speichern.</translation>
-    </message>
-    <message>
         <source>Service-account key:</source>
         <translation>Dienstkonto-Schlüssel:</translation>
     </message>
     <message>
         <source>http://127.0.0.1:3000 or 3000</source>
         <translation>http://127.0.0.1:3000 oder 3000</translation>
+    </message>
+    <message>
+        <source>Save the settings with the new tunnel first; then edit it to store its service-account key.</source>
+        <translation>Speichern Sie die Einstellungen mit dem neuen Tunnel zuerst; bearbeiten Sie ihn dann, um seinen Dienstkonto-Schlüssel zu speichern.</translation>
+    </message>
+    <message>
+        <source>The key is kept under the name &quot;%1&quot; and moves to the new name when the settings are saved.</source>
+        <translation>Der Schlüssel bleibt unter dem Namen „%1“ und zieht beim Speichern der Einstellungen zum neuen Namen um.</translation>
     </message>
 </context>
 <context>

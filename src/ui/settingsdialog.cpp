@@ -125,6 +125,9 @@ SettingsDialog::SettingsDialog(const Settings &settings, ConfigWriter *writer, A
 
     m_initialTunnels = writer ? writer->tunnels() : QList<ConfigWriter::TunnelSection>();
     m_tunnels = m_initialTunnels;
+    for (const ConfigWriter::TunnelSection &tunnel : std::as_const(m_tunnels))
+        m_storedNames << tunnel.name;
+    m_keyMover = new ServiceAccountKeyMover(this);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -138,6 +141,7 @@ SettingsDialog::SettingsDialog(const Settings &settings, ConfigWriter *writer, A
     connect(m_backend, &QLineEdit::textChanged, this, &SettingsDialog::validate);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &SettingsDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &SettingsDialog::reject);
+    connect(m_keyMover, &ServiceAccountKeyMover::finished, this, &SettingsDialog::keysMoved);
     validate();
 }
 
@@ -220,13 +224,15 @@ void SettingsDialog::editTunnel(int index)
             otherNames << m_tunnels.at(i).name;
     }
     // Not exec(): the settings dialog stays responsive (and testable) while the form is open.
-    auto *editor = new TunnelEditDialog(section, otherNames, m_server->text().trimmed(), m_backend->text().trimmed(), this);
+    const QString storedName = index >= 0 ? m_storedNames.at(index) : QString();
+    auto *editor = new TunnelEditDialog(section, storedName, otherNames, m_server->text().trimmed(), m_backend->text().trimmed(), this);
     editor->setAttribute(Qt::WA_DeleteOnClose);
     connect(editor, &QDialog::accepted, this, [this, editor, index] {
         if (index >= 0 && index < m_tunnels.size()) {
             m_tunnels[index] = editor->section();
         } else {
             m_tunnels << editor->section();
+            m_storedNames << QString();
             m_tunnelList->setCurrentRow(-1);
         }
         refreshTunnelList();
@@ -242,6 +248,7 @@ void SettingsDialog::removeSelectedTunnel()
     if (row < 0 || row >= m_tunnels.size())
         return;
     m_tunnels.removeAt(row);
+    m_storedNames.removeAt(row);
     refreshTunnelList();
 }
 
@@ -295,30 +302,81 @@ void SettingsDialog::validate()
 
 void SettingsDialog::accept()
 {
-    if (!m_writer)
+    if (!m_writer || m_keyMover->isRunning())
         return;
     const QHash<QString, QString> changed = changes();
-    const bool tunnelsChanged = m_tunnels != m_initialTunnels;
+    const QList<ServiceAccountKeyMover::Change> keyChanges = serviceAccountKeyChanges();
+    const bool tunnelsChanged = m_tunnels != m_initialTunnels || !keyChanges.isEmpty();
     QString error;
     const bool written = tunnelsChanged ? m_writer->write(changed, m_tunnels, &error)
                                         : changed.isEmpty() || m_writer->write(changed, &error);
     if (!written) {
-        m_message->setText(tr("Not saved: %1").arg(error));
-        m_message->setStyleSheet(QStringLiteral("color: #d93a3a;"));
+        showProblem(tr("Not saved: %1").arg(error));
         return;
     }
+    // From here the file has the new names: the keys follow (or stay, said below), the file stays.
+    m_initial = currentValues();
+    m_initialTunnels = m_tunnels;
+    m_storedNames.clear();
+    for (const ConfigWriter::TunnelSection &tunnel : std::as_const(m_tunnels))
+        m_storedNames << tunnel.name;
+    m_autostartProblem.clear();
     if (m_autostart && m_startAtLogin->isChecked() != m_initialAutostart
         && !m_autostart->setEnabled(m_startAtLogin->isChecked(), &error)) {
-        m_message->setText(tr("Settings saved, but start at login could not be changed: %1").arg(error));
-        m_message->setStyleSheet(QStringLiteral("color: #d93a3a;"));
-        m_initial = currentValues();
-        m_initialTunnels = m_tunnels;
-        emit saved(changed);
+        m_autostartProblem = tr("Settings saved, but start at login could not be changed: %1").arg(error);
+    }
+    emit saved(changed);
+    if (!keyChanges.isEmpty()) {
+        m_buttons->setEnabled(false);
+        m_message->setText(tr("Moving the service-account keys of renamed and removed tunnels in the OS keychain…"));
+        m_message->setStyleSheet(QString());
+        m_keyMover->start(keyChanges);
         return;
     }
-    m_initialTunnels = m_tunnels;
-    emit saved(changed);
-    QDialog::accept();
+    keysMoved({});
+}
+
+void SettingsDialog::reject()
+{
+    if (!m_keyMover->isRunning())
+        QDialog::reject();
+}
+
+QList<ServiceAccountKeyMover::Change> SettingsDialog::serviceAccountKeyChanges() const
+{
+    QList<ServiceAccountKeyMover::Change> keyChanges;
+    for (int i = 0; i < m_tunnels.size(); ++i) {
+        if (!m_storedNames.at(i).isEmpty() && m_storedNames.at(i) != m_tunnels.at(i).name)
+            keyChanges << ServiceAccountKeyMover::Change{m_storedNames.at(i), m_tunnels.at(i).name};
+    }
+    // A tunnel added under a removed one's name is another tunnel: the old key goes all the same.
+    for (const ConfigWriter::TunnelSection &before : std::as_const(m_initialTunnels)) {
+        if (!m_storedNames.contains(before.name))
+            keyChanges << ServiceAccountKeyMover::Change{before.name, QString()};
+    }
+    return keyChanges;
+}
+
+void SettingsDialog::keysMoved(const QStringList &problems)
+{
+    m_buttons->setEnabled(true);
+    if (problems.isEmpty() && m_autostartProblem.isEmpty()) {
+        m_message->clear();
+        QDialog::accept();
+        return;
+    }
+    QStringList lines;
+    if (!m_autostartProblem.isEmpty())
+        lines << m_autostartProblem;
+    if (!problems.isEmpty())
+        lines << tr("Settings saved, but the OS keychain did not do everything:") << problems;
+    showProblem(lines.join(QLatin1Char('\n')));
+}
+
+void SettingsDialog::showProblem(const QString &text)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(QStringLiteral("color: #d93a3a;"));
 }
 
 } // namespace telephone

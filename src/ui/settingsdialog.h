@@ -2,6 +2,7 @@
 
 #include "config/settings.h"
 #include "ui/configwriter.h"
+#include "ui/serviceaccountkeymover.h"
 
 #include <QDialog>
 #include <QHash>
@@ -23,7 +24,9 @@ class Autostart;
 /// tunnels of the config file (added, edited and removed through TunnelEditDialog; they take effect
 /// at the next start). Values are checked with the same parsers the command line uses and saved
 /// into the config file under the command line's keys (ConfigWriter); only what the user changed is
-/// written. Start at login is the autostart entry, not a config key.
+/// written. Start at login is the autostart entry, not a config key. Tunnels renamed or removed on
+/// Save take their service-account key along in the OS keychain, or lose it with them
+/// (ServiceAccountKeyMover); what the keychain refuses is said here, and the old entry stays.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
@@ -36,6 +39,8 @@ public:
 
 public slots:
     void accept() override;
+    /// Ignored while the keychain moves keys: closing then would hide what it could not do.
+    void reject() override;
 
 signals:
     /// After a successful save: the keys written (icon-style and notifications apply at once).
@@ -52,6 +57,10 @@ private:
     void removeSelectedTunnel();
     QHash<QString, QString> currentValues() const;
     void validate();
+    /// The keychain work of the tunnels renamed or removed since the last save.
+    QList<ServiceAccountKeyMover::Change> serviceAccountKeyChanges() const;
+    void keysMoved(const QStringList &problems);
+    void showProblem(const QString &text);
     void addOverrideNote(const Settings &settings, const QString &key, QLineEdit *edit);
 
     ConfigWriter *m_writer;
@@ -69,6 +78,9 @@ private:
     QDialogButtonBox *m_buttons;
     QList<ConfigWriter::TunnelSection> m_initialTunnels;
     QList<ConfigWriter::TunnelSection> m_tunnels; ///< as edited; written on Save
+    QStringList m_storedNames; ///< m_tunnels' names in the config file (empty: added since)
+    ServiceAccountKeyMover *m_keyMover;
+    QString m_autostartProblem; ///< from the latest save, shown with the keychain's
     QListWidget *m_tunnelList = nullptr;
     QPushButton *m_editTunnel = nullptr;
     QPushButton *m_removeTunnel = nullptr;

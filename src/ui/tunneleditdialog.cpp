@@ -39,10 +39,12 @@ void showError(QLabel *label, const QString &error)
 
 } // namespace
 
-TunnelEditDialog::TunnelEditDialog(const ConfigWriter::TunnelSection &section, const QStringList &otherNames,
+TunnelEditDialog::TunnelEditDialog(const ConfigWriter::TunnelSection &section, const QString &storedName,
+                                   const QStringList &otherNames,
                                    const QString &generalServer, const QString &generalBackend, QWidget *parent)
     : QDialog(parent)
     , m_original(section)
+    , m_storedName(storedName)
     , m_otherNames(otherNames)
     , m_generalServer(generalServer)
     , m_generalBackend(generalBackend)
@@ -63,17 +65,27 @@ TunnelEditDialog::TunnelEditDialog(const ConfigWriter::TunnelSection &section, c
     m_tokenFile = addField(QStringLiteral("tunnelTokenFile"), tr("Token file (optional):"),
                            tr("a file whose first line is the token"), value(KeyTokenFile), &m_tokenFileError);
     m_server->setMinimumWidth(360);
-    // The key lives in the keychain under the tunnel's name, not in the config file: it is stored
-    // (and forgotten) at once, for a tunnel that already has its name.
-    if (section.name.isEmpty()) {
-        auto *later = new QLabel(tr("Add the tunnel first; then edit it to store its service-account key."), this);
+    // The key lives in the keychain under the tunnel's name in the config file, not in the file:
+    // it is stored (and forgotten) at once, so only for a tunnel the file already has. A new name
+    // takes the key along when the settings are saved, never before: Cancel leaves both as they were.
+    if (storedName.isEmpty()) {
+        auto *later = new QLabel(tr("Save the settings with the new tunnel first; then edit it to store its "
+                                    "service-account key."),
+                                 this);
         later->setObjectName(QStringLiteral("tunnelServiceAccountKeyLater"));
         later->setWordWrap(true);
         m_form->addRow(tr("Service-account key:"), later);
     } else {
-        auto *keyField = new ServiceAccountKeyField(section.name, this);
+        auto *keyField = new ServiceAccountKeyField(storedName, this);
         keyField->setObjectName(QStringLiteral("tunnelServiceAccountKeyField"));
         m_form->addRow(tr("Service-account key:"), keyField);
+        m_keyMoves = new QLabel(tr("The key is kept under the name \"%1\" and moves to the new name when the "
+                                   "settings are saved.")
+                                    .arg(storedName),
+                                this);
+        m_keyMoves->setObjectName(QStringLiteral("tunnelServiceAccountKeyMoves"));
+        m_keyMoves->setWordWrap(true);
+        m_form->addRow(QString(), m_keyMoves);
     }
 
     auto *note = new QLabel(tr("Without a token file the tunnel uses the newest token stored for its server, or "
@@ -129,6 +141,8 @@ void TunnelEditDialog::validate()
         break;
     }
     showError(m_nameError, nameError);
+    if (m_keyMoves)
+        m_keyMoves->setVisible(name != m_storedName);
 
     const QString serverError = urlError(m_server, m_generalServer, &Settings::parseServer,
                                          tr("Give the server: the general settings have none."));
