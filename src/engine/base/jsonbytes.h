@@ -51,4 +51,18 @@ inline int jsonPlainPrefix(const char *p)
 #endif
 }
 
+/// `p` moved past the plain JSON string text that starts there, JsonScanWidth bytes at a time,
+/// while that many bytes remain before `end`: it stops at the first '"', '\\' or control byte of
+/// a full window, or where fewer than JsonScanWidth bytes are left (the caller reads those singly).
+inline const char *jsonSkipPlain(const char *p, const char *end)
+{
+    while (end - p >= JsonScanWidth) {
+        const int plain = jsonPlainPrefix(p);
+        p += plain;
+        if (plain < JsonScanWidth)
+            break;
+    }
+    return p;
+}
+
 } // namespace telephone

@@ -250,12 +250,7 @@ private:
         const char *start = m_p;
         // Fast path: find the closing quote; no backslash means no unescaping at all.
         while (true) {
-            if (m_end - m_p >= JsonScanWidth) {
-                const int plain = jsonPlainPrefix(m_p);
-                m_p += plain;
-                if (plain == JsonScanWidth)
-                    continue;
-            }
+            m_p = jsonSkipPlain(m_p, m_end);
             if (m_p >= m_end)
                 return false;
             const unsigned char c = static_cast<unsigned char>(*m_p);
@@ -277,12 +272,7 @@ private:
         // unescaped text, never longer than the escaped one, is written into room made once.
         const char *close = m_p;
         while (true) {
-            if (m_end - close >= JsonScanWidth) {
-                const int plain = jsonPlainPrefix(close);
-                close += plain;
-                if (plain == JsonScanWidth)
-                    continue;
-            }
+            close = jsonSkipPlain(close, m_end);
             if (close >= m_end)
                 return false;
             const unsigned char c = static_cast<unsigned char>(*close);
