@@ -489,13 +489,13 @@ private slots:
 
     void refusedBackendIs502WithinMilliseconds()
     {
-        quint16 deadPort;
-        {
-            QTcpServer reserve;
-            QVERIFY(reserve.listen(QHostAddress::LocalHost, 0));
-            deadPort = reserve.serverPort();
-        }
+        // The port stays taken until the simulator and its echo backend listen, so that neither of
+        // them can be given it (the backend would then be the simulator, answering 404).
+        QTcpServer reserve;
+        QVERIFY(reserve.listen(QHostAddress::LocalHost, 0));
+        const quint16 deadPort = reserve.serverPort();
         Setup s([deadPort](TunnelConfig &c) { c.backend = QUrl(QStringLiteral("http://127.0.0.1:%1").arg(deadPort)); });
+        reserve.close();
         QVERIFY(s.connected());
         QElapsedTimer timer;
         timer.start();
